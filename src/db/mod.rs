@@ -15,10 +15,10 @@ pub mod state;
 
 use crate::domain::project::NewProject;
 use crate::domain::{AuthUser, Id, Project, ProjectPatch, User};
-use crate::store::writer::{Restore, WriterMsg};
 use crate::store::StoreError;
+use crate::store::writer::{Restore, WriterMsg};
 use crate::{AppError, Result};
-use state::{Db, NewAccount};
+use state::{Credentials, Db, NewAccount};
 use std::net::IpAddr;
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,7 +34,7 @@ pub enum Dm {
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
-    LoginLookup(Req<(String, IpAddr), Result<Option<(Id, String)>>>),
+    LoginLookup(Req<(String, IpAddr), Result<Option<Credentials>>>),
     /// A directive: record a failed login for throttling. No reply.
     LoginFailed(String, IpAddr),
     Login(Req<(Id, String), Result<User>>),
@@ -100,7 +100,11 @@ impl DbTx {
         self.send(Dm::Signup, account).await?
     }
 
-    pub async fn login_lookup(&self, email: String, address: IpAddr) -> Result<Option<(Id, String)>> {
+    pub async fn login_lookup(
+        &self,
+        email: String,
+        address: IpAddr,
+    ) -> Result<Option<Credentials>> {
         self.send(Dm::LoginLookup, (email, address)).await?
     }
 
@@ -128,7 +132,12 @@ impl DbTx {
         self.send(Dm::CreateProject, (auth, input)).await?
     }
 
-    pub async fn patch_project(&self, auth: AuthUser, id: Id, patch: ProjectPatch) -> Result<Project> {
+    pub async fn patch_project(
+        &self,
+        auth: AuthUser,
+        id: Id,
+        patch: ProjectPatch,
+    ) -> Result<Project> {
         self.send(Dm::PatchProject, (auth, id, patch)).await?
     }
 

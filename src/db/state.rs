@@ -5,7 +5,9 @@
 //! tests drive these methods directly, without a runtime.
 
 use crate::domain::project::{NewProject, check_project_name};
-use crate::domain::{AuthUser, Id, Project, ProjectPatch, Role, Session, SessionPolicy, Team, Timestamp, User};
+use crate::domain::{
+    AuthUser, Id, Project, ProjectPatch, Role, Session, SessionPolicy, Team, Timestamp, User,
+};
 use crate::store::{Kind, Mutation, Record, Snapshot};
 use crate::{AppError, Result};
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -24,7 +26,11 @@ pub struct LoginThrottle {
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        LoginThrottle { window_secs: 15 * 60, per_account: 10, per_address: 100 }
+        LoginThrottle {
+            window_secs: 15 * 60,
+            per_account: 10,
+            per_address: 100,
+        }
     }
 }
 
@@ -42,6 +48,13 @@ pub struct NewAccount {
     pub name: String,
     pub password_hash: String,
     pub token_hash: String,
+}
+
+/// What a login checks a password against.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user_id: Id,
+    pub password_hash: String,
 }
 
 /// How the session's `last_seen_at` on disk may lag memory before it is written again.
@@ -104,7 +117,8 @@ impl Db {
                     self.teams.insert(t.id.clone(), t);
                 }
                 Record::Session(s) => {
-                    self.sessions_persisted.insert(s.token_hash.clone(), s.last_seen_at);
+                    self.sessions_persisted
+                        .insert(s.token_hash.clone(), s.last_seen_at);
                     self.sessions.insert(s.token_hash.clone(), s);
                 }
                 Record::Project(p) => self.index_project(p),
@@ -134,7 +148,9 @@ impl Db {
     /// Creates a user, the team they own, and their first session.
     pub fn signup(&mut self, account: NewAccount, now: Timestamp) -> Applied<User> {
         if self.email_taken(&account.email) {
-            return Err(AppError::Conflict("An account with this email already exists".into()));
+            return Err(AppError::Conflict(
+                "An account with this email already exists".into(),
+            ));
         }
         let team = Team {
             id: self.fresh_id(|id| self.teams.contains_key(id)),
@@ -152,7 +168,8 @@ impl Db {
         };
         let session = self.new_session(&user.id, account.token_hash, now);
         self.teams.insert(team.id.clone(), team.clone());
-        self.users_by_email.insert(user.email.clone(), user.id.clone());
+        self.users_by_email
+            .insert(user.email.clone(), user.id.clone());
         self.users.insert(user.id.clone(), user.clone());
         let mutations = vec![
             Mutation::Put(Record::Team(team)),
@@ -181,14 +198,17 @@ impl Db {
         email: &str,
         address: IpAddr,
         now: Timestamp,
-    ) -> Result<Option<(Id, String)>> {
+    ) -> Result<Option<Credentials>> {
         let t = self.policy.throttle;
         for (key, limit) in [
             (FailureKey::Account(email.to_string()), t.per_account),
             (FailureKey::Address(address), t.per_address),
         ] {
             if let Some(failures) = self.failed_logins.get_mut(&key) {
-                while failures.front().is_some_and(|&at| now - at >= t.window_secs) {
+                while failures
+                    .front()
+                    .is_some_and(|&at| now - at >= t.window_secs)
+                {
                     failures.pop_front();
                 }
                 if failures.len() >= limit {
@@ -202,7 +222,10 @@ impl Db {
             .users_by_email
             .get(email)
             .and_then(|id| self.users.get(id))
-            .map(|u| (u.id.clone(), u.password_hash.clone())))
+            .map(|u| Credentials {
+                user_id: u.id.clone(),
+                password_hash: u.password_hash.clone(),
+            }))
     }
 
     pub fn login_failed(&mut self, email: String, address: IpAddr, now: Timestamp) {
@@ -224,16 +247,25 @@ impl Db {
             .get(user_id)
             .cloned()
             .ok_or_else(|| AppError::Unauthorized("Wrong email or password".into()))?;
-        self.failed_logins.remove(&FailureKey::Account(user.email.clone()));
+        self.failed_logins
+            .remove(&FailureKey::Account(user.email.clone()));
         let session = self.new_session(user_id, token_hash, now);
         Ok((user, vec![Mutation::Put(Record::Session(session))]))
     }
 
     /// The auth step: who holds this session? Also marks the session as seen; the
     /// returned mutations (often none) keep `last_seen_at` roughly current on disk.
-    pub fn authenticate(&mut self, usrid: &Id, token_hash: &str, now: Timestamp) -> Applied<AuthUser> {
+    pub fn authenticate(
+        &mut self,
+        usrid: &Id,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Applied<AuthUser> {
         let not_logged_in = || AppError::Unauthorized("Not logged in".into());
-        let session = self.sessions.get_mut(token_hash).ok_or_else(not_logged_in)?;
+        let session = self
+            .sessions
+            .get_mut(token_hash)
+            .ok_or_else(not_logged_in)?;
         if &session.user_id != usrid {
             return Err(not_logged_in());
         }
@@ -244,7 +276,10 @@ impl Db {
         }
         session.last_seen_at = now;
         let mut mutations = Vec::new();
-        let persisted = self.sessions_persisted.entry(token_hash.to_string()).or_insert(now);
+        let persisted = self
+            .sessions_persisted
+            .entry(token_hash.to_string())
+            .or_insert(now);
         if now - *persisted >= LAST_SEEN_PERSIST_SECS {
             *persisted = now;
             mutations.push(Mutation::Put(Record::Session(session.clone())));
@@ -270,7 +305,10 @@ impl Db {
     pub fn logout(&mut self, token_hash: &str) -> Applied<()> {
         self.sessions.remove(token_hash);
         self.sessions_persisted.remove(token_hash);
-        Ok(((), vec![Mutation::Delete(Kind::Session, Id(token_hash.to_string()))]))
+        Ok((
+            (),
+            vec![Mutation::Delete(Kind::Session, Id(token_hash.to_string()))],
+        ))
     }
 
     // ---- projects ----
@@ -295,7 +333,11 @@ impl Db {
     pub fn projects(&self, team_id: &Id) -> Vec<Project> {
         self.team_projects
             .get(team_id)
-            .map(|set| set.iter().filter_map(|(_, id)| self.projects.get(id).cloned()).collect())
+            .map(|set| {
+                set.iter()
+                    .filter_map(|(_, id)| self.projects.get(id).cloned())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -307,7 +349,12 @@ impl Db {
             .ok_or_else(|| AppError::NotFound("Project not found".into()))
     }
 
-    pub fn create_project(&mut self, auth: &AuthUser, input: NewProject, now: Timestamp) -> Applied<Project> {
+    pub fn create_project(
+        &mut self,
+        auth: &AuthUser,
+        input: NewProject,
+        now: Timestamp,
+    ) -> Applied<Project> {
         auth.require_schedule_editor()?;
         let project = Project {
             id: self.fresh_id(|id| self.projects.contains_key(id)),
@@ -317,10 +364,19 @@ impl Db {
             updated_at: now,
         };
         self.index_project(project.clone());
-        Ok((project.clone(), vec![Mutation::Put(Record::Project(project))]))
+        Ok((
+            project.clone(),
+            vec![Mutation::Put(Record::Project(project))],
+        ))
     }
 
-    pub fn patch_project(&mut self, auth: &AuthUser, id: &Id, patch: ProjectPatch, now: Timestamp) -> Applied<Project> {
+    pub fn patch_project(
+        &mut self,
+        auth: &AuthUser,
+        id: &Id,
+        patch: ProjectPatch,
+        now: Timestamp,
+    ) -> Applied<Project> {
         let next = self.project(&auth.team_id, id)?.patched(&patch, now)?;
         auth.require_schedule_editor()?;
         self.unindex_project(id);
@@ -343,8 +399,15 @@ mod tests {
 
     fn policy() -> Policy {
         Policy {
-            sessions: SessionPolicy { idle_secs: 100, max_secs: 1000 },
-            throttle: LoginThrottle { window_secs: 60, per_account: 3, per_address: 5 },
+            sessions: SessionPolicy {
+                idle_secs: 100,
+                max_secs: 1000,
+            },
+            throttle: LoginThrottle {
+                window_secs: 60,
+                per_account: 3,
+                per_address: 5,
+            },
         }
     }
 
@@ -391,7 +454,12 @@ mod tests {
         assert!(db.authenticate(&user.id, "t1", 190).is_ok());
         let err = db.authenticate(&user.id, "t1", 291).unwrap_err();
         assert_eq!(err.to_string(), "Session token expired");
-        assert_eq!(db.authenticate(&user.id, "t1", 292).unwrap_err().to_string(), "Not logged in");
+        assert_eq!(
+            db.authenticate(&user.id, "t1", 292)
+                .unwrap_err()
+                .to_string(),
+            "Not logged in"
+        );
     }
 
     #[test]
@@ -424,8 +492,14 @@ mod tests {
             Err(AppError::TooManyRequests { retry_after }) => assert_eq!(retry_after, 50),
             other => panic!("expected 429, got {other:?}"),
         }
-        assert!(db.login_lookup("b@x.io", ip, 10).is_ok(), "other accounts are not locked");
-        assert!(db.login_lookup("a@x.io", ip, 60).is_ok(), "the window slides");
+        assert!(
+            db.login_lookup("b@x.io", ip, 10).is_ok(),
+            "other accounts are not locked"
+        );
+        assert!(
+            db.login_lookup("a@x.io", ip, 60).is_ok(),
+            "the window slides"
+        );
     }
 
     #[test]
@@ -434,24 +508,50 @@ mod tests {
         let a = signed_up(&mut db, "a@x.io", "t1");
         let b = signed_up(&mut db, "b@x.io", "t2");
         for name in ["beta", "Alpha", "gamma"] {
-            db.create_project(&a, NewProject { name: name.into() }, 0).unwrap();
+            db.create_project(&a, NewProject { name: name.into() }, 0)
+                .unwrap();
         }
-        let names: Vec<_> = db.projects(&a.team_id).into_iter().map(|p| p.name).collect();
+        let names: Vec<_> = db
+            .projects(&a.team_id)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
         assert_eq!(names, ["Alpha", "beta", "gamma"]);
         assert!(db.projects(&b.team_id).is_empty());
         let id = db.projects(&a.team_id)[0].id.clone();
-        assert!(matches!(db.project(&b.team_id, &id), Err(AppError::NotFound(_))));
-        assert!(matches!(db.delete_project(&b, &id), Err(AppError::NotFound(_))));
+        assert!(matches!(
+            db.project(&b.team_id, &id),
+            Err(AppError::NotFound(_))
+        ));
+        assert!(matches!(
+            db.delete_project(&b, &id),
+            Err(AppError::NotFound(_))
+        ));
     }
 
     #[test]
     fn renaming_keeps_the_list_sorted() {
         let mut db = Db::new(Snapshot::default(), policy());
         let a = signed_up(&mut db, "a@x.io", "t1");
-        let (p, _) = db.create_project(&a, NewProject { name: "a".into() }, 0).unwrap();
-        db.create_project(&a, NewProject { name: "b".into() }, 0).unwrap();
-        db.patch_project(&a, &p.id, ProjectPatch { name: Some("c".into()) }, 1).unwrap();
-        let names: Vec<_> = db.projects(&a.team_id).into_iter().map(|p| p.name).collect();
+        let (p, _) = db
+            .create_project(&a, NewProject { name: "a".into() }, 0)
+            .unwrap();
+        db.create_project(&a, NewProject { name: "b".into() }, 0)
+            .unwrap();
+        db.patch_project(
+            &a,
+            &p.id,
+            ProjectPatch {
+                name: crate::domain::patch::Field::Set("c".into()),
+            },
+            1,
+        )
+        .unwrap();
+        let names: Vec<_> = db
+            .projects(&a.team_id)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
         assert_eq!(names, ["b", "c"]);
     }
 
@@ -459,7 +559,14 @@ mod tests {
     fn a_reload_drops_what_was_not_committed() {
         let mut db = Db::new(Snapshot::default(), policy());
         let a = signed_up(&mut db, "a@x.io", "t1");
-        db.create_project(&a, NewProject { name: "lost".into() }, 0).unwrap();
+        db.create_project(
+            &a,
+            NewProject {
+                name: "lost".into(),
+            },
+            0,
+        )
+        .unwrap();
         db.reload(Snapshot::default());
         assert!(db.projects(&a.team_id).is_empty());
         assert_eq!(db.user_count(), 0);

@@ -3,6 +3,7 @@
 //! Everything here is `Serialize + Deserialize` because the store keeps each record as
 //! a JSON document (see `store`); API views that hide secrets live in `http`.
 
+pub mod patch;
 pub mod project;
 pub mod user;
 

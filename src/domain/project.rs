@@ -1,5 +1,6 @@
 //! Projects: the jobs a team schedules people on.
 
+use super::patch::Field;
 use super::{Id, Timestamp};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,9 @@ pub struct Project {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectPatch {
-    pub name: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub name: Field<String>,
 }
 
 /// The body of `POST /api/v1/prj`.
@@ -38,7 +41,7 @@ impl Project {
     /// Applies a validated patch; returns the updated copy.
     pub fn patched(&self, patch: &ProjectPatch, now: Timestamp) -> Result<Project, AppError> {
         let mut next = self.clone();
-        if let Some(name) = &patch.name {
+        if let Some(name) = patch.name.required("name")? {
             next.name = check_project_name(name)?;
         }
         next.updated_at = now;

@@ -107,12 +107,25 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(normalise_email("  Ann@Example.COM ").unwrap(), "ann@example.com");
+        assert_eq!(
+            normalise_email("  Ann@Example.COM ").unwrap(),
+            "ann@example.com"
+        );
     }
 
     #[test]
     fn things_that_are_not_emails_are_refused() {
-        for bad in ["", "ann", "ann@", "@example.com", "a@b", "a@@b.com", "a b@c.com", "a@.com", "a@b..com"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b..com",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -127,11 +140,22 @@ mod tests {
 
     #[test]
     fn session_expires_when_idle_or_old() {
-        let policy = SessionPolicy { idle_secs: 10, max_secs: 100 };
-        let s = Session { token_hash: String::new(), user_id: Id::from("u"), created_at: 0, last_seen_at: 0 };
+        let policy = SessionPolicy {
+            idle_secs: 10,
+            max_secs: 100,
+        };
+        let s = Session {
+            token_hash: String::new(),
+            user_id: Id::from("u"),
+            created_at: 0,
+            last_seen_at: 0,
+        };
         assert!(!s.is_expired(10, policy));
         assert!(s.is_expired(11, policy));
-        let s = Session { last_seen_at: 95, ..s };
+        let s = Session {
+            last_seen_at: 95,
+            ..s
+        };
         assert!(!s.is_expired(100, policy));
         assert!(s.is_expired(101, policy));
     }
@@ -153,7 +177,9 @@ impl AuthUser {
         if self.role.can_edit_schedule() {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Only owners and managers can change the schedule".into()))
+            Err(AppError::Forbidden(
+                "Only owners and managers can change the schedule".into(),
+            ))
         }
     }
 
@@ -161,7 +187,9 @@ impl AuthUser {
         if self.role == Role::Owner {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Only the team's owner can do this".into()))
+            Err(AppError::Forbidden(
+                "Only the team's owner can do this".into(),
+            ))
         }
     }
 }

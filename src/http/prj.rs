@@ -22,7 +22,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The team's projects, sorted by name.
 #[utoipa::path(get, path = "/api/v1/prj/list", tag = "projects",
     responses((status = 200, body = Vec<Project>), (status = 401, body = ErrorBody)))]
-async fn list_projects(State(state): State<AppState>, auth: AuthUser) -> Result<Json<Vec<Project>>> {
+async fn list_projects(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<Vec<Project>>> {
     Ok(Json(state.db.list_projects(auth.team_id).await?))
 }
 
@@ -42,7 +45,11 @@ async fn create_project(
 #[utoipa::path(get, path = "/api/v1/prj/{id}", tag = "projects",
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody)))]
-async fn get_project(State(state): State<AppState>, auth: AuthUser, Path(id): Path<String>) -> Result<Json<Project>> {
+async fn get_project(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Project>> {
     Ok(Json(state.db.get_project(auth.team_id, Id(id)).await?))
 }
 
@@ -63,7 +70,11 @@ async fn patch_project(
 #[utoipa::path(delete, path = "/api/v1/prj/{id}", tag = "projects",
     params(("id" = String, Path, description = "Project id")),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
-async fn delete_project(State(state): State<AppState>, auth: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn delete_project(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
     state.db.delete_project(auth, Id(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
