@@ -41,5 +41,6 @@
 //!
 //! A small xoshiro256** generator replaces the `rand` crate.
 
+pub mod level;
 pub mod rcpsp;
 mod rng;
