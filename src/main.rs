@@ -46,7 +46,21 @@ fn serve(settings: kronuz::config::Settings) -> ExitCode {
 }
 
 fn psplib(args: kronuz::config::PsplibArgs) -> ExitCode {
-    let _ = args;
-    eprintln!("kronuz psplib: not available yet");
-    ExitCode::FAILURE
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("kronuz psplib: cannot read {}: {e}", args.file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match kronuz_schedule::rcpsp::psplib_command(&text, args.schedules, args.time_limit_ms, args.seed) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kronuz psplib: {}: {e}", args.file.display());
+            ExitCode::FAILURE
+        }
+    }
 }
