@@ -53,7 +53,12 @@ fn psplib(args: kronuz::config::PsplibArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match kronuz_schedule::rcpsp::psplib_command(&text, args.schedules, args.time_limit_ms, args.seed) {
+    match kronuz_schedule::rcpsp::psplib_command(
+        &text,
+        args.schedules,
+        args.time_limit_ms,
+        args.seed,
+    ) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS

@@ -111,29 +111,38 @@ pub(super) async fn run(
                 resp,
             }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
             Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
-            ListProjects(Req { query, resp }) => respond(resp, db.projects(&query)),
-            GetProject(Req {
-                query: (team, id),
+            Schedule(Req { query, resp }) => respond(resp, db.schedule(&query)),
+            Edit(Req {
+                query: (auth, edit),
                 resp,
-            }) => respond(resp, db.project(&team, &id).cloned()),
-            CreateProject(Req {
-                query: (auth, input),
+            }) => lp.commit(db.edit(&auth, edit, now()), resp).await,
+            Activity(Req {
+                query: (team, limit),
+                resp,
+            }) => respond(resp, db.activity(&team, limit)),
+            Team(Req { query, resp }) => respond(resp, db.team(&query)),
+            PatchTeam(Req {
+                query: (auth, patch),
+                resp,
+            }) => lp.commit(db.patch_team(&auth, patch), resp).await,
+            CreateInvite(Req {
+                query: (auth, invite),
                 resp,
             }) => {
-                lp.commit(db.create_project(&auth, input, now()), resp)
-                    .await
+                lp.commit(
+                    db.create_invite(&auth, invite.email, invite.role, invite.token_hash, now()),
+                    resp,
+                )
+                .await
             }
-            PatchProject(Req {
-                query: (auth, id, patch),
+            ChangeRole(Req {
+                query: (auth, user, role),
                 resp,
-            }) => {
-                lp.commit(db.patch_project(&auth, &id, patch, now()), resp)
-                    .await
-            }
-            DeleteProject(Req {
-                query: (auth, id),
+            }) => lp.commit(db.change_role(&auth, &user, role), resp).await,
+            RemoveMember(Req {
+                query: (auth, user),
                 resp,
-            }) => lp.commit(db.delete_project(&auth, &id), resp).await,
+            }) => lp.commit(db.remove_member(&auth, &user), resp).await,
             Shutdown(Req { resp, .. }) => {
                 // Everything queued before this message is already with the writer;
                 // Close makes it commit that, close the store, and answer.

@@ -23,7 +23,7 @@ impl Role {
 }
 
 /// A person who can log in. Belongs to exactly one team.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct User {
     pub id: Id,
     pub email: String,
@@ -36,15 +36,29 @@ pub struct User {
 }
 
 /// A consulting business: the unit that owns people, projects and the schedule.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Team {
     pub id: Id,
     pub name: String,
+    /// The first day of the week in the team's views, lower-case English ("monday").
+    #[serde(default = "monday")]
+    pub week_start: String,
+    /// IANA name, the default for the team's people.
+    #[serde(default = "utc")]
+    pub timezone: String,
     pub created_at: Timestamp,
 }
 
+fn monday() -> String {
+    "monday".into()
+}
+
+fn utc() -> String {
+    "UTC".into()
+}
+
 /// A logged-in browser or device. Only the SHA-256 of the token is kept.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Hex SHA-256 of the session token; also the record's id.
     pub token_hash: String,
@@ -192,4 +206,16 @@ impl AuthUser {
             ))
         }
     }
+}
+
+/// An invitation to join a team. Only the token's hash is kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Invite {
+    pub token_hash: String,
+    pub team_id: Id,
+    pub email: String,
+    pub role: Role,
+    pub created_by: Id,
+    pub expires_at: Timestamp,
+    pub used: bool,
 }

@@ -1,11 +1,17 @@
 //! HTTP: the one place the router is built, the middleware around it, and one file per
 //! resource. Handlers are thin: extract, call a `DbTx` method, shape the JSON.
 
+mod allocations;
 mod auth;
+mod clients;
 pub mod content_type;
+mod edits;
 mod extract;
 mod meta;
+mod people;
 mod prj;
+mod team;
+mod timeoff;
 mod usr;
 mod web;
 
@@ -65,6 +71,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(meta::router())
         .merge(usr::router())
         .merge(prj::router())
+        .merge(team::router())
+        .merge(people::router())
+        .merge(clients::router())
+        .merge(allocations::router())
+        .merge(timeoff::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.

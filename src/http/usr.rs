@@ -46,6 +46,9 @@ pub struct SignupBody {
     pub email: String,
     pub password: String,
     pub name: String,
+    /// An invitation token: join that team instead of creating a new one.
+    #[serde(default)]
+    pub invite: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -91,6 +94,7 @@ async fn signup(
             name,
             password_hash,
             token_hash: token_hash(&token),
+            invite_hash: body.invite.as_deref().map(token_hash),
         })
         .await?;
     let cookies = session_cookies(&state, &user.id, &token);

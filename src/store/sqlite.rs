@@ -14,6 +14,14 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE sessions (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE projects (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL) STRICT;",
+    // 2: the schedule: people, clients, allocations, time off, actuals; invites; activity.
+    "CREATE TABLE invites (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE people (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE clients (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE allocations (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE timeoff (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE actuals (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE activity (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The data directory, locked for the life of this value so two servers never share it.
@@ -146,7 +154,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
         let mut records = Vec::new();
-        for kind in Kind::ALL {
+        for &kind in Kind::ALL {
             let sql = format!("SELECT id, body FROM {}", kind.table());
             let mut stmt = self.conn.prepare(&sql).map_err(classify)?;
             let mut rows = stmt.query([]).map_err(classify)?;
