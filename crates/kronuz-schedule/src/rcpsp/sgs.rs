@@ -142,54 +142,76 @@ impl<'a> Engine<'a> {
         let k = self.k;
         let d_cells = self.dirty * k;
         self.profile[..d_cells].copy_from_slice(&self.full[..d_cells]);
-        let mut done = vec![false; n];
-        let mut left = n;
+        // Jobs whose predecessors are all scheduled, with their release time.
+        let mut left: Vec<u32> = (0..n).map(|j| inst.preds(j).len() as u32).collect();
+        let mut release = vec![0u32; n];
+        let mut ready: Vec<u32> = (0..n as u32).filter(|&j| left[j as usize] == 0).collect();
+        // Finish times of scheduled jobs still to be passed (min-heap).
+        let mut finishes = std::collections::BinaryHeap::new();
+        let mut cand: Vec<u32> = Vec::with_capacity(n);
+        let mut scheduled = 0;
         let mut t = 0u32;
         let mut ms = 0u32;
-        let mut cand: Vec<u32> = Vec::with_capacity(n);
-        while left > 0 {
-            let mut progress = true;
-            while progress {
-                progress = false;
+        while scheduled < n {
+            loop {
                 cand.clear();
-                cand.extend((0..n as u32).filter(|&j| {
-                    !done[j as usize]
-                        && inst.preds(j as usize).iter().all(|&p| {
-                            done[p as usize] && st[p as usize] + inst.dur[p as usize] <= t
-                        })
-                }));
-                cand.sort_by_key(|&j| (value[j as usize], j));
+                cand.extend(ready.iter().copied().filter(|&j| release[j as usize] <= t));
+                if cand.is_empty() {
+                    break;
+                }
+                cand.sort_unstable_by_key(|&j| (value[j as usize], j));
+                let mut progress = false;
                 for &j in &cand {
                     let j = j as usize;
                     let d = inst.dur[j];
                     let rs = &self.req[self.req_start[j] as usize..self.req_start[j + 1] as usize];
+                    let profile = &mut self.profile;
                     let fits = (t..t + d).all(|tau| {
                         rs.iter()
-                            .all(|&(r, a)| self.profile[tau as usize * k + r as usize] >= a)
+                            .all(|&(r, a)| profile[tau as usize * k + r as usize] >= a)
                     });
-                    if fits {
-                        for tau in t..t + d {
-                            for &(r, a) in rs {
-                                self.profile[tau as usize * k + r as usize] -= a;
-                            }
+                    if !fits {
+                        continue;
+                    }
+                    for tau in t..t + d {
+                        for &(r, a) in rs {
+                            profile[tau as usize * k + r as usize] -= a;
                         }
-                        st[j] = t;
-                        done[j] = true;
-                        left -= 1;
-                        ms = ms.max(t + d);
-                        progress = true;
+                    }
+                    st[j] = t;
+                    ms = ms.max(t + d);
+                    scheduled += 1;
+                    progress = true;
+                    finishes.push(std::cmp::Reverse(t + d));
+                    if let Some(pos) = ready.iter().position(|&x| x as usize == j) {
+                        ready.swap_remove(pos);
+                    }
+                    for &s in inst.succs(j) {
+                        let s = s as usize;
+                        release[s] = release[s].max(t + d);
+                        left[s] -= 1;
+                        if left[s] == 0 {
+                            ready.push(s as u32);
+                        }
                     }
                 }
+                if !progress {
+                    break;
+                }
             }
-            if left == 0 {
+            if scheduled == n {
                 break;
             }
             // Next decision time: the earliest finish after t.
-            t = (0..n)
-                .filter(|&j| done[j] && st[j] + inst.dur[j] > t)
-                .map(|j| st[j] + inst.dur[j])
-                .min()
-                .unwrap_or(t + 1);
+            let mut next = None;
+            while let Some(&std::cmp::Reverse(f)) = finishes.peek() {
+                finishes.pop();
+                if f > t {
+                    next = Some(f);
+                    break;
+                }
+            }
+            t = next.unwrap_or(t + 1);
         }
         self.dirty = ms as usize;
         ms
