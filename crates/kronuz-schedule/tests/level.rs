@@ -507,3 +507,38 @@ proptest! {
         prop_assert_eq!(plan, level(&pb, &opts).unwrap());
     }
 }
+
+/// A larger plan: 300 tasks, 30 people, a year; respects the time budget.
+#[test]
+fn larger_plan_within_a_time_budget() {
+    let pb = random_problem(99, 300, 30, 365);
+    let t0 = std::time::Instant::now();
+    let opts = Options {
+        max_iterations: 1_000_000,
+        time_limit: Some(std::time::Duration::from_millis(300)),
+        seed: 5,
+    };
+    let plan = level(&pb, &opts).unwrap();
+    let elapsed = t0.elapsed();
+    validate(&pb, &plan);
+    assert!(elapsed < std::time::Duration::from_secs(3), "{elapsed:?}");
+    let t1 = std::time::Instant::now();
+    let few = level(
+        &pb,
+        &Options {
+            max_iterations: 20,
+            time_limit: None,
+            seed: 5,
+        },
+    )
+    .unwrap();
+    eprintln!(
+        "300 tasks: 20 iterations in {:?}; {} late, {} unscheduled, finish {:?}; with 300 ms: {} late, finish {:?}",
+        t1.elapsed(),
+        few.late,
+        few.unscheduled,
+        few.finish_day,
+        plan.late,
+        plan.finish_day
+    );
+}

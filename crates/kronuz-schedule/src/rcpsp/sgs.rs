@@ -8,14 +8,13 @@ use crate::rng::Rng;
 /// schedule.
 pub(crate) struct Engine<'a> {
     pub(crate) inst: &'a Instance,
-    k: usize,
     /// `req[req_start[j]..req_start[j+1]]`: (resource, demand) with demand > 0.
     req_start: Vec<u32>,
     req: Vec<(u32, u32)>,
-    /// Remaining capacity, `profile[t * k + r]`.
+    /// Remaining capacity, resource-major: `profile[r * periods + t]`.
     profile: Vec<u32>,
-    /// The profile with nothing scheduled, to reset from.
-    full: Vec<u32>,
+    /// Length of each resource's row.
+    periods: usize,
     /// Periods of `profile` that may differ from `full`.
     dirty: usize,
     /// Position of each job in `inst.topo`, to break ties in justification.
@@ -49,9 +48,9 @@ impl<'a> Engine<'a> {
             req_start.push(req.len() as u32);
         }
         let periods = inst.horizon as usize + 1;
-        let mut full = Vec::with_capacity(periods * k);
-        for _ in 0..periods {
-            full.extend_from_slice(&inst.cap);
+        let mut profile = Vec::with_capacity(periods * k);
+        for &c in &inst.cap {
+            profile.extend(std::iter::repeat_n(c, periods));
         }
         let mut rank = vec![0u32; inst.n];
         for (i, &j) in inst.topo.iter().enumerate() {
@@ -59,16 +58,24 @@ impl<'a> Engine<'a> {
         }
         Engine {
             inst,
-            k,
+
             req_start,
             req,
-            profile: full.clone(),
-            full,
+            profile,
+            periods,
             dirty: 0,
             rank,
             keys: Vec::with_capacity(inst.n),
             order: Vec::with_capacity(inst.n),
             back: vec![0; inst.n],
+        }
+    }
+
+    /// Restores full capacity on the periods the last schedule used.
+    fn reset(&mut self) {
+        for (r, &c) in self.inst.cap.iter().enumerate() {
+            let base = r * self.periods;
+            self.profile[base..base + self.dirty].fill(c);
         }
     }
 
@@ -78,9 +85,8 @@ impl<'a> Engine<'a> {
     /// time axis) to `st` and returns the makespan.
     pub(crate) fn serial(&mut self, dir: Dir, order: &[u32], st: &mut [u32]) -> u32 {
         let inst = self.inst;
-        let k = self.k;
-        let d_cells = self.dirty * k;
-        self.profile[..d_cells].copy_from_slice(&self.full[..d_cells]);
+        self.reset();
+        let periods = self.periods;
         let (ps, pl) = match dir {
             Dir::Forward => (&inst.pred_start, &inst.pred),
             Dir::Backward => (&inst.succ_start, &inst.succ),
@@ -100,26 +106,25 @@ impl<'a> Engine<'a> {
             }
             let rs = &self.req[self.req_start[j] as usize..self.req_start[j + 1] as usize];
             if !rs.is_empty() {
-                // Check the window [t, t + d) from its end: a conflict at
-                // `tau` moves the start to tau + 1.
+                // Check the window [t, t + d) resource by resource from its
+                // end: a conflict at `t + p` moves the start to t + p + 1.
+                let du = d as usize;
                 'search: loop {
-                    let mut tau = t + d;
-                    while tau > t {
-                        tau -= 1;
-                        let base = tau as usize * k;
-                        for &(r, a) in rs {
-                            if profile[base + r as usize] < a {
-                                t = tau + 1;
-                                continue 'search;
-                            }
+                    let tu = t as usize;
+                    for &(r, a) in rs {
+                        let base = r as usize * periods + tu;
+                        if let Some(p) = profile[base..base + du].iter().rposition(|&v| v < a) {
+                            t += p as u32 + 1;
+                            continue 'search;
                         }
                     }
                     break;
                 }
-                for tau in t..t + d {
-                    let base = tau as usize * k;
-                    for &(r, a) in rs {
-                        profile[base + r as usize] -= a;
+                let tu = t as usize;
+                for &(r, a) in rs {
+                    let base = r as usize * periods + tu;
+                    for v in &mut profile[base..base + du] {
+                        *v -= a;
                     }
                 }
             }
@@ -139,57 +144,80 @@ impl<'a> Engine<'a> {
     pub(crate) fn parallel(&mut self, value: &[i64], st: &mut [u32]) -> u32 {
         let inst = self.inst;
         let n = inst.n;
-        let k = self.k;
-        let d_cells = self.dirty * k;
-        self.profile[..d_cells].copy_from_slice(&self.full[..d_cells]);
-        let mut done = vec![false; n];
-        let mut left = n;
+        self.reset();
+        let periods = self.periods;
+        // Jobs whose predecessors are all scheduled, with their release time.
+        let mut left: Vec<u32> = (0..n).map(|j| inst.preds(j).len() as u32).collect();
+        let mut release = vec![0u32; n];
+        let mut ready: Vec<u32> = (0..n as u32).filter(|&j| left[j as usize] == 0).collect();
+        // Finish times of scheduled jobs still to be passed (min-heap).
+        let mut finishes = std::collections::BinaryHeap::new();
+        let mut cand: Vec<u32> = Vec::with_capacity(n);
+        let mut scheduled = 0;
         let mut t = 0u32;
         let mut ms = 0u32;
-        let mut cand: Vec<u32> = Vec::with_capacity(n);
-        while left > 0 {
-            let mut progress = true;
-            while progress {
-                progress = false;
+        while scheduled < n {
+            loop {
                 cand.clear();
-                cand.extend((0..n as u32).filter(|&j| {
-                    !done[j as usize]
-                        && inst.preds(j as usize).iter().all(|&p| {
-                            done[p as usize] && st[p as usize] + inst.dur[p as usize] <= t
-                        })
-                }));
-                cand.sort_by_key(|&j| (value[j as usize], j));
+                cand.extend(ready.iter().copied().filter(|&j| release[j as usize] <= t));
+                if cand.is_empty() {
+                    break;
+                }
+                cand.sort_unstable_by_key(|&j| (value[j as usize], j));
+                let mut progress = false;
                 for &j in &cand {
                     let j = j as usize;
                     let d = inst.dur[j];
                     let rs = &self.req[self.req_start[j] as usize..self.req_start[j + 1] as usize];
-                    let fits = (t..t + d).all(|tau| {
-                        rs.iter()
-                            .all(|&(r, a)| self.profile[tau as usize * k + r as usize] >= a)
+                    let profile = &mut self.profile;
+                    let (tu, du) = (t as usize, d as usize);
+                    let fits = rs.iter().all(|&(r, a)| {
+                        let base = r as usize * periods + tu;
+                        profile[base..base + du].iter().all(|&v| v >= a)
                     });
-                    if fits {
-                        for tau in t..t + d {
-                            for &(r, a) in rs {
-                                self.profile[tau as usize * k + r as usize] -= a;
-                            }
+                    if !fits {
+                        continue;
+                    }
+                    for &(r, a) in rs {
+                        let base = r as usize * periods + tu;
+                        for v in &mut profile[base..base + du] {
+                            *v -= a;
                         }
-                        st[j] = t;
-                        done[j] = true;
-                        left -= 1;
-                        ms = ms.max(t + d);
-                        progress = true;
+                    }
+                    st[j] = t;
+                    ms = ms.max(t + d);
+                    scheduled += 1;
+                    progress = true;
+                    finishes.push(std::cmp::Reverse(t + d));
+                    if let Some(pos) = ready.iter().position(|&x| x as usize == j) {
+                        ready.swap_remove(pos);
+                    }
+                    for &s in inst.succs(j) {
+                        let s = s as usize;
+                        release[s] = release[s].max(t + d);
+                        left[s] -= 1;
+                        if left[s] == 0 {
+                            ready.push(s as u32);
+                        }
                     }
                 }
+                if !progress {
+                    break;
+                }
             }
-            if left == 0 {
+            if scheduled == n {
                 break;
             }
             // Next decision time: the earliest finish after t.
-            t = (0..n)
-                .filter(|&j| done[j] && st[j] + inst.dur[j] > t)
-                .map(|j| st[j] + inst.dur[j])
-                .min()
-                .unwrap_or(t + 1);
+            let mut next = None;
+            while let Some(&std::cmp::Reverse(f)) = finishes.peek() {
+                finishes.pop();
+                if f > t {
+                    next = Some(f);
+                    break;
+                }
+            }
+            t = next.unwrap_or(t + 1);
         }
         self.dirty = ms as usize;
         ms
