@@ -82,6 +82,15 @@ export async function newPage(browser, errors) {
   return page;
 }
 
+/**
+ * Does the server have this API route yet? (The server grows issue by issue;
+ * an unknown route answers 404, a known one 401 without a session.)
+ */
+export async function hasRoute(base, path) {
+  const r = await fetch(base + path);
+  return r.status !== 404 && r.status !== 405;
+}
+
 /** Sign up through the form. */
 export async function signUp(page, base, { name = 'Ada Lovelace', email = `ada${Date.now()}@example.com`, password = 'correct horse battery' } = {}) {
   await page.goto(base + '/signup');

@@ -381,6 +381,8 @@ export function update(m, msg) {
       return [set(setData(m, { [w]: list }), { loaded }), []];
     }
     case 'LoadErr':
+      // a server without that part of the API yet: show the page empty, not an error
+      if (msg.status === 404) return [set(m, { loaded: set(m.loaded, { [msg.what]: true }) }), []];
       return unauthorized(m, msg.status) || toast(m, msg.error);
     case 'Toast':
       return toast(m, msg.text, msg.kind || 'info');
