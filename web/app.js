@@ -26,7 +26,14 @@ function schedule() {
 
 function render() {
   scheduled = false;
-  vnode = patch(root, vnode, view(model, dispatch));
+  const t0 = performance.now();
+  const v = view(model, dispatch);
+  const t1 = performance.now();
+  vnode = patch(root, vnode, v);
+  const stats = window.__kronuzStats || (window.__kronuzStats = { view: 0, patch: 0, maxView: 0, maxPatch: 0, n: 0 });
+  const t2 = performance.now();
+  stats.n++; stats.view += t1 - t0; stats.patch += t2 - t1;
+  stats.maxView = Math.max(stats.maxView, t1 - t0); stats.maxPatch = Math.max(stats.maxPatch, t2 - t1);
   window.__kronuzRendered = (window.__kronuzRendered || 0) + 1;
 }
 

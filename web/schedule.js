@@ -149,9 +149,9 @@ export function visibleWindow(layout, sched) {
   if (firstRow < 0) firstRow = rows.length && bodyTop >= layout.totalHeight ? rows.length : 0;
   let lastRow = rowAtY(rows, bodyBottom);
   if (lastRow < 0) lastRow = rows.length - 1;
-  firstRow = Math.max(0, firstRow - 3);
-  lastRow = Math.min(rows.length - 1, lastRow + 3);
-  const overscan = Math.ceil(200 / dayW);
+  firstRow = Math.max(0, firstRow - 2);
+  lastRow = Math.min(rows.length - 1, lastRow + 2);
+  const overscan = Math.ceil(120 / dayW);
   let firstDay = origin + Math.floor(sched.scrollLeft / dayW) - overscan;
   let lastDay = origin + Math.ceil((sched.scrollLeft + sched.viewW - SIDEBAR) / dayW) + overscan;
   firstDay = Math.max(origin, firstDay);

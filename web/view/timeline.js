@@ -44,8 +44,9 @@ function handlers(dispatch) {
       if (bar) {
         allocId = bar.getAttribute('data-allocation-id');
         rowKey = bar.getAttribute('data-row-key');
-        const handle = e.target.closest('[data-handle]');
-        mode = handle ? 'resize-' + handle.getAttribute('data-handle') : 'move';
+        const r = bar.getBoundingClientRect();
+        const edge = Math.min(8, r.width / 4);
+        mode = bar.hasAttribute('data-editable') && e.clientX - r.left <= edge ? 'resize-start' : bar.hasAttribute('data-editable') && r.right - e.clientX <= edge ? 'resize-end' : 'move';
       } else if (geo.sched.zoom === 'month') {
         p.day = p.day - weekdayOfDay(p.day);
       }
@@ -118,6 +119,20 @@ function placeholderStats(allocs, day) {
   return { capacity: 0, confirmed: booked, tentative: 0, booked, over: 0, free: 0, off: false };
 }
 
+const mixMemo = new Map();
+/** The colour blended with white (amount of colour kept). */
+function mix(hex, k) {
+  const key = hex + k;
+  let v = mixMemo.get(key);
+  if (!v) {
+    const n = parseInt(hex.slice(1), 16);
+    const c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((x) => Math.round(x * k + 255 * (1 - k)));
+    v = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+    mixMemo.set(key, v);
+  }
+  return v;
+}
+
 function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable) {
   const p = projects.get(a.project_id);
   const [s, e] = allocSpan(a);
@@ -134,6 +149,7 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable) {
     'data-row-key': row.key,
     'data-start': a.start,
     'data-end': a.end,
+    'data-editable': editable ? '' : null,
     role: 'button',
     'aria-label': label,
     title: label + (a.note ? `\n${a.note}` : ''),
@@ -144,11 +160,10 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable) {
       height: `${LANE_H - 4}px`,
       '--bar': color,
       '--bar-text': a.tentative ? '#1b1f27' : textOn(color),
+      ...(a.tentative ? { '--hatch-a': mix(color, 0.35), '--hatch-b': mix(color, 0.18) } : {}),
     },
   },
-  editable ? h('span', { class: 'bar-handle start', 'data-handle': 'start', 'aria-hidden': 'true' }) : null,
-  h('span', { class: 'bar-label' }, h('strong', {}, name), h('span', { class: 'bar-hours' }, hours)),
-  editable ? h('span', { class: 'bar-handle end', 'data-handle': 'end', 'aria-hidden': 'true' }) : null);
+  h('span', { class: 'bar-label' }, h('strong', {}, name), ' ' + hours));
 }
 
 export function timelineView(m, dispatch) {
@@ -187,15 +202,15 @@ export function timelineView(m, dispatch) {
       if (dom === 1 || d === win.firstDay) {
         headTop.push(h('div', { key: 'm' + d, class: 'head-month', style: { left: `${SIDEBAR + (d - origin) * dayW}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
       }
-      if (s.zoom === 'week' && weekdayOfDay(d) === 0) {
+      if (s.zoom === 'day' && weekdayOfDay(d) === 0) {
         headTop.push(h('div', { key: 'w' + d, class: 'head-week', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
       }
       const wk = ['M', 'T', 'W', 'T', 'F', 'S', 'S'][weekdayOfDay(d)];
       headDays.push(h('div', {
-        key: 'd' + d, class: 'head-day' + (isWeekendDay(d) ? ' weekend' : '') + (d === todayN ? ' today' : ''), 'data-testid': 'day-header', 'data-date': ds,
+        key: 'd' + d, class: 'head-day' + (isWeekendDay(d) ? ' weekend' : '') + (d === todayN ? ' today' : '') + (weekdayOfDay(d) === 0 ? ' monday' : ''), 'data-testid': 'day-header', 'data-date': ds,
         role: 'columnheader', 'aria-label': shortLabel(ds),
         style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${dayW}px` },
-      }, s.zoom === 'day' ? [h('span', { class: 'wd' }, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekdayOfDay(d)]), ' ', dom] : [h('span', { class: 'wd' }, wk), h('span', {}, dom)]));
+      }, s.zoom === 'day' ? [h('span', { class: 'wd' }, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekdayOfDay(d)]), ' ', dom] : [h('span', {}, dom)]));
     }
   } else {
     for (let d = win.firstDay; d <= win.lastDay; d += 7) {
@@ -222,27 +237,29 @@ export function timelineView(m, dispatch) {
   for (let i = win.firstRow; i <= win.lastRow && i >= 0; i++) {
     const row = layout.rows[i];
     const person = row.person;
+    const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
     const cells = [];
     for (let d = win.firstDay; d <= win.lastDay; d += unit) {
       const to = d + unit - 1;
-      const st = person ? (unit === 1 ? dayStats(person, row.allocs, d, off) : aggregate(person, row.allocs, d, to, off)) : placeholderStats(row.allocs, d);
+      const st = person ? (unit === 1 ? dayStats(person, rel, d, off) : aggregate(person, rel, d, to, off)) : placeholderStats(rel, d);
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focus.day === d;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
       const id = `cell-${i}-${d}`;
       cells.push(h('div', {
         key: 'c' + d, id,
-        class: 'cell' + (weekend ? ' weekend' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (focused ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : ''),
+        class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (focused ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d), 'data-person-id': person ? person.id : null,
         'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
-        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px` },
+        style: person && st.capacity > 0
+          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--fill': `${Math.round(ratio * 100)}%` }
+          : { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px` },
       },
-      person && st.capacity > 0 ? h('div', { class: 'cap' + (st.over > 0 ? ' over' : ratio >= 1 ? ' full' : '') }, h('div', { class: 'cap-fill', style: { width: `${Math.round(ratio * 100)}%` } })) : null,
-      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked' }, `+${fmtNum(st.over)}h`) : null,
+      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
       st.off && dayW * unit >= 40 && !st.booked ? h('span', { class: 'off-label' }, (timeOffOn(off, person && person.id, d) || {}).reason || 'Off') : null));
     }
     const bars = [];
-    for (const a of row.allocs) {
+    for (const a of rel) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
       if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
@@ -262,11 +279,14 @@ export function timelineView(m, dispatch) {
     // per-row totals over what is in view
     let util = null, booked = 0, cap = 0, overDays = 0;
     if (person) {
-      const st = aggregate(person, row.allocs, viewFrom, viewTo, off);
-      booked = st.booked; cap = st.capacity; util = cap > 0 ? st.booked / cap : null;
-      for (let d = viewFrom; d <= viewTo; d++) if (dayStats(person, row.allocs, d, off).over > 0) overDays++;
+      for (let d = viewFrom; d <= viewTo; d++) {
+        const st = dayStats(person, rel, d, off);
+        booked += st.booked; cap += st.capacity;
+        if (st.over > 0) overDays++;
+      }
+      util = cap > 0 ? booked / cap : null;
     } else {
-      for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(row.allocs, d).booked;
+      for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(rel, d).booked;
     }
     const header = h('div', { class: 'row-head', role: 'rowheader', 'data-testid': 'row-head' },
       h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
@@ -277,7 +297,7 @@ export function timelineView(m, dispatch) {
         person ? pct(util ?? 0) : `${fmtNum(booked)}h`,
         h('span', { class: 'util-sub' }, person ? `${fmtNum(booked)}/${fmtNum(cap)}h` : 'demand')));
     rowsV.push(h('div', {
-      key: row.key, class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
       role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
