@@ -3,7 +3,7 @@
 // the DOM. Pointer events drive drag to create / move / resize.
 
 import { h } from '../vdom.js';
-import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek } from '../dates.js';
+import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
@@ -200,7 +200,13 @@ export function timelineView(m, dispatch) {
       const ds = fromDay(d);
       const dom = +ds.slice(8, 10);
       if (dom === 1 || d === win.firstDay) {
-        headTop.push(h('div', { key: 'm' + d, class: 'head-month', style: { left: `${SIDEBAR + (d - origin) * dayW}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
+        // the month in view at the left edge stays visible until the next one pushes it out
+        let left = SIDEBAR + (d - origin) * dayW;
+        if (d === win.firstDay || left < s.scrollLeft + SIDEBAR) {
+          const nextMonth = SIDEBAR + (toDay(addMonths(ds.slice(0, 8) + '01', 1)) - origin) * dayW;
+          left = Math.max(left, Math.min(s.scrollLeft + SIDEBAR, nextMonth - 90));
+        }
+        headTop.push(h('div', { key: 'm' + d, class: 'head-month', style: { left: `${left}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
       }
       if (s.zoom === 'day' && weekdayOfDay(d) === 0) {
         headTop.push(h('div', { key: 'w' + d, class: 'head-week', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
