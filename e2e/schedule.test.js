@@ -177,3 +177,51 @@ test('a refused edit rolls back and shows the server error', async (t) => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('keyboard: arrows and Enter book a cell, Escape closes, Ctrl+Z undoes on the server', async (t) => {
+  if (missing) return t.skip(missing);
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Kay Board' });
+  const ids = await page.evaluate(async () => {
+    const post = async (u, b) => { const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }); return r.json(); };
+    const a = await post('/people', { name: 'Aaron Arrow' });
+    const b = await post('/people', { name: 'Betty Byte' });
+    const project = await post('/prj', { name: 'Keys' });
+    return { a: a.id, b: b.id, project: project.id };
+  });
+  await page.goto(server.base + '/schedule');
+  const grid = page.getByTestId('timeline-grid');
+  await page.locator(`[data-testid="timeline-row"][data-person-id="${ids.b}"]`).waitFor();
+  await grid.focus();
+  await page.keyboard.press('ArrowDown'); // Aaron -> Betty
+  await page.keyboard.press('ArrowRight');
+  const focused = page.locator('[data-testid="cell"][aria-selected="true"]');
+  await focused.waitFor();
+  assert.equal(await focused.getAttribute('data-person-id'), ids.b);
+  const day = await focused.getAttribute('data-date');
+  assert.equal(await grid.getAttribute('aria-activedescendant'), await focused.getAttribute('id'));
+  await page.keyboard.press('Enter');
+  const dlg = page.getByTestId('allocation-dialog');
+  await dlg.waitFor();
+  await page.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+  await grid.focus();
+  await page.keyboard.press('Enter');
+  await dlg.waitFor();
+  assert.equal(await dlg.getByLabel('Start').inputValue(), day);
+  await dlg.getByLabel('Hours per day').fill('3');
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/allocations') && r.request().method() === 'POST');
+  await dlg.getByTestId('dialog-submit').click();
+  const alloc = await (await created).json();
+  assert.equal(alloc.person_id, ids.b);
+  await bar(page, alloc.id).waitFor();
+
+  if (!(await (async () => { const r = await fetch(server.base + '/api/v1/activity'); return r.status !== 404; })())) return;
+  await grid.focus();
+  const undone = page.waitForResponse((r) => /\/api\/v1\/activity\/[^/]+\/undo$/.test(r.url()));
+  await page.keyboard.press('Control+z');
+  assert.ok((await undone).ok());
+  await bar(page, alloc.id).waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
