@@ -119,6 +119,13 @@ function placeholderStats(allocs, day) {
   return { capacity: 0, confirmed: booked, tentative: 0, booked, over: 0, free: 0, off: false };
 }
 
+/** Keep the label of a bar that starts left of the view inside the view. */
+function labelShift(barLeft, width, viewLeft) {
+  const hidden = viewLeft - barLeft;
+  if (hidden <= 0) return undefined;
+  return { paddingLeft: `${Math.max(0, Math.min(hidden, width - 90)) + 8}px` };
+}
+
 const mixMemo = new Map();
 /** The colour blended with white (amount of colour kept). */
 function mix(hex, k) {
@@ -133,7 +140,7 @@ function mix(hex, k) {
   return v;
 }
 
-function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable) {
+function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
   const p = projects.get(a.project_id);
   const [s, e] = allocSpan(a);
   const color = projectColor(p);
@@ -163,7 +170,7 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable) {
       ...(a.tentative ? { '--hatch-a': mix(color, 0.35), '--hatch-b': mix(color, 0.18) } : {}),
     },
   },
-  h('span', { class: 'bar-label' }, h('strong', {}, name), ' ' + hours));
+  h('span', { class: 'bar-label', style: labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft) }, h('strong', {}, name), ' ' + hours));
 }
 
 export function timelineView(m, dispatch) {
@@ -269,7 +276,7 @@ export function timelineView(m, dispatch) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
       if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
-      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, '', editable));
+      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, '', editable, s.scrollLeft + SIDEBAR));
     }
     if (preview && previewRow === row.key) {
       const lane = row.key === drag.originRowKey ? row.lanes.get(preview.id) || 0 : 0;
