@@ -575,9 +575,11 @@ export function update(m, msg) {
     // ---- undo (server side)
     case 'Undo':
       if (m.undoBusy || m.session !== 'in') return [m, []];
-      return [set(m, { undoBusy: true }), [get('/activity?limit=1', 'UndoActivity', 'UndoErr')]];
+      return [set(m, { undoBusy: true }), [get('/activity?limit=20', 'UndoActivity', 'UndoErr')]];
     case 'UndoActivity': {
-      const entry = asList(msg.data, 'activity', 'entries')[0];
+      // the newest change that is neither an undo itself nor already undone
+      const list = asList(msg.data, 'activity', 'entries');
+      const entry = list.find((e) => !e.undo_of && !e.undone_by);
       if (!entry) return toast(set(m, { undoBusy: false }), 'Nothing to undo', 'info');
       return [m, [http('POST', `/activity/${encodeURIComponent(entry.id)}/undo`, undefined, 'UndoOk', 'UndoErr')]];
     }

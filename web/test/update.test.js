@@ -143,8 +143,8 @@ test('undo asks for the newest activity then undoes it and reloads', () => {
   let m = loggedIn();
   let fx;
   [m, fx] = update(m, { type: 'Undo' });
-  assert.equal(fx[0].path, '/api/v1/activity?limit=1');
-  [m, fx] = update(m, { type: 'UndoActivity', data: [{ id: 'act9' }] });
+  assert.equal(fx[0].path, '/api/v1/activity?limit=20');
+  [m, fx] = update(m, { type: 'UndoActivity', data: [{ id: 'act10', undo_of: 'act8' }, { id: 'act9', undo_of: null, undone_by: null }] });
   assert.equal(fx[0].method, 'POST');
   assert.equal(fx[0].path, '/api/v1/activity/act9/undo');
   [m, fx] = update(m, { type: 'UndoOk' });
