@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use hyper::StatusCode;
 use tokio::task::JoinSet;
 
 use crate::client::{ClientError, Conn, RequestFactory};
@@ -76,7 +77,8 @@ pub struct LoadResult {
     pub warmup_failures: u64,
     /// From the end of warm-up to the last measured response.
     pub elapsed: Duration,
-    /// Connections the server closed that were opened again.
+    /// Connections opened after the first one of each worker: the server ended a
+    /// keep-alive connection, or one was dropped after an error.
     pub reconnects: u64,
     /// The run stopped at `max_time` before reaching its request count.
     pub hit_time_cap: bool,
@@ -227,64 +229,74 @@ impl Worker {
             }
             let op = self.plan.workload.next_op(&mut self.rng);
             seq += 1;
-
-            let mut c = match conn.take() {
-                Some(c) if !c.is_closed() => c,
-                previous => {
-                    if previous.is_some() {
-                        out.reconnects += 1;
-                    }
-                    match Conn::connect(&self.target, self.timeout).await {
-                        Ok(c) => c,
-                        Err(e) => {
-                            self.failed(&mut out, measuring, op, &e);
-                            // Back off a little; the loop's deadline still bounds this.
-                            tokio::time::sleep(Duration::from_millis(10)).await;
-                            continue;
-                        }
-                    }
-                }
-            };
-            let req = match self.request(op, seq) {
-                Ok(r) => r,
-                Err(e) => {
-                    self.failed(&mut out, measuring, op, &e);
-                    conn = Some(c);
-                    continue;
-                }
-            };
             let sent = Instant::now();
-            match c.send(req, self.timeout).await {
-                Ok(resp) => {
+            match self.exchange(&mut conn, op, seq, &mut out).await {
+                Ok(status) => {
                     let done = Instant::now();
                     if measuring {
                         out.per_op
                             .entry(op)
                             .or_default()
-                            .record_response(resp.status.as_u16(), done - sent);
+                            .record_response(status.as_u16(), done - sent);
                         out.last_done = Some(done);
                     } else {
                         out.warmup_requests += 1;
-                        if !resp.status.is_success() {
+                        if !status.is_success() {
                             out.warmup_failures += 1;
                         }
                     }
-                    conn = Some(c);
                 }
-                // The connection is in an unknown state: drop it, reconnect next time.
-                Err(e) => self.failed(&mut out, measuring, op, &e),
+                Err(e) => {
+                    if measuring {
+                        out.per_op.entry(op).or_default().record_error(e.kind());
+                        out.last_done = Some(Instant::now());
+                    } else {
+                        out.warmup_requests += 1;
+                        out.warmup_failures += 1;
+                    }
+                    if matches!(e, ClientError::Connect(_) | ClientError::Handshake(_)) {
+                        // Back off a little; the loop's deadline still bounds this.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                }
             }
         }
         out
     }
 
-    fn failed(&self, out: &mut WorkerResult, measuring: bool, op: Op, e: &ClientError) {
-        if measuring {
-            out.per_op.entry(op).or_default().record_error(e.kind());
-            out.last_done = Some(Instant::now());
-        } else {
-            out.warmup_requests += 1;
-            out.warmup_failures += 1;
+    /// One request and its whole response. A connection the server closed between two
+    /// requests (keep-alive ended) is replaced once without counting an error; after any
+    /// other failure the connection is dropped, as its state is unknown.
+    async fn exchange(
+        &self,
+        conn: &mut Option<Conn>,
+        op: Op,
+        seq: u64,
+        out: &mut WorkerResult,
+    ) -> Result<StatusCode, ClientError> {
+        for attempt in 0..2 {
+            let c = match conn {
+                Some(c) if !c.is_closed() => c,
+                _ => {
+                    out.reconnects += 1;
+                    conn.insert(Conn::connect(&self.target, self.timeout).await?)
+                }
+            };
+            let req = self.request(op, seq)?;
+            match c.send(req, self.timeout).await {
+                Ok(resp) => {
+                    if resp.closes_connection() {
+                        *conn = None;
+                    }
+                    return Ok(resp.status);
+                }
+                Err(ClientError::Closed) if attempt == 0 => *conn = None,
+                Err(e) => {
+                    *conn = None;
+                    return Err(e);
+                }
+            }
         }
+        Err(ClientError::Closed)
     }
 }

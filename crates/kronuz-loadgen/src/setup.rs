@@ -298,21 +298,36 @@ pub async fn send_all(
                 }
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(call) = calls.get(i) else { break };
-                let mut c = match conn.take() {
-                    Some(c) if !c.is_closed() => c,
-                    _ => Conn::connect(&target, timeout)
-                        .await
-                        .map_err(client_err(&what))?,
-                };
-                let result = send_call(&mut c, &factory, call, timeout, &what).await;
-                let resp = match result {
-                    Ok(r) => r,
-                    Err(e) => {
-                        failed.store(true, Ordering::Relaxed);
-                        return Err(e);
+                let mut attempt = 0;
+                let resp = loop {
+                    let mut c = match conn.take() {
+                        Some(c) if !c.is_closed() => c,
+                        _ => match Conn::connect(&target, timeout).await {
+                            Ok(c) => c,
+                            Err(e) => {
+                                failed.store(true, Ordering::Relaxed);
+                                return Err(client_err(&what)(e));
+                            }
+                        },
+                    };
+                    match send_call(&mut c, &factory, call, timeout, &what).await {
+                        // The server ended the keep-alive connection: one retry on a new one.
+                        Err(SetupError::Client {
+                            source: ClientError::Closed,
+                            ..
+                        }) if attempt == 0 => attempt += 1,
+                        Err(e) => {
+                            failed.store(true, Ordering::Relaxed);
+                            return Err(e);
+                        }
+                        Ok(r) => {
+                            if !r.closes_connection() {
+                                conn = Some(c);
+                            }
+                            break r;
+                        }
                     }
                 };
-                conn = Some(c);
                 let value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
                 done.push((i, value));
             }
