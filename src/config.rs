@@ -1,0 +1,104 @@
+//! Command line and environment: every flag is also a `KRONUZ_*` variable.
+
+use crate::store::writer::CommitMode;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// kronuz: resource scheduling for consulting businesses.
+#[derive(Debug, Parser)]
+#[command(name = "kronuz", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (API and web app).
+    Serve(Settings),
+    /// Solve one PSPLIB single-mode RCPSP instance and print `{"makespan","starts"}` as JSON.
+    Psplib(PsplibArgs),
+}
+
+/// How `kronuz serve` runs.
+#[derive(Clone, Debug, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "KRONUZ_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Directory holding the database; created if missing. Only one server may use it.
+    #[arg(long, env = "KRONUZ_DATA_DIR", default_value = "./kronuz-data")]
+    pub data_dir: PathBuf,
+
+    /// Log filter in tracing's syntax, e.g. `info` or `kronuz=debug,tower_http=info`.
+    #[arg(long, env = "KRONUZ_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Mark cookies `Secure` (set this when kronuz is served over HTTPS).
+    #[arg(long, env = "KRONUZ_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// A session ends after this many days without use.
+    #[arg(long, env = "KRONUZ_SESSION_IDLE_DAYS", default_value_t = 14)]
+    pub session_idle_days: u32,
+
+    /// A session ends this many days after login, however much it is used.
+    #[arg(long, env = "KRONUZ_SESSION_MAX_DAYS", default_value_t = 30)]
+    pub session_max_days: u32,
+
+    /// Seconds in-flight requests get to finish on SIGINT/SIGTERM.
+    #[arg(long, env = "KRONUZ_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "KRONUZ_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "KRONUZ_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Requests handled at once; beyond it requests are shed with 503.
+    #[arg(long, env = "KRONUZ_MAX_CONCURRENCY", default_value_t = 1024)]
+    pub max_concurrency: usize,
+
+    /// How the writer commits: `group` (many writes per fsync) or `per-write`.
+    #[arg(long, env = "KRONUZ_COMMIT_MODE", value_enum, default_value_t = CommitMode::Group)]
+    pub commit_mode: CommitMode,
+
+    /// Serve the web app from this directory instead of the copy built into the binary
+    /// (for working on the front end).
+    #[arg(long, env = "KRONUZ_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
+
+    /// Cap on the database size in pages: only for tests that make the disk "full".
+    #[arg(skip)]
+    pub max_db_pages: Option<u64>,
+}
+
+impl Settings {
+    /// Defaults for a data directory, as `kronuz serve --data-dir DIR` would have them.
+    pub fn for_data_dir(dir: impl Into<PathBuf>) -> Settings {
+        let mut s = Cli::parse_from(["kronuz", "serve"]);
+        let Command::Serve(ref mut settings) = s.command else { unreachable!("parsed serve") };
+        settings.data_dir = dir.into();
+        settings.clone()
+    }
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct PsplibArgs {
+    /// A PSPLIB `.sm` file.
+    pub file: PathBuf,
+    /// Cap on the number of schedules generated (1 = one pass of the best priority rule).
+    #[arg(long)]
+    pub schedules: Option<u64>,
+    /// Stop improving after this many milliseconds.
+    #[arg(long)]
+    pub time_limit_ms: Option<u64>,
+    /// Seed of the random choices; the same seed gives the same schedule.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

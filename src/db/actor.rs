@@ -1,0 +1,119 @@
+//! The message loop. Short and synchronous per message: match, call `Db`, reply.
+
+use super::{Dm, Req, state::Db};
+use crate::Result;
+use crate::domain::now;
+use crate::store::writer::{Restore, WriteJob, WriterMsg};
+use crate::AppError;
+use crate::store::Mutation;
+use tokio::sync::{mpsc, oneshot};
+
+fn respond<T>(resp: oneshot::Sender<T>, value: T) {
+    // The requester may have gone away (client hung up); nothing to do then.
+    let _ = resp.send(value);
+}
+
+struct Loop {
+    writer: mpsc::Sender<WriterMsg>,
+    /// Bumped each time memory is replaced by the committed state after a failure.
+    epoch: u64,
+}
+
+impl Loop {
+    /// Hands a write's mutations to the writer; the writer answers `resp` after commit.
+    async fn commit<T: Send + 'static>(
+        &self,
+        applied: Result<(T, Vec<Mutation>)>,
+        resp: oneshot::Sender<Result<T>>,
+    ) {
+        match applied {
+            Err(e) => respond(resp, Err(e)),
+            Ok((value, mutations)) if mutations.is_empty() => respond(resp, Ok(value)),
+            Ok((value, mutations)) => {
+                let done = Box::new(move |committed: bool| {
+                    respond(resp, if committed { Ok(value) } else { Err(AppError::storage()) })
+                });
+                let job = WriteJob { epoch: self.epoch, mutations, done: Some(done) };
+                if let Err(mpsc::error::SendError(WriterMsg::Job(job))) =
+                    self.writer.send(WriterMsg::Job(job)).await
+                    && let Some(done) = job.done
+                {
+                    done(false);
+                }
+            }
+        }
+    }
+
+    /// Persists in the background: the caller does not wait (e.g. `last_seen_at`).
+    async fn persist_quietly(&self, mutations: Vec<Mutation>) {
+        if !mutations.is_empty() {
+            let job = WriteJob { epoch: self.epoch, mutations, done: None };
+            let _ = self.writer.send(WriterMsg::Job(job)).await;
+        }
+    }
+}
+
+pub(super) async fn run(
+    mut rx: mpsc::Receiver<Dm>,
+    mut restores: mpsc::UnboundedReceiver<Restore>,
+    writer: mpsc::Sender<WriterMsg>,
+    mut db: Db,
+) {
+    use Dm::*;
+    let mut lp = Loop { writer, epoch: 0 };
+    loop {
+        let m = tokio::select! {
+            biased;
+            Some(restore) = restores.recv() => {
+                tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
+                db.reload(restore.snapshot);
+                lp.epoch = restore.epoch;
+                continue;
+            }
+            m = rx.recv() => match m { Some(m) => m, None => break },
+        };
+        match m {
+            Authenticate(Req { query: (usrid, token_hash), resp }) => match db.authenticate(&usrid, &token_hash, now()) {
+                Ok((auth, mutations)) => {
+                    respond(resp, Ok(auth));
+                    lp.persist_quietly(mutations).await;
+                }
+                Err(e) => respond(resp, Err(e)),
+            },
+            GetUser(Req { query, resp }) => respond(resp, db.user(&query)),
+            EmailTaken(Req { query, resp }) => respond(resp, db.email_taken(&query)),
+            Signup(Req { query, resp }) => lp.commit(db.signup(query, now()), resp).await,
+            LoginLookup(Req { query: (email, address), resp }) => {
+                respond(resp, db.login_lookup(&email, address, now()))
+            }
+            LoginFailed(email, address) => db.login_failed(email, address, now()),
+            Login(Req { query: (user_id, token_hash), resp }) => {
+                lp.commit(db.login(&user_id, token_hash, now()), resp).await
+            }
+            Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
+            ListProjects(Req { query, resp }) => respond(resp, db.projects(&query)),
+            GetProject(Req { query: (team, id), resp }) => respond(resp, db.project(&team, &id).cloned()),
+            CreateProject(Req { query: (auth, input), resp }) => {
+                lp.commit(db.create_project(&auth, input, now()), resp).await
+            }
+            PatchProject(Req { query: (auth, id, patch), resp }) => {
+                lp.commit(db.patch_project(&auth, &id, patch, now()), resp).await
+            }
+            DeleteProject(Req { query: (auth, id), resp }) => {
+                lp.commit(db.delete_project(&auth, &id), resp).await
+            }
+            Shutdown(Req { resp, .. }) => {
+                // Everything queued before this message is already with the writer;
+                // Close makes it commit that, close the store, and answer.
+                let (tx, rx) = oneshot::channel();
+                let result = match lp.writer.send(WriterMsg::Close(tx)).await {
+                    Ok(()) => rx.await.unwrap_or(Ok(())),
+                    Err(_) => Ok(()),
+                };
+                respond(resp, result);
+                break;
+            }
+        }
+    }
+    tracing::debug!("database actor stopped");
+}

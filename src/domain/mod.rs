@@ -1,0 +1,78 @@
+//! Plain business types and the pure rules over them: no I/O, no async.
+//!
+//! Everything here is `Serialize + Deserialize` because the store keeps each record as
+//! a JSON document (see `store`); API views that hide secrets live in `http`.
+
+pub mod project;
+pub mod user;
+
+pub use project::{Project, ProjectPatch};
+pub use user::{AuthUser, Role, Session, SessionPolicy, Team, User};
+
+use serde::{Deserialize, Serialize};
+
+/// The one id type: 16 lower-case hex characters (64 random bits), a string in JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl Id {
+    /// A fresh random id from the OS CSPRNG.
+    pub fn random() -> Id {
+        Id(format!("{:016x}", random_u64()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Id {
+    fn from(s: &str) -> Id {
+        Id(s.to_string())
+    }
+}
+
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    fill_random(&mut bytes);
+    u64::from_le_bytes(bytes)
+}
+
+/// Fills `buf` from the OS CSPRNG. The OS generator failing is not something a server
+/// can carry on from, so it aborts the process rather than hand out weak secrets.
+pub fn fill_random(buf: &mut [u8]) {
+    if let Err(e) = getrandom::fill(buf) {
+        tracing::error!(error = %e, "the OS random number generator failed");
+        std::process::abort();
+    }
+}
+
+/// Seconds since the Unix epoch, the one timestamp type in stored records.
+pub type Timestamp = i64;
+
+pub fn now() -> Timestamp {
+    chrono::Utc::now().timestamp()
+}
+
+/// Trims `value` and checks it has `1..=max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, crate::AppError> {
+    let trimmed = value.trim();
+    let len = trimmed.chars().count();
+    if len == 0 {
+        return Err(crate::AppError::invalid(field, "must not be empty"));
+    }
+    if len > max {
+        return Err(crate::AppError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}

@@ -1,0 +1,47 @@
+//! Health and the API's own description.
+
+use super::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`: the data is loaded and the socket is listening.
+    status: &'static str,
+}
+
+pub fn api_info() -> utoipa::openapi::OpenApi {
+    utoipa::openapi::OpenApiBuilder::new()
+        .info(
+            utoipa::openapi::InfoBuilder::new()
+                .title("kronuz")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Resource scheduling for consulting businesses. Authenticate with the \
+                     cookies `usrid` and `session` set by signup or login. Errors are \
+                     `{\"error\": \"...\"}`.",
+                ))
+                .build(),
+        )
+        .build()
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(openapi))
+}
+
+/// Liveness and readiness.
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3 document")))]
+async fn openapi(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], state.openapi.to_string())
+}

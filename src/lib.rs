@@ -1,0 +1,143 @@
+//! kronuz: self-hosted resource scheduling for consulting businesses.
+//!
+//! # The modules
+//! - [`config`]: the command line; every flag is also a `KRONUZ_*` variable.
+//! - [`error`]: [`AppError`], which leaves as `{"error": "..."}` with its status.
+//! - [`domain`]: the business types (`User`, `Team`, `Project`, ...) and their pure rules.
+//! - [`db`]: the seed's actor. One task owns all state; handlers talk to it through the
+//!   `DbTx` handle, which sends `Dm` messages carrying `Req { query, resp }`.
+//! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
+//!   and the writer thread that group-commits.
+//! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
+//!   embedded web app.
+//! - `kronuz_schedule` (its own crate): the scheduling engine.
+//!
+//! # One request: `GET /api/v1/prj/list`
+//! 1. axum routes it to `http::prj::list_projects`; the middleware has already checked
+//!    load, timeout and (for writes) that it is not cross-site.
+//! 2. The `AuthUser` extractor reads cookies `usrid` and `session`, hashes the token and
+//!    calls `DbTx::authenticate`, which sends `Dm::Authenticate` to the actor.
+//! 3. The actor looks the session up in memory and replies on the request's oneshot.
+//! 4. The handler calls `DbTx::list_projects`; the actor clones the team's projects,
+//!    already sorted by name, and replies; the handler serialises them to JSON.
+//!
+//! A write such as `POST /api/v1/prj` goes the same way, but the actor applies it to
+//! memory and hands the resulting `Mutation`s and the reply to the writer thread, which
+//! sends the reply only after the transaction holding it has committed.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod store;
+
+pub use error::{AppError, Result};
+
+use config::Settings;
+use db::state::{Db, LoginThrottle, Policy};
+use domain::SessionPolicy;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use store::sqlite::{DataDir, SqliteOptions, SqliteStore};
+use store::{Store, StoreError};
+use tokio::net::TcpListener;
+
+/// Why the server could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the server on `listener` until `shutdown` completes, then drains in-flight
+/// requests (up to the grace period), commits every acknowledged write and closes the
+/// store. The testable entry point: tests pass a port-0 listener and a oneshot.
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let started = Instant::now();
+    let data_dir = DataDir::lock(&settings.data_dir)?;
+    let options = SqliteOptions { max_page_count: settings.max_db_pages };
+    let database_path = data_dir.database_path();
+    let (store, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
+        let mut store = SqliteStore::open(&database_path, &options)?;
+        let snapshot = store.load()?;
+        Ok::<_, StoreError>((store, snapshot, http::dummy_hash()))
+    })
+    .await
+    .map_err(|e| std::io::Error::other(e.to_string()))??;
+    let records = snapshot.records.len();
+    let policy = Policy {
+        sessions: SessionPolicy {
+            idle_secs: i64::from(settings.session_idle_days) * 86_400,
+            max_secs: i64::from(settings.session_max_days) * 86_400,
+        },
+        throttle: LoginThrottle::default(),
+    };
+    let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
+    let writer = store::writer::spawn(Box::new(store), settings.commit_mode, restore_tx)?;
+    let (db, actor) = Db::new(snapshot, policy).spawn(writer, restore_rx);
+
+    let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let state = http::AppState::new(db.clone(), settings, dummy_hash);
+    let app = http::app(state);
+    tracing::info!(
+        address = %listener.local_addr()?,
+        records,
+        ready_ms = started.elapsed().as_millis() as u64,
+        "kronuz is ready"
+    );
+
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
+        let _ = stopping_tx.send(());
+    });
+    let drained = async move {
+        // Only once shutdown began does the grace period start counting.
+        if stopping_rx.await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result?,
+        () = drained => tracing::warn!("grace period over; dropping requests still in flight"),
+    }
+    db.shutdown().await?;
+    drop(db);
+    let _ = actor.await;
+    drop(data_dir); // the lock is held until the store is closed
+    tracing::info!("stopped; every acknowledged write is on disk");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

@@ -1,0 +1,184 @@
+//! The embedded backend: one SQLite file in WAL mode with `synchronous=FULL`.
+
+use super::{Kind, Mutation, Record, Snapshot, Store, StoreError};
+use rusqlite::{Connection, ErrorCode, OpenFlags, params};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Schema versions, applied in order at start; `PRAGMA user_version` records how many ran.
+/// Append only: never edit a migration that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, sessions, projects.
+    "CREATE TABLE users (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE teams (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE sessions (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE projects (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL) STRICT;",
+];
+
+/// The data directory, locked for the life of this value so two servers never share it.
+#[derive(Debug)]
+pub struct DataDir {
+    path: PathBuf,
+    _lock: File,
+}
+
+impl DataDir {
+    /// Creates the directory if missing and takes its lock file.
+    pub fn lock(path: &Path) -> Result<DataDir, StoreError> {
+        std::fs::create_dir_all(path).map_err(|e| {
+            StoreError::Io(format!("cannot create data directory {}: {e}", path.display()))
+        })?;
+        let lock_path = path.join("kronuz.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StoreError::Io(format!("cannot open {}: {e}", lock_path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(DataDir { path: path.to_path_buf(), _lock: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(format!(
+                "the data directory {} is in use by another kronuz server",
+                path.display()
+            ))),
+            Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io(format!(
+                "cannot lock {}: {e}",
+                lock_path.display()
+            ))),
+        }
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.path.join("kronuz.sqlite3")
+    }
+}
+
+/// Tuning for tests and benchmarks; the defaults are what production runs.
+#[derive(Clone, Debug, Default)]
+pub struct SqliteOptions {
+    /// Caps the database size in pages, to make "disk full" happen on purpose.
+    pub max_page_count: Option<u64>,
+}
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+fn classify(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            StoreError::Corrupt(e.to_string())
+        }
+        _ => StoreError::Io(e.to_string()),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database, checks it is one, and runs pending migrations.
+    pub fn open(path: &Path, options: &SqliteOptions) -> Result<SqliteStore, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(classify)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(classify)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Io(format!("cannot switch the database to WAL mode (got {mode})")));
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")
+            .map_err(classify)?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        if let Some(pages) = options.max_page_count {
+            let _: i64 = store
+                .conn
+                .query_row(&format!("PRAGMA max_page_count={pages}"), [], |r| r.get(0))
+                .map_err(classify)?;
+        }
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(classify)?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::Corrupt(format!(
+                "the database has schema version {version}, newer than this kronuz knows ({known}); \
+                 run a newer kronuz"
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction().map_err(classify)?;
+            tx.execute_batch(sql).map_err(classify)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(classify)?;
+            tx.commit().map_err(classify)?;
+            tracing::info!(version = i + 1, "applied database migration");
+        }
+        Ok(())
+    }
+
+    /// Writes and commits a throw-away row: tells whether the disk takes writes again.
+    pub fn probe(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute("INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?1)", [crate::domain::now()])
+            .map(|_| ())
+            .map_err(classify)
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self) -> Result<Snapshot, StoreError> {
+        let mut records = Vec::new();
+        for kind in Kind::ALL {
+            let sql = format!("SELECT id, body FROM {}", kind.table());
+            let mut stmt = self.conn.prepare(&sql).map_err(classify)?;
+            let mut rows = stmt.query([]).map_err(classify)?;
+            while let Some(row) = rows.next().map_err(classify)? {
+                let id: String = row.get(0).map_err(classify)?;
+                let body: String = row.get(1).map_err(classify)?;
+                let record = Record::from_json(kind, &body).map_err(|e| {
+                    StoreError::Corrupt(format!("{} row {id} cannot be read: {e}", kind.table()))
+                })?;
+                records.push(record);
+            }
+        }
+        Ok(Snapshot { records })
+    }
+
+    fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(classify)?;
+        for mutation in batch {
+            match mutation {
+                Mutation::Put(record) => {
+                    let sql = format!(
+                        "INSERT OR REPLACE INTO {} (id, body) VALUES (?1, ?2)",
+                        record.kind().table()
+                    );
+                    let body = record.to_json()?;
+                    tx.prepare_cached(&sql)
+                        .and_then(|mut s| s.execute(params![record.id(), body]))
+                        .map_err(classify)?;
+                }
+                Mutation::Delete(kind, id) => {
+                    let sql = format!("DELETE FROM {} WHERE id = ?1", kind.table());
+                    tx.prepare_cached(&sql)
+                        .and_then(|mut s| s.execute([id.as_str()]))
+                        .map_err(classify)?;
+                }
+            }
+        }
+        // Dropping `tx` on an error above rolls it back.
+        tx.commit().map_err(classify)
+    }
+
+    fn close(self: Box<Self>) -> Result<(), StoreError> {
+        // Fold the WAL back into the main file so the data dir is one tidy file at rest.
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        self.conn.close().map_err(|(_, e)| classify(e))
+    }
+}
