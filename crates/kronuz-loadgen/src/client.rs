@@ -206,3 +206,46 @@ mod tests {
         assert!(RequestFactory::new(&t, Some("a=b\n")).is_err());
     }
 }
+
+/// CPU time (user + system) this process has used so far, from `/proc/self/stat`
+/// (Linux; `None` elsewhere). Used to tell when the load generator itself is the bottleneck.
+pub fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    parse_proc_stat_cpu(&stat, 100)
+}
+
+/// utime + stime of a `/proc/PID/stat` line, in clock ticks of `ticks_per_second`.
+pub fn parse_proc_stat_cpu(stat: &str, ticks_per_second: u64) -> Option<Duration> {
+    // The command name (field 2) may contain spaces and parentheses: skip past the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // rest starts at field 3 (state); utime and stime are fields 14 and 15.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    let ticks = utime + stime;
+    Some(Duration::from_millis(
+        ticks * 1000 / ticks_per_second.max(1),
+    ))
+}
+
+#[cfg(test)]
+mod cpu_tests {
+    use super::*;
+
+    #[test]
+    fn utime_and_stime_are_read_after_the_command_name() {
+        let stat = "4242 (kronuz (load) gen) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 3 0";
+        assert_eq!(
+            parse_proc_stat_cpu(stat, 100),
+            Some(Duration::from_millis(3000))
+        );
+        assert_eq!(parse_proc_stat_cpu("garbage", 100), None);
+    }
+
+    #[test]
+    fn this_process_has_a_cpu_time_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(process_cpu_time().is_some());
+        }
+    }
+}

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use hyper::StatusCode;
 use tokio::task::JoinSet;
 
-use crate::client::{ClientError, Conn, RequestFactory};
+use crate::client::{ClientError, Conn, RequestFactory, process_cpu_time};
 use crate::scenario::{ConnPlan, Op, Rng};
 use crate::setup::{HEALTH_PATH, PROJECT_LIST_PATH, PROJECTS_PATH};
 use crate::stats::OpStats;
@@ -82,6 +82,10 @@ pub struct LoadResult {
     pub reconnects: u64,
     /// The run stopped at `max_time` before reaching its request count.
     pub hit_time_cap: bool,
+    /// CPU time the load generator used from warm-up to the end, and the wall time of
+    /// that span: when CPU approaches wall time x CPUs, the client is the bottleneck.
+    pub client_cpu: Option<Duration>,
+    pub client_wall: Duration,
 }
 
 struct WorkerResult {
@@ -113,6 +117,7 @@ pub async fn run(
     }
     conns.sort_by_key(|(i, _)| *i);
 
+    let cpu_before = process_cpu_time();
     let counter = Arc::new(AtomicU64::new(0));
     let limit = match cfg.stop {
         StopRule::Requests(n) => n.min(HARD_MAX_REQUESTS),
@@ -162,6 +167,10 @@ pub async fn run(
         Some(t) if t > measure_start => t - measure_start,
         _ => measure_end.saturating_duration_since(measure_start),
     };
+    let client_cpu = match (cpu_before, process_cpu_time()) {
+        (Some(before), Some(after)) => Some(after.saturating_sub(before)),
+        _ => None,
+    };
     Ok(LoadResult {
         per_op,
         warmup_requests,
@@ -169,6 +178,8 @@ pub async fn run(
         elapsed,
         reconnects,
         hit_time_cap,
+        client_cpu,
+        client_wall: start.elapsed(),
     })
 }
 

@@ -40,6 +40,10 @@ pub struct RunReport {
     pub warmup_failures: u64,
     pub reconnects: u64,
     pub hit_time_cap: bool,
+    /// Load generator CPU use during the run, in cores (1.0 = one core fully busy), and
+    /// the CPUs it may use. Near `client_cpus`, throughput is bounded by the client.
+    pub client_cpu_cores: Option<f64>,
+    pub client_cpus: usize,
     /// No non-2xx response and no transport error in the measured phase.
     pub clean: bool,
     pub total: OpSummary,
@@ -65,6 +69,11 @@ impl RunReport {
             warmup_failures: load.warmup_failures,
             reconnects: load.reconnects,
             hit_time_cap: load.hit_time_cap,
+            client_cpu_cores: load.client_cpu.and_then(|cpu| {
+                let wall = load.client_wall.as_secs_f64();
+                (wall > 0.0).then(|| cpu.as_secs_f64() / wall)
+            }),
+            client_cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
             clean: total.is_clean() && total.completed() > 0,
             total: total.summary(load.elapsed),
             ops,
@@ -175,7 +184,26 @@ impl RunReport {
         if self.reconnects > 0 {
             let _ = writeln!(s, "reconnects: {}", self.reconnects);
         }
+        if let Some(note) = self.client_cpu_note() {
+            let _ = writeln!(s, "{note}");
+        }
         s
+    }
+
+    /// How busy the load generator was; flagged when it is near its CPU limit, as the
+    /// server's throughput may then be higher than measured.
+    pub fn client_cpu_note(&self) -> Option<String> {
+        let cores = self.client_cpu_cores?;
+        let share = cores / self.client_cpus.max(1) as f64;
+        let mut note = format!(
+            "load generator CPU: {:.0}% of {} CPU(s)",
+            share * 100.0,
+            self.client_cpus
+        );
+        if share >= 0.9 {
+            note.push_str(": near saturation, throughput may be bounded by the client");
+        }
+        Some(note)
     }
 }
 
@@ -244,6 +272,8 @@ mod tests {
             elapsed: Duration::from_secs(1),
             reconnects: 0,
             hit_time_cap: false,
+            client_cpu: Some(Duration::from_millis(950)),
+            client_wall: Duration::from_secs(1),
         }
     }
 
@@ -275,6 +305,16 @@ mod tests {
             "{problems:?}"
         );
         assert!(banner(&problems).contains("NOT CLEAN"));
+    }
+
+    #[test]
+    fn a_busy_client_is_flagged() {
+        let mut r = RunReport::new(params(), 0.5, &load(200, 0));
+        r.client_cpus = 1;
+        assert!(r.client_cpu_note().unwrap().contains("near saturation"));
+        assert!(r.table().contains("95% of 1 CPU"));
+        r.client_cpus = 2;
+        assert!(!r.client_cpu_note().unwrap().contains("near saturation"));
     }
 
     #[test]
