@@ -30,6 +30,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod planning;
 pub mod store;
 
 pub use error::{AppError, Result};

@@ -54,6 +54,31 @@ pub fn capacity_on(schedule: &Schedule, person: &Person, d: NaiveDate) -> f64 {
     person.weekly_hours[weekday_index(d)]
 }
 
+/// [`capacity_on`] for `n` consecutive days from `from`, in one pass over the time off
+/// (what planning and reports over many days use).
+pub fn capacity_days(schedule: &Schedule, person: &Person, from: NaiveDate, n: usize) -> Vec<f64> {
+    let mut out: Vec<f64> = (0..n)
+        .map(|i| {
+            let d = from + chrono::Duration::days(i as i64);
+            if employed(person, d) {
+                person.weekly_hours[weekday_index(d)]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let last = from + chrono::Duration::days(n as i64 - 1);
+    for t in schedule.timeoff.values() {
+        if t.person_id.as_ref().is_some_and(|p| p != &person.id) || t.end < from || t.start > last {
+            continue;
+        }
+        let a = (t.start.max(from) - from).num_days() as usize;
+        let b = (t.end.min(last) - from).num_days() as usize;
+        out[a..=b].iter_mut().for_each(|h| *h = 0.0);
+    }
+    out
+}
+
 /// Hours an allocation books on `d`, given the person's capacity that day: its hours
 /// per day on working days (capacity > 0) inside its range, nothing elsewhere.
 /// Placeholders have no calendar of their own: they book on the team's working days
