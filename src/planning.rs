@@ -11,7 +11,7 @@
 //!   days off), becomes one allocation, since an allocation books nothing on those.
 
 use crate::domain::activity::Change;
-use crate::domain::calendar::{booked_on, capacity_days};
+use crate::domain::calendar::{DayGrid, booked_on};
 use crate::domain::{Allocation, Id, Schedule};
 use crate::store::Record;
 use crate::{AppError, Result};
@@ -101,12 +101,13 @@ pub fn plan(
             by_person.entry(p).or_default().push(a);
         }
     }
+    let grid = DayGrid::new(s, from, day(HORIZON_DAYS - 1));
     let people: Vec<level::Person> = s
         .people
         .values()
         .filter(|p| !p.archived)
         .map(|p| {
-            let capacity = capacity_days(s, p, from, HORIZON_DAYS as usize);
+            let capacity = grid.capacity(p);
             let mut booked = vec![0.0; HORIZON_DAYS as usize];
             for a in by_person.get(&p.id).into_iter().flatten() {
                 if a.end < from {
