@@ -6,7 +6,9 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let rel = path.strip_prefix(root).unwrap_or(&path);
@@ -36,7 +38,11 @@ fn main() {
         let bytes = std::fs::read(file).unwrap_or_default();
         let mut h = DefaultHasher::new();
         bytes.hash(&mut h);
-        let rel = file.strip_prefix(&root).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
         table.push_str(&format!(
             "    ({:?}, {:?}, \"\\\"{:016x}\\\"\", include_bytes!({:?})),\n",
             format!("/{rel}"),

@@ -82,7 +82,9 @@ impl Settings {
     /// Defaults for a data directory, as `kronuz serve --data-dir DIR` would have them.
     pub fn for_data_dir(dir: impl Into<PathBuf>) -> Settings {
         let mut s = Cli::parse_from(["kronuz", "serve"]);
-        let Command::Serve(ref mut settings) = s.command else { unreachable!("parsed serve") };
+        let Command::Serve(ref mut settings) = s.command else {
+            unreachable!("parsed serve")
+        };
         settings.data_dir = dir.into();
         settings.clone()
     }

@@ -62,7 +62,9 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let started = Instant::now();
     let data_dir = DataDir::lock(&settings.data_dir)?;
-    let options = SqliteOptions { max_page_count: settings.max_db_pages };
+    let options = SqliteOptions {
+        max_page_count: settings.max_db_pages,
+    };
     let database_path = data_dir.database_path();
     let (store, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
         let mut store = SqliteStore::open(&database_path, &options)?;

@@ -15,7 +15,11 @@ fn main() -> ExitCode {
 fn serve(settings: kronuz::config::Settings) -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -42,7 +46,26 @@ fn serve(settings: kronuz::config::Settings) -> ExitCode {
 }
 
 fn psplib(args: kronuz::config::PsplibArgs) -> ExitCode {
-    let _ = args;
-    eprintln!("kronuz psplib: not available yet");
-    ExitCode::FAILURE
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("kronuz psplib: cannot read {}: {e}", args.file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match kronuz_schedule::rcpsp::psplib_command(
+        &text,
+        args.schedules,
+        args.time_limit_ms,
+        args.seed,
+    ) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kronuz psplib: {}: {e}", args.file.display());
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,11 +1,11 @@
 //! The message loop. Short and synchronous per message: match, call `Db`, reply.
 
 use super::{Dm, Req, state::Db};
+use crate::AppError;
 use crate::Result;
 use crate::domain::now;
-use crate::store::writer::{Restore, WriteJob, WriterMsg};
-use crate::AppError;
 use crate::store::Mutation;
+use crate::store::writer::{Restore, WriteJob, WriterMsg};
 use tokio::sync::{mpsc, oneshot};
 
 fn respond<T>(resp: oneshot::Sender<T>, value: T) {
@@ -31,9 +31,20 @@ impl Loop {
             Ok((value, mutations)) if mutations.is_empty() => respond(resp, Ok(value)),
             Ok((value, mutations)) => {
                 let done = Box::new(move |committed: bool| {
-                    respond(resp, if committed { Ok(value) } else { Err(AppError::storage()) })
+                    respond(
+                        resp,
+                        if committed {
+                            Ok(value)
+                        } else {
+                            Err(AppError::storage())
+                        },
+                    )
                 });
-                let job = WriteJob { epoch: self.epoch, mutations, done: Some(done) };
+                let job = WriteJob {
+                    epoch: self.epoch,
+                    mutations,
+                    done: Some(done),
+                };
                 if let Err(mpsc::error::SendError(WriterMsg::Job(job))) =
                     self.writer.send(WriterMsg::Job(job)).await
                     && let Some(done) = job.done
@@ -47,7 +58,11 @@ impl Loop {
     /// Persists in the background: the caller does not wait (e.g. `last_seen_at`).
     async fn persist_quietly(&self, mutations: Vec<Mutation>) {
         if !mutations.is_empty() {
-            let job = WriteJob { epoch: self.epoch, mutations, done: None };
+            let job = WriteJob {
+                epoch: self.epoch,
+                mutations,
+                done: None,
+            };
             let _ = self.writer.send(WriterMsg::Job(job)).await;
         }
     }
@@ -73,7 +88,10 @@ pub(super) async fn run(
             m = rx.recv() => match m { Some(m) => m, None => break },
         };
         match m {
-            Authenticate(Req { query: (usrid, token_hash), resp }) => match db.authenticate(&usrid, &token_hash, now()) {
+            Authenticate(Req {
+                query: (usrid, token_hash),
+                resp,
+            }) => match db.authenticate(&usrid, &token_hash, now()) {
                 Ok((auth, mutations)) => {
                     respond(resp, Ok(auth));
                     lp.persist_quietly(mutations).await;
@@ -83,25 +101,48 @@ pub(super) async fn run(
             GetUser(Req { query, resp }) => respond(resp, db.user(&query)),
             EmailTaken(Req { query, resp }) => respond(resp, db.email_taken(&query)),
             Signup(Req { query, resp }) => lp.commit(db.signup(query, now()), resp).await,
-            LoginLookup(Req { query: (email, address), resp }) => {
-                respond(resp, db.login_lookup(&email, address, now()))
-            }
+            LoginLookup(Req {
+                query: (email, address),
+                resp,
+            }) => respond(resp, db.login_lookup(&email, address, now())),
             LoginFailed(email, address) => db.login_failed(email, address, now()),
-            Login(Req { query: (user_id, token_hash), resp }) => {
-                lp.commit(db.login(&user_id, token_hash, now()), resp).await
-            }
+            Login(Req {
+                query: (user_id, token_hash),
+                resp,
+            }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
             Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
-            ListProjects(Req { query, resp }) => respond(resp, db.projects(&query)),
-            GetProject(Req { query: (team, id), resp }) => respond(resp, db.project(&team, &id).cloned()),
-            CreateProject(Req { query: (auth, input), resp }) => {
-                lp.commit(db.create_project(&auth, input, now()), resp).await
+            Schedule(Req { query, resp }) => respond(resp, db.schedule(&query)),
+            Edit(Req {
+                query: (auth, edit),
+                resp,
+            }) => lp.commit(db.edit(&auth, edit, now()), resp).await,
+            Activity(Req {
+                query: (team, limit),
+                resp,
+            }) => respond(resp, db.activity(&team, limit)),
+            Team(Req { query, resp }) => respond(resp, db.team(&query)),
+            PatchTeam(Req {
+                query: (auth, patch),
+                resp,
+            }) => lp.commit(db.patch_team(&auth, patch), resp).await,
+            CreateInvite(Req {
+                query: (auth, invite),
+                resp,
+            }) => {
+                lp.commit(
+                    db.create_invite(&auth, invite.email, invite.role, invite.token_hash, now()),
+                    resp,
+                )
+                .await
             }
-            PatchProject(Req { query: (auth, id, patch), resp }) => {
-                lp.commit(db.patch_project(&auth, &id, patch, now()), resp).await
-            }
-            DeleteProject(Req { query: (auth, id), resp }) => {
-                lp.commit(db.delete_project(&auth, &id), resp).await
-            }
+            ChangeRole(Req {
+                query: (auth, user, role),
+                resp,
+            }) => lp.commit(db.change_role(&auth, &user, role), resp).await,
+            RemoveMember(Req {
+                query: (auth, user),
+                resp,
+            }) => lp.commit(db.remove_member(&auth, &user), resp).await,
             Shutdown(Req { resp, .. }) => {
                 // Everything queued before this message is already with the writer;
                 // Close makes it commit that, close the store, and answer.

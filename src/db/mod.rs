@@ -11,14 +11,18 @@
 //!   disk I/O happen in the handlers (`spawn_blocking`) or in the writer.
 
 mod actor;
+mod edit;
 pub mod state;
 
-use crate::domain::project::NewProject;
-use crate::domain::{AuthUser, Id, Project, ProjectPatch, User};
-use crate::store::writer::{Restore, WriterMsg};
+use crate::domain::activity::Activity;
+use crate::domain::user::Invite;
+use crate::domain::{AuthUser, Id, Role, Schedule, User};
+use crate::store::Record;
 use crate::store::StoreError;
+use crate::store::writer::{Restore, WriterMsg};
 use crate::{AppError, Result};
-use state::{Db, NewAccount};
+pub use edit::Edit;
+use state::{Credentials, Db, NewAccount, TeamView};
 use std::net::IpAddr;
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,18 +38,31 @@ pub enum Dm {
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
-    LoginLookup(Req<(String, IpAddr), Result<Option<(Id, String)>>>),
+    LoginLookup(Req<(String, IpAddr), Result<Option<Credentials>>>),
     /// A directive: record a failed login for throttling. No reply.
     LoginFailed(String, IpAddr),
     Login(Req<(Id, String), Result<User>>),
     Logout(Req<String, Result<()>>),
-    ListProjects(Req<Id, Vec<Project>>),
-    GetProject(Req<(Id, Id), Result<Project>>),
-    CreateProject(Req<(AuthUser, NewProject), Result<Project>>),
-    PatchProject(Req<(AuthUser, Id, ProjectPatch), Result<Project>>),
-    DeleteProject(Req<(AuthUser, Id), Result<()>>),
+    /// A snapshot of the team's schedule (O(1)); reads are computed from it outside.
+    Schedule(Req<Id, Result<Schedule>>),
+    /// Any change to the schedule, including undo.
+    Edit(Req<(AuthUser, Edit), Result<Option<Record>>>),
+    Activity(Req<(Id, usize), Vec<Activity>>),
+    Team(Req<Id, Result<TeamView>>),
+    PatchTeam(Req<(AuthUser, serde_json::Value), Result<TeamView>>),
+    CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
+    ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
+    RemoveMember(Req<(AuthUser, Id), Result<()>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
+}
+
+/// An invitation to create: who, in which role, and the hash of its secret token.
+#[derive(Clone, Debug)]
+pub struct NewInvite {
+    pub email: String,
+    pub role: Role,
+    pub token_hash: String,
 }
 
 /// The handle to the actor. Cloning it is cheap (one `Arc` inside the sender).
@@ -100,7 +117,11 @@ impl DbTx {
         self.send(Dm::Signup, account).await?
     }
 
-    pub async fn login_lookup(&self, email: String, address: IpAddr) -> Result<Option<(Id, String)>> {
+    pub async fn login_lookup(
+        &self,
+        email: String,
+        address: IpAddr,
+    ) -> Result<Option<Credentials>> {
         self.send(Dm::LoginLookup, (email, address)).await?
     }
 
@@ -116,24 +137,37 @@ impl DbTx {
         self.send(Dm::Logout, token_hash).await?
     }
 
-    pub async fn list_projects(&self, team_id: Id) -> Result<Vec<Project>> {
-        self.send(Dm::ListProjects, team_id).await
+    pub async fn schedule(&self, team_id: Id) -> Result<Schedule> {
+        self.send(Dm::Schedule, team_id).await?
     }
 
-    pub async fn get_project(&self, team_id: Id, id: Id) -> Result<Project> {
-        self.send(Dm::GetProject, (team_id, id)).await?
+    /// Applies a change to the caller's team's schedule; answers after it is durable.
+    pub async fn edit(&self, auth: AuthUser, edit: Edit) -> Result<Option<Record>> {
+        self.send(Dm::Edit, (auth, edit)).await?
     }
 
-    pub async fn create_project(&self, auth: AuthUser, input: NewProject) -> Result<Project> {
-        self.send(Dm::CreateProject, (auth, input)).await?
+    pub async fn activity(&self, team_id: Id, limit: usize) -> Result<Vec<Activity>> {
+        self.send(Dm::Activity, (team_id, limit)).await
     }
 
-    pub async fn patch_project(&self, auth: AuthUser, id: Id, patch: ProjectPatch) -> Result<Project> {
-        self.send(Dm::PatchProject, (auth, id, patch)).await?
+    pub async fn team(&self, team_id: Id) -> Result<TeamView> {
+        self.send(Dm::Team, team_id).await?
     }
 
-    pub async fn delete_project(&self, auth: AuthUser, id: Id) -> Result<()> {
-        self.send(Dm::DeleteProject, (auth, id)).await?
+    pub async fn patch_team(&self, auth: AuthUser, patch: serde_json::Value) -> Result<TeamView> {
+        self.send(Dm::PatchTeam, (auth, patch)).await?
+    }
+
+    pub async fn create_invite(&self, auth: AuthUser, invite: NewInvite) -> Result<Invite> {
+        self.send(Dm::CreateInvite, (auth, invite)).await?
+    }
+
+    pub async fn change_role(&self, auth: AuthUser, user_id: Id, role: Role) -> Result<User> {
+        self.send(Dm::ChangeRole, (auth, user_id, role)).await?
+    }
+
+    pub async fn remove_member(&self, auth: AuthUser, user_id: Id) -> Result<()> {
+        self.send(Dm::RemoveMember, (auth, user_id)).await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

@@ -4,11 +4,13 @@
 //! the store must make durable; the loop in `actor` hands those to the writer. Unit
 //! tests drive these methods directly, without a runtime.
 
-use crate::domain::project::{NewProject, check_project_name};
-use crate::domain::{AuthUser, Id, Project, ProjectPatch, Role, Session, SessionPolicy, Team, Timestamp, User};
+pub use super::edit::Edit;
+use crate::domain::activity::Activity;
+use crate::domain::user::Invite;
+use crate::domain::{AuthUser, Id, Role, Schedule, Session, SessionPolicy, Team, Timestamp, User};
 use crate::store::{Kind, Mutation, Record, Snapshot};
 use crate::{AppError, Result};
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 
 /// A change and what it must write.
@@ -24,7 +26,11 @@ pub struct LoginThrottle {
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        LoginThrottle { window_secs: 15 * 60, per_account: 10, per_address: 100 }
+        LoginThrottle {
+            window_secs: 15 * 60,
+            per_account: 10,
+            per_address: 100,
+        }
     }
 }
 
@@ -42,6 +48,15 @@ pub struct NewAccount {
     pub name: String,
     pub password_hash: String,
     pub token_hash: String,
+    /// Hash of an invitation token: join that team instead of creating one.
+    pub invite_hash: Option<String>,
+}
+
+/// What a login checks a password against.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user_id: Id,
+    pub password_hash: String,
 }
 
 /// How the session's `last_seen_at` on disk may lag memory before it is written again.
@@ -50,15 +65,18 @@ const LAST_SEEN_PERSIST_SECS: i64 = 3600;
 /// Everything the server knows, owned by the actor.
 pub struct Db {
     policy: Policy,
-    users: HashMap<Id, User>,
+    pub(super) users: HashMap<Id, User>,
     users_by_email: HashMap<String, Id>,
-    teams: HashMap<Id, Team>,
     sessions: HashMap<String, Session>,
     /// When each session's `last_seen_at` was last written to disk.
     sessions_persisted: HashMap<String, Timestamp>,
-    projects: HashMap<Id, Project>,
-    team_projects: HashMap<Id, BTreeSet<(String, Id)>>,
     failed_logins: HashMap<FailureKey, VecDeque<Timestamp>>,
+    pub(super) invites: HashMap<String, Invite>,
+    /// Each team's schedule, keyed by team id; the team itself lives inside.
+    pub(super) schedules: HashMap<Id, Schedule>,
+    /// Each team's most recent activity, oldest first (older entries stay on disk).
+    pub(super) activity: HashMap<Id, VecDeque<Activity>>,
+    pub(super) next_seq: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -74,12 +92,13 @@ impl Db {
             policy,
             users: HashMap::new(),
             users_by_email: HashMap::new(),
-            teams: HashMap::new(),
             sessions: HashMap::new(),
             sessions_persisted: HashMap::new(),
-            projects: HashMap::new(),
-            team_projects: HashMap::new(),
             failed_logins: HashMap::new(),
+            invites: HashMap::new(),
+            schedules: HashMap::new(),
+            activity: HashMap::new(),
+            next_seq: 1,
         };
         db.load(snapshot);
         db
@@ -94,6 +113,7 @@ impl Db {
     }
 
     fn load(&mut self, snapshot: Snapshot) {
+        let mut activities = Vec::new();
         for record in snapshot.records {
             match record {
                 Record::User(u) => {
@@ -101,14 +121,32 @@ impl Db {
                     self.users.insert(u.id.clone(), u);
                 }
                 Record::Team(t) => {
-                    self.teams.insert(t.id.clone(), t);
+                    self.schedules.insert(t.id.clone(), Schedule::new(t));
                 }
                 Record::Session(s) => {
-                    self.sessions_persisted.insert(s.token_hash.clone(), s.last_seen_at);
+                    self.sessions_persisted
+                        .insert(s.token_hash.clone(), s.last_seen_at);
                     self.sessions.insert(s.token_hash.clone(), s);
                 }
-                Record::Project(p) => self.index_project(p),
+                Record::Invite(i) => {
+                    self.invites.insert(i.token_hash.clone(), i);
+                }
+                Record::Activity(a) => activities.push(a),
+                other => {
+                    let team = other_team(&other);
+                    match self.schedules.get_mut(&team) {
+                        Some(schedule) => super::edit::put_record(schedule, other),
+                        None => {
+                            tracing::warn!(kind = ?other.kind(), id = other.id(), "record of a missing team skipped")
+                        }
+                    }
+                }
             }
+        }
+        activities.sort_by_key(|a| a.seq);
+        for a in activities {
+            self.next_seq = self.next_seq.max(a.seq + 1);
+            self.remember_activity(a);
         }
     }
 
@@ -131,34 +169,65 @@ impl Db {
         self.users_by_email.contains_key(email)
     }
 
-    /// Creates a user, the team they own, and their first session.
+    /// Creates a user and their first session. Without an invite the user also gets a
+    /// new team they own; with one they join the inviting team in the invited role.
     pub fn signup(&mut self, account: NewAccount, now: Timestamp) -> Applied<User> {
         if self.email_taken(&account.email) {
-            return Err(AppError::Conflict("An account with this email already exists".into()));
+            return Err(AppError::Conflict(
+                "An account with this email already exists".into(),
+            ));
         }
-        let team = Team {
-            id: self.fresh_id(|id| self.teams.contains_key(id)),
-            name: format!("{}'s team", account.name),
-            created_at: now,
+        let mut mutations = Vec::new();
+        let (team_id, role) = match &account.invite_hash {
+            Some(hash) => {
+                let invite = self
+                    .invites
+                    .get(hash)
+                    .filter(|i| {
+                        !i.used && i.expires_at > now && self.schedules.contains_key(&i.team_id)
+                    })
+                    .ok_or_else(|| {
+                        AppError::invalid("invite", "this invitation is unknown, used or expired")
+                    })?;
+                let used = Invite {
+                    used: true,
+                    ..invite.clone()
+                };
+                let joined = (used.team_id.clone(), used.role);
+                self.invites.insert(hash.clone(), used.clone());
+                mutations.push(Mutation::Put(Record::Invite(used)));
+                joined
+            }
+            None => {
+                let team = Team {
+                    id: self.fresh_id(|id| self.schedules.contains_key(id)),
+                    name: format!("{}'s team", account.name),
+                    week_start: "monday".into(),
+                    timezone: "UTC".into(),
+                    created_at: now,
+                };
+                self.schedules
+                    .insert(team.id.clone(), Schedule::new(team.clone()));
+                let id = team.id.clone();
+                mutations.push(Mutation::Put(Record::Team(team)));
+                (id, Role::Owner)
+            }
         };
         let user = User {
             id: self.fresh_id(|id| self.users.contains_key(id)),
             email: account.email,
             name: account.name,
             password_hash: account.password_hash,
-            team_id: team.id.clone(),
-            role: Role::Owner,
+            team_id,
+            role,
             created_at: now,
         };
         let session = self.new_session(&user.id, account.token_hash, now);
-        self.teams.insert(team.id.clone(), team.clone());
-        self.users_by_email.insert(user.email.clone(), user.id.clone());
+        self.users_by_email
+            .insert(user.email.clone(), user.id.clone());
         self.users.insert(user.id.clone(), user.clone());
-        let mutations = vec![
-            Mutation::Put(Record::Team(team)),
-            Mutation::Put(Record::User(user.clone())),
-            Mutation::Put(Record::Session(session)),
-        ];
+        mutations.push(Mutation::Put(Record::User(user.clone())));
+        mutations.push(Mutation::Put(Record::Session(session)));
         Ok((user, mutations))
     }
 
@@ -181,14 +250,17 @@ impl Db {
         email: &str,
         address: IpAddr,
         now: Timestamp,
-    ) -> Result<Option<(Id, String)>> {
+    ) -> Result<Option<Credentials>> {
         let t = self.policy.throttle;
         for (key, limit) in [
             (FailureKey::Account(email.to_string()), t.per_account),
             (FailureKey::Address(address), t.per_address),
         ] {
             if let Some(failures) = self.failed_logins.get_mut(&key) {
-                while failures.front().is_some_and(|&at| now - at >= t.window_secs) {
+                while failures
+                    .front()
+                    .is_some_and(|&at| now - at >= t.window_secs)
+                {
                     failures.pop_front();
                 }
                 if failures.len() >= limit {
@@ -202,7 +274,10 @@ impl Db {
             .users_by_email
             .get(email)
             .and_then(|id| self.users.get(id))
-            .map(|u| (u.id.clone(), u.password_hash.clone())))
+            .map(|u| Credentials {
+                user_id: u.id.clone(),
+                password_hash: u.password_hash.clone(),
+            }))
     }
 
     pub fn login_failed(&mut self, email: String, address: IpAddr, now: Timestamp) {
@@ -224,16 +299,25 @@ impl Db {
             .get(user_id)
             .cloned()
             .ok_or_else(|| AppError::Unauthorized("Wrong email or password".into()))?;
-        self.failed_logins.remove(&FailureKey::Account(user.email.clone()));
+        self.failed_logins
+            .remove(&FailureKey::Account(user.email.clone()));
         let session = self.new_session(user_id, token_hash, now);
         Ok((user, vec![Mutation::Put(Record::Session(session))]))
     }
 
     /// The auth step: who holds this session? Also marks the session as seen; the
     /// returned mutations (often none) keep `last_seen_at` roughly current on disk.
-    pub fn authenticate(&mut self, usrid: &Id, token_hash: &str, now: Timestamp) -> Applied<AuthUser> {
+    pub fn authenticate(
+        &mut self,
+        usrid: &Id,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Applied<AuthUser> {
         let not_logged_in = || AppError::Unauthorized("Not logged in".into());
-        let session = self.sessions.get_mut(token_hash).ok_or_else(not_logged_in)?;
+        let session = self
+            .sessions
+            .get_mut(token_hash)
+            .ok_or_else(not_logged_in)?;
         if &session.user_id != usrid {
             return Err(not_logged_in());
         }
@@ -244,7 +328,10 @@ impl Db {
         }
         session.last_seen_at = now;
         let mut mutations = Vec::new();
-        let persisted = self.sessions_persisted.entry(token_hash.to_string()).or_insert(now);
+        let persisted = self
+            .sessions_persisted
+            .entry(token_hash.to_string())
+            .or_insert(now);
         if now - *persisted >= LAST_SEEN_PERSIST_SECS {
             *persisted = now;
             mutations.push(Mutation::Put(Record::Session(session.clone())));
@@ -270,69 +357,10 @@ impl Db {
     pub fn logout(&mut self, token_hash: &str) -> Applied<()> {
         self.sessions.remove(token_hash);
         self.sessions_persisted.remove(token_hash);
-        Ok(((), vec![Mutation::Delete(Kind::Session, Id(token_hash.to_string()))]))
-    }
-
-    // ---- projects ----
-
-    fn index_project(&mut self, project: Project) {
-        self.team_projects
-            .entry(project.team_id.clone())
-            .or_default()
-            .insert(project.sort_key());
-        self.projects.insert(project.id.clone(), project);
-    }
-
-    fn unindex_project(&mut self, id: &Id) -> Option<Project> {
-        let project = self.projects.remove(id)?;
-        if let Some(set) = self.team_projects.get_mut(&project.team_id) {
-            set.remove(&project.sort_key());
-        }
-        Some(project)
-    }
-
-    /// The team's projects, sorted by name.
-    pub fn projects(&self, team_id: &Id) -> Vec<Project> {
-        self.team_projects
-            .get(team_id)
-            .map(|set| set.iter().filter_map(|(_, id)| self.projects.get(id).cloned()).collect())
-            .unwrap_or_default()
-    }
-
-    /// A project of the caller's team; another team's is indistinguishable from none.
-    pub fn project(&self, team_id: &Id, id: &Id) -> Result<&Project> {
-        self.projects
-            .get(id)
-            .filter(|p| &p.team_id == team_id)
-            .ok_or_else(|| AppError::NotFound("Project not found".into()))
-    }
-
-    pub fn create_project(&mut self, auth: &AuthUser, input: NewProject, now: Timestamp) -> Applied<Project> {
-        auth.require_schedule_editor()?;
-        let project = Project {
-            id: self.fresh_id(|id| self.projects.contains_key(id)),
-            team_id: auth.team_id.clone(),
-            name: check_project_name(&input.name)?,
-            created_at: now,
-            updated_at: now,
-        };
-        self.index_project(project.clone());
-        Ok((project.clone(), vec![Mutation::Put(Record::Project(project))]))
-    }
-
-    pub fn patch_project(&mut self, auth: &AuthUser, id: &Id, patch: ProjectPatch, now: Timestamp) -> Applied<Project> {
-        let next = self.project(&auth.team_id, id)?.patched(&patch, now)?;
-        auth.require_schedule_editor()?;
-        self.unindex_project(id);
-        self.index_project(next.clone());
-        Ok((next.clone(), vec![Mutation::Put(Record::Project(next))]))
-    }
-
-    pub fn delete_project(&mut self, auth: &AuthUser, id: &Id) -> Applied<()> {
-        self.project(&auth.team_id, id)?;
-        auth.require_schedule_editor()?;
-        self.unindex_project(id);
-        Ok(((), vec![Mutation::Delete(Kind::Project, id.clone())]))
+        Ok((
+            (),
+            vec![Mutation::Delete(Kind::Session, Id(token_hash.to_string()))],
+        ))
     }
 }
 
@@ -343,8 +371,15 @@ mod tests {
 
     fn policy() -> Policy {
         Policy {
-            sessions: SessionPolicy { idle_secs: 100, max_secs: 1000 },
-            throttle: LoginThrottle { window_secs: 60, per_account: 3, per_address: 5 },
+            sessions: SessionPolicy {
+                idle_secs: 100,
+                max_secs: 1000,
+            },
+            throttle: LoginThrottle {
+                window_secs: 60,
+                per_account: 3,
+                per_address: 5,
+            },
         }
     }
 
@@ -354,6 +389,7 @@ mod tests {
             name: "Ann".into(),
             password_hash: "hash".into(),
             token_hash: token.into(),
+            invite_hash: None,
         }
     }
 
@@ -379,7 +415,7 @@ mod tests {
         let err = db.signup(account("a@x.io", "t2"), 0).unwrap_err();
         assert!(matches!(err, AppError::Conflict(_)));
         assert_eq!(db.user_count(), 1);
-        assert_eq!(db.teams.len(), 1);
+        assert_eq!(db.schedules.len(), 1);
     }
 
     #[test]
@@ -391,7 +427,12 @@ mod tests {
         assert!(db.authenticate(&user.id, "t1", 190).is_ok());
         let err = db.authenticate(&user.id, "t1", 291).unwrap_err();
         assert_eq!(err.to_string(), "Session token expired");
-        assert_eq!(db.authenticate(&user.id, "t1", 292).unwrap_err().to_string(), "Not logged in");
+        assert_eq!(
+            db.authenticate(&user.id, "t1", 292)
+                .unwrap_err()
+                .to_string(),
+            "Not logged in"
+        );
     }
 
     #[test]
@@ -424,44 +465,187 @@ mod tests {
             Err(AppError::TooManyRequests { retry_after }) => assert_eq!(retry_after, 50),
             other => panic!("expected 429, got {other:?}"),
         }
-        assert!(db.login_lookup("b@x.io", ip, 10).is_ok(), "other accounts are not locked");
-        assert!(db.login_lookup("a@x.io", ip, 60).is_ok(), "the window slides");
+        assert!(
+            db.login_lookup("b@x.io", ip, 10).is_ok(),
+            "other accounts are not locked"
+        );
+        assert!(
+            db.login_lookup("a@x.io", ip, 60).is_ok(),
+            "the window slides"
+        );
+    }
+}
+
+/// The team a schedule record belongs to.
+fn other_team(record: &Record) -> Id {
+    match record {
+        Record::Project(x) => x.team_id.clone(),
+        Record::Person(x) => x.team_id.clone(),
+        Record::Client(x) => x.team_id.clone(),
+        Record::Allocation(x) => x.team_id.clone(),
+        Record::TimeOff(x) => x.team_id.clone(),
+        Record::Actual(x) => x.team_id.clone(),
+        Record::User(x) => x.team_id.clone(),
+        Record::Team(x) => x.id.clone(),
+        Record::Invite(x) => x.team_id.clone(),
+        Record::Activity(x) => x.team_id.clone(),
+        Record::Session(_) => Id(String::new()),
+    }
+}
+
+/// A team and who is in it.
+#[derive(Clone, Debug)]
+pub struct TeamView {
+    pub team: Team,
+    pub members: Vec<User>,
+}
+
+/// The fields of a team its owner may change.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamInput {
+    pub name: String,
+    /// Lower-case English day name, e.g. "monday".
+    pub week_start: String,
+    /// IANA time zone, e.g. "Europe/London".
+    pub timezone: String,
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// How long an invitation stays valid.
+pub const INVITE_TTL_SECS: i64 = 7 * 86_400;
+
+impl Db {
+    pub fn team(&self, team_id: &Id) -> Result<TeamView> {
+        let team = self.schedule(team_id)?.team;
+        let mut members: Vec<User> = self
+            .users
+            .values()
+            .filter(|u| &u.team_id == team_id)
+            .cloned()
+            .collect();
+        members.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(TeamView { team, members })
     }
 
-    #[test]
-    fn projects_are_listed_by_name_and_hidden_from_other_teams() {
-        let mut db = Db::new(Snapshot::default(), policy());
-        let a = signed_up(&mut db, "a@x.io", "t1");
-        let b = signed_up(&mut db, "b@x.io", "t2");
-        for name in ["beta", "Alpha", "gamma"] {
-            db.create_project(&a, NewProject { name: name.into() }, 0).unwrap();
+    pub fn patch_team(&mut self, auth: &AuthUser, patch: serde_json::Value) -> Applied<TeamView> {
+        auth.require_owner()?;
+        let team = self.schedule(&auth.team_id)?.team;
+        let current = TeamInput {
+            name: team.name.clone(),
+            week_start: team.week_start.clone(),
+            timezone: team.timezone.clone(),
+        };
+        let input = crate::domain::schedule::merge_patch(&current, patch)?;
+        let week_start = input.week_start.trim().to_lowercase();
+        if !WEEKDAYS.contains(&week_start.as_str()) {
+            return Err(AppError::invalid(
+                "week_start",
+                "must be a day of the week such as monday",
+            ));
         }
-        let names: Vec<_> = db.projects(&a.team_id).into_iter().map(|p| p.name).collect();
-        assert_eq!(names, ["Alpha", "beta", "gamma"]);
-        assert!(db.projects(&b.team_id).is_empty());
-        let id = db.projects(&a.team_id)[0].id.clone();
-        assert!(matches!(db.project(&b.team_id, &id), Err(AppError::NotFound(_))));
-        assert!(matches!(db.delete_project(&b, &id), Err(AppError::NotFound(_))));
+        let next = Team {
+            name: crate::domain::required_text("name", &input.name, 200)?,
+            week_start,
+            timezone: crate::domain::schedule::check_timezone("timezone", input.timezone.trim())?,
+            ..team
+        };
+        if let Some(s) = self.schedules.get_mut(&auth.team_id) {
+            s.team = next.clone();
+        }
+        Ok((
+            self.team(&auth.team_id)?,
+            vec![Mutation::Put(Record::Team(next))],
+        ))
     }
 
-    #[test]
-    fn renaming_keeps_the_list_sorted() {
-        let mut db = Db::new(Snapshot::default(), policy());
-        let a = signed_up(&mut db, "a@x.io", "t1");
-        let (p, _) = db.create_project(&a, NewProject { name: "a".into() }, 0).unwrap();
-        db.create_project(&a, NewProject { name: "b".into() }, 0).unwrap();
-        db.patch_project(&a, &p.id, ProjectPatch { name: Some("c".into()) }, 1).unwrap();
-        let names: Vec<_> = db.projects(&a.team_id).into_iter().map(|p| p.name).collect();
-        assert_eq!(names, ["b", "c"]);
+    pub fn create_invite(
+        &mut self,
+        auth: &AuthUser,
+        email: String,
+        role: Role,
+        token_hash: String,
+        now: Timestamp,
+    ) -> Applied<Invite> {
+        auth.require_owner()?;
+        let invite = Invite {
+            token_hash: token_hash.clone(),
+            team_id: auth.team_id.clone(),
+            email,
+            role,
+            created_by: auth.user_id.clone(),
+            expires_at: now + INVITE_TTL_SECS,
+            used: false,
+        };
+        self.invites.insert(token_hash, invite.clone());
+        Ok((invite.clone(), vec![Mutation::Put(Record::Invite(invite))]))
     }
 
-    #[test]
-    fn a_reload_drops_what_was_not_committed() {
-        let mut db = Db::new(Snapshot::default(), policy());
-        let a = signed_up(&mut db, "a@x.io", "t1");
-        db.create_project(&a, NewProject { name: "lost".into() }, 0).unwrap();
-        db.reload(Snapshot::default());
-        assert!(db.projects(&a.team_id).is_empty());
-        assert_eq!(db.user_count(), 0);
+    fn member(&self, auth: &AuthUser, user_id: &Id) -> Result<User> {
+        self.users
+            .get(user_id)
+            .filter(|u| u.team_id == auth.team_id)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("Member not found".into()))
+    }
+
+    fn owners(&self, team_id: &Id) -> usize {
+        self.users
+            .values()
+            .filter(|u| &u.team_id == team_id && u.role == Role::Owner)
+            .count()
+    }
+
+    pub fn change_role(&mut self, auth: &AuthUser, user_id: &Id, role: Role) -> Applied<User> {
+        auth.require_owner()?;
+        let mut user = self.member(auth, user_id)?;
+        if user.role == Role::Owner && role != Role::Owner && self.owners(&auth.team_id) == 1 {
+            return Err(AppError::Conflict(
+                "A team needs an owner: make someone else owner first".into(),
+            ));
+        }
+        user.role = role;
+        self.users.insert(user.id.clone(), user.clone());
+        Ok((user.clone(), vec![Mutation::Put(Record::User(user))]))
+    }
+
+    /// Removes a member from the team: their account and every session end.
+    pub fn remove_member(&mut self, auth: &AuthUser, user_id: &Id) -> Applied<()> {
+        auth.require_owner()?;
+        let user = self.member(auth, user_id)?;
+        if user.id == auth.user_id {
+            return Err(AppError::Conflict(
+                "You cannot remove yourself from your own team".into(),
+            ));
+        }
+        let mut mutations = vec![Mutation::Delete(Kind::User, user.id.clone())];
+        let ended: Vec<String> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.user_id == user.id)
+            .map(|(h, _)| h.clone())
+            .collect();
+        for hash in ended {
+            self.sessions.remove(&hash);
+            self.sessions_persisted.remove(&hash);
+            mutations.push(Mutation::Delete(Kind::Session, Id(hash)));
+        }
+        self.users_by_email.remove(&user.email);
+        self.users.remove(&user.id);
+        Ok(((), mutations))
     }
 }

@@ -3,10 +3,15 @@
 //! Everything here is `Serialize + Deserialize` because the store keeps each record as
 //! a JSON document (see `store`); API views that hide secrets live in `http`.
 
+pub mod activity;
+pub mod calendar;
+pub mod patch;
 pub mod project;
+pub mod schedule;
 pub mod user;
 
-pub use project::{Project, ProjectPatch};
+pub use project::{Project, ProjectInput, Status};
+pub use schedule::{Allocation, Client, Person, Schedule, TimeOff};
 pub use user::{AuthUser, Role, Session, SessionPolicy, Team, User};
 
 use serde::{Deserialize, Serialize};

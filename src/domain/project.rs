@@ -1,52 +1,215 @@
-//! Projects: the jobs a team schedules people on.
+//! Projects: the jobs a team schedules people on, won or still in the pipeline.
 
+use super::schedule::{check_dates, check_range};
 use super::{Id, Timestamp};
 use crate::AppError;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A job for a client, won or still in the pipeline.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+/// Where a project stands in the pipeline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Lead,
+    Proposal,
+    Won,
+    #[default]
+    Active,
+    Done,
+    Lost,
+}
+
+impl Status {
+    /// The likelihood, in percent, a project of this status has unless one is given.
+    pub fn default_probability(self) -> u8 {
+        match self {
+            Status::Lead => 10,
+            Status::Proposal => 50,
+            Status::Won | Status::Active | Status::Done => 100,
+            Status::Lost => 0,
+        }
+    }
+}
+
+/// A job for a client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Project {
     #[schema(value_type = String)]
     pub id: Id,
     #[schema(value_type = String)]
     pub team_id: Id,
     pub name: String,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub client_id: Option<Id>,
+    #[serde(default)]
+    pub status: Status,
+    /// Percent likelihood of the work happening (the status's default unless set).
+    #[serde(default = "full")]
+    pub probability: u8,
+    /// Whether `probability` was given rather than taken from the status.
+    #[serde(default)]
+    pub probability_explicit: bool,
+    #[serde(default)]
+    pub start: Option<NaiveDate>,
+    #[serde(default)]
+    pub end: Option<NaiveDate>,
+    #[serde(default)]
+    pub budget_hours: Option<f64>,
+    #[serde(default = "yes")]
+    pub billable: bool,
+    /// `#rrggbb`
+    #[serde(default = "default_color")]
+    pub color: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
-/// The fields a PATCH may change; absent fields stay as they are.
-#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectPatch {
-    pub name: Option<String>,
+fn full() -> u8 {
+    100
+}
+fn yes() -> bool {
+    true
+}
+fn default_color() -> String {
+    PALETTE[0].to_string()
 }
 
-/// The body of `POST /api/v1/prj`.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+/// Colours handed out to new projects, chosen to be told apart on the timeline.
+const PALETTE: [&str; 10] = [
+    "#4f7cff", "#16a37f", "#f59e0b", "#e4572e", "#8b5cf6", "#0ea5e9", "#db2777", "#65a30d",
+    "#a16207", "#475569",
+];
+
+/// The fields of a project a client may set (`POST /api/v1/prj`, `PATCH`).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewProject {
+pub struct ProjectInput {
     pub name: String,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub client_id: Option<Id>,
+    #[serde(default)]
+    pub status: Status,
+    /// 0..=100; when absent, the status's default (lead 10, proposal 50, won/active/done 100, lost 0).
+    #[serde(default)]
+    pub probability: Option<u8>,
+    #[serde(default)]
+    pub start: Option<NaiveDate>,
+    #[serde(default)]
+    pub end: Option<NaiveDate>,
+    #[serde(default)]
+    pub budget_hours: Option<f64>,
+    #[serde(default = "yes")]
+    pub billable: bool,
+    #[serde(default)]
+    pub color: Option<String>,
 }
 
-pub fn check_project_name(name: &str) -> Result<String, AppError> {
-    super::required_text("name", name, 200)
+fn check_color(c: &str) -> Result<String, AppError> {
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
+    if ok {
+        Ok(c.to_ascii_lowercase())
+    } else {
+        Err(AppError::invalid("color", "must look like #rrggbb"))
+    }
 }
 
 impl Project {
-    /// Applies a validated patch; returns the updated copy.
-    pub fn patched(&self, patch: &ProjectPatch, now: Timestamp) -> Result<Project, AppError> {
-        let mut next = self.clone();
-        if let Some(name) = &patch.name {
-            next.name = check_project_name(name)?;
+    /// Validates `input` into a project; `n` picks the default colour.
+    pub fn from_input(
+        id: Id,
+        team_id: Id,
+        input: ProjectInput,
+        now: Timestamp,
+        n: usize,
+    ) -> Result<Project, AppError> {
+        let probability = match input.probability {
+            Some(p) if p > 100 => {
+                return Err(AppError::invalid(
+                    "probability",
+                    "must be between 0 and 100",
+                ));
+            }
+            Some(p) => p,
+            None => input.status.default_probability(),
+        };
+        let (start, end) = match (input.start, input.end) {
+            (Some(s), Some(e)) => check_dates(s, e).map(|(s, e)| (Some(s), Some(e)))?,
+            (s, e) => (
+                s.map(|d| super::calendar::check_date("start", d))
+                    .transpose()?,
+                e.map(|d| super::calendar::check_date("end", d))
+                    .transpose()?,
+            ),
+        };
+        Ok(Project {
+            id,
+            team_id,
+            name: check_project_name(&input.name)?,
+            client_id: input.client_id,
+            status: input.status,
+            probability,
+            probability_explicit: input.probability.is_some(),
+            start,
+            end,
+            budget_hours: input
+                .budget_hours
+                .map(|b| check_range("budget_hours", b, 0.0, 1e9))
+                .transpose()?,
+            billable: input.billable,
+            color: match input.color {
+                Some(c) => check_color(&c)?,
+                None => PALETTE[n % PALETTE.len()].to_string(),
+            },
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    pub fn input(&self) -> ProjectInput {
+        ProjectInput {
+            name: self.name.clone(),
+            client_id: self.client_id.clone(),
+            status: self.status,
+            probability: self.probability_explicit.then_some(self.probability),
+            start: self.start,
+            end: self.end,
+            budget_hours: self.budget_hours,
+            billable: self.billable,
+            color: Some(self.color.clone()),
         }
-        next.updated_at = now;
-        Ok(next)
     }
 
     /// The key projects are listed by: case-insensitive name, then id for ties.
     pub fn sort_key(&self) -> (String, Id) {
         (self.name.to_lowercase(), self.id.clone())
     }
+}
+
+/// Applies a PATCH object to a project. A status change without a `probability`
+/// resets the probability to the new status's default.
+pub fn patch_project(
+    current: &Project,
+    patch: serde_json::Value,
+    now: Timestamp,
+) -> Result<Project, AppError> {
+    let mut input = current.input();
+    if patch.get("status").is_some() && patch.get("probability").is_none() {
+        input.probability = None;
+    }
+    let input = super::schedule::merge_patch(&input, patch)?;
+    let mut next = Project::from_input(
+        current.id.clone(),
+        current.team_id.clone(),
+        input,
+        current.created_at,
+        0,
+    )?;
+    next.updated_at = now;
+    Ok(next)
+}
+
+pub fn check_project_name(name: &str) -> Result<String, AppError> {
+    super::required_text("name", name, 200)
 }

@@ -23,7 +23,7 @@ impl Role {
 }
 
 /// A person who can log in. Belongs to exactly one team.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct User {
     pub id: Id,
     pub email: String,
@@ -36,15 +36,29 @@ pub struct User {
 }
 
 /// A consulting business: the unit that owns people, projects and the schedule.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Team {
     pub id: Id,
     pub name: String,
+    /// The first day of the week in the team's views, lower-case English ("monday").
+    #[serde(default = "monday")]
+    pub week_start: String,
+    /// IANA name, the default for the team's people.
+    #[serde(default = "utc")]
+    pub timezone: String,
     pub created_at: Timestamp,
 }
 
+fn monday() -> String {
+    "monday".into()
+}
+
+fn utc() -> String {
+    "UTC".into()
+}
+
 /// A logged-in browser or device. Only the SHA-256 of the token is kept.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Hex SHA-256 of the session token; also the record's id.
     pub token_hash: String,
@@ -107,12 +121,25 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(normalise_email("  Ann@Example.COM ").unwrap(), "ann@example.com");
+        assert_eq!(
+            normalise_email("  Ann@Example.COM ").unwrap(),
+            "ann@example.com"
+        );
     }
 
     #[test]
     fn things_that_are_not_emails_are_refused() {
-        for bad in ["", "ann", "ann@", "@example.com", "a@b", "a@@b.com", "a b@c.com", "a@.com", "a@b..com"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b..com",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -127,11 +154,22 @@ mod tests {
 
     #[test]
     fn session_expires_when_idle_or_old() {
-        let policy = SessionPolicy { idle_secs: 10, max_secs: 100 };
-        let s = Session { token_hash: String::new(), user_id: Id::from("u"), created_at: 0, last_seen_at: 0 };
+        let policy = SessionPolicy {
+            idle_secs: 10,
+            max_secs: 100,
+        };
+        let s = Session {
+            token_hash: String::new(),
+            user_id: Id::from("u"),
+            created_at: 0,
+            last_seen_at: 0,
+        };
         assert!(!s.is_expired(10, policy));
         assert!(s.is_expired(11, policy));
-        let s = Session { last_seen_at: 95, ..s };
+        let s = Session {
+            last_seen_at: 95,
+            ..s
+        };
         assert!(!s.is_expired(100, policy));
         assert!(s.is_expired(101, policy));
     }
@@ -153,7 +191,9 @@ impl AuthUser {
         if self.role.can_edit_schedule() {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Only owners and managers can change the schedule".into()))
+            Err(AppError::Forbidden(
+                "Only owners and managers can change the schedule".into(),
+            ))
         }
     }
 
@@ -161,7 +201,21 @@ impl AuthUser {
         if self.role == Role::Owner {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Only the team's owner can do this".into()))
+            Err(AppError::Forbidden(
+                "Only the team's owner can do this".into(),
+            ))
         }
     }
+}
+
+/// An invitation to join a team. Only the token's hash is kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Invite {
+    pub token_hash: String,
+    pub team_id: Id,
+    pub email: String,
+    pub role: Role,
+    pub created_by: Id,
+    pub expires_at: Timestamp,
+    pub used: bool,
 }

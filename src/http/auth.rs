@@ -5,8 +5,8 @@ use super::AppState;
 use super::extract::cookie;
 use crate::AppError;
 use crate::domain::{AuthUser, Id, fill_random};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -29,19 +29,30 @@ impl FromRequestParts<AppState> for AuthUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let not_logged_in = || AppError::Unauthorized("Not logged in".into());
-        let usrid = cookie(&parts.headers, "usrid").filter(|v| !v.is_empty()).ok_or_else(not_logged_in)?;
-        let token = cookie(&parts.headers, "session").filter(|v| !v.is_empty()).ok_or_else(not_logged_in)?;
+        let usrid = cookie(&parts.headers, "usrid")
+            .filter(|v| !v.is_empty())
+            .ok_or_else(not_logged_in)?;
+        let token = cookie(&parts.headers, "session")
+            .filter(|v| !v.is_empty())
+            .ok_or_else(not_logged_in)?;
         if usrid.len() > 64 || token.len() > 256 {
             return Err(not_logged_in());
         }
-        state.db.authenticate(Id::from(usrid), token_hash(token)).await
+        state
+            .db
+            .authenticate(Id::from(usrid), token_hash(token))
+            .await
     }
 }
 
 /// `Set-Cookie` headers that log the browser in as `user_id` with `token`.
 pub fn session_cookies(state: &AppState, user_id: &Id, token: &str) -> HeaderMap {
     let max_age = i64::from(state.settings.session_max_days) * 86_400;
-    cookie_headers(state, &[("usrid", user_id.as_str()), ("session", token)], max_age)
+    cookie_headers(
+        state,
+        &[("usrid", user_id.as_str()), ("session", token)],
+        max_age,
+    )
 }
 
 /// `Set-Cookie` headers that clear both cookies.
@@ -50,10 +61,15 @@ pub fn clear_cookies(state: &AppState) -> HeaderMap {
 }
 
 fn cookie_headers(state: &AppState, pairs: &[(&str, &str)], max_age: i64) -> HeaderMap {
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let mut headers = HeaderMap::new();
     for (name, value) in pairs {
-        let cookie = format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
+        let cookie =
+            format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             headers.append(header::SET_COOKIE, v);
         }
@@ -80,7 +96,11 @@ pub async fn hash_password(state: &AppState, password: String) -> Result<String,
 
 /// Checks a password against a stored PHC string, off the runtime. With no stored hash
 /// it checks against a dummy so that unknown emails take as long as wrong passwords.
-pub async fn verify_password(state: &AppState, password: String, stored: Option<String>) -> Result<bool, AppError> {
+pub async fn verify_password(
+    state: &AppState,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
     let _permit = state
         .hash_permits
         .acquire()
@@ -90,7 +110,11 @@ pub async fn verify_password(state: &AppState, password: String, stored: Option<
     let stored = stored.unwrap_or_else(|| state.dummy_hash.to_string());
     tokio::task::spawn_blocking(move || {
         let ok = PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         ok && known
     })

@@ -25,19 +25,24 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     match rejection {
         JsonRejection::JsonDataError(e) => {
             // serde's message names the field: "name: invalid type: integer, expected a string".
-            let detail = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_else(|| e.body_text());
+            let detail = std::error::Error::source(&e)
+                .map(ToString::to_string)
+                .unwrap_or_else(|| e.body_text());
             AppError::Invalid(format!("Invalid request body: {detail}"))
         }
-        JsonRejection::JsonSyntaxError(_) => AppError::BadRequest("Request body is not valid JSON".into()),
-        JsonRejection::MissingJsonContentType(_) => {
-            AppError::UnsupportedMediaType("Expected a body with Content-Type: application/json".into())
+        JsonRejection::JsonSyntaxError(_) => {
+            AppError::BadRequest("Request body is not valid JSON".into())
         }
+        JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType(
+            "Expected a body with Content-Type: application/json".into(),
+        ),
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
         other => AppError::BadRequest(other.body_text()),
     }
 }
 
 /// Like `axum::extract::Query`, with our error shape (422 naming the parameter).
+#[allow(dead_code)] // the reports' filters use it
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
@@ -47,7 +52,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
-                let detail = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_else(|| e.body_text());
+                let detail = std::error::Error::source(&e)
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| e.body_text());
                 Err(AppError::Invalid(format!("Invalid query: {detail}")))
             }
             Err(other) => Err(AppError::BadRequest(other.body_text())),

@@ -30,7 +30,9 @@ pub fn api_info() -> utoipa::openapi::OpenApi {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(openapi))
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(openapi))
 }
 
 /// Liveness and readiness.
@@ -43,5 +45,8 @@ async fn healthz() -> Json<Health> {
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI 3 document")))]
 async fn openapi(State(state): State<AppState>) -> impl axum::response::IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], state.openapi.to_string())
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        state.openapi.to_string(),
+    )
 }

@@ -1,11 +1,17 @@
 //! HTTP: the one place the router is built, the middleware around it, and one file per
 //! resource. Handlers are thin: extract, call a `DbTx` method, shape the JSON.
 
+mod allocations;
 mod auth;
+mod clients;
 pub mod content_type;
+mod edits;
 mod extract;
 mod meta;
+mod people;
 mod prj;
+mod team;
+mod timeoff;
 mod usr;
 mod web;
 
@@ -43,14 +49,18 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: DbTx, settings: Settings, dummy_hash: String) -> AppState {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         AppState {
             db,
             in_flight: Arc::new(Semaphore::new(settings.max_concurrency.max(1))),
             settings: Arc::new(settings),
             hash_permits: Arc::new(Semaphore::new(cores)),
             dummy_hash: dummy_hash.into(),
-            openapi: serde_json::to_string(&api_routes().split_for_parts().1).unwrap_or_default().into(),
+            openapi: serde_json::to_string(&api_routes().split_for_parts().1)
+                .unwrap_or_default()
+                .into(),
         }
     }
 }
@@ -61,6 +71,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(meta::router())
         .merge(usr::router())
         .merge(prj::router())
+        .merge(team::router())
+        .merge(people::router())
+        .merge(clients::router())
+        .merge(allocations::router())
+        .merge(timeoff::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.
@@ -93,7 +108,11 @@ pub fn app(state: AppState) -> Router {
 
 /// Calendar feed URLs carry their secret in the path.
 fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/ical/") { "/ical/…" } else { path }
+    if path.starts_with("/ical/") {
+        "/ical/…"
+    } else {
+        path
+    }
 }
 
 /// Same-origin everything; no inline scripts or styles; never framed.
@@ -110,14 +129,21 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let headers = req.headers();
-        let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site");
         let foreign_origin = headers.get(header::ORIGIN).is_some_and(|origin| {
             let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+            let origin_host = origin
+                .to_str()
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, rest)| rest);
             origin_host.is_none() || origin_host != host
         });
         if cross_site || foreign_origin {
-            return AppError::Forbidden("Cross-site requests may not change data".into()).into_response();
+            return AppError::Forbidden("Cross-site requests may not change data".into())
+                .into_response();
         }
     }
     next.run(req).await
@@ -126,7 +152,9 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 async fn with_timeout(limit: Duration, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => AppError::Unavailable("The request took too long; try again".into()).into_response(),
+        Err(_) => {
+            AppError::Unavailable("The request took too long; try again".into()).into_response()
+        }
     }
 }
 
@@ -136,10 +164,14 @@ async fn shed_load(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(_permit) => {
             let mut response = next.run(req).await;
             if !response.headers().contains_key(header::CACHE_CONTROL) {
-                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             response
         }
-        Err(_) => AppError::Unavailable("The server is busy; try again shortly".into()).into_response(),
+        Err(_) => {
+            AppError::Unavailable("The server is busy; try again shortly".into()).into_response()
+        }
     }
 }

@@ -1,14 +1,16 @@
-//! Projects: `/api/v1/prj*`.
+//! Projects and the pipeline: `/api/v1/prj*`.
 
 use super::AppState;
+use super::edits::{deleted, respond};
 use super::extract::ApiJson;
-use crate::Result;
-use crate::domain::project::NewProject;
-use crate::domain::{AuthUser, Id, Project, ProjectPatch};
+use crate::db::Edit;
+use crate::domain::{AuthUser, Id, Project, ProjectInput};
 use crate::error::ErrorBody;
+use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,48 +24,79 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The team's projects, sorted by name.
 #[utoipa::path(get, path = "/api/v1/prj/list", tag = "projects",
     responses((status = 200, body = Vec<Project>), (status = 401, body = ErrorBody)))]
-async fn list_projects(State(state): State<AppState>, auth: AuthUser) -> Result<Json<Vec<Project>>> {
-    Ok(Json(state.db.list_projects(auth.team_id).await?))
+async fn list_projects(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<Vec<Project>>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    let mut projects: Vec<Project> = schedule.projects.values().cloned().collect();
+    projects.sort_by_cached_key(Project::sort_key);
+    Ok(Json(projects))
 }
 
-/// Creates a project.
-#[utoipa::path(post, path = "/api/v1/prj", tag = "projects", request_body = NewProject,
+/// Creates a project (owners and managers).
+#[utoipa::path(post, path = "/api/v1/prj", tag = "projects", request_body = ProjectInput,
     responses((status = 201, body = Project), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_project(
     State(state): State<AppState>,
     auth: AuthUser,
-    ApiJson(input): ApiJson<NewProject>,
-) -> Result<(StatusCode, Json<Project>)> {
-    let project = state.db.create_project(auth, input).await?;
-    Ok((StatusCode::CREATED, Json(project)))
+    ApiJson(input): ApiJson<ProjectInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::CreateProject(input),
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// One project.
 #[utoipa::path(get, path = "/api/v1/prj/{id}", tag = "projects",
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody)))]
-async fn get_project(State(state): State<AppState>, auth: AuthUser, Path(id): Path<String>) -> Result<Json<Project>> {
-    Ok(Json(state.db.get_project(auth.team_id, Id(id)).await?))
+async fn get_project(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Project>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    schedule
+        .projects
+        .get(&Id(id))
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("Project not found".into()))
 }
 
-/// Changes any subset of a project's fields.
-#[utoipa::path(patch, path = "/api/v1/prj/{id}", tag = "projects", request_body = ProjectPatch,
+/// Changes any subset of a project's fields. Changing `status` without giving
+/// `probability` resets the probability to the new status's default.
+#[utoipa::path(patch, path = "/api/v1/prj/{id}", tag = "projects", request_body = ProjectInput,
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_project(
     State(state): State<AppState>,
     auth: AuthUser,
     Path(id): Path<String>,
-    ApiJson(patch): ApiJson<ProjectPatch>,
-) -> Result<Json<Project>> {
-    Ok(Json(state.db.patch_project(auth, Id(id), patch).await?))
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::PatchProject(Id(id), patch),
+        StatusCode::OK,
+    )
+    .await
 }
 
-/// Deletes a project.
+/// Deletes a project with its allocations and actual hours (undoable).
 #[utoipa::path(delete, path = "/api/v1/prj/{id}", tag = "projects",
     params(("id" = String, Path, description = "Project id")),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
-async fn delete_project(State(state): State<AppState>, auth: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
-    state.db.delete_project(auth, Id(id)).await?;
-    Ok(StatusCode::NO_CONTENT)
+async fn delete_project(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    deleted(&state, auth, Edit::DeleteProject(Id(id))).await
 }

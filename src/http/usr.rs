@@ -1,7 +1,9 @@
 //! Accounts and sessions: `/api/v1/usr/*`.
 
 use super::AppState;
-use super::auth::{clear_cookies, hash_password, new_token, session_cookies, token_hash, verify_password};
+use super::auth::{
+    clear_cookies, hash_password, new_token, session_cookies, token_hash, verify_password,
+};
 use super::extract::{ApiJson, ClientAddr, cookie};
 use crate::db::state::NewAccount;
 use crate::domain::user::{check_name, check_password, normalise_email};
@@ -28,7 +30,13 @@ pub struct UserView {
 
 impl From<User> for UserView {
     fn from(u: User) -> Self {
-        UserView { id: u.id.0, email: u.email, name: u.name, team_id: u.team_id.0, role: u.role }
+        UserView {
+            id: u.id.0,
+            email: u.email,
+            name: u.name,
+            team_id: u.team_id.0,
+            role: u.role,
+        }
     }
 }
 
@@ -38,6 +46,9 @@ pub struct SignupBody {
     pub email: String,
     pub password: String,
     pub name: String,
+    /// An invitation token: join that team instead of creating a new one.
+    #[serde(default)]
+    pub invite: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -61,19 +72,30 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 201, description = "Signed up; cookies `usrid` and `session` set", body = UserView),
         (status = 409, description = "Email taken", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody)))]
-async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignupBody>) -> Result<impl IntoResponse> {
+async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignupBody>,
+) -> Result<impl IntoResponse> {
     let email = normalise_email(&body.email)?;
     check_password(&body.password)?;
     let name = check_name(&body.name)?;
     // Refuse a taken email before paying for a hash; the actor checks again atomically.
     if state.db.email_taken(email.clone()).await? {
-        return Err(AppError::Conflict("An account with this email already exists".into()));
+        return Err(AppError::Conflict(
+            "An account with this email already exists".into(),
+        ));
     }
     let password_hash = hash_password(&state, body.password).await?;
     let token = new_token();
     let user = state
         .db
-        .signup(NewAccount { email, name, password_hash, token_hash: token_hash(&token) })
+        .signup(NewAccount {
+            email,
+            name,
+            password_hash,
+            token_hash: token_hash(&token),
+            invite_hash: body.invite.as_deref().map(token_hash),
+        })
         .await?;
     let cookies = session_cookies(&state, &user.id, &token);
     Ok((StatusCode::CREATED, cookies, Json(UserView::from(user))))
@@ -95,7 +117,7 @@ async fn login(
     let email = normalise_email(&body.email).unwrap_or_else(|_| body.email.trim().to_lowercase());
     let found = state.db.login_lookup(email.clone(), address).await?;
     let (user_id, stored) = match found {
-        Some((id, hash)) => (Some(id), Some(hash)),
+        Some(c) => (Some(c.user_id), Some(c.password_hash)),
         None => (None, None),
     };
     if !verify_password(&state, body.password, stored).await? {
@@ -112,7 +134,10 @@ async fn login(
 /// Ends this session; its token never works again.
 #[utoipa::path(post, path = "/api/v1/usr/logout", tag = "accounts",
     responses((status = 204, description = "Logged out; cookies cleared")))]
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<(StatusCode, HeaderMap)> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, HeaderMap)> {
     if let Some(token) = cookie(&headers, "session").filter(|t| !t.is_empty() && t.len() <= 256) {
         state.db.logout(token_hash(token)).await?;
     }

@@ -62,13 +62,25 @@ fn find(path: &str) -> Option<(&'static str, &'static str, &'static [u8])> {
 async fn from_disk(dir: &Path, path: &str) -> Response {
     let rel = Path::new(path.trim_start_matches('/'));
     let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-    let mut file = dir.join(if safe && !path.ends_with('/') { rel } else { Path::new("index.html") });
+    let mut file = dir.join(if safe && !path.ends_with('/') {
+        rel
+    } else {
+        Path::new("index.html")
+    });
     if !file.is_file() {
         file = dir.join("index.html");
     }
-    let ctype = super::content_type::for_extension(file.extension().and_then(|e| e.to_str()).unwrap_or(""));
+    let ctype =
+        super::content_type::for_extension(file.extension().and_then(|e| e.to_str()).unwrap_or(""));
     match tokio::fs::read(&file).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "no-store")], bytes).into_response(),
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, ctype),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
         Err(_) => AppError::NotFound("Not found".into()).into_response(),
     }
 }

@@ -13,81 +13,75 @@
 pub mod sqlite;
 pub mod writer;
 
-use crate::domain::{Id, Project, Session, Team, User};
+use crate::domain::activity::Activity;
+use crate::domain::schedule::Actual;
+use crate::domain::user::Invite;
+use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
 use serde::{Deserialize, Serialize};
 
-/// The kinds of record, one table each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    User,
-    Team,
-    Session,
-    Project,
+/// Declares the record kinds: the `Kind` enum, the typed `Record` enum, and how each
+/// maps to its table and id. One line per kind keeps the three in step.
+macro_rules! records {
+    ($($kind:ident($ty:ty) => $table:literal, |$x:ident| $id:expr;)+) => {
+        /// The kinds of record, one table each.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Kind { $($kind,)+ }
+
+        impl Kind {
+            pub const ALL: &[Kind] = &[$(Kind::$kind,)+];
+
+            pub fn table(self) -> &'static str {
+                match self { $(Kind::$kind => $table,)+ }
+            }
+        }
+
+        /// One stored record, typed.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub enum Record { $($kind($ty),)+ }
+
+        impl Record {
+            pub fn kind(&self) -> Kind {
+                match self { $(Record::$kind(_) => Kind::$kind,)+ }
+            }
+
+            pub fn id(&self) -> &str {
+                match self { $(Record::$kind($x) => $id,)+ }
+            }
+
+            /// The record as the API shows it.
+            pub fn to_value(&self) -> serde_json::Value {
+                match self { $(Record::$kind(x) => serde_json::to_value(x).unwrap_or_default(),)+ }
+            }
+
+            fn to_json(&self) -> Result<String, StoreError> {
+                let result = match self { $(Record::$kind(x) => serde_json::to_string(x),)+ };
+                result.map_err(|e| StoreError::Corrupt(format!("cannot encode a record: {e}")))
+            }
+
+            fn from_json(kind: Kind, json: &str) -> Result<Record, serde_json::Error> {
+                Ok(match kind { $(Kind::$kind => Record::$kind(serde_json::from_str(json)?),)+ })
+            }
+        }
+    };
 }
 
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::User, Kind::Team, Kind::Session, Kind::Project];
-
-    pub fn table(self) -> &'static str {
-        match self {
-            Kind::User => "users",
-            Kind::Team => "teams",
-            Kind::Session => "sessions",
-            Kind::Project => "projects",
-        }
-    }
-}
-
-/// One stored record, typed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum Record {
-    User(User),
-    Team(Team),
-    Session(Session),
-    Project(Project),
-}
-
-impl Record {
-    pub fn kind(&self) -> Kind {
-        match self {
-            Record::User(_) => Kind::User,
-            Record::Team(_) => Kind::Team,
-            Record::Session(_) => Kind::Session,
-            Record::Project(_) => Kind::Project,
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        match self {
-            Record::User(x) => x.id.as_str(),
-            Record::Team(x) => x.id.as_str(),
-            Record::Session(x) => &x.token_hash,
-            Record::Project(x) => x.id.as_str(),
-        }
-    }
-
-    fn to_json(&self) -> Result<String, StoreError> {
-        let result = match self {
-            Record::User(x) => serde_json::to_string(x),
-            Record::Team(x) => serde_json::to_string(x),
-            Record::Session(x) => serde_json::to_string(x),
-            Record::Project(x) => serde_json::to_string(x),
-        };
-        result.map_err(|e| StoreError::Corrupt(format!("cannot encode a record: {e}")))
-    }
-
-    fn from_json(kind: Kind, json: &str) -> Result<Record, serde_json::Error> {
-        Ok(match kind {
-            Kind::User => Record::User(serde_json::from_str(json)?),
-            Kind::Team => Record::Team(serde_json::from_str(json)?),
-            Kind::Session => Record::Session(serde_json::from_str(json)?),
-            Kind::Project => Record::Project(serde_json::from_str(json)?),
-        })
-    }
+records! {
+    User(User) => "users", |x| x.id.as_str();
+    Team(Team) => "teams", |x| x.id.as_str();
+    Session(Session) => "sessions", |x| &x.token_hash;
+    Invite(Invite) => "invites", |x| &x.token_hash;
+    Project(Project) => "projects", |x| x.id.as_str();
+    Person(Person) => "people", |x| x.id.as_str();
+    Client(Client) => "clients", |x| x.id.as_str();
+    Allocation(Allocation) => "allocations", |x| x.id.as_str();
+    TimeOff(TimeOff) => "timeoff", |x| x.id.as_str();
+    Actual(Actual) => "actuals", |x| x.id.as_str();
+    Activity(Activity) => "activity", |x| x.id.as_str();
 }
 
 /// A change to durable state, produced by the actor after it applied it in memory.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // Put is the common case; boxing it would only add an allocation
 pub enum Mutation {
     /// Insert or replace the record with this id.
     Put(Record),

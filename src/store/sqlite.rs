@@ -14,6 +14,14 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE sessions (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE projects (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL) STRICT;",
+    // 2: the schedule: people, clients, allocations, time off, actuals; invites; activity.
+    "CREATE TABLE invites (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE people (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE clients (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE allocations (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE timeoff (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE actuals (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE activity (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The data directory, locked for the life of this value so two servers never share it.
@@ -27,7 +35,10 @@ impl DataDir {
     /// Creates the directory if missing and takes its lock file.
     pub fn lock(path: &Path) -> Result<DataDir, StoreError> {
         std::fs::create_dir_all(path).map_err(|e| {
-            StoreError::Io(format!("cannot create data directory {}: {e}", path.display()))
+            StoreError::Io(format!(
+                "cannot create data directory {}: {e}",
+                path.display()
+            ))
         })?;
         let lock_path = path.join("kronuz.lock");
         let file = File::options()
@@ -37,7 +48,10 @@ impl DataDir {
             .open(&lock_path)
             .map_err(|e| StoreError::Io(format!("cannot open {}: {e}", lock_path.display())))?;
         match file.try_lock() {
-            Ok(()) => Ok(DataDir { path: path.to_path_buf(), _lock: file }),
+            Ok(()) => Ok(DataDir {
+                path: path.to_path_buf(),
+                _lock: file,
+            }),
             Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(format!(
                 "the data directory {} is in use by another kronuz server",
                 path.display()
@@ -85,7 +99,9 @@ impl SqliteStore {
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(classify)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Io(format!("cannot switch the database to WAL mode (got {mode})")));
+            return Err(StoreError::Io(format!(
+                "cannot switch the database to WAL mode (got {mode})"
+            )));
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")
             .map_err(classify)?;
@@ -115,7 +131,8 @@ impl SqliteStore {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self.conn.transaction().map_err(classify)?;
             tx.execute_batch(sql).map_err(classify)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(classify)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(classify)?;
             tx.commit().map_err(classify)?;
             tracing::info!(version = i + 1, "applied database migration");
         }
@@ -125,7 +142,10 @@ impl SqliteStore {
     /// Writes and commits a throw-away row: tells whether the disk takes writes again.
     pub fn probe(&mut self) -> Result<(), StoreError> {
         self.conn
-            .execute("INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?1)", [crate::domain::now()])
+            .execute(
+                "INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?1)",
+                [crate::domain::now()],
+            )
             .map(|_| ())
             .map_err(classify)
     }
@@ -134,7 +154,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
         let mut records = Vec::new();
-        for kind in Kind::ALL {
+        for &kind in Kind::ALL {
             let sql = format!("SELECT id, body FROM {}", kind.table());
             let mut stmt = self.conn.prepare(&sql).map_err(classify)?;
             let mut rows = stmt.query([]).map_err(classify)?;

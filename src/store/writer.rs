@@ -57,7 +57,15 @@ pub fn spawn(
     let (tx, rx) = mpsc::channel(QUEUE);
     std::thread::Builder::new()
         .name("kronuz-writer".into())
-        .spawn(move || Writer { store, mode, restores, min_epoch: 0 }.run(rx))?;
+        .spawn(move || {
+            Writer {
+                store,
+                mode,
+                restores,
+                min_epoch: 0,
+            }
+            .run(rx)
+        })?;
     Ok(tx)
 }
 
@@ -131,7 +139,10 @@ impl Writer {
         for attempt in 1..=5 {
             match self.store.load() {
                 Ok(snapshot) => {
-                    let _ = self.restores.send(Restore { epoch: self.min_epoch, snapshot });
+                    let _ = self.restores.send(Restore {
+                        epoch: self.min_epoch,
+                        snapshot,
+                    });
                     return;
                 }
                 Err(e) => {

@@ -1,0 +1,544 @@
+#![allow(clippy::needless_range_loop)]
+
+use kronuz_schedule::level::{
+    LevelError, Options, Person, Plan, Problem, Reason, Task, TaskPlan, level,
+};
+use proptest::prelude::*;
+
+fn person(id: &str, hours: f64, days: u32, skills: &[&str]) -> Person {
+    Person {
+        id: id.into(),
+        role: "consultant".into(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        capacity: vec![hours; days as usize],
+        booked: Vec::new(),
+    }
+}
+
+fn task(id: &str, effort: f64) -> Task {
+    Task {
+        id: id.into(),
+        effort_hours: effort,
+        ..Task::default()
+    }
+}
+
+fn after(mut t: Task, pred: &str, lag: u32) -> Task {
+    t.predecessors.push((pred.into(), lag));
+    t
+}
+
+fn run(pb: &Problem) -> Plan {
+    let plan = level(pb, &Options::default()).unwrap();
+    validate(pb, &plan);
+    plan
+}
+
+fn get<'a>(plan: &'a Plan, id: &str) -> &'a TaskPlan {
+    plan.tasks.iter().find(|t| t.task_id == id).unwrap()
+}
+
+fn days(t: &TaskPlan) -> Vec<(u32, f64)> {
+    t.bookings.clone()
+}
+
+/// Checks every invariant of a plan against its problem.
+fn validate(pb: &Problem, plan: &Plan) {
+    let h = pb.horizon_days as usize;
+    assert_eq!(plan.tasks.len(), pb.tasks.len());
+    assert_eq!(plan.overbooked_hours, 0.0);
+    let mut used = vec![vec![0.0f64; h]; pb.people.len()];
+    for (t, tp) in pb.tasks.iter().zip(&plan.tasks) {
+        assert_eq!(t.id, tp.task_id);
+        let Some(pid) = &tp.person_id else {
+            assert!(tp.bookings.is_empty());
+            assert!(tp.reason.is_some(), "unscheduled without reason: {tp:?}");
+            continue;
+        };
+        let pi = pb.people.iter().position(|p| &p.id == pid).unwrap();
+        let p = &pb.people[pi];
+        // Qualification.
+        match &t.person_id {
+            Some(fixed) => assert_eq!(fixed, pid),
+            None => {
+                assert!(t.role.as_ref().is_none_or(|r| *r == p.role));
+                assert!(t.skills.iter().all(|s| p.skills.contains(s)));
+            }
+        }
+        // Effort: rounded up to the minute at most.
+        let total: f64 = tp.bookings.iter().map(|b| b.1).sum();
+        assert!(
+            total >= t.effort_hours - 1e-6 && total <= t.effort_hours + 1.0 / 60.0 + 1e-6,
+            "{} booked {total} for effort {}",
+            t.id,
+            t.effort_hours
+        );
+        let start = tp.start_day.unwrap();
+        let finish = tp.finish_day.unwrap();
+        assert_eq!(start, tp.bookings[0].0);
+        assert_eq!(finish, tp.bookings.last().unwrap().0);
+        assert!(start >= t.earliest_start);
+        for w in tp.bookings.windows(2) {
+            assert!(w[0].0 < w[1].0, "days out of order");
+        }
+        for &(d, hrs) in &tp.bookings {
+            assert!(hrs > 0.0);
+            if let Some(m) = t.max_hours_per_day {
+                assert!(hrs <= m + 1e-9);
+            }
+            used[pi][d as usize] += hrs;
+        }
+        if !t.may_split {
+            // Every working day of the person between start and finish is booked.
+            let booked_days: Vec<u32> = tp.bookings.iter().map(|b| b.0).collect();
+            for d in start..=finish {
+                let free =
+                    p.capacity[d as usize] - p.booked.get(d as usize).copied().unwrap_or(0.0);
+                if free >= 1.0 / 60.0 {
+                    assert!(booked_days.contains(&d), "{} has a gap on day {d}", t.id);
+                }
+            }
+        }
+        // Dependencies.
+        for (pred, lag) in &t.predecessors {
+            let pp = get(plan, pred);
+            let pf = pp
+                .finish_day
+                .expect("scheduled task with unscheduled predecessor");
+            assert!(
+                start > pf + lag,
+                "{} starts {start}, pred {pred} finishes {pf} lag {lag}",
+                t.id
+            );
+        }
+        // Lateness.
+        let late = t.deadline.map_or(0, |d| finish.saturating_sub(d));
+        assert_eq!(tp.late_by_days, late);
+        assert_eq!(late > 0, tp.reason.is_some(), "{tp:?}");
+    }
+    for (pi, p) in pb.people.iter().enumerate() {
+        for d in 0..h {
+            let cap = p.capacity[d] - p.booked.get(d).copied().unwrap_or(0.0);
+            assert!(
+                used[pi][d] <= cap.max(0.0) + 1e-9,
+                "{} overbooked on day {d}",
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn chain_of_dependencies() {
+    let pb = Problem {
+        horizon_days: 20,
+        people: vec![person("alice", 8.0, 20, &[])],
+        tasks: vec![
+            task("a", 8.0),
+            after(task("b", 16.0), "a", 0),
+            after(task("c", 8.0), "b", 1),
+        ],
+    };
+    let plan = run(&pb);
+    assert_eq!(days(get(&plan, "a")), vec![(0, 8.0)]);
+    assert_eq!(days(get(&plan, "b")), vec![(1, 8.0), (2, 8.0)]);
+    assert_eq!(days(get(&plan, "c")), vec![(4, 8.0)]);
+    assert_eq!(plan.finish_day, Some(4));
+    assert_eq!(plan.late, 0);
+}
+
+#[test]
+fn two_people_one_skilled() {
+    // The unskilled task comes first in the input, but must not take the
+    // only person who can do the skilled one.
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![
+            person("alice", 8.0, 10, &["rust"]),
+            person("bob", 8.0, 10, &[]),
+        ],
+        tasks: vec![task("any", 16.0), {
+            let mut t = task("rusty", 16.0);
+            t.skills = vec!["rust".into()];
+            t
+        }],
+    };
+    let plan = run(&pb);
+    assert_eq!(get(&plan, "rusty").person_id.as_deref(), Some("alice"));
+    assert_eq!(get(&plan, "any").person_id.as_deref(), Some("bob"));
+    assert_eq!(plan.finish_day, Some(1));
+}
+
+#[test]
+fn part_time_person_and_days_off() {
+    let mut p = person("carol", 4.0, 10, &[]);
+    p.capacity[1] = 0.0; // a day off
+    p.booked = vec![0.0; 10];
+    p.booked[2] = 1.5; // a fixed booking
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![p],
+        tasks: vec![task("t", 10.0)],
+    };
+    let plan = run(&pb);
+    assert_eq!(days(get(&plan, "t")), vec![(0, 4.0), (2, 2.5), (3, 3.5)]);
+}
+
+#[test]
+fn no_split_waits_for_a_gap_free_run() {
+    let mk = |split: bool| Problem {
+        horizon_days: 10,
+        people: vec![person("alice", 8.0, 10, &[])],
+        tasks: vec![
+            {
+                let mut t = task("fixed", 8.0);
+                t.person_id = Some("alice".into());
+                t.earliest_start = 2;
+                t.priority = 10;
+                t
+            },
+            {
+                let mut t = task("long", 24.0);
+                t.may_split = split;
+                t
+            },
+        ],
+    };
+    let plan = run(&mk(true));
+    assert_eq!(days(get(&plan, "long")), vec![(0, 8.0), (1, 8.0), (3, 8.0)]);
+    let plan = run(&mk(false));
+    assert_eq!(days(get(&plan, "long")), vec![(3, 8.0), (4, 8.0), (5, 8.0)]);
+    // Days off are not gaps.
+    let mut pb = mk(false);
+    pb.tasks.remove(0);
+    pb.people[0].capacity[1] = 0.0;
+    let plan = run(&pb);
+    assert_eq!(days(get(&plan, "long")), vec![(0, 8.0), (2, 8.0), (3, 8.0)]);
+}
+
+#[test]
+fn max_hours_per_day() {
+    let mut t = task("t", 10.0);
+    t.max_hours_per_day = Some(3.0);
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![person("alice", 8.0, 10, &[])],
+        tasks: vec![t],
+    };
+    let plan = run(&pb);
+    assert_eq!(
+        days(get(&plan, "t")),
+        vec![(0, 3.0), (1, 3.0), (2, 3.0), (3, 1.0)]
+    );
+}
+
+#[test]
+fn late_because_of_a_predecessor_chain() {
+    let mut a = task("a", 24.0);
+    a.person_id = Some("alice".into());
+    let mut b = after(task("b", 16.0), "a", 0);
+    b.person_id = Some("alice".into());
+    let mut c = after(task("c", 8.0), "b", 0);
+    c.person_id = Some("bob".into());
+    c.deadline = Some(3);
+    let pb = Problem {
+        horizon_days: 20,
+        people: vec![person("alice", 8.0, 20, &[]), person("bob", 8.0, 20, &[])],
+        tasks: vec![a, b, c],
+    };
+    let plan = run(&pb);
+    let c = get(&plan, "c");
+    assert_eq!(c.start_day, Some(5));
+    assert_eq!(c.late_by_days, 2);
+    assert_eq!(
+        c.reason,
+        Some(Reason::Predecessor {
+            chain: vec!["a".into(), "b".into()]
+        })
+    );
+    assert_eq!(plan.late, 1);
+}
+
+#[test]
+fn late_because_of_a_bottleneck() {
+    let mk = |id: &str, prio: i32| {
+        let mut t = task(id, 16.0);
+        t.skills = vec!["sap".into()];
+        t.deadline = Some(1);
+        t.priority = prio;
+        t
+    };
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![
+            person("alice", 8.0, 10, &["sap"]),
+            person("bob", 8.0, 10, &[]),
+        ],
+        tasks: vec![mk("low", 0), mk("high", 5)],
+    };
+    let plan = run(&pb);
+    assert_eq!(get(&plan, "high").late_by_days, 0);
+    let low = get(&plan, "low");
+    assert_eq!(low.late_by_days, 2);
+    assert_eq!(
+        low.reason,
+        Some(Reason::Bottleneck {
+            person_or_skill: "alice".into()
+        })
+    );
+    // With two qualified people busy, the skill is named.
+    let mut pb2 = pb.clone();
+    pb2.people[1].skills.push("sap".into());
+    pb2.tasks.push(mk("third", 1));
+    let plan = run(&pb2);
+    let low = get(&plan, "low");
+    assert_eq!(low.late_by_days, 2);
+    assert_eq!(
+        low.reason,
+        Some(Reason::Bottleneck {
+            person_or_skill: "skills sap".into()
+        })
+    );
+}
+
+#[test]
+fn unschedulable_tasks_get_reasons() {
+    let mut nobody = task("nobody", 8.0);
+    nobody.skills = vec!["cobol".into()];
+    let after_nobody = after(task("after", 8.0), "nobody", 0);
+    let huge = task("huge", 1000.0);
+    let pb = Problem {
+        horizon_days: 5,
+        people: vec![person("alice", 8.0, 5, &[])],
+        tasks: vec![nobody, after_nobody, huge],
+    };
+    let plan = run(&pb);
+    assert_eq!(get(&plan, "nobody").reason, Some(Reason::NoQualifiedPerson));
+    assert_eq!(
+        get(&plan, "after").reason,
+        Some(Reason::Predecessor {
+            chain: vec!["nobody".into()]
+        })
+    );
+    assert_eq!(get(&plan, "huge").reason, Some(Reason::HorizonTooShort));
+    assert_eq!(plan.unscheduled, 3);
+    assert_eq!(plan.finish_day, None);
+}
+
+#[test]
+fn group_totals() {
+    let mut a = task("a", 8.0);
+    a.group = Some("p1".into());
+    let mut b = after(task("b", 8.0), "a", 0);
+    b.group = Some("p1".into());
+    let mut c = task("c", 4.0);
+    c.group = Some("p2".into());
+    let pb = Problem {
+        horizon_days: 5,
+        people: vec![person("alice", 8.0, 5, &[]), person("bob", 8.0, 5, &[])],
+        tasks: vec![a, b, c],
+    };
+    let plan = run(&pb);
+    assert_eq!(
+        plan.finish_by_group,
+        vec![("p1".to_string(), Some(1)), ("p2".to_string(), Some(0))]
+    );
+}
+
+#[test]
+fn invalid_inputs_are_errors() {
+    let base = Problem {
+        horizon_days: 5,
+        people: vec![person("alice", 8.0, 5, &[])],
+        tasks: vec![
+            after(task("a", 8.0), "c", 0),
+            after(task("b", 8.0), "a", 0),
+            after(task("c", 8.0), "b", 2),
+        ],
+    };
+    let e = level(&base, &Options::default()).unwrap_err();
+    match &e {
+        LevelError::Cycle(c) => {
+            assert_eq!(c.len(), 4);
+            assert_eq!(c.first(), c.last());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().starts_with("dependency cycle: "), "{e}");
+
+    let mut pb = base.clone();
+    pb.tasks[0].predecessors = vec![("zzz".into(), 0)];
+    let e = level(&pb, &Options::default()).unwrap_err();
+    assert_eq!(
+        e,
+        LevelError::UnknownPredecessor {
+            task: "a".into(),
+            predecessor: "zzz".into()
+        }
+    );
+    assert!(e.to_string().contains("'zzz'"));
+
+    let mut pb = base.clone();
+    pb.tasks[0].predecessors.clear();
+    pb.tasks[1].person_id = Some("ghost".into());
+    assert!(matches!(
+        level(&pb, &Options::default()),
+        Err(LevelError::UnknownPerson { .. })
+    ));
+
+    let mut pb = base.clone();
+    pb.tasks[0].predecessors.clear();
+    pb.tasks[2].effort_hours = 0.0;
+    assert!(matches!(
+        level(&pb, &Options::default()),
+        Err(LevelError::InvalidEffort { .. })
+    ));
+    pb.tasks[2].effort_hours = f64::NAN;
+    assert!(matches!(
+        level(&pb, &Options::default()),
+        Err(LevelError::InvalidEffort { .. })
+    ));
+
+    let mut pb = base.clone();
+    pb.tasks[0].predecessors.clear();
+    pb.tasks[1].id = "a".into();
+    assert_eq!(
+        level(&pb, &Options::default()),
+        Err(LevelError::DuplicateTask("a".into()))
+    );
+
+    let mut pb = base.clone();
+    pb.tasks[0].predecessors.clear();
+    pb.people[0].capacity.pop();
+    assert!(matches!(
+        level(&pb, &Options::default()),
+        Err(LevelError::InvalidCalendar { .. })
+    ));
+
+    let mut pb = base;
+    pb.tasks[0].predecessors = vec![("a".into(), 0)];
+    assert!(matches!(
+        level(&pb, &Options::default()),
+        Err(LevelError::Cycle(_))
+    ));
+}
+
+/// A random problem from a seed.
+fn random_problem(seed: u64, nt: usize, np: usize, h: u32) -> Problem {
+    let mut x = seed | 1;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let skills = ["a", "b", "c"];
+    let people = (0..np)
+        .map(|i| Person {
+            id: format!("p{i}"),
+            role: if next(2) == 0 {
+                "dev".into()
+            } else {
+                "pm".into()
+            },
+            skills: skills
+                .iter()
+                .filter(|_| next(2) == 0)
+                .map(|s| s.to_string())
+                .collect(),
+            capacity: (0..h)
+                .map(|_| [0.0, 4.0, 7.6, 8.0, 8.0][next(5) as usize])
+                .collect(),
+            booked: if next(2) == 0 {
+                Vec::new()
+            } else {
+                (0..h)
+                    .map(|_| [0.0, 0.0, 1.25, 3.0][next(4) as usize])
+                    .collect()
+            },
+        })
+        .collect();
+    let tasks = (0..nt)
+        .map(|i| {
+            let mut t = task(&format!("t{i}"), 0.5 + next(60) as f64 / 3.0);
+            for j in 0..i {
+                if next(6) == 0 {
+                    t.predecessors.push((format!("t{j}"), next(3) as u32));
+                }
+            }
+            match next(4) {
+                0 => t.person_id = Some(format!("p{}", next(np as u64))),
+                1 => t.role = Some("dev".into()),
+                _ => {}
+            }
+            if next(3) == 0 {
+                t.skills.push(skills[next(3) as usize].into());
+            }
+            t.earliest_start = next(5) as u32;
+            if next(2) == 0 {
+                t.deadline = Some(next(h as u64) as u32);
+            }
+            t.priority = next(3) as i32;
+            t.may_split = next(3) != 0;
+            if next(4) == 0 {
+                t.max_hours_per_day = Some(1.0 + next(6) as f64);
+            }
+            t.group = Some(format!("g{}", next(2)));
+            t
+        })
+        .collect();
+    Problem {
+        horizon_days: h,
+        people,
+        tasks,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn plans_respect_capacity_dependencies_and_effort(seed in any::<u64>(), nt in 0usize..25,
+                                                      np in 1usize..5, h in 1u32..60, iters in 1u32..30) {
+        let pb = random_problem(seed, nt, np, h);
+        let opts = Options { max_iterations: iters, time_limit: None, seed };
+        let plan = level(&pb, &opts).unwrap();
+        validate(&pb, &plan);
+        prop_assert_eq!(plan, level(&pb, &opts).unwrap());
+    }
+}
+
+/// A larger plan: 300 tasks, 30 people, a year; respects the time budget.
+#[test]
+fn larger_plan_within_a_time_budget() {
+    let pb = random_problem(99, 300, 30, 365);
+    let t0 = std::time::Instant::now();
+    let opts = Options {
+        max_iterations: 1_000_000,
+        time_limit: Some(std::time::Duration::from_millis(300)),
+        seed: 5,
+    };
+    let plan = level(&pb, &opts).unwrap();
+    let elapsed = t0.elapsed();
+    validate(&pb, &plan);
+    assert!(elapsed < std::time::Duration::from_secs(3), "{elapsed:?}");
+    let t1 = std::time::Instant::now();
+    let few = level(
+        &pb,
+        &Options {
+            max_iterations: 20,
+            time_limit: None,
+            seed: 5,
+        },
+    )
+    .unwrap();
+    eprintln!(
+        "300 tasks: 20 iterations in {:?}; {} late, {} unscheduled, finish {:?}; with 300 ms: {} late, finish {:?}",
+        t1.elapsed(),
+        few.late,
+        few.unscheduled,
+        few.finish_day,
+        plan.late,
+        plan.finish_day
+    );
+}

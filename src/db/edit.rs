@@ -1,0 +1,599 @@
+//! Changing a team's schedule: one entry point, [`Db::edit`], for every create, update,
+//! delete and undo, so that each change is validated, applied, logged in the activity
+//! history and turned into store mutations the same way.
+
+use super::state::{Applied, Db};
+use crate::domain::activity::{Activity, Change};
+use crate::domain::project::patch_project;
+use crate::domain::schedule::{
+    Actual, ActualInput, AllocationInput, ClientInput, PersonInput, TimeOffInput, merge_patch,
+};
+use crate::domain::{
+    Allocation, AuthUser, Client, Id, Person, Project, ProjectInput, Schedule, TimeOff, Timestamp,
+};
+use crate::store::{Kind, Mutation, Record};
+use crate::{AppError, Result};
+use serde_json::Value;
+
+/// Entries of the activity log kept in memory per team (older ones stay on disk).
+const ACTIVITY_IN_MEMORY: usize = 5000;
+
+/// A change a person asks for.
+#[derive(Debug)]
+pub enum Edit {
+    CreatePerson(PersonInput),
+    PatchPerson(Id, Value),
+    ArchivePerson(Id),
+    CreateClient(ClientInput),
+    PatchClient(Id, Value),
+    DeleteClient(Id),
+    CreateProject(ProjectInput),
+    PatchProject(Id, Value),
+    DeleteProject(Id),
+    CreateAllocation(AllocationInput),
+    PatchAllocation(Id, Value),
+    DeleteAllocation(Id),
+    CreateTimeOff(TimeOffInput),
+    DeleteTimeOff(Id),
+    RecordActual(ActualInput),
+    DeleteActual(Id),
+    /// Reverts an activity entry.
+    Undo(Id),
+    /// Several changes as one step (an applied plan), with a summary.
+    Batch(String, Vec<Change>),
+}
+
+// ---- records in a schedule, by kind ----
+
+pub(super) fn put_record(s: &mut Schedule, record: Record) {
+    match record {
+        Record::Person(x) => {
+            s.people.insert(x.id.clone(), x);
+        }
+        Record::Client(x) => {
+            s.clients.insert(x.id.clone(), x);
+        }
+        Record::Project(x) => {
+            s.projects.insert(x.id.clone(), x);
+        }
+        Record::Allocation(x) => {
+            s.allocations.insert(x.id.clone(), x);
+        }
+        Record::TimeOff(x) => {
+            s.timeoff.insert(x.id.clone(), x);
+        }
+        Record::Actual(x) => {
+            s.actuals.insert(x.id.clone(), x);
+        }
+        other => tracing::warn!(kind = ?other.kind(), "not a schedule record"),
+    }
+}
+
+fn remove_record(s: &mut Schedule, kind: Kind, id: &Id) {
+    match kind {
+        Kind::Person => drop(s.people.remove(id)),
+        Kind::Client => drop(s.clients.remove(id)),
+        Kind::Project => drop(s.projects.remove(id)),
+        Kind::Allocation => drop(s.allocations.remove(id)),
+        Kind::TimeOff => drop(s.timeoff.remove(id)),
+        Kind::Actual => drop(s.actuals.remove(id)),
+        _ => {}
+    }
+}
+
+fn get_record(s: &Schedule, kind: Kind, id: &Id) -> Option<Record> {
+    match kind {
+        Kind::Person => s.people.get(id).cloned().map(Record::Person),
+        Kind::Client => s.clients.get(id).cloned().map(Record::Client),
+        Kind::Project => s.projects.get(id).cloned().map(Record::Project),
+        Kind::Allocation => s.allocations.get(id).cloned().map(Record::Allocation),
+        Kind::TimeOff => s.timeoff.get(id).cloned().map(Record::TimeOff),
+        Kind::Actual => s.actuals.get(id).cloned().map(Record::Actual),
+        _ => None,
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Person => "person",
+        Kind::Client => "client",
+        Kind::Project => "project",
+        Kind::Allocation => "allocation",
+        Kind::TimeOff => "time off",
+        Kind::Actual => "actual hours",
+        _ => "record",
+    }
+}
+
+/// Checks that what `record` refers to exists in the team's schedule (422 otherwise).
+fn check_refs(s: &Schedule, record: &Record) -> Result<()> {
+    let person = |field: &str, id: &Id| {
+        s.people
+            .get(id)
+            .map(|_| ())
+            .ok_or_else(|| AppError::invalid(field, format!("no person {id} in this team")))
+    };
+    let project = |id: &Id| {
+        s.projects
+            .get(id)
+            .map(|_| ())
+            .ok_or_else(|| AppError::invalid("project_id", format!("no project {id} in this team")))
+    };
+    match record {
+        Record::Allocation(a) => {
+            project(&a.project_id)?;
+            if let Some(p) = &a.person_id {
+                person("person_id", p)?;
+                if s.people.get(p).is_some_and(|p| p.archived) {
+                    return Err(AppError::invalid("person_id", "this person is archived"));
+                }
+            }
+        }
+        Record::TimeOff(t) => {
+            if let Some(p) = &t.person_id {
+                person("person_id", p)?;
+            }
+        }
+        Record::Actual(a) => {
+            person("person_id", &a.person_id)?;
+            project(&a.project_id)?;
+        }
+        Record::Project(p) => {
+            if let Some(c) = &p.client_id
+                && !s.clients.contains_key(c)
+            {
+                return Err(AppError::invalid(
+                    "client_id",
+                    format!("no client {c} in this team"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Why the record `kind`/`id` cannot disappear, if something still refers to it.
+fn dependents(s: &Schedule, kind: Kind, id: &Id) -> Option<String> {
+    let n = match kind {
+        Kind::Client => s
+            .projects
+            .values()
+            .filter(|p| p.client_id.as_ref() == Some(id))
+            .count(),
+        Kind::Project => {
+            s.allocations
+                .values()
+                .filter(|a| &a.project_id == id)
+                .count()
+                + s.actuals.values().filter(|a| &a.project_id == id).count()
+        }
+        Kind::Person => {
+            s.allocations
+                .values()
+                .filter(|a| a.person_id.as_ref() == Some(id))
+                .count()
+                + s.timeoff
+                    .values()
+                    .filter(|t| t.person_id.as_ref() == Some(id))
+                    .count()
+                + s.actuals.values().filter(|a| &a.person_id == id).count()
+        }
+        _ => 0,
+    };
+    (n > 0).then(|| format!("the {} still has {n} dependent record(s)", kind_name(kind)))
+}
+
+fn not_found(kind: Kind) -> AppError {
+    let name = kind_name(kind);
+    let mut chars = name.chars();
+    let title = chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default();
+    AppError::NotFound(format!("{title} not found"))
+}
+
+impl Db {
+    /// A consistent, cheap copy of the team's schedule for reads done outside the loop.
+    pub fn schedule(&self, team_id: &Id) -> Result<Schedule> {
+        self.schedules
+            .get(team_id)
+            .cloned()
+            .ok_or_else(|| AppError::Unauthorized("Not logged in".into()))
+    }
+
+    pub(super) fn remember_activity(&mut self, entry: Activity) {
+        let log = self.activity.entry(entry.team_id.clone()).or_default();
+        log.push_back(entry);
+        while log.len() > ACTIVITY_IN_MEMORY {
+            log.pop_front();
+        }
+    }
+
+    /// The team's activity, newest first.
+    pub fn activity(&self, team_id: &Id, limit: usize) -> Vec<Activity> {
+        self.activity
+            .get(team_id)
+            .map(|log| log.iter().rev().take(limit).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn fresh_record_id(&self, s: &Schedule, kind: Kind) -> Id {
+        loop {
+            let id = Id::random();
+            if get_record(s, kind, &id).is_none() {
+                return id;
+            }
+        }
+    }
+
+    /// Applies `edit` for `auth`'s team: validates it, changes memory, logs it, and
+    /// returns the resulting record (if one remains) and what the store must write.
+    pub fn edit(&mut self, auth: &AuthUser, edit: Edit, now: Timestamp) -> Applied<Option<Record>> {
+        let schedule = self.schedule(&auth.team_id)?;
+        let is_actual = matches!(edit, Edit::RecordActual(_) | Edit::DeleteActual(_));
+        if !is_actual {
+            auth.require_schedule_editor()?;
+        }
+        let team = auth.team_id.clone();
+        let (summary, changes, undo_of) = match edit {
+            Edit::Undo(id) => {
+                let (summary, changes) = self.plan_undo(&schedule, &team, &id)?;
+                (summary, changes, Some(id))
+            }
+            Edit::Batch(summary, changes) => (summary, changes, None),
+            edit => {
+                let (summary, changes) = self.plan(&schedule, auth, edit, now)?;
+                (summary, changes, None)
+            }
+        };
+        // Check the whole change set against a scratch copy (O(1) to take), in order.
+        let mut scratch = schedule;
+        for change in &changes {
+            apply_change(&mut scratch, change).map_err(|e| match (e, &undo_of) {
+                // Undoing into a state whose references are gone conflicts with later changes.
+                (AppError::Invalid(m), Some(_)) => AppError::Conflict(format!("Cannot undo: {m}")),
+                (e, _) => e,
+            })?;
+        }
+        self.schedules.insert(team.clone(), scratch);
+        let result = changes.first().and_then(|c| c.after.clone());
+        let mut mutations: Vec<Mutation> = changes
+            .iter()
+            .filter_map(|c| match (&c.after, &c.before) {
+                (Some(after), _) => Some(Mutation::Put(after.clone())),
+                (None, Some(before)) => {
+                    Some(Mutation::Delete(before.kind(), Id(before.id().to_string())))
+                }
+                (None, None) => None,
+            })
+            .collect();
+        let entry = Activity {
+            id: Id::random(),
+            team_id: team.clone(),
+            seq: self.next_seq,
+            user_id: auth.user_id.clone(),
+            at: now,
+            summary,
+            changes,
+            undo_of: undo_of.clone(),
+            undone_by: None,
+        };
+        self.next_seq += 1;
+        if let Some(undone) = undo_of
+            && let Some(original) = self
+                .activity
+                .get_mut(&team)
+                .and_then(|log| log.iter_mut().find(|a| a.id == undone))
+        {
+            original.undone_by = Some(entry.id.clone());
+            mutations.push(Mutation::Put(Record::Activity(original.clone())));
+        }
+        mutations.push(Mutation::Put(Record::Activity(entry.clone())));
+        self.remember_activity(entry);
+        Ok((result, mutations))
+    }
+
+    /// Turns an edit into the record changes it makes.
+    fn plan(
+        &self,
+        s: &Schedule,
+        auth: &AuthUser,
+        edit: Edit,
+        now: Timestamp,
+    ) -> Result<(String, Vec<Change>)> {
+        let team = auth.team_id.clone();
+        let created = |summary: &str, r: Record| {
+            Ok((
+                summary.to_string(),
+                vec![Change {
+                    before: None,
+                    after: Some(r),
+                }],
+            ))
+        };
+        let updated = |summary: &str, before: Record, after: Record| {
+            Ok((
+                summary.to_string(),
+                vec![Change {
+                    before: Some(before),
+                    after: Some(after),
+                }],
+            ))
+        };
+        let existing = |kind: Kind, id: &Id| get_record(s, kind, id).ok_or_else(|| not_found(kind));
+        match edit {
+            Edit::CreatePerson(input) => {
+                let p = Person::from_input(self.fresh_record_id(s, Kind::Person), team, input)?;
+                self.check_user_link(auth, &p)?;
+                created("Added person", Record::Person(p))
+            }
+            Edit::PatchPerson(id, patch) => {
+                let Record::Person(before) = existing(Kind::Person, &id)? else {
+                    return Err(not_found(Kind::Person));
+                };
+                let after = Person::from_input(id, team, merge_patch(&before.input(), patch)?)?;
+                self.check_user_link(auth, &after)?;
+                updated(
+                    "Edited person",
+                    Record::Person(before),
+                    Record::Person(after),
+                )
+            }
+            Edit::ArchivePerson(id) => {
+                let Record::Person(before) = existing(Kind::Person, &id)? else {
+                    return Err(not_found(Kind::Person));
+                };
+                let after = Person {
+                    archived: true,
+                    ..before.clone()
+                };
+                updated(
+                    "Archived person",
+                    Record::Person(before),
+                    Record::Person(after),
+                )
+            }
+            Edit::CreateClient(input) => created(
+                "Added client",
+                Record::Client(Client::from_input(
+                    self.fresh_record_id(s, Kind::Client),
+                    team,
+                    input,
+                )?),
+            ),
+            Edit::PatchClient(id, patch) => {
+                let Record::Client(before) = existing(Kind::Client, &id)? else {
+                    return Err(not_found(Kind::Client));
+                };
+                let after = Client::from_input(id, team, merge_patch(&before.input(), patch)?)?;
+                updated(
+                    "Edited client",
+                    Record::Client(before),
+                    Record::Client(after),
+                )
+            }
+            Edit::DeleteClient(id) => {
+                let before = existing(Kind::Client, &id)?;
+                if let Some(why) = dependents(s, Kind::Client, &id) {
+                    return Err(AppError::Conflict(format!(
+                        "Cannot delete: {why} (projects)"
+                    )));
+                }
+                Ok((
+                    "Deleted client".into(),
+                    vec![Change {
+                        before: Some(before),
+                        after: None,
+                    }],
+                ))
+            }
+            Edit::CreateProject(input) => {
+                let p = Project::from_input(
+                    self.fresh_record_id(s, Kind::Project),
+                    team,
+                    input,
+                    now,
+                    s.projects.len(),
+                )?;
+                created("Created project", Record::Project(p))
+            }
+            Edit::PatchProject(id, patch) => {
+                let Record::Project(before) = existing(Kind::Project, &id)? else {
+                    return Err(not_found(Kind::Project));
+                };
+                let after = patch_project(&before, patch, now)?;
+                updated(
+                    "Edited project",
+                    Record::Project(before),
+                    Record::Project(after),
+                )
+            }
+            Edit::DeleteProject(id) => {
+                let before = existing(Kind::Project, &id)?;
+                // The project's bookings and actual hours go with it, in the same step.
+                let mut changes = vec![];
+                for a in s.allocations.values().filter(|a| a.project_id == id) {
+                    changes.push(Change {
+                        before: Some(Record::Allocation(a.clone())),
+                        after: None,
+                    });
+                }
+                for a in s.actuals.values().filter(|a| a.project_id == id) {
+                    changes.push(Change {
+                        before: Some(Record::Actual(a.clone())),
+                        after: None,
+                    });
+                }
+                changes.push(Change {
+                    before: Some(before),
+                    after: None,
+                });
+                Ok(("Deleted project".into(), changes))
+            }
+            Edit::CreateAllocation(input) => {
+                let a =
+                    Allocation::from_input(self.fresh_record_id(s, Kind::Allocation), team, input)?;
+                created("Created allocation", Record::Allocation(a))
+            }
+            Edit::PatchAllocation(id, patch) => {
+                let Record::Allocation(before) = existing(Kind::Allocation, &id)? else {
+                    return Err(not_found(Kind::Allocation));
+                };
+                let mut input = before.input();
+                // Staffing a placeholder (or the reverse) replaces the other field.
+                if patch.get("person_id").is_some_and(|v| !v.is_null())
+                    && patch.get("placeholder_role").is_none()
+                {
+                    input.placeholder_role = None;
+                }
+                if patch.get("placeholder_role").is_some_and(|v| !v.is_null())
+                    && patch.get("person_id").is_none()
+                {
+                    input.person_id = None;
+                }
+                let after = Allocation::from_input(id, team, merge_patch(&input, patch)?)?;
+                updated(
+                    "Edited allocation",
+                    Record::Allocation(before),
+                    Record::Allocation(after),
+                )
+            }
+            Edit::DeleteAllocation(id) => {
+                let before = existing(Kind::Allocation, &id)?;
+                Ok((
+                    "Deleted allocation".into(),
+                    vec![Change {
+                        before: Some(before),
+                        after: None,
+                    }],
+                ))
+            }
+            Edit::CreateTimeOff(input) => {
+                let t = TimeOff::from_input(self.fresh_record_id(s, Kind::TimeOff), team, input)?;
+                let summary = if t.person_id.is_some() {
+                    "Added time off"
+                } else {
+                    "Added a team holiday"
+                };
+                created(summary, Record::TimeOff(t))
+            }
+            Edit::DeleteTimeOff(id) => {
+                let before = existing(Kind::TimeOff, &id)?;
+                Ok((
+                    "Deleted time off".into(),
+                    vec![Change {
+                        before: Some(before),
+                        after: None,
+                    }],
+                ))
+            }
+            Edit::RecordActual(input) => {
+                let a = Actual::from_input(self.fresh_record_id(s, Kind::Actual), team, input)?;
+                self.check_own_person(auth, s, &a.person_id)?;
+                created("Recorded actual hours", Record::Actual(a))
+            }
+            Edit::DeleteActual(id) => {
+                let before = existing(Kind::Actual, &id)?;
+                if let Record::Actual(a) = &before {
+                    self.check_own_person(auth, s, &a.person_id)?;
+                }
+                Ok((
+                    "Deleted actual hours".into(),
+                    vec![Change {
+                        before: Some(before),
+                        after: None,
+                    }],
+                ))
+            }
+            Edit::Undo(_) | Edit::Batch(..) => Err(AppError::Internal("planned elsewhere".into())),
+        }
+    }
+
+    /// Members may only record hours for the person linked to their login.
+    fn check_own_person(&self, auth: &AuthUser, s: &Schedule, person_id: &Id) -> Result<()> {
+        if auth.role.can_edit_schedule() {
+            return Ok(());
+        }
+        match s.people.get(person_id) {
+            Some(p) if p.user_id.as_ref() == Some(&auth.user_id) => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "Members can only record their own hours".into(),
+            )),
+        }
+    }
+
+    /// A person may be linked only to a login of the same team.
+    fn check_user_link(&self, auth: &AuthUser, person: &Person) -> Result<()> {
+        match &person.user_id {
+            Some(uid)
+                if self
+                    .users
+                    .get(uid)
+                    .is_none_or(|u| u.team_id != auth.team_id) =>
+            {
+                Err(AppError::invalid(
+                    "user_id",
+                    "no member of this team has this id",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The changes that revert activity entry `id`, if nothing later depends on it.
+    fn plan_undo(&self, s: &Schedule, team: &Id, id: &Id) -> Result<(String, Vec<Change>)> {
+        let entry = self
+            .activity
+            .get(team)
+            .and_then(|log| log.iter().find(|a| &a.id == id))
+            .ok_or_else(|| AppError::NotFound("Activity entry not found".into()))?;
+        if entry.undone_by.is_some() {
+            return Err(AppError::Conflict("This change was already undone".into()));
+        }
+        let mut changes = Vec::new();
+        for change in entry.changes.iter().rev() {
+            let record = change
+                .after
+                .as_ref()
+                .or(change.before.as_ref())
+                .ok_or_else(unreachable_change_err)?;
+            let (kind, rid) = (record.kind(), Id(record.id().to_string()));
+            if get_record(s, kind, &rid) != change.after {
+                return Err(AppError::Conflict(format!(
+                    "Cannot undo: the {} was changed again since; undo that first",
+                    kind_name(kind)
+                )));
+            }
+            changes.push(Change {
+                before: change.after.clone(),
+                after: change.before.clone(),
+            });
+        }
+        Ok((format!("Undid: {}", entry.summary), changes))
+    }
+}
+
+/// Applies one change to a schedule, refusing one that would leave a dangling reference.
+fn apply_change(s: &mut Schedule, change: &Change) -> Result<()> {
+    match (&change.before, &change.after) {
+        (_, Some(after)) => {
+            check_refs(s, after)?;
+            put_record(s, after.clone());
+        }
+        (Some(before), None) => {
+            let (kind, id) = (before.kind(), Id(before.id().to_string()));
+            if let Some(why) = dependents(s, kind, &id) {
+                return Err(AppError::Conflict(format!("Cannot remove: {why}")));
+            }
+            remove_record(s, kind, &id);
+        }
+        (None, None) => return Err(unreachable_change_err()),
+    }
+    Ok(())
+}
+
+fn unreachable_change_err() -> AppError {
+    AppError::Internal("a change with neither before nor after".into())
+}

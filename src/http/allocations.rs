@@ -1,0 +1,112 @@
+//! Allocations, the bookings on the timeline: `/api/v1/allocations*`.
+
+use super::AppState;
+use super::edits::{RangeFilter, deleted, respond};
+use super::extract::{ApiJson, ApiQuery};
+use crate::db::Edit;
+use crate::domain::schedule::AllocationInput;
+use crate::domain::{Allocation, AuthUser, Id};
+use crate::error::ErrorBody;
+use crate::{AppError, Result};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_allocations, create_allocation))
+        .routes(routes!(get_allocation, patch_allocation, delete_allocation))
+}
+
+/// Allocations overlapping `[from, to]`, optionally of one person or project, by start.
+#[utoipa::path(get, path = "/api/v1/allocations", tag = "allocations", params(RangeFilter),
+    responses((status = 200, body = Vec<Allocation>), (status = 422, body = ErrorBody)))]
+async fn list_allocations(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(f): ApiQuery<RangeFilter>,
+) -> Result<Json<Vec<Allocation>>> {
+    f.check()?;
+    let schedule = state.db.schedule(auth.team_id).await?;
+    let mut list: Vec<Allocation> = schedule
+        .allocations
+        .values()
+        .filter(|a| a.overlaps(f.from, f.to))
+        .filter(|a| {
+            f.person_id
+                .as_ref()
+                .is_none_or(|p| a.person_id.as_ref() == Some(p))
+        })
+        .filter(|a| f.project_id.as_ref().is_none_or(|p| &a.project_id == p))
+        .cloned()
+        .collect();
+    list.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+    Ok(Json(list))
+}
+
+/// Books a person (or a placeholder role) on a project: `hours_per_day` on each of
+/// their working days in `[start, end]`.
+#[utoipa::path(post, path = "/api/v1/allocations", tag = "allocations", request_body = AllocationInput,
+    responses((status = 201, body = Allocation), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_allocation(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(input): ApiJson<AllocationInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::CreateAllocation(input),
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+/// One allocation.
+#[utoipa::path(get, path = "/api/v1/allocations/{id}", tag = "allocations", params(("id" = String, Path)),
+    responses((status = 200, body = Allocation), (status = 404, body = ErrorBody)))]
+async fn get_allocation(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Allocation>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    schedule
+        .allocations
+        .get(&Id(id))
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("Allocation not found".into()))
+}
+
+/// Moves, resizes, re-staffs or edits an allocation.
+#[utoipa::path(patch, path = "/api/v1/allocations/{id}", tag = "allocations", request_body = AllocationInput, params(("id" = String, Path)),
+    responses((status = 200, body = Allocation), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_allocation(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::PatchAllocation(Id(id), patch),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Removes an allocation.
+#[utoipa::path(delete, path = "/api/v1/allocations/{id}", tag = "allocations", params(("id" = String, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+async fn delete_allocation(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    deleted(&state, auth, Edit::DeleteAllocation(Id(id))).await
+}

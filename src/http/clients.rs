@@ -1,0 +1,88 @@
+//! Clients: `/api/v1/clients*`.
+
+use super::AppState;
+use super::edits::{deleted, respond};
+use super::extract::ApiJson;
+use crate::db::Edit;
+use crate::domain::schedule::ClientInput;
+use crate::domain::{AuthUser, Client, Id};
+use crate::error::ErrorBody;
+use crate::{AppError, Result};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_clients, create_client))
+        .routes(routes!(get_client, patch_client, delete_client))
+}
+
+/// The team's clients, sorted by name.
+#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", responses((status = 200, body = Vec<Client>)))]
+async fn list_clients(State(state): State<AppState>, auth: AuthUser) -> Result<Json<Vec<Client>>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    let mut clients: Vec<Client> = schedule.clients.values().cloned().collect();
+    clients.sort_by_cached_key(|c| (c.name.to_lowercase(), c.id.clone()));
+    Ok(Json(clients))
+}
+
+/// Adds a client.
+#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
+    responses((status = 201, body = Client), (status = 422, body = ErrorBody)))]
+async fn create_client(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(input): ApiJson<ClientInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(&state, auth, Edit::CreateClient(input), StatusCode::CREATED).await
+}
+
+/// One client.
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path)),
+    responses((status = 200, body = Client), (status = 404, body = ErrorBody)))]
+async fn get_client(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Client>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    schedule
+        .clients
+        .get(&Id(id))
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("Client not found".into()))
+}
+
+/// Renames a client.
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body = ClientInput, params(("id" = String, Path)),
+    responses((status = 200, body = Client), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_client(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::PatchClient(Id(id), patch),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Deletes a client that has no projects (409 otherwise).
+#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_client(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    deleted(&state, auth, Edit::DeleteClient(Id(id))).await
+}

@@ -1,0 +1,56 @@
+//! What the schedule's handlers share: running an edit and answering with the record.
+
+use super::AppState;
+use crate::Result;
+use crate::db::Edit;
+use crate::domain::{AuthUser, Id};
+use axum::Json;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Runs `edit` and answers `status` with the resulting record as JSON (or no content).
+pub async fn respond(
+    state: &AppState,
+    auth: AuthUser,
+    edit: Edit,
+    status: StatusCode,
+) -> Result<(StatusCode, Json<Value>)> {
+    let record = state.db.edit(auth, edit).await?;
+    Ok(match record {
+        Some(r) if status != StatusCode::NO_CONTENT => (status, Json(r.to_value())),
+        _ => (StatusCode::NO_CONTENT, Json(Value::Null)),
+    })
+}
+
+/// As [`respond`] for a deletion: 204 and no body.
+pub async fn deleted(state: &AppState, auth: AuthUser, edit: Edit) -> Result<StatusCode> {
+    state.db.edit(auth, edit).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?from=&to=` (inclusive, either may be absent) plus the usual id filters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RangeFilter {
+    /// Only items ending on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Only items starting on or before this date.
+    pub to: Option<NaiveDate>,
+    #[param(value_type = Option<String>)]
+    pub person_id: Option<Id>,
+    #[param(value_type = Option<String>)]
+    pub project_id: Option<Id>,
+}
+
+impl RangeFilter {
+    pub fn check(&self) -> Result<()> {
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && t < f
+        {
+            return Err(crate::AppError::invalid("to", "must not be before from"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,107 @@
+//! People, the resources being scheduled: `/api/v1/people*`.
+
+use super::AppState;
+use super::edits::respond;
+use super::extract::{ApiJson, ApiQuery};
+use crate::db::Edit;
+use crate::domain::schedule::PersonInput;
+use crate::domain::{AuthUser, Id, Person};
+use crate::error::ErrorBody;
+use crate::{AppError, Result};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, patch_person, archive_person))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedFilter {
+    /// Include archived people.
+    #[serde(default)]
+    pub include_archived: bool,
+}
+
+/// The team's people, sorted by name; archived ones only when asked for.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ArchivedFilter),
+    responses((status = 200, body = Vec<Person>), (status = 401, body = ErrorBody)))]
+async fn list_people(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(f): ApiQuery<ArchivedFilter>,
+) -> Result<Json<Vec<Person>>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    let mut people: Vec<Person> = schedule
+        .people
+        .values()
+        .filter(|p| f.include_archived || !p.archived)
+        .cloned()
+        .collect();
+    people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.id.clone()));
+    Ok(Json(people))
+}
+
+/// Adds a person. `weekly_hours` defaults to `[8,8,8,8,8,0,0]` (Monday first).
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonInput,
+    responses((status = 201, body = Person), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_person(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(&state, auth, Edit::CreatePerson(input), StatusCode::CREATED).await
+}
+
+/// One person (archived ones too).
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Person), (status = 404, body = ErrorBody)))]
+async fn get_person(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Person>> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    schedule
+        .people
+        .get(&Id(id))
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("Person not found".into()))
+}
+
+/// Changes any subset of a person's fields (`"archived": false` brings one back).
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", request_body = PersonInput, params(("id" = String, Path)),
+    responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_person(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::PatchPerson(Id(id), patch),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Archives a person: gone from lists and reports by default, history kept.
+#[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
+    responses((status = 204, description = "Archived"), (status = 404, body = ErrorBody)))]
+async fn archive_person(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    super::edits::deleted(&state, auth, Edit::ArchivePerson(Id(id))).await
+}

@@ -1,0 +1,253 @@
+//! The team, its members and invitations (`/api/v1/team*`), and the activity log with
+//! undo (`/api/v1/activity*`).
+
+use super::AppState;
+use super::auth::{new_token, token_hash};
+use super::edits::respond;
+use super::extract::{ApiJson, ApiQuery};
+use crate::Result;
+use crate::db::state::{TeamInput, TeamView};
+use crate::db::{Edit, NewInvite};
+use crate::domain::activity::Activity;
+use crate::domain::user::normalise_email;
+use crate::domain::{AuthUser, Id, Role};
+use crate::error::ErrorBody;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_team, patch_team))
+        .routes(routes!(create_invite))
+        .routes(routes!(change_role, remove_member))
+        .routes(routes!(list_activity))
+        .routes(routes!(undo))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MemberView {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TeamBody {
+    pub id: String,
+    pub name: String,
+    pub week_start: String,
+    pub timezone: String,
+    pub members: Vec<MemberView>,
+}
+
+impl From<TeamView> for TeamBody {
+    fn from(v: TeamView) -> Self {
+        TeamBody {
+            id: v.team.id.0,
+            name: v.team.name,
+            week_start: v.team.week_start,
+            timezone: v.team.timezone,
+            members: v
+                .members
+                .into_iter()
+                .map(|u| MemberView {
+                    user_id: u.id.0,
+                    name: u.name,
+                    email: u.email,
+                    role: u.role,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The caller's team and its members.
+#[utoipa::path(get, path = "/api/v1/team", tag = "team", responses((status = 200, body = TeamBody)))]
+async fn get_team(State(state): State<AppState>, auth: AuthUser) -> Result<Json<TeamBody>> {
+    Ok(Json(state.db.team(auth.team_id).await?.into()))
+}
+
+/// Renames the team or changes its `timezone` / `week_start` (owner).
+#[utoipa::path(patch, path = "/api/v1/team", tag = "team", request_body = TeamInput,
+    responses((status = 200, body = TeamBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_team(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<Json<TeamBody>> {
+    Ok(Json(state.db.patch_team(auth, patch).await?.into()))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InviteCreated {
+    /// The secret to pass as `invite` to signup; shown once.
+    pub token: String,
+    pub email: String,
+    pub role: Role,
+    /// Seconds since the Unix epoch.
+    pub expires_at: i64,
+    /// The page a new member opens to sign up into the team.
+    pub url: String,
+}
+
+/// Invites someone to the team (owner). The token is valid for 7 days, once.
+#[utoipa::path(post, path = "/api/v1/team/invites", tag = "team", request_body = InviteBody,
+    responses((status = 201, body = InviteCreated), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_invite(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(body): ApiJson<InviteBody>,
+) -> Result<(StatusCode, Json<InviteCreated>)> {
+    let email = normalise_email(&body.email)?;
+    let token = new_token();
+    let invite = state
+        .db
+        .create_invite(
+            auth,
+            NewInvite {
+                email,
+                role: body.role,
+                token_hash: token_hash(&token),
+            },
+        )
+        .await?;
+    let url = format!("/signup?invite={token}");
+    Ok((
+        StatusCode::CREATED,
+        Json(InviteCreated {
+            token,
+            email: invite.email,
+            role: invite.role,
+            expires_at: invite.expires_at,
+            url,
+        }),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleBody {
+    pub role: Role,
+}
+
+/// Changes a member's role (owner).
+#[utoipa::path(patch, path = "/api/v1/team/members/{user_id}", tag = "team", request_body = RoleBody, params(("user_id" = String, Path)),
+    responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn change_role(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(user_id): Path<String>,
+    ApiJson(body): ApiJson<RoleBody>,
+) -> Result<Json<MemberView>> {
+    let u = state.db.change_role(auth, Id(user_id), body.role).await?;
+    Ok(Json(MemberView {
+        user_id: u.id.0,
+        name: u.name,
+        email: u.email,
+        role: u.role,
+    }))
+}
+
+/// Removes a member (owner); their sessions end at once.
+#[utoipa::path(delete, path = "/api/v1/team/members/{user_id}", tag = "team", params(("user_id" = String, Path)),
+    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remove_member(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(user_id): Path<String>,
+) -> Result<StatusCode> {
+    state.db.remove_member(auth, Id(user_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityQuery {
+    /// How many entries, newest first (default 50, at most 1000).
+    pub limit: Option<usize>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ActivityView {
+    pub id: String,
+    pub at: i64,
+    pub user_id: String,
+    pub summary: String,
+    /// Each changed record before and after (null when created / deleted).
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Vec<Value>,
+    pub undo_of: Option<String>,
+    pub undone_by: Option<String>,
+}
+
+impl From<Activity> for ActivityView {
+    fn from(a: Activity) -> Self {
+        let changes = a
+            .changes
+            .iter()
+            .map(|c| {
+                let kind = c
+                    .after
+                    .as_ref()
+                    .or(c.before.as_ref())
+                    .map(|r| format!("{:?}", r.kind()).to_lowercase());
+                serde_json::json!({
+                    "kind": kind,
+                    "before": c.before.as_ref().map(|r| r.to_value()),
+                    "after": c.after.as_ref().map(|r| r.to_value()),
+                })
+            })
+            .collect();
+        ActivityView {
+            id: a.id.0,
+            at: a.at,
+            user_id: a.user_id.0,
+            summary: a.summary,
+            changes,
+            undo_of: a.undo_of.map(|i| i.0),
+            undone_by: a.undone_by.map(|i| i.0),
+        }
+    }
+}
+
+/// Every change to the schedule, newest first.
+#[utoipa::path(get, path = "/api/v1/activity", tag = "activity", params(ActivityQuery),
+    responses((status = 200, body = Vec<ActivityView>)))]
+async fn list_activity(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(q): ApiQuery<ActivityQuery>,
+) -> Result<Json<Vec<ActivityView>>> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 1000);
+    let entries = state.db.activity(auth.team_id, limit).await?;
+    Ok(Json(entries.into_iter().map(ActivityView::from).collect()))
+}
+
+/// Reverts a change, when nothing later depends on it (409 with the reason otherwise).
+#[utoipa::path(post, path = "/api/v1/activity/{id}/undo", tag = "activity", params(("id" = String, Path)),
+    responses((status = 200, description = "Undone; the body is the restored record, if one"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn undo(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let (status, body) = respond(&state, auth, Edit::Undo(Id(id)), StatusCode::OK).await?;
+    Ok(if status == StatusCode::NO_CONTENT {
+        (StatusCode::OK, Json(serde_json::json!({})))
+    } else {
+        (status, body)
+    })
+}

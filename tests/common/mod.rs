@@ -1,0 +1,144 @@
+//! A real kronuz server on a port-0 TCP socket with a temp data dir, and a client.
+#![allow(dead_code)]
+
+use kronuz::config::Settings;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub settings: Settings,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), kronuz::ServeError>>>,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh data dir inside `dir`.
+    pub async fn start(dir: &Path) -> TestServer {
+        TestServer::start_with(Settings::for_data_dir(dir.join("data"))).await
+    }
+
+    pub async fn start_with(settings: Settings) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(kronuz::serve(settings.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        // `serve` binds nothing itself and accepts on the listener we gave it once the
+        // data is loaded, so the first request simply waits in the backlog until ready.
+        TestServer {
+            addr,
+            settings,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Graceful shutdown: returns once every acknowledged write is on disk.
+    pub async fn stop(mut self) -> Settings {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        self.settings.clone()
+    }
+
+    /// Stops and starts again on the same data dir (a new port).
+    pub async fn restart(self) -> TestServer {
+        let settings = self.stop().await;
+        TestServer::start_with(settings).await
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.settings.data_dir.clone()
+    }
+}
+
+/// A browser-like client: keeps cookies.
+pub fn client() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+pub async fn body(resp: Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, value)
+}
+
+pub async fn post(
+    c: &Client,
+    server: &TestServer,
+    path: &str,
+    payload: Value,
+) -> (StatusCode, Value) {
+    body(
+        c.post(server.url(path))
+            .json(&payload)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+pub async fn patch(
+    c: &Client,
+    server: &TestServer,
+    path: &str,
+    payload: Value,
+) -> (StatusCode, Value) {
+    body(
+        c.patch(server.url(path))
+            .json(&payload)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+pub async fn get(c: &Client, server: &TestServer, path: &str) -> (StatusCode, Value) {
+    body(c.get(server.url(path)).send().await.unwrap()).await
+}
+
+pub async fn delete(c: &Client, server: &TestServer, path: &str) -> (StatusCode, Value) {
+    body(c.delete(server.url(path)).send().await.unwrap()).await
+}
+
+/// Signs up `email` and returns a logged-in client and the user.
+pub async fn signup(server: &TestServer, email: &str) -> (Client, Value) {
+    let c = client();
+    let (status, user) = post(
+        &c,
+        server,
+        "/api/v1/usr/signup",
+        json!({"email": email, "password": "correct horse", "name": "Ann Smith"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{user}");
+    (c, user)
+}
+
+pub fn names(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
