@@ -68,7 +68,17 @@ fi
 [ -x "$KRONUZ_BIN" ] || die "no server binary at $KRONUZ_BIN"
 [ -x "$LOADGEN_BIN" ] || die "no load generator binary at $LOADGEN_BIN"
 
+# The data dirs must be on a real disk: on tmpfs fsync costs nothing and the group-commit
+# comparison means nothing. Fall back to target/ (beside the build) when the temp dir is RAM.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kronuz-bench.XXXXXX")
+case "$(stat -f -c %T "$WORK" 2>/dev/null || echo unknown)" in
+    tmpfs | ramfs)
+        rmdir "$WORK"
+        mkdir -p "$ROOT/target"
+        WORK=$(mktemp -d "$ROOT/target/kronuz-bench.XXXXXX")
+        ;;
+esac
+DATA_FS=$(stat -f -c %T "$WORK" 2>/dev/null || echo unknown)
 OUT=${BENCH_OUT:-$WORK/results}
 mkdir -p "$OUT"
 
@@ -197,7 +207,7 @@ PY
 }
 
 log "results go to $OUT"
-log "pinning: $PINNING"
+log "pinning: $PINNING; data dirs on $DATA_FS"
 
 start_server main || die "the server did not start; nothing to measure"
 BUILT=$(date +%s)
