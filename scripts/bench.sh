@@ -7,7 +7,8 @@
 #   - mixed (90/10 over 4 teams) and the utilisation report while reads go on, for the record.
 # Each measurement runs BENCH_REPS times, interleaved with the one it is compared with, and
 # the median is reported. The server runs on CPU 0 and the load generator on CPU 1 when
-# taskset is available. Budget with the defaults: about 4 minutes plus the release build.
+# taskset is available. Budget with the defaults: about 3 minutes of runs plus the release
+# build (about 3 minutes from scratch on 2 cores).
 #
 # Environment (all optional):
 #   BENCH_REPS=3  BENCH_DURATION=4s  BENCH_WARMUP=1s  BENCH_CONNECTIONS=64
@@ -67,7 +68,17 @@ fi
 [ -x "$KRONUZ_BIN" ] || die "no server binary at $KRONUZ_BIN"
 [ -x "$LOADGEN_BIN" ] || die "no load generator binary at $LOADGEN_BIN"
 
+# The data dirs must be on a real disk: on tmpfs fsync costs nothing and the group-commit
+# comparison means nothing. Fall back to target/ (beside the build) when the temp dir is RAM.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kronuz-bench.XXXXXX")
+case "$(stat -f -c %T "$WORK" 2>/dev/null || echo unknown)" in
+    tmpfs | ramfs)
+        rmdir "$WORK"
+        mkdir -p "$ROOT/target"
+        WORK=$(mktemp -d "$ROOT/target/kronuz-bench.XXXXXX")
+        ;;
+esac
+DATA_FS=$(stat -f -c %T "$WORK" 2>/dev/null || echo unknown)
 OUT=${BENCH_OUT:-$WORK/results}
 mkdir -p "$OUT"
 
@@ -86,7 +97,8 @@ stop_server() {
         kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
-    unset "SERVER_PID[$name]"
+    unset "SERVER_PID[$name]" "SERVER_URL[$name]"
+    rm -rf "$WORK/data-$name"
 }
 
 cleanup() {
@@ -186,14 +198,19 @@ for name, o in sorted(r["ops"].items()):
     l = o["latency_us"]
     parts.append(f"{name} {o['ok_rps']:9.1f}/s p50 {l['p50']/1000:7.3f} ms p99 {l['p99']/1000:7.3f} ms")
 flag = "" if r["clean"] else "  !!! ERRORS (non-2xx or failed requests)"
+cpu = r.get("client_cpu_cores")
+if cpu is not None:
+    share = cpu / max(1, r.get("client_cpus", 1))
+    parts.append(f"client CPU {share:.0%}" + (" (CLIENT-BOUND?)" if share >= 0.9 else ""))
 print(f"  {key:<28} " + " | ".join(parts) + flag)
 PY
 }
 
 log "results go to $OUT"
-log "pinning: $PINNING"
+log "pinning: $PINNING; data dirs on $DATA_FS"
 
 start_server main || die "the server did not start; nothing to measure"
+BUILT=$(date +%s)
 
 log "== authenticated read vs baseline ($REPS x $DURATION, $CONNS connections) =="
 for rep in $(seq 1 "$REPS"); do
@@ -201,36 +218,41 @@ for rep in $(seq 1 "$REPS"); do
     run_load "read-r$rep" main -s read -c "$CONNS" -d "$DURATION" --projects 50
 done
 
-log "== group commit vs one commit per write ($REPS x $DURATION, $CONNS connections) =="
-start_server perwrite --commit-mode per-write || log "per-write server unavailable: n/a"
-for rep in $(seq 1 "$REPS"); do
-    run_load "write-group-r$rep" main -s write -c "$CONNS" -d "$DURATION"
-    run_load "write-perwrite-r$rep" perwrite -s write -c "$CONNS" -d "$DURATION"
-done
-stop_server perwrite
-
-log "== actor vs rwlock: $SCALE_SCENARIO at $SCALE_CONNS connections ($REPS x $SCALE_DURATION) =="
-start_server rwlock --state-backend rwlock || log "rwlock server unavailable: n/a"
-for rep in $(seq 1 "$REPS"); do
-    for c in $SCALE_CONNS; do
-        run_load "scale-actor-c$c-r$rep" main -s "$SCALE_SCENARIO" -c "$c" -d "$SCALE_DURATION"
-        run_load "scale-rwlock-c$c-r$rep" rwlock -s "$SCALE_SCENARIO" -c "$c" -d "$SCALE_DURATION"
-    done
-done
-stop_server rwlock
-
 log "== mixed and report (once each, $DURATION, $CONNS connections) =="
 run_load "mixed-r1" main -s mixed -c "$CONNS" -d "$DURATION" --teams 4
 run_load "report-r1" main -s report -c "$CONNS" -d "$DURATION" \
     --people "$REPORT_PEOPLE" --allocations "$REPORT_ALLOCATIONS"
-
 stop_server main
 
+# Each comparison below runs on two fresh servers, so neither side carries the other's data.
+log "== group commit vs one commit per write ($REPS x $DURATION, $CONNS connections) =="
+start_server group || log "group-commit server unavailable: n/a"
+start_server perwrite --commit-mode per-write || log "per-write server unavailable: n/a"
+for rep in $(seq 1 "$REPS"); do
+    run_load "write-group-r$rep" group -s write -c "$CONNS" -d "$DURATION"
+    run_load "write-perwrite-r$rep" perwrite -s write -c "$CONNS" -d "$DURATION"
+done
+stop_server group
+stop_server perwrite
+
+log "== actor vs rwlock: $SCALE_SCENARIO at $SCALE_CONNS connections ($REPS x $SCALE_DURATION) =="
+start_server actor || log "actor server unavailable: n/a"
+start_server rwlock --state-backend rwlock || log "rwlock server unavailable: n/a"
+for rep in $(seq 1 "$REPS"); do
+    for c in $SCALE_CONNS; do
+        run_load "scale-actor-c$c-r$rep" actor -s "$SCALE_SCENARIO" -c "$c" -d "$SCALE_DURATION"
+        run_load "scale-rwlock-c$c-r$rep" rwlock -s "$SCALE_SCENARIO" -c "$c" -d "$SCALE_DURATION"
+    done
+done
+stop_server actor
+stop_server rwlock
+
 python3 - "$OUT" "$REPS" "$DURATION" "$SCALE_DURATION" "$CONNS" "$SCALE_CONNS" \
-    "$SCALE_SCENARIO" "$PINNING" "$(( $(date +%s) - STARTED ))" <<'PY'
+    "$SCALE_SCENARIO" "$PINNING" "$(( BUILT - STARTED ))" "$(( $(date +%s) - BUILT ))" <<'PY'
 import glob, json, os, statistics, sys
 
-out, reps, duration, scale_duration, conns, scale_conns, scale_scenario, pinning, took = sys.argv[1:]
+(out, reps, duration, scale_duration, conns, scale_conns, scale_scenario, pinning, build_s,
+ run_s) = sys.argv[1:]
 scale_conns = scale_conns.split()
 
 def runs(key):
@@ -250,6 +272,20 @@ def median(key, get):
         return None, False
     return statistics.median(vals), all(r["clean"] for r in rs)
 
+def paired_ratio(key_a, get_a, key_b, get_b):
+    """Median over reps of a/b from the same rep: runs of one rep ran back to back, so
+    the pair shares the machine's state and drift between reps cancels out."""
+    ratios = []
+    for rep in range(1, int(reps) + 1):
+        try:
+            a = get_a(json.load(open(os.path.join(out, f"{key_a}-r{rep}.json"))))
+            b = get_b(json.load(open(os.path.join(out, f"{key_b}-r{rep}.json"))))
+        except Exception:
+            continue
+        if a is not None and b:
+            ratios.append(a / b)
+    return statistics.median(ratios) if ratios else None
+
 def ok_rps(op):
     return lambda r: r["ops"][op]["ok_rps"] if op in r["ops"] else None
 
@@ -258,9 +294,6 @@ def p99_ms(op):
 
 def fmt(v, unit="", digits=1):
     return "n/a" if v is None else f"{v:,.{digits}f}{unit}"
-
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
 
 def verdict(r, target):
     if r is None:
@@ -273,33 +306,33 @@ def dirty(*cleans):
 summary = {}
 print()
 print(f"== kronuz benchmark: medians of {reps} run(s); {duration} per run ({scale_duration} for the "
-      f"connection sweep) after warm-up; {pinning}; took {took} s ==")
+      f"connection sweep) after warm-up; {pinning}; build {build_s} s, runs {run_s} s ==")
 print()
 
 read, c1 = median("read", ok_rps("read"))
 base, c2 = median("baseline", ok_rps("healthz"))
 read_p99, _ = median("read", p99_ms("read"))
 base_p99, _ = median("baseline", p99_ms("healthz"))
-r = ratio(read, base)
+r = paired_ratio("read", ok_rps("read"), "baseline", ok_rps("healthz"))
 summary["read_vs_baseline"] = {"read_rps": read, "baseline_rps": base, "ratio": r,
                                "read_p99_ms": read_p99, "baseline_p99_ms": base_p99}
 print(f"authenticated read vs baseline ({conns} connections)")
 print(f"  read {fmt(read, ' req/s')} (p99 {fmt(read_p99, ' ms', 3)})   baseline {fmt(base, ' req/s')} "
       f"(p99 {fmt(base_p99, ' ms', 3)})")
-print(f"  ratio {fmt(r, '', 2)}  target >= 0.8  {verdict(r, 0.8)}{dirty(c1, c2)}")
+print(f"  ratio (median of paired runs) {fmt(r, '', 2)}  target >= 0.8  {verdict(r, 0.8)}{dirty(c1, c2)}")
 print()
 
 group, c1 = median("write-group", ok_rps("write"))
 per, c2 = median("write-perwrite", ok_rps("write"))
 group_p99, _ = median("write-group", p99_ms("write"))
 per_p99, _ = median("write-perwrite", p99_ms("write"))
-r = ratio(group, per)
+r = paired_ratio("write-group", ok_rps("write"), "write-perwrite", ok_rps("write"))
 summary["group_vs_per_write"] = {"group_wps": group, "per_write_wps": per, "ratio": r,
                                  "group_p99_ms": group_p99, "per_write_p99_ms": per_p99}
 print(f"group commit vs one commit per write ({conns} connections, each 201 durable)")
 print(f"  group {fmt(group, ' writes/s')} (p99 {fmt(group_p99, ' ms', 3)})   per-write "
       f"{fmt(per, ' writes/s')} (p99 {fmt(per_p99, ' ms', 3)})")
-print(f"  ratio {fmt(r, '', 2)}  target >= 5  {verdict(r, 5)}{dirty(c1, c2)}")
+print(f"  ratio (median of paired runs) {fmt(r, '', 2)}  target >= 5  {verdict(r, 5)}{dirty(c1, c2)}")
 print()
 
 op = {"read": "read", "baseline": "healthz", "write": "write"}.get(scale_scenario)
@@ -313,7 +346,7 @@ for c in scale_conns:
     b, cb = median(f"scale-rwlock-c{c}", get)
     ap, _ = median(f"scale-actor-c{c}", getp)
     bp, _ = median(f"scale-rwlock-c{c}", getp)
-    r = ratio(a, b)
+    r = paired_ratio(f"scale-actor-c{c}", get, f"scale-rwlock-c{c}", get)
     summary["actor_vs_rwlock"].append({"connections": int(c), "actor_rps": a, "rwlock_rps": b,
                                        "ratio": r, "actor_p99_ms": ap, "rwlock_p99_ms": bp})
     cell = lambda v, p: "n/a" if v is None else f"{v:,.0f}; {p:.2f}"

@@ -242,13 +242,12 @@ impl Worker {
             seq += 1;
             let sent = Instant::now();
             match self.exchange(&mut conn, op, seq, &mut out).await {
-                Ok(status) => {
+                Ok((status, body_len)) => {
                     let done = Instant::now();
                     if measuring {
-                        out.per_op
-                            .entry(op)
-                            .or_default()
-                            .record_response(status.as_u16(), done - sent);
+                        let stats = out.per_op.entry(op).or_default();
+                        stats.record_response(status.as_u16(), done - sent);
+                        stats.record_body_bytes(body_len);
                         out.last_done = Some(done);
                     } else {
                         out.warmup_requests += 1;
@@ -284,7 +283,7 @@ impl Worker {
         op: Op,
         seq: u64,
         out: &mut WorkerResult,
-    ) -> Result<StatusCode, ClientError> {
+    ) -> Result<(StatusCode, usize), ClientError> {
         for attempt in 0..2 {
             let c = match conn {
                 Some(c) if !c.is_closed() => c,
@@ -299,7 +298,7 @@ impl Worker {
                     if resp.closes_connection() {
                         *conn = None;
                     }
-                    return Ok(resp.status);
+                    return Ok((resp.status, resp.body.len()));
                 }
                 Err(ClientError::Closed) if attempt == 0 => *conn = None,
                 Err(e) => {

@@ -1,5 +1,6 @@
 //! `kronuz-loadgen`: parse the flags, set up data through the API, run the load, report.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -157,7 +158,11 @@ async fn run(cli: Cli, resolved: Resolved) -> ExitCode {
     if !problems.is_empty() {
         let text = banner(&problems);
         print!("{text}");
-        eprint!("{text}");
+        // On stderr too, so it shows when stdout goes to a file; once on a terminal.
+        let both_terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        if !both_terminal {
+            eprint!("{text}");
+        }
         code = ExitCode::from(2);
     }
     code

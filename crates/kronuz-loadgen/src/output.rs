@@ -168,7 +168,7 @@ impl RunReport {
             let l = &o.latency_us;
             let _ = writeln!(
                 s,
-                "{:<8} {:>10} {:>11.1} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>8} {:>7}",
+                "{:<8} {:>10} {:>11.1} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>8} {:>7} {:>8.0}",
                 name,
                 o.requests,
                 o.throughput_rps,
@@ -178,7 +178,8 @@ impl RunReport {
                 ms(l.p999),
                 ms(l.max),
                 o.non_2xx,
-                o.errors
+                o.errors,
+                o.mean_body_bytes
             );
         }
         if self.reconnects > 0 {

@@ -470,6 +470,27 @@ pub async fn run(target: Arc<Target>, cfg: &SetupConfig) -> Result<Setup, SetupE
             "setup: created {people} people and {allocations} allocations in {:.2} s",
             t.elapsed().as_secs_f64()
         );
+        // One report before measuring: a server without it fails here, clearly, rather
+        // than after a whole run of 404s.
+        let probe = ApiCall {
+            method: Method::GET,
+            path: report_path(cfg.report_from, cfg.report_to),
+            body: None,
+        };
+        let t = Instant::now();
+        send_all(
+            target.clone(),
+            Some(team.cookie.clone()),
+            vec![probe],
+            1,
+            cfg.timeout,
+            "first utilisation report",
+        )
+        .await?;
+        eprintln!(
+            "setup: first utilisation report took {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
     }
 
     Ok(Setup {

@@ -21,6 +21,8 @@ pub struct OpStats {
     pub errors: u64,
     pub statuses: BTreeMap<u16, u64>,
     pub error_kinds: BTreeMap<String, u64>,
+    /// Response body bytes received, to tell a costly request from a large answer.
+    pub body_bytes: u64,
 }
 
 impl Default for OpStats {
@@ -40,6 +42,7 @@ impl OpStats {
             errors: 0,
             statuses: BTreeMap::new(),
             error_kinds: BTreeMap::new(),
+            body_bytes: 0,
         }
     }
 
@@ -52,6 +55,10 @@ impl OpStats {
             self.non_2xx += 1;
         }
         *self.statuses.entry(status).or_default() += 1;
+    }
+
+    pub fn record_body_bytes(&mut self, n: usize) {
+        self.body_bytes += n as u64;
     }
 
     pub fn record_error(&mut self, kind: &str) {
@@ -70,6 +77,7 @@ impl OpStats {
         self.ok += other.ok;
         self.non_2xx += other.non_2xx;
         self.errors += other.errors;
+        self.body_bytes += other.body_bytes;
         for (status, n) in &other.statuses {
             *self.statuses.entry(*status).or_default() += n;
         }
@@ -98,6 +106,11 @@ impl OpStats {
             throughput_rps: rate(self.completed()),
             ok_rps: rate(self.ok),
             latency_us: LatencySummary::of(&self.latency),
+            mean_body_bytes: if self.completed() > 0 {
+                self.body_bytes as f64 / self.completed() as f64
+            } else {
+                0.0
+            },
             statuses: self
                 .statuses
                 .iter()
@@ -158,6 +171,8 @@ pub struct OpSummary {
     /// 2xx responses per second over the measured time.
     pub ok_rps: f64,
     pub latency_us: LatencySummary,
+    /// Average response body size.
+    pub mean_body_bytes: f64,
     pub statuses: BTreeMap<String, u64>,
     pub error_kinds: BTreeMap<String, u64>,
 }
@@ -237,8 +252,10 @@ mod tests {
         for _ in 0..10 {
             s.record_response(401, ms(1));
         }
+        s.record_body_bytes(1000);
         let sum = s.summary(Duration::from_secs(4));
         assert_eq!(sum.requests, 100);
+        assert!((sum.mean_body_bytes - 10.0).abs() < 1e-9);
         assert!((sum.throughput_rps - 25.0).abs() < 1e-9);
         assert!((sum.ok_rps - 22.5).abs() < 1e-9);
         assert_eq!(sum.statuses["401"], 10);

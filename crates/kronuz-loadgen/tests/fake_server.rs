@@ -29,6 +29,8 @@ struct Options {
     close_every: Option<u64>,
     /// Answer the project list with this status instead of 200.
     list_status: Option<u16>,
+    /// No utilisation report route (404), like a server from before the reports.
+    no_reports: bool,
 }
 
 #[derive(Default)]
@@ -152,7 +154,7 @@ async fn handle(
                 json_response(201, json!({"id": format!("alloc{n}")}))
             }
         }
-        (Method::GET, "/api/v1/reports/utilisation") => {
+        (Method::GET, "/api/v1/reports/utilisation") if !fake.opts.no_reports => {
             fake.hit("report");
             assert!(parts.uri.query().unwrap().contains("interval=week"));
             json_response(200, json!({"people": [], "totals": {}}))
@@ -297,6 +299,28 @@ async fn report_run_creates_people_and_allocations_and_measures_both_ops() {
     let reads = r.per_op[&Op::ListProjects].ok;
     assert!(reports > 0 && reads > 0);
     assert_eq!(reports + reads, 400);
+    assert_eq!(
+        fake.hits("report"),
+        reports + 1,
+        "one report probed during setup"
+    );
+}
+
+#[tokio::test]
+async fn report_setup_fails_clearly_when_the_server_has_no_report() {
+    let (target, _fake) = start(Options {
+        no_reports: true,
+        ..Options::default()
+    })
+    .await;
+    let err = setup::run(target.clone(), &setup_cfg(Scenario::Report, 1))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("utilisation report") && err.contains("404"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
