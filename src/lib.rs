@@ -95,7 +95,14 @@ pub async fn serve(
     };
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = store::writer::spawn(Box::new(store), settings.commit_mode, restore_tx)?;
-    let (db, actor) = Db::new(snapshot, policy).spawn(writer, restore_rx);
+    let db_state = Db::new(snapshot, policy);
+    let (db, actor) = match settings.state_backend {
+        db::StateBackend::Actor => {
+            let (db, actor) = db_state.spawn(writer, restore_rx);
+            (db, Some(actor))
+        }
+        db::StateBackend::Rwlock => (db_state.share_locked(writer), None),
+    };
 
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
     let state = http::AppState::new(db.clone(), settings, dummy_hash);
@@ -131,7 +138,9 @@ pub async fn serve(
     }
     db.shutdown().await?;
     drop(db);
-    let _ = actor.await;
+    if let Some(actor) = actor {
+        let _ = actor.await;
+    }
     drop(data_dir); // the lock is held until the store is closed
     tracing::info!("stopped; every acknowledged write is on disk");
     Ok(())

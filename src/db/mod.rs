@@ -69,7 +69,24 @@ pub struct NewInvite {
 
 /// The handle to the actor. Cloning it is cheap (one `Arc` inside the sender).
 #[derive(Clone)]
-pub struct DbTx(mpsc::Sender<Dm>);
+pub struct DbTx(Backend);
+
+#[derive(Clone)]
+enum Backend {
+    /// The product: messages to the actor task.
+    Actor(mpsc::Sender<Dm>),
+    /// For benchmarks only: the same state and message handling behind a
+    /// `tokio::sync::RwLock`, each request handled in its own task under the lock.
+    Locked(std::sync::Arc<tokio::sync::RwLock<(Db, actor::Loop)>>),
+}
+
+/// Where the domain state lives; `rwlock` exists to measure the actor against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateBackend {
+    #[default]
+    Actor,
+    Rwlock,
+}
 
 /// How many messages may wait for the actor before senders wait in turn.
 const ACTOR_QUEUE: usize = 8192;
@@ -84,7 +101,16 @@ impl Db {
     ) -> (DbTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
         let handle = tokio::spawn(actor::run(rx, restores, writer, self));
-        (DbTx(tx), handle)
+        (DbTx(Backend::Actor(tx)), handle)
+    }
+
+    /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
+    /// commit is not rolled back in memory here (the restores are dropped).
+    pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>) -> DbTx {
+        let lp = actor::Loop { writer, epoch: 0 };
+        DbTx(Backend::Locked(std::sync::Arc::new(
+            tokio::sync::RwLock::new((self, lp)),
+        )))
     }
 }
 
@@ -96,10 +122,18 @@ impl DbTx {
         F: FnOnce(Req<Q, R>) -> Dm,
     {
         let (resp, rx) = oneshot::channel();
-        self.0
-            .send(dm(Req { query, resp }))
-            .await
-            .map_err(|_| AppError::shutting_down())?;
+        let m = dm(Req { query, resp });
+        match &self.0 {
+            Backend::Actor(tx) => tx.send(m).await.map_err(|_| AppError::shutting_down())?,
+            Backend::Locked(lock) => {
+                let rest = actor::handle_read(&lock.read().await.0, m);
+                if let Some(m) = rest {
+                    let mut guard = lock.write().await;
+                    let (db, lp) = &mut *guard;
+                    actor::handle(db, lp, m).await;
+                }
+            }
+        }
         rx.await.map_err(|_| AppError::shutting_down())
     }
 
@@ -128,7 +162,16 @@ impl DbTx {
     }
 
     pub async fn login_failed(&self, email: String, address: IpAddr) {
-        let _ = self.0.send(Dm::LoginFailed(email, address)).await;
+        match &self.0 {
+            Backend::Actor(tx) => {
+                let _ = tx.send(Dm::LoginFailed(email, address)).await;
+            }
+            Backend::Locked(lock) => {
+                let mut guard = lock.write().await;
+                let (db, lp) = &mut *guard;
+                actor::handle(db, lp, Dm::LoginFailed(email, address)).await;
+            }
+        }
     }
 
     pub async fn login(&self, user_id: Id, token_hash: String) -> Result<User> {
