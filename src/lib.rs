@@ -40,6 +40,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod planning;
 pub mod reports;
 pub mod store;

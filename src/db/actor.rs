@@ -86,7 +86,10 @@ pub(super) async fn run(
             }
             m = rx.recv() => match m { Some(m) => m, None => break },
         };
-        if !handle(&mut db, &lp, m).await {
+        let started = std::time::Instant::now();
+        let go_on = handle(&mut db, &lp, m).await;
+        crate::metrics::METRICS.actor_message(started.elapsed());
+        if !go_on {
             break;
         }
     }
