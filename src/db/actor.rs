@@ -143,6 +143,14 @@ pub(super) async fn run(
                 query: (auth, user),
                 resp,
             }) => lp.commit(db.remove_member(&auth, &user), resp).await,
+            RotateFeed(Req {
+                query: (auth, person, hash),
+                resp,
+            }) => {
+                lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
+                    .await
+            }
+            Feed(Req { query, resp }) => respond(resp, db.feed(&query)),
             Shutdown(Req { resp, .. }) => {
                 // Everything queued before this message is already with the writer;
                 // Close makes it commit that, close the store, and answer.

@@ -53,6 +53,10 @@ pub enum Dm {
     CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
     ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
+    /// Make a new calendar-feed token hash for a person (revoking the old one).
+    RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
+    /// Which team and person a calendar-feed token hash belongs to.
+    Feed(Req<String, Option<(Id, Id)>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -168,6 +172,20 @@ impl DbTx {
 
     pub async fn remove_member(&self, auth: AuthUser, user_id: Id) -> Result<()> {
         self.send(Dm::RemoveMember, (auth, user_id)).await?
+    }
+
+    pub async fn rotate_feed(
+        &self,
+        auth: AuthUser,
+        person_id: Id,
+        token_hash: String,
+    ) -> Result<()> {
+        self.send(Dm::RotateFeed, (auth, person_id, token_hash))
+            .await?
+    }
+
+    pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
+        self.send(Dm::Feed, token_hash).await
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

@@ -10,6 +10,7 @@ mod extract;
 mod meta;
 mod people;
 mod prj;
+mod reports;
 mod team;
 mod timeoff;
 mod usr;
@@ -76,6 +77,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(clients::router())
         .merge(allocations::router())
         .merge(timeoff::router())
+        .merge(reports::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.
