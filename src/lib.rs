@@ -12,7 +12,10 @@
 //!   embedded web app.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
 //!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
-//! - `kronuz_schedule` (its own crate): the scheduling engine.
+//! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
+//!   and day) and from its plan back to allocations.
+//! - `kronuz_schedule` (its own crate): the scheduling engine (RCPSP solver for PSPLIB,
+//!   and the levelling engine the product uses).
 //!
 //! # One request: `GET /api/v1/prj/list`
 //! 1. axum routes it to `http::prj::list_projects`; the middleware has already checked
@@ -20,18 +23,24 @@
 //! 2. The `AuthUser` extractor reads cookies `usrid` and `session`, hashes the token and
 //!    calls `DbTx::authenticate`, which sends `Dm::Authenticate` to the actor.
 //! 3. The actor looks the session up in memory and replies on the request's oneshot.
-//! 4. The handler calls `DbTx::list_projects`; the actor clones the team's projects,
-//!    already sorted by name, and replies; the handler serialises them to JSON.
+//! 4. The handler calls `DbTx::schedule`; the actor replies with a clone of the team's
+//!    `Schedule`, which costs O(1) (persistent maps); the handler sorts the projects by
+//!    name and serialises them outside the loop. Reports work the same way, on a
+//!    blocking thread, so a year-long report never holds up the loop.
 //!
-//! A write such as `POST /api/v1/prj` goes the same way, but the actor applies it to
-//! memory and hands the resulting `Mutation`s and the reply to the writer thread, which
-//! sends the reply only after the transaction holding it has committed.
+//! A write such as `POST /api/v1/prj` goes the same way, but as `Dm::Edit`: the actor
+//! validates it against the team's schedule, applies it to memory, records it in the
+//! activity log (for undo), and hands the resulting `Mutation`s and the reply to the
+//! writer thread, which sends the reply only after the transaction holding it has
+//! committed. If that commit fails, the writer reloads the committed state and the
+//! actor swaps it in, so memory never keeps what the disk lacks.
 
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod planning;
 pub mod reports;
 pub mod store;
 

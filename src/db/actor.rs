@@ -143,6 +143,11 @@ pub(super) async fn run(
                 query: (auth, user),
                 resp,
             }) => lp.commit(db.remove_member(&auth, &user), resp).await,
+            SaveProposal(Req { query, resp }) => respond(resp, db.save_proposal(query)),
+            ApplyProposal(Req {
+                query: (auth, id),
+                resp,
+            }) => lp.commit(db.apply_proposal(&auth, &id, now()), resp).await,
             RotateFeed(Req {
                 query: (auth, person, hash),
                 resp,

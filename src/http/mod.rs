@@ -9,6 +9,7 @@ mod edits;
 mod extract;
 mod meta;
 mod people;
+mod planning;
 mod prj;
 mod reports;
 mod team;
@@ -77,6 +78,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(clients::router())
         .merge(allocations::router())
         .merge(timeoff::router())
+        .merge(planning::router())
         .merge(reports::router())
 }
 

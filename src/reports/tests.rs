@@ -81,6 +81,7 @@ pub(crate) fn alloc(
         hours_per_day: h,
         tentative,
         note: None,
+        task_id: None,
     };
     s.allocations.insert(a.id.clone(), a);
 }

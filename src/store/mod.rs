@@ -15,6 +15,7 @@ pub mod writer;
 
 use crate::domain::activity::Activity;
 use crate::domain::schedule::{Actual, CalendarFeed};
+use crate::domain::task::Task;
 use crate::domain::user::Invite;
 use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,7 @@ records! {
     TimeOff(TimeOff) => "timeoff", |x| x.id.as_str();
     Actual(Actual) => "actuals", |x| x.id.as_str();
     Activity(Activity) => "activity", |x| x.id.as_str();
+    Task(Task) => "tasks", |x| x.id.as_str();
     CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
 }
 

@@ -22,7 +22,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE timeoff (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE actuals (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE activity (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
-    // 3: calendar feed secrets (hashed), one per person.
+    // 3: tasks for the planner.
+    "CREATE TABLE tasks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 4: calendar feed secrets (hashed), one per person.
     "CREATE TABLE calendar_feeds (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 

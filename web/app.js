@@ -1,0 +1,116 @@
+// Bootstrap and runtime: holds the one model, runs update(), renders the view
+// once per animation frame, and interprets effects (HTTP, navigation, timers,
+// scrolling, focus, clipboard) at the edge.
+
+import { init, update } from './update.js';
+import { view } from './view/index.js';
+import { patch } from './vdom.js';
+import { errorMessage } from './api.js';
+
+const root = document.getElementById('app');
+let model;
+let vnode = null;
+let scheduled = false;
+
+function dispatch(msg) {
+  const [next, effects] = update(model, msg);
+  if (next !== model) { model = next; schedule(); }
+  for (const fx of effects) run(fx);
+}
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(render);
+}
+
+function render() {
+  scheduled = false;
+  const t0 = performance.now();
+  const v = view(model, dispatch);
+  const t1 = performance.now();
+  vnode = patch(root, vnode, v);
+  const stats = window.__kronuzStats || (window.__kronuzStats = { view: 0, patch: 0, maxView: 0, maxPatch: 0, n: 0 });
+  const t2 = performance.now();
+  stats.n++; stats.view += t1 - t0; stats.patch += t2 - t1;
+  stats.maxView = Math.max(stats.maxView, t1 - t0); stats.maxPatch = Math.max(stats.maxPatch, t2 - t1);
+  window.__kronuzRendered = (window.__kronuzRendered || 0) + 1;
+}
+
+async function runHttp(fx) {
+  const init = { method: fx.method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (fx.body !== undefined) { init.body = JSON.stringify(fx.body); init.headers['Content-Type'] = 'application/json'; }
+  let res;
+  try {
+    res = await fetch(fx.path, init);
+  } catch (e) {
+    dispatch({ type: fx.err, status: 0, error: errorMessage(0), ...fx.ctx });
+    return;
+  }
+  let data = null;
+  const text = await res.text().catch(() => '');
+  if (text) { try { data = JSON.parse(text); } catch { data = text; } }
+  if (res.ok) dispatch({ type: fx.ok, status: res.status, data, ...fx.ctx });
+  else dispatch({ type: fx.err, status: res.status, error: errorMessage(res.status, data), ...fx.ctx });
+}
+
+function run(fx) {
+  switch (fx.type) {
+    case 'http': runHttp(fx); break;
+    case 'navigate': {
+      const here = location.pathname + location.search;
+      if (here !== fx.path) { if (fx.replace) history.replaceState(null, '', fx.path); else history.pushState(null, '', fx.path); }
+      window.scrollTo(0, 0);
+      break;
+    }
+    case 'timer': setTimeout(() => dispatch(fx.msg), fx.ms); break;
+    case 'scroll': requestAnimationFrame(() => {
+      const el = document.querySelector('[data-testid="timeline-grid"]');
+      if (el) { el.scrollTop = fx.top; el.scrollLeft = fx.left; }
+    }); break;
+    case 'focus': requestAnimationFrame(() => { const el = document.querySelector(fx.selector); if (el) el.focus({ preventScroll: true }); }); break;
+    case 'copy': if (navigator.clipboard) navigator.clipboard.writeText(fx.text).then(() => dispatch({ type: 'Toast', text: 'Copied to the clipboard', kind: 'info' }), () => {}); break;
+    case 'download': {
+      const url = URL.createObjectURL(new Blob([fx.text], { type: fx.mime }));
+      const a = document.createElement('a');
+      a.href = url; a.download = fx.filename;
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      break;
+    }
+    default: break;
+  }
+}
+
+window.addEventListener('popstate', () => dispatch({ type: 'UrlChanged', path: location.pathname, search: location.search }));
+
+document.addEventListener('keydown', (ev) => {
+  const t = ev.target;
+  const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+  if (ev.key === 'Escape') {
+    if (model.dialog) { ev.preventDefault(); dispatch({ type: 'DialogClose' }); }
+    else if (model.drag) dispatch({ type: 'DragCancel' });
+    else if (model.pipeDrag) dispatch({ type: 'PipeDragCancel' });
+    return;
+  }
+  if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && !ev.altKey && (ev.key === 'z' || ev.key === 'Z') && !typing && !model.dialog) {
+    ev.preventDefault();
+    dispatch({ type: 'Undo' });
+  }
+});
+
+// Links inside the app navigate without a reload.
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[data-nav]');
+  if (!a || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  dispatch({ type: 'Navigate', path: a.getAttribute('href') });
+});
+
+const [m0, fx0] = init({ path: location.pathname, search: location.search });
+model = m0;
+render();
+for (const fx of fx0) run(fx);
+
+// For debugging and the browser tests.
+window.__kronuz = { get model() { return model; }, dispatch };

@@ -1,0 +1,199 @@
+// Timeline geometry and derived rows: pure functions shared by update (drag
+// results, keyboard navigation) and the view (virtualised rendering).
+
+import { toDay, fromDay, startOfWeekDay } from './dates.js';
+import { layoutLanes, allocSpan } from './capacity.js';
+
+export const ZOOMS = {
+  day: { dayW: 56, unit: 1, label: 'Day' },
+  week: { dayW: 24, unit: 1, label: 'Week' },
+  month: { dayW: 7, unit: 7, label: 'Month' },
+};
+export const SIDEBAR = 264;
+export const HEADER = 52;
+export const LANE_H = 26;
+export const ROW_TOP_PAD = 6;
+export const ROW_BOTTOM = 18; // room for the capacity strip
+export const MIN_ROW_H = 56;
+
+export function dayWidth(zoom) { return (ZOOMS[zoom] || ZOOMS.week).dayW; }
+
+export function initials(name) {
+  const parts = String(name || '?').trim().split(/\s+/).filter(Boolean);
+  if (!parts.length) return '?';
+  const a = parts[0][0] || '';
+  const b = parts.length > 1 ? parts[parts.length - 1][0] : (parts[0][1] || '');
+  return (a + b).toUpperCase();
+}
+
+const PALETTE = ['#4f6bed', '#0e9f6e', '#d9480f', '#9c36b5', '#1098ad', '#e8590c', '#5c7cfa', '#c2255c', '#2b8a3e', '#f08c00', '#3b5bdb', '#862e9c'];
+export function hashColor(s) {
+  let h = 0;
+  for (const ch of String(s)) h = (h * 31 + ch.charCodeAt(0)) | 0;
+  return PALETTE[Math.abs(h) % PALETTE.length];
+}
+export function projectColor(p) {
+  return p && /^#[0-9a-fA-F]{6}$/.test(p.color || '') ? p.color : hashColor(p ? p.id : '?');
+}
+/** Black or white text for a background colour. */
+export function textOn(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  const r = (n >> 16) & 255, g = (n >> 8) & 255, b = n & 255;
+  return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? '#1b1f27' : '#ffffff';
+}
+
+/** Group allocations by row key ('p:<person_id>' or 'ph:<role>'). */
+let groupMemo = { allocations: null, map: null };
+export function allocsByRow(allocations) {
+  if (groupMemo.allocations === allocations) return groupMemo.map;
+  const map = new Map();
+  for (const id in allocations) {
+    const a = allocations[id];
+    const key = rowKeyOfAlloc(a);
+    let l = map.get(key);
+    if (!l) map.set(key, (l = []));
+    l.push(a);
+  }
+  groupMemo = { allocations, map };
+  return map;
+}
+
+export function rowKeyOfAlloc(a) {
+  return a.person_id != null && a.person_id !== '' ? 'p:' + a.person_id : 'ph:' + (a.placeholder_role || 'Unassigned');
+}
+
+function matches(hay, q) { return String(hay || '').toLowerCase().includes(q); }
+
+/**
+ * The rows the timeline shows, filtered and sorted, with their layout:
+ * [{key, kind, person, role, title, subtitle, allocs, lanes, laneCount, top, height}]
+ * plus {totalHeight}.
+ */
+let rowsMemo = null;
+export function buildRows(data, sched) {
+  const { people, projects, allocations } = data;
+  const { filter, sort } = sched;
+  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort) return rowsMemo.result;
+  const byRow = allocsByRow(allocations);
+  const projById = new Map(projects.map((p) => [p.id, p]));
+  const q = (filter.q || '').trim().toLowerCase();
+  const projectFilter = filter.project || '';
+  const clientFilter = filter.client || '';
+  const involves = (allocs) => {
+    if (!projectFilter && !clientFilter) return true;
+    return allocs.some((a) => {
+      if (projectFilter && a.project_id !== projectFilter) return false;
+      if (clientFilter) { const p = projById.get(a.project_id); if (!p || p.client_id !== clientFilter) return false; }
+      return true;
+    });
+  };
+  const rows = [];
+  // placeholder rows (unstaffed demand) first, grouped by role
+  const phKeys = [...byRow.keys()].filter((k) => k.startsWith('ph:')).sort();
+  for (const key of phKeys) {
+    const allocs = byRow.get(key);
+    const role = key.slice(3);
+    if (q && !matches(role, q) && !matches('placeholder', q)) continue;
+    if (filter.role && filter.role !== role) continue;
+    if (filter.skill) continue;
+    if (!involves(allocs)) continue;
+    rows.push({ key, kind: 'placeholder', person: null, role, title: role, subtitle: 'Placeholder', allocs });
+  }
+  const list = people.filter((p) => !p.archived).filter((p) => {
+    if (q && !matches(p.name, q) && !matches(p.role, q) && !(p.skills || []).some((s) => matches(s, q)) && !matches(p.email, q)) return false;
+    if (filter.role && (p.role || '') !== filter.role) return false;
+    if (filter.skill && !(p.skills || []).includes(filter.skill)) return false;
+    if (!involves(byRow.get('p:' + p.id) || [])) return false;
+    return true;
+  });
+  const cmp = sort === 'role'
+    ? (a, b) => String(a.role || '').localeCompare(String(b.role || '')) || String(a.name).localeCompare(String(b.name))
+    : (a, b) => String(a.name).localeCompare(String(b.name));
+  list.sort(cmp);
+  for (const p of list) rows.push({ key: 'p:' + p.id, kind: 'person', person: p, role: null, title: p.name, subtitle: p.role || '', allocs: byRow.get('p:' + p.id) || [] });
+  let top = 0;
+  for (const r of rows) {
+    const { lanes, count } = layoutLanes(r.allocs);
+    r.lanes = lanes;
+    r.laneCount = Math.max(1, count);
+    r.height = Math.max(MIN_ROW_H, ROW_TOP_PAD + r.laneCount * LANE_H + ROW_BOTTOM);
+    r.top = top;
+    top += r.height;
+  }
+  const result = { rows, totalHeight: top, index: new Map(rows.map((r, i) => [r.key, i])) };
+  rowsMemo = { people, projects, allocations, filter, sort, result };
+  return result;
+}
+
+/** Index of the row at body y (binary search), or -1. */
+export function rowAtY(rows, y) {
+  let lo = 0, hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = rows[mid];
+    if (y < r.top) hi = mid - 1;
+    else if (y >= r.top + r.height) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Visible window: {firstRow, lastRow, firstDay, lastDay} (day numbers), with overscan. */
+export function visibleWindow(layout, sched) {
+  const dayW = dayWidth(sched.zoom);
+  const origin = toDay(sched.origin);
+  const bodyTop = sched.scrollTop;
+  const bodyBottom = sched.scrollTop + Math.max(0, sched.viewH - HEADER);
+  const rows = layout.rows;
+  let firstRow = rowAtY(rows, bodyTop);
+  if (firstRow < 0) firstRow = rows.length && bodyTop >= layout.totalHeight ? rows.length : 0;
+  let lastRow = rowAtY(rows, bodyBottom);
+  if (lastRow < 0) lastRow = rows.length - 1;
+  firstRow = Math.max(0, firstRow - 2);
+  lastRow = Math.min(rows.length - 1, lastRow + 2);
+  const overscan = Math.ceil(120 / dayW);
+  let firstDay = origin + Math.floor(sched.scrollLeft / dayW) - overscan;
+  let lastDay = origin + Math.ceil((sched.scrollLeft + sched.viewW - SIDEBAR) / dayW) + overscan;
+  firstDay = Math.max(origin, firstDay);
+  lastDay = Math.min(origin + sched.days - 1, lastDay);
+  const unit = (ZOOMS[sched.zoom] || ZOOMS.week).unit;
+  if (unit === 7) { firstDay = startOfWeekDay(firstDay); }
+  return { firstRow, lastRow, firstDay, lastDay };
+}
+
+/** Apply a drag to an allocation (move / resize): returns the changed allocation (new object) or the same one. */
+export function applyDrag(drag, alloc, rowsIndex, rows) {
+  if (!drag || !alloc) return alloc;
+  const delta = drag.day - drag.startDay;
+  const [s, e] = allocSpan(alloc);
+  if (drag.mode === 'move') {
+    let out = { ...alloc };
+    if (delta) { out.start = fromDay(s + delta); out.end = fromDay(e + delta); }
+    if (drag.rowKey && drag.rowKey !== drag.originRowKey) {
+      const row = rows && rowsIndex ? rows[rowsIndex.get(drag.rowKey)] : null;
+      if (row && row.kind === 'person') { out.person_id = row.person.id; out.placeholder_role = null; }
+      else if (row && row.kind === 'placeholder') { out.person_id = null; out.placeholder_role = row.role; }
+    }
+    return out;
+  }
+  if (drag.mode === 'resize-end') {
+    const ne = Math.max(s, e + delta);
+    return ne === e ? alloc : { ...alloc, end: fromDay(ne) };
+  }
+  if (drag.mode === 'resize-start') {
+    const ns = Math.min(e, s + delta);
+    return ns === s ? alloc : { ...alloc, start: fromDay(ns) };
+  }
+  return alloc;
+}
+
+/** Fields that differ between two allocations, for a PATCH body. */
+export function allocDiff(before, after) {
+  const out = {};
+  for (const k of ['start', 'end', 'person_id', 'placeholder_role', 'hours_per_day', 'tentative', 'note', 'project_id']) {
+    if ((before[k] ?? null) !== (after[k] ?? null)) out[k] = after[k] ?? null;
+  }
+  return out;
+}
+
+export { toDay, fromDay };

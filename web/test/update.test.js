@@ -1,0 +1,212 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { init, update, parseRoute, dialogRequest } from '../update.js';
+import { toDay } from '../dates.js';
+import { buildRows, applyDrag, allocDiff } from '../schedule.js';
+
+const TODAY = '2025-01-08'; // a Wednesday
+
+function run(m, ...msgs) {
+  let fx = [];
+  for (const msg of msgs) { const [m2, f] = update(m, msg); m = m2; fx = f; }
+  return [m, fx];
+}
+
+function loggedIn(path = '/schedule') {
+  let [m] = init({ path, today: TODAY });
+  [m] = update(m, { type: 'MeOk', data: { id: 'u1', email: 'a@b.c', name: 'Ada' } });
+  const data = {
+    team: { id: 't', name: 'Acme', members: [{ user_id: 'u1', name: 'Ada', email: 'a@b.c', role: 'owner' }] },
+    people: [{ id: 'p1', name: 'Ann', role: 'Dev', skills: ['Rust'] }, { id: 'p2', name: 'Bob', role: 'Designer', skills: [] }],
+    projects: [{ id: 'x', name: 'Apollo', status: 'active' }, { id: 'y', name: 'Gemini', status: 'lead' }],
+    clients: [], timeoff: [],
+    allocations: [{ id: 'a1', project_id: 'x', person_id: 'p1', start: '2025-01-06', end: '2025-01-10', hours_per_day: 6, tentative: false }],
+  };
+  for (const [what, d] of Object.entries(data)) [m] = update(m, { type: 'Loaded', what, data: d });
+  return m;
+}
+
+test('routes parse and deep links survive', () => {
+  assert.deepEqual(parseRoute('/projects/abc'), { page: 'project', id: 'abc' });
+  assert.equal(parseRoute('/').page, 'schedule');
+  assert.equal(parseRoute('/signup', '?invite=tok').invite, 'tok');
+  assert.equal(parseRoute('/nope').page, 'notfound');
+  const [m, fx] = init({ path: '/people', today: TODAY });
+  assert.equal(m.session, 'checking');
+  assert.equal(fx[0].path, '/api/v1/usr/me');
+  const [m2, fx2] = update(m, { type: 'MeErr', status: 401 });
+  assert.equal(m2.route.page, 'login');
+  assert.equal(m2.afterLogin, '/people');
+  assert.deepEqual(fx2[0], { type: 'navigate', path: '/login', replace: true });
+});
+
+test('sign up sends name, email, password and shows the server error', () => {
+  let [m] = init({ path: '/signup', today: TODAY });
+  [m] = update(m, { type: 'MeErr', status: 401 });
+  let fx;
+  [m, fx] = update(m, { type: 'AuthSubmit' });
+  assert.equal(m.auth.error, 'Please enter your name.');
+  assert.equal(fx.length, 0);
+  [m, fx] = run(m, { type: 'AuthInput', field: 'name', value: ' Ada ' }, { type: 'AuthInput', field: 'email', value: 'ada@x.io' }, { type: 'AuthInput', field: 'password', value: 'longenough' }, { type: 'AuthSubmit' });
+  assert.equal(fx[0].method, 'POST');
+  assert.equal(fx[0].path, '/api/v1/usr/signup');
+  assert.deepEqual(fx[0].body, { name: 'Ada', email: 'ada@x.io', password: 'longenough' });
+  [m] = update(m, { type: 'AuthErr', status: 409, error: 'Email already taken' });
+  assert.equal(m.auth.error, 'Email already taken');
+  assert.equal(m.auth.busy, false);
+  [m, fx] = update(m, { type: 'AuthOk', data: { id: 'u', name: 'Ada', email: 'ada@x.io' } });
+  assert.equal(m.session, 'in');
+  assert.equal(m.route.page, 'schedule');
+  assert.ok(fx.some((f) => f.path === '/api/v1/allocations?from=' + m.sched.origin + '&to=' + '2026-01-11' || (f.path || '').startsWith('/api/v1/allocations?')));
+});
+
+test('drag on empty space opens the new-allocation form for that range and person', () => {
+  let m = loggedIn();
+  [m] = run(m, { type: 'DragStart', mode: 'create', rowKey: 'p:p2', day: toDay('2025-01-13') }, { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-15') }, { type: 'DragEnd' });
+  assert.equal(m.drag, null);
+  assert.equal(m.dialog.kind, 'alloc');
+  assert.equal(m.dialog.form.person_id, 'p2');
+  assert.equal(m.dialog.form.start, '2025-01-13');
+  assert.equal(m.dialog.form.end, '2025-01-15');
+  assert.equal(m.dialog.form.project_id, 'x');
+  let fx;
+  [m, fx] = run(m, { type: 'DialogInput', field: 'hours_per_day', value: '30' }, { type: 'DialogSubmit' });
+  assert.match(m.dialog.error, /Hours per day/);
+  [m, fx] = run(m, { type: 'DialogInput', field: 'hours_per_day', value: '4' }, { type: 'DialogSubmit' });
+  assert.equal(fx[0].method, 'POST');
+  assert.deepEqual(fx[0].body, { project_id: 'x', start: '2025-01-13', end: '2025-01-15', hours_per_day: 4, tentative: false, note: '', person_id: 'p2' });
+  [m] = update(m, { type: 'AllocCreated', data: { id: 'a2', ...fx[0].body } });
+  assert.equal(m.dialog, null);
+  assert.equal(m.data.allocations.a2.hours_per_day, 4);
+});
+
+test('moving a bar is optimistic and rolls back when the server refuses', () => {
+  let m = loggedIn();
+  const before = m.data.allocations.a1;
+  let fx;
+  [m, fx] = run(m,
+    { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') },
+    { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-09') },
+    { type: 'DragEnd' });
+  // optimistic: moved two days and to Bob at once
+  assert.equal(m.data.allocations.a1.start, '2025-01-08');
+  assert.equal(m.data.allocations.a1.end, '2025-01-12');
+  assert.equal(m.data.allocations.a1.person_id, 'p2');
+  assert.equal(fx.length, 1);
+  assert.equal(fx[0].method, 'PATCH');
+  assert.equal(fx[0].path, '/api/v1/allocations/a1');
+  assert.deepEqual(fx[0].body, { start: '2025-01-08', end: '2025-01-12', person_id: 'p2' });
+  // the server refuses: back to where it was, and the person sees why
+  [m, fx] = update(m, { type: fx[0].err, status: 422, error: 'Bob is not employed then', ...fx[0].ctx });
+  assert.deepEqual(m.data.allocations.a1, before);
+  assert.equal(m.toasts.at(-1).text, 'Bob is not employed then');
+  assert.equal(m.toasts.at(-1).kind, 'error');
+  assert.equal(fx[0].type, 'timer');
+});
+
+test('a successful move keeps the server version', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: 100 }, { type: 'DragMove', rowKey: 'p:p1', day: 101 }, { type: 'DragEnd' });
+  [m] = update(m, { type: fx[0].ok, data: { ...m.data.allocations.a1, note: 'from server' }, ...fx[0].ctx });
+  assert.equal(m.data.allocations.a1.note, 'from server');
+  assert.equal(m.data.allocations.a1.start, '2025-01-07');
+});
+
+test('resizing changes one end, never past the other', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = run(m, { type: 'DragStart', mode: 'resize-end', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-10') }, { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-14') }, { type: 'DragEnd' });
+  assert.deepEqual(fx[0].body, { end: '2025-01-14' });
+  assert.equal(m.data.allocations.a1.person_id, 'p1', 'resize never changes the person');
+  const a = { id: 'z', start: '2025-01-06', end: '2025-01-10' };
+  assert.equal(applyDrag({ mode: 'resize-start', startDay: toDay('2025-01-06'), day: toDay('2025-01-20') }, a).start, '2025-01-10');
+  assert.equal(applyDrag({ mode: 'resize-end', startDay: toDay('2025-01-10'), day: toDay('2025-01-01') }, a).end, '2025-01-06');
+  assert.deepEqual(allocDiff(a, a), {});
+});
+
+test('a click on a bar (no movement) opens the edit form; delete is optimistic', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: 100 }, { type: 'DragEnd' });
+  assert.equal(fx.length, 0);
+  assert.equal(m.dialog.kind, 'alloc');
+  assert.equal(m.dialog.id, 'a1');
+  [m, fx] = update(m, { type: 'DeleteAlloc', id: 'a1' });
+  assert.equal(m.data.allocations.a1, undefined);
+  assert.equal(fx[0].method, 'DELETE');
+  [m] = update(m, { type: fx[0].err, status: 409, error: 'nope', ...fx[0].ctx });
+  assert.equal(m.data.allocations.a1.id, 'a1', 'restored');
+});
+
+test('undo asks for the newest activity then undoes it and reloads', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = update(m, { type: 'Undo' });
+  assert.equal(fx[0].path, '/api/v1/activity?limit=20');
+  [m, fx] = update(m, { type: 'UndoActivity', data: [{ id: 'act10', undo_of: 'act8' }, { id: 'act9', undo_of: null, undone_by: null }] });
+  assert.equal(fx[0].method, 'POST');
+  assert.equal(fx[0].path, '/api/v1/activity/act9/undo');
+  [m, fx] = update(m, { type: 'UndoOk' });
+  assert.ok(fx.some((f) => f.type === 'http' && f.path.startsWith('/api/v1/allocations?')));
+  [m, fx] = run(m, { type: 'Undo' }, { type: 'UndoErr', status: 409, error: 'A later change depends on this' });
+  assert.equal(m.toasts.at(-1).text, 'A later change depends on this');
+  assert.equal(m.undoBusy, false);
+});
+
+test('pipeline drag changes status optimistically and rolls back on refusal', () => {
+  let m = loggedIn('/projects');
+  let fx;
+  [m, fx] = run(m, { type: 'PipeDragStart', id: 'y', status: 'lead', x: 0, y: 0 }, { type: 'PipeDragMove', status: 'won', x: 300, y: 0 }, { type: 'PipeDrop' });
+  assert.equal(m.data.projects.find((p) => p.id === 'y').status, 'won');
+  assert.deepEqual(fx[0].body, { status: 'won' });
+  assert.equal(fx[0].path, '/api/v1/prj/y');
+  [m] = update(m, { type: fx[0].err, status: 403, error: 'Only managers can do that', ...fx[0].ctx });
+  assert.equal(m.data.projects.find((p) => p.id === 'y').status, 'lead');
+  assert.equal(m.toasts.at(-1).text, 'Only managers can do that');
+});
+
+test('a 401 while working sends the person to log in and back', () => {
+  let m = loggedIn('/people');
+  const [m2, fx] = update(m, { type: 'LoadErr', what: 'people', status: 401, error: 'Session token expired' });
+  assert.equal(m2.session, 'out');
+  assert.equal(m2.route.page, 'login');
+  assert.equal(m2.afterLogin, '/people');
+  assert.equal(fx[0].path, '/login');
+});
+
+test('keyboard: arrows move the focused cell, Enter opens', () => {
+  let m = loggedIn();
+  [m] = update(m, { type: 'KeyNav', key: 'none' });
+  assert.deepEqual(m.sched.focus, { row: 'p:p1', day: toDay(TODAY) });
+  [m] = run(m, { type: 'KeyNav', key: 'ArrowDown' }, { type: 'KeyNav', key: 'ArrowRight' });
+  assert.deepEqual(m.sched.focus, { row: 'p:p2', day: toDay(TODAY) + 1 });
+  [m] = update(m, { type: 'OpenAtFocus' });
+  assert.equal(m.dialog.form.person_id, 'p2');
+  assert.equal(m.dialog.form.start, '2025-01-09');
+  [m] = run(m, { type: 'DialogClose' }, { type: 'KeyNav', key: 'ArrowUp' }, { type: 'OpenAtFocus' });
+  assert.equal(m.dialog.id, 'a1', 'Enter on a booked cell edits that allocation');
+});
+
+test('filters narrow the rows', () => {
+  let m = loggedIn();
+  const keys = (mm) => buildRows(mm.data, mm.sched).rows.map((r) => r.key);
+  assert.deepEqual(keys(m), ['p:p1', 'p:p2']);
+  [m] = update(m, { type: 'FilterSet', field: 'q', value: 'design' });
+  assert.deepEqual(keys(m), ['p:p2']);
+  [m] = run(m, { type: 'FilterSet', field: 'q', value: '' }, { type: 'FilterSet', field: 'skill', value: 'Rust' });
+  assert.deepEqual(keys(m), ['p:p1']);
+  [m] = run(m, { type: 'FilterSet', field: 'skill', value: '' }, { type: 'FilterSet', field: 'project', value: 'x' });
+  assert.deepEqual(keys(m), ['p:p1']);
+});
+
+test('dialog requests follow the API field names', () => {
+  const person = dialogRequest({ kind: 'person', form: { name: 'Cy', email: '', role: 'Dev', skills: 'a, b', weekly_hours: '8 8 8 8 4 0 0', start_date: '', end_date: '', cost_rate: '', bill_rate: '' } });
+  assert.deepEqual(person.body, { name: 'Cy', role: 'Dev', skills: ['a', 'b'], weekly_hours: [8, 8, 8, 8, 4, 0, 0] });
+  assert.match(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: '8 8' } }).error, /7 numbers/);
+  const t = dialogRequest({ kind: 'timeoff', form: { person_id: '', start: '2025-01-01', end: '2025-01-01', reason: 'New year' } });
+  assert.deepEqual(t.body, { start: '2025-01-01', end: '2025-01-01', reason: 'New year' });
+  const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, probability_touched: true, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
+  assert.equal(dialogRequest({ kind: 'project', form: { name: 'P', status: 'won', probability: 100 } }).body.probability, undefined, 'default probability is left to the server');
+  assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, probability: 10, budget_hours: 100, color: '#aabbcc' });
+});

@@ -1,0 +1,102 @@
+import { h } from '../vdom.js';
+import { field, button } from './ui.js';
+import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
+import { buildRows } from '../schedule.js';
+import { spanLabel } from '../dates.js';
+
+function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Save', extra = null, testid } = {}) {
+  return h('div', { class: 'overlay', on: { pointerdown: (e) => { if (e.target === e.currentTarget) dispatch({ type: 'DialogClose' }); } } },
+    h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title', 'data-testid': testid || 'dialog' },
+      h('form', {
+        class: 'form', novalidate: true,
+        on: { submit: (e) => { e.preventDefault(); if (onSubmit) onSubmit(); } },
+        hook: { create: (el) => requestAnimationFrame(() => { const f = el.querySelector('input:not([type=hidden]), select, textarea'); if (f) f.focus(); }) },
+      },
+      h('div', { class: 'dialog-head' }, h('h2', { id: 'dialog-title' }, title), button('×', () => dispatch({ type: 'DialogClose' }), 'icon ghost', { 'aria-label': 'Close' })),
+      h('div', { class: 'dialog-body' }, body),
+      error ? h('div', { class: 'form-error', role: 'alert', 'data-testid': 'form-error' }, error) : null,
+      h('div', { class: 'dialog-foot' },
+        extra,
+        h('span', { class: 'spacer' }),
+        button('Cancel', () => dispatch({ type: 'DialogClose' }), 'ghost'),
+        onSubmit ? h('button', { type: 'submit', class: 'btn primary', disabled: busy, 'data-testid': 'dialog-submit' }, busy ? 'Saving…' : submitLabel) : null))));
+}
+
+export function dialogView(m, dispatch) {
+  const d = m.dialog;
+  if (!d) return null;
+  const f = d.form;
+  const inp = (name) => (value) => dispatch({ type: 'DialogInput', field: name, value });
+  const submit = () => dispatch({ type: 'DialogSubmit' });
+  const opts = { onSubmit: submit, error: d.error, busy: d.busy };
+  switch (d.kind) {
+    case 'alloc': {
+      const layout = buildRows(m.data, { ...m.sched, filter: { q: '', role: '', skill: '', project: '', client: '' }, sort: 'name' });
+      const rowKey = f.person_id ? 'p:' + f.person_id : f.placeholder_role ? 'ph:' + f.placeholder_role : '';
+      const who = layout.rows.map((r) => [r.key, r.kind === 'person' ? r.title : `${r.title} (placeholder)`]);
+      if (rowKey && !who.some(([k]) => k === rowKey)) who.push([rowKey, f.placeholder_role ? `${f.placeholder_role} (placeholder)` : 'Unknown person']);
+      const active = m.data.projects.filter((p) => !['lost', 'done'].includes(p.status) || p.id === f.project_id);
+      const editable = canEdit(m);
+      const body = m.data.projects.length === 0
+        ? h('p', { class: 'note' }, 'There are no projects yet. ', h('a', { href: '/projects', 'data-nav': '' }, 'Create a project'), ' first, then drag on the schedule again.')
+        : [
+          field('Project', 'project_id', f.project_id, inp('project_id'), { options: active.map((p) => [p.id, p.name]), wide: true }),
+          field('Person', 'rowKey', rowKey, inp('rowKey'), { options: who, wide: true }),
+          field('Hours per day', 'hours_per_day', f.hours_per_day, inp('hours_per_day'), { type: 'number', attrs: { min: '0.25', max: '24', step: '0.25' } }),
+          field('Tentative', 'tentative', f.tentative, inp('tentative'), { type: 'checkbox' }),
+          field('Start', 'start', f.start, inp('start'), { type: 'date' }),
+          field('End', 'end', f.end, inp('end'), { type: 'date' }),
+          field('Note', 'note', f.note, inp('note'), { type: 'textarea', wide: true }),
+        ];
+      return modal(d.id ? 'Edit allocation' : `New allocation · ${spanLabel(f.start, f.end)}`, h('div', { class: 'grid2' }, body), dispatch, {
+        ...opts,
+        onSubmit: editable && m.data.projects.length ? submit : null,
+        submitLabel: d.id ? 'Save' : 'Add allocation',
+        testid: 'allocation-dialog',
+        extra: d.id && editable ? button('Delete', () => dispatch({ type: 'DeleteAlloc', id: d.id }), 'danger', { 'data-testid': 'delete-allocation' }) : null,
+      });
+    }
+    case 'person':
+      return modal(d.id ? 'Edit person' : 'Add person', h('div', { class: 'grid2' },
+        field('Name', 'name', f.name, inp('name'), { wide: true }),
+        field('Role', 'role', f.role, inp('role'), { hint: 'Job title, e.g. Designer' }),
+        field('Email', 'email', f.email, inp('email'), { type: 'email' }),
+        field('Skills', 'skills', f.skills, inp('skills'), { wide: true, hint: 'Comma separated' }),
+        field('Weekly hours', 'weekly_hours', f.weekly_hours, inp('weekly_hours'), { wide: true, hint: '7 numbers, Monday first, e.g. 8 8 8 8 8 0 0' }),
+        field('Start date', 'start_date', f.start_date, inp('start_date'), { type: 'date' }),
+        field('End date', 'end_date', f.end_date, inp('end_date'), { type: 'date' }),
+        field('Cost rate', 'cost_rate', f.cost_rate, inp('cost_rate'), { type: 'number', attrs: { min: '0', step: 'any' } }),
+        field('Bill rate', 'bill_rate', f.bill_rate, inp('bill_rate'), { type: 'number', attrs: { min: '0', step: 'any' } })), dispatch, { ...opts, testid: 'person-dialog' });
+    case 'client':
+      return modal(d.id ? 'Rename client' : 'Add client', field('Name', 'name', f.name, inp('name'), { wide: true }), dispatch, { ...opts, testid: 'client-dialog' });
+    case 'project':
+      return modal(d.id ? 'Edit project' : 'New project', h('div', { class: 'grid2' },
+        field('Name', 'name', f.name, inp('name'), { wide: true }),
+        field('Client', 'client_id', f.client_id, inp('client_id'), { options: [['', 'No client'], ...m.data.clients.map((c) => [c.id, c.name])] }),
+        field('Status', 'status', f.status, inp('status'), { options: STATUSES.map((s) => [s, STATUS_LABEL[s]]) }),
+        field('Probability %', 'probability', f.probability, inp('probability'), { type: 'number', attrs: { min: '0', max: '100' } }),
+        field('Budget hours', 'budget_hours', f.budget_hours, inp('budget_hours'), { type: 'number', attrs: { min: '0', step: 'any' } }),
+        field('Start', 'start', f.start, inp('start'), { type: 'date' }),
+        field('End', 'end', f.end, inp('end'), { type: 'date' }),
+        field('Colour', 'color', f.color || '#4f6bed', inp('color'), { type: 'color' }),
+        field('Billable', 'billable', f.billable, inp('billable'), { type: 'checkbox' })), dispatch, { ...opts, testid: 'project-dialog' });
+    case 'timeoff':
+      return modal('Add time off', h('div', { class: 'grid2' },
+        field('Person', 'person_id', f.person_id, inp('person_id'), { wide: true, options: [['', 'Everyone (team holiday)'], ...m.data.people.filter((p) => !p.archived).map((p) => [p.id, p.name])] }),
+        field('Start', 'start', f.start, inp('start'), { type: 'date' }),
+        field('End', 'end', f.end, inp('end'), { type: 'date' }),
+        field('Reason', 'reason', f.reason, inp('reason'), { wide: true, hint: 'e.g. Holiday, Sick, Public holiday' })), dispatch, { ...opts, testid: 'timeoff-dialog' });
+    case 'invite': {
+      const link = d.inviteToken ? `${location.origin}/signup?invite=${encodeURIComponent(d.inviteToken)}` : null;
+      return modal('Invite a teammate', link
+        ? h('div', {}, h('p', {}, 'Send this link to ', h('strong', {}, f.email), '. It signs them up into your team.'),
+          h('div', { class: 'copy-row' }, h('input', { readonly: true, value: link, 'aria-label': 'Invite link', 'data-testid': 'invite-link' }), button('Copy', () => dispatch({ type: 'Copy', text: link }))))
+        : h('div', { class: 'grid2' },
+          field('Email', 'email', f.email, inp('email'), { type: 'email', wide: true }),
+          field('Role', 'role', f.role, inp('role'), { options: [['member', 'Member (reads the schedule)'], ['manager', 'Manager (edits the schedule)'], ['owner', 'Owner (everything)']], wide: true })),
+      dispatch, { ...opts, onSubmit: link ? null : submit, submitLabel: 'Create invite link', testid: 'invite-dialog' });
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,79 @@
+// The application shell: left navigation, the current page, dialogs, toasts.
+import { h } from '../vdom.js';
+import { authView } from './auth.js';
+import { timelineView, scheduleToolbar } from './timeline.js';
+import { pipelineView, projectView } from './pipeline.js';
+import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
+import { reportsView } from './reports.js';
+import { dialogView } from './dialogs.js';
+import { button, pageHeader, link } from './ui.js';
+import { canEdit, myRole } from '../update.js';
+import { initials, hashColor } from '../schedule.js';
+
+const NAV = [
+  ['schedule', 'Schedule', 'M3 5h18M3 12h12M3 19h8'],
+  ['projects', 'Projects', 'M4 4h7v7H4zM13 4h7v4h-7zM13 10h7v10h-7zM4 13h7v7H4z'],
+  ['people', 'People', 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21c0-4 3-6 7-6s7 2 7 6M17 11a3 3 0 1 0 0-6M22 21c0-3-2-5-5-5'],
+  ['clients', 'Clients', 'M3 21V7l9-4 9 4v14M9 21v-6h6v6'],
+  ['timeoff', 'Time off', 'M12 3v2M5 12H3M21 12h-2M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z'],
+  ['reports', 'Reports', 'M4 20V10M10 20V4M16 20v-7M22 20H2'],
+  ['team', 'Team', 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6'],
+];
+
+function icon(d) {
+  return h('svg', { class: 'ico', viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.8', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }, h('path', { d }));
+}
+
+function nav(m, dispatch) {
+  const active = m.route.page === 'project' ? 'projects' : m.route.page;
+  const u = m.user || {};
+  return h('nav', { class: 'sidenav', 'aria-label': 'Main' },
+    h('a', { class: 'brand', href: '/schedule', 'data-nav': '' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
+    h('div', { class: 'team-name' }, (m.data.team && m.data.team.name) || '\u00a0'),
+    h('ul', {}, NAV.map(([page, label, d]) => h('li', { key: page },
+      h('a', { href: '/' + page, 'data-nav': '', class: page === active ? 'active' : '', 'aria-current': page === active ? 'page' : null, 'data-testid': 'nav-' + page }, icon(d), h('span', {}, label))))),
+    h('div', { class: 'nav-foot' },
+      h('div', { class: 'me' }, h('span', { class: 'avatar sm', style: { '--av': hashColor(u.name || u.email || '?') }, 'aria-hidden': 'true' }, initials(u.name || u.email)),
+        h('span', { class: 'me-text' }, h('span', { class: 'name' }, u.name || ''), h('span', { class: 'muted' }, myRole(m)))),
+      button('Log out', () => dispatch({ type: 'Logout' }), 'ghost small', { 'data-testid': 'logout' })));
+}
+
+function schedulePage(m, dispatch) {
+  return h('div', { class: 'page schedule' },
+    pageHeader('Schedule', 'Drag on a row to book someone. Drag a bar to move it, its edges to resize. Ctrl+Z undoes.', canEdit(m) ? [
+      button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), '', { 'data-testid': 'schedule-add-person' }),
+      button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), ''),
+    ] : []),
+    scheduleToolbar(m, dispatch),
+    timelineView(m, dispatch));
+}
+
+function page(m, dispatch) {
+  switch (m.route.page) {
+    case 'schedule': return schedulePage(m, dispatch);
+    case 'projects': return pipelineView(m, dispatch);
+    case 'project': return projectView(m, dispatch);
+    case 'people': return peopleView(m, dispatch);
+    case 'clients': return clientsView(m, dispatch);
+    case 'timeoff': return timeoffView(m, dispatch);
+    case 'reports': return reportsView(m, dispatch);
+    case 'team': return teamView(m, dispatch);
+    default: return h('div', { class: 'page' }, pageHeader('Page not found', 'There is nothing at this address.', [link('/schedule', 'Go to the schedule', { class: 'btn primary' })]));
+  }
+}
+
+function toasts(m, dispatch) {
+  return h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' },
+    m.toasts.map((t) => h('div', { key: 't' + t.id, class: 'toast ' + t.kind, 'data-testid': t.kind === 'error' ? 'toast-error' : 'toast', role: t.kind === 'error' ? 'alert' : null },
+      h('span', {}, t.text), button('×', () => dispatch({ type: 'DismissToast', id: t.id }), 'icon ghost', { 'aria-label': 'Dismiss' }))));
+}
+
+export function view(m, dispatch) {
+  if (m.session === 'checking') return h('div', { class: 'shell boot', key: 'boot' }, h('div', { class: 'boot' }, 'Loading kronuz…'));
+  if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, authView(m, dispatch), toasts(m, dispatch));
+  return h('div', { class: 'shell', key: 'app' },
+    nav(m, dispatch),
+    h('main', { class: 'main', id: 'main' }, page(m, dispatch)),
+    dialogView(m, dispatch),
+    toasts(m, dispatch));
+}

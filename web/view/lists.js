@@ -1,0 +1,98 @@
+// People, clients, time off and team pages.
+import { h } from '../vdom.js';
+import { canEdit, myRole } from '../update.js';
+import { initials, hashColor } from '../schedule.js';
+import { spanLabel, toDay } from '../dates.js';
+import { button, pageHeader, empty, fmtNum } from './ui.js';
+
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export function peopleView(m, dispatch) {
+  const editable = canEdit(m);
+  const people = m.data.people.filter((p) => m.showArchived || !p.archived).slice().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return h('div', { class: 'page' },
+    pageHeader('People', 'The people you schedule: their roles, skills and working hours.', [
+      h('label', { class: 'toggle' }, h('input', { type: 'checkbox', checked: m.showArchived, on: { change: () => dispatch({ type: 'ToggleArchived' }) } }), ' Show archived'),
+      editable ? button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), 'primary', { 'data-testid': 'add-person' }) : null,
+    ]),
+    people.length === 0 ? empty(m.loaded.people ? 'No people yet.' : 'Loading…') :
+      h('table', { class: 'table', 'data-testid': 'people-table' },
+        h('thead', {}, h('tr', {}, ['Name', 'Role', 'Skills', 'Week', 'Employment', ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, people.map((p) => {
+          const wh = p.weekly_hours || [8, 8, 8, 8, 8, 0, 0];
+          const total = wh.reduce((a, b) => a + Number(b || 0), 0);
+          return h('tr', { key: p.id, 'data-testid': 'person-row', 'data-person-id': p.id, class: p.archived ? 'archived' : '' },
+            h('td', {}, h('span', { class: 'person' }, h('span', { class: 'avatar sm', style: { '--av': hashColor(p.name) }, 'aria-hidden': 'true' }, initials(p.name)),
+              h('span', {}, h('span', { class: 'name' }, p.name), p.email ? h('span', { class: 'muted block' }, p.email) : null))),
+            h('td', {}, p.role || h('span', { class: 'muted' }, '—')),
+            h('td', {}, (p.skills || []).map((s) => h('span', { class: 'tag' }, s))),
+            h('td', { title: wh.map((x, i) => `${DAYS[i]} ${x}h`).join(', ') }, `${fmtNum(total)}h`, h('span', { class: 'muted' }, ` · ${wh.filter((x) => Number(x) > 0).length}d`)),
+            h('td', {}, p.start_date || p.end_date ? spanLabel(p.start_date || '…', p.end_date || '…').replace('NaN', '…') : h('span', { class: 'muted' }, '—')),
+            h('td', { class: 'right nowrap' },
+              p.archived ? h('span', { class: 'tag' }, 'archived') : null,
+              editable && !p.archived ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'person', id: p.id }), 'small ghost', { 'aria-label': `Edit ${p.name}` }) : null,
+              editable && !p.archived ? button('Time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: p.id }), 'small ghost', { 'aria-label': `Add time off for ${p.name}` }) : null,
+              editable && !p.archived ? button('Archive', () => dispatch({ type: 'Archive', what: 'people', id: p.id }), 'small ghost danger-text', { 'aria-label': `Archive ${p.name}` }) : null));
+        }))));
+}
+
+export function clientsView(m, dispatch) {
+  const editable = canEdit(m);
+  const count = new Map();
+  for (const p of m.data.projects) if (p.client_id) count.set(p.client_id, (count.get(p.client_id) || 0) + 1);
+  const clients = m.data.clients.slice().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return h('div', { class: 'page' },
+    pageHeader('Clients', 'Who the work is for.', editable ? [button('Add client', () => dispatch({ type: 'OpenDialog', kind: 'client' }), 'primary', { 'data-testid': 'add-client' })] : []),
+    clients.length === 0 ? empty(m.loaded.clients ? 'No clients yet.' : 'Loading…') :
+      h('table', { class: 'table' },
+        h('thead', {}, h('tr', {}, ['Name', 'Projects', ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, clients.map((c) => h('tr', { key: c.id, 'data-testid': 'client-row' },
+          h('td', { class: 'name' }, c.name),
+          h('td', {}, String(count.get(c.id) || 0)),
+          h('td', { class: 'right nowrap' },
+            editable ? button('Rename', () => dispatch({ type: 'OpenDialog', kind: 'client', id: c.id }), 'small ghost') : null,
+            editable ? button('Delete', () => dispatch({ type: 'Archive', what: 'clients', id: c.id }), 'small ghost danger-text', { 'aria-label': `Delete ${c.name}` }) : null))))));
+}
+
+export function timeoffView(m, dispatch) {
+  const editable = canEdit(m);
+  const people = new Map(m.data.people.map((p) => [p.id, p]));
+  const list = m.data.timeoff.slice().sort((a, b) => (a.start < b.start ? 1 : -1));
+  const todayN = toDay(m.today);
+  return h('div', { class: 'page' },
+    pageHeader('Time off', 'Holidays, leave and team-wide days off. A day off has no capacity.', editable ? [button('Add time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff' }), 'primary', { 'data-testid': 'add-timeoff' })] : []),
+    list.length === 0 ? empty(m.loaded.timeoff ? 'No time off booked.' : 'Loading…') :
+      h('table', { class: 'table' },
+        h('thead', {}, h('tr', {}, ['Who', 'When', 'Days', 'Reason', ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, list.map((t) => h('tr', { key: t.id, class: toDay(t.end) < todayN ? 'past' : '' },
+          h('td', {}, t.person_id ? (people.get(t.person_id) || { name: 'Unknown person' }).name : h('strong', {}, 'Everyone')),
+          h('td', {}, spanLabel(t.start, t.end)),
+          h('td', {}, String(toDay(t.end) - toDay(t.start) + 1)),
+          h('td', {}, t.reason || h('span', { class: 'muted' }, '—')),
+          h('td', { class: 'right' }, editable ? button('Remove', () => dispatch({ type: 'Archive', what: 'timeoff', id: t.id }), 'small ghost danger-text') : null))))));
+}
+
+export function teamView(m, dispatch) {
+  const team = m.data.team;
+  const owner = myRole(m) === 'owner';
+  if (!team) return h('div', { class: 'page' }, pageHeader('Team', m.loaded.team ? 'Could not load the team.' : 'Loading…'));
+  const roles = [['owner', 'Owner'], ['manager', 'Manager'], ['member', 'Member']];
+  return h('div', { class: 'page' },
+    pageHeader(team.name || 'Team', `Week starts ${team.week_start || 'monday'} · ${team.timezone || 'UTC'}`, owner ? [button('Invite teammate', () => dispatch({ type: 'OpenDialog', kind: 'invite' }), 'primary', { 'data-testid': 'invite' })] : []),
+    h('div', { class: 'roles-help' },
+      h('div', {}, h('strong', {}, 'Owner'), ' — everything, including members'),
+      h('div', {}, h('strong', {}, 'Manager'), ' — edits the schedule'),
+      h('div', {}, h('strong', {}, 'Member'), ' — reads the schedule')),
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, ['Member', 'Email', 'Role', ''].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, (team.members || []).map((mem) => {
+        const me = m.user && mem.user_id === m.user.id;
+        return h('tr', { key: mem.user_id },
+          h('td', {}, h('span', { class: 'person' }, h('span', { class: 'avatar sm', style: { '--av': hashColor(mem.name || mem.email) }, 'aria-hidden': 'true' }, initials(mem.name || mem.email)), h('span', { class: 'name' }, mem.name || '—', me ? h('span', { class: 'muted' }, ' (you)') : null))),
+          h('td', {}, mem.email),
+          h('td', {}, owner && !me
+            ? h('select', { 'aria-label': `Role of ${mem.name || mem.email}`, value: mem.role, on: { change: (e) => dispatch({ type: 'SetMemberRole', userId: mem.user_id, role: e.target.value }) } }, roles.map(([v, l]) => h('option', { value: v, selected: v === mem.role }, l)))
+            : h('span', { class: 'tag role-' + mem.role }, mem.role)),
+          h('td', { class: 'right' }, owner && !me ? button('Remove', () => dispatch({ type: 'RemoveMember', userId: mem.user_id }), 'small ghost danger-text', { 'aria-label': `Remove ${mem.name || mem.email}` }) : null));
+      }))));
+}

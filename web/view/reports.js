@@ -1,0 +1,108 @@
+// Reports: utilisation heatmap (people x weeks) and capacity vs demand.
+import { h } from '../vdom.js';
+import { addDays, longLabel, monthName, isDate } from '../dates.js';
+import { asList, qs, API } from '../api.js';
+import { button, pageHeader, fmtNum, pct, empty } from './ui.js';
+import { utilisationReport, pipelineReport, utilisationCsv, pipelineCsv } from '../reports.js';
+
+let localMemo = { key: null, data: null, util: null, pipeline: null };
+function local(m, from, to) {
+  const key = from + to;
+  if (localMemo.key !== key || localMemo.data !== m.data) localMemo = { key, data: m.data, util: null, pipeline: null };
+  return localMemo;
+}
+
+const pick = (o, ...ks) => { for (const k of ks) if (o && o[k] != null) return o[k]; return null; };
+const periodStart = (p) => pick(p, 'start', 'from', 'period_start', 'week_start', 'week', 'period');
+const sumObj = (o) => (o && typeof o === 'object' ? Object.values(o).reduce((t, v) => t + (typeof v === 'number' ? v : Number(pick(v, 'hours', 'demand_hours')) || 0), 0) : Number(o) || 0);
+
+function heatClass(u, over) {
+  if (over > 0) return 'h-over';
+  if (u == null) return 'h-none';
+  if (u < 0.25) return 'h-0';
+  if (u < 0.5) return 'h-1';
+  if (u < 0.75) return 'h-2';
+  if (u < 0.9) return 'h-3';
+  return 'h-4';
+}
+
+function heatmap(util) {
+  const people = asList(util, 'people');
+  if (!people.length) return empty('No people in this range.');
+  const cols = (people[0].periods || []).map(periodStart);
+  return h('div', { class: 'heat-wrap' },
+    h('table', { class: 'heat', 'data-testid': 'utilisation-heatmap', 'aria-label': 'Utilisation by person and week' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'sticky' }, 'Person'),
+        cols.map((c) => h('th', { scope: 'col', title: c }, c && isDate(c) ? `${+c.slice(8, 10)} ${monthName(c)}` : String(c ?? ''))),
+        h('th', { scope: 'col' }, 'Total'))),
+      h('tbody', {}, people.map((p) => h('tr', { key: p.person_id },
+        h('th', { scope: 'row', class: 'sticky' }, p.name),
+        (p.periods || []).map((q) => {
+          const u = pick(q, 'utilisation');
+          const over = Number(pick(q, 'overbooked_hours')) || 0;
+          return h('td', { class: 'hc ' + heatClass(u, over), title: `${fmtNum(pick(q, 'scheduled_hours'))}h of ${fmtNum(pick(q, 'capacity_hours'))}h${over ? `, ${fmtNum(over)}h over` : ''}` }, u == null ? '–' : pct(u));
+        }),
+        h('td', { class: 'hc total ' + heatClass(p.utilisation, p.overbooked_hours) }, pct(p.utilisation)))))));
+}
+
+function demandChart(pipeline) {
+  const weeks = asList(pipeline, 'weeks', 'periods');
+  if (!weeks.length) return empty('No pipeline data in this range.');
+  const rows = weeks.map((w) => {
+    const confirmed = Number(pick(w, 'confirmed_hours', 'confirmed_demand_hours', 'confirmed_demand', 'confirmed', 'scheduled_hours')) || 0;
+    const tentative = Number(pick(w, 'tentative_hours', 'tentative_demand_hours', 'tentative_demand', 'tentative')) || 0;
+    const weightedTotal = Number(pick(w, 'weighted_hours', 'weighted_demand_hours', 'weighted_demand', 'pipeline_weighted_hours', 'weighted')) || 0;
+    const ph = pick(w, 'placeholder_hours', 'unstaffed_hours');
+    const placeholders = ph != null ? Number(ph) : sumObj(pick(w, 'placeholders', 'placeholder_demand', 'unstaffed', 'placeholder_by_role', 'roles'));
+    // the probability-weighted pipeline beyond what is already confirmed
+    const pipelineExtra = Math.max(0, weightedTotal - confirmed);
+    return { start: periodStart(w), capacity: Number(pick(w, 'capacity_hours', 'capacity')) || 0, confirmed, tentative, pipeline: pipelineExtra, placeholders };
+  });
+  const max = Math.max(1, ...rows.map((r) => Math.max(r.capacity, r.confirmed + r.tentative + r.pipeline + r.placeholders)));
+  const H = 220;
+  const px = (v) => `${Math.round((v / max) * H)}px`;
+  return h('div', { class: 'chart', 'data-testid': 'demand-chart' },
+    h('div', { class: 'legend' },
+      h('span', { class: 'lg confirmed' }, 'Confirmed'), h('span', { class: 'lg tentative' }, 'Tentative'),
+      h('span', { class: 'lg pipeline' }, 'Weighted pipeline'), h('span', { class: 'lg placeholder' }, 'Unstaffed'), h('span', { class: 'lg capacity' }, 'Capacity')),
+    h('div', { class: 'plot', style: { height: `${H + 24}px` } },
+      h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', { style: { bottom: px(max) } }, `${fmtNum(max, 0)}h`), h('span', { style: { bottom: px(max / 2) } }, `${fmtNum(max / 2, 0)}h`), h('span', { style: { bottom: '0px' } }, '0')),
+      rows.map((r) => h('div', { class: 'wk', title: `${r.start}: capacity ${fmtNum(r.capacity)}h, confirmed ${fmtNum(r.confirmed)}h, tentative ${fmtNum(r.tentative)}h, weighted pipeline +${fmtNum(r.pipeline)}h, unstaffed ${fmtNum(r.placeholders)}h` },
+        h('div', { class: 'stack', style: { height: `${H}px` } },
+          h('div', { class: 'bseg confirmed', style: { height: px(r.confirmed) } }),
+          h('div', { class: 'bseg tentative', style: { height: px(r.tentative) } }),
+          h('div', { class: 'bseg placeholder', style: { height: px(r.placeholders) } }),
+          h('div', { class: 'bseg pipeline', style: { height: px(r.pipeline) } }),
+          h('div', { class: 'capline', style: { bottom: px(r.capacity) } })),
+        h('div', { class: 'wk-l' }, r.start && isDate(r.start) ? `${+r.start.slice(8, 10)} ${monthName(r.start)}` : '')))));
+}
+
+export function reportsView(m, dispatch) {
+  const r = m.reports;
+  const to = addDays(r.from, r.weeks * 7 - 1);
+  const csvUtil = `${API}/reports/utilisation${qs({ from: r.from, to, interval: 'week', format: 'csv' })}`;
+  const csvPipe = `${API}/reports/pipeline${qs({ from: r.from, to, format: 'csv' })}`;
+  const memo = local(m, r.from, to);
+  const util = r.local.util ? (memo.util || (memo.util = utilisationReport(m.data, r.from, to))) : r.util;
+  const pipeline = r.local.pipeline ? (memo.pipeline || (memo.pipeline = pipelineReport(m.data, r.from, to))) : r.pipeline;
+  const csvLink = (href, name, which, makeCsv, report) => r.local[which]
+    ? button('Download CSV', () => dispatch({ type: 'Download', filename: name, text: makeCsv(report) }), 'small ghost', { 'data-testid': 'csv-' + which })
+    : h('a', { class: 'btn small ghost', href, download: name, 'data-testid': 'csv-' + which }, 'Download CSV');
+  return h('div', { class: 'page reports' },
+    pageHeader('Reports', `${longLabel(r.from)} – ${longLabel(to)}`, [
+      button('‹', () => dispatch({ type: 'ReportRange', from: addDays(r.from, -7 * 4) }), 'icon', { 'aria-label': 'Earlier' }),
+      button('This week', () => dispatch({ type: 'ReportRange', from: m.today }), ''),
+      button('›', () => dispatch({ type: 'ReportRange', from: addDays(r.from, 7 * 4) }), 'icon', { 'aria-label': 'Later' }),
+      h('select', { 'aria-label': 'Weeks shown', value: String(r.weeks), on: { change: (e) => dispatch({ type: 'ReportRange', weeks: e.target.value }) } },
+        [4, 8, 12, 26, 52].map((w) => h('option', { value: String(w), selected: w === r.weeks }, `${w} weeks`))),
+    ]),
+    r.error ? h('div', { class: 'form-error', role: 'alert' }, r.error) : null,
+    h('section', { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Utilisation'), csvLink(csvUtil, 'utilisation.csv', 'util', utilisationCsv, util)),
+      h('p', { class: 'sub' }, 'Scheduled hours over capacity, per person and week. Red: overbooked.'),
+      util ? heatmap(util) : h('p', { class: 'muted' }, 'Loading…')),
+    h('section', { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Capacity vs demand'), csvLink(csvPipe, 'pipeline.csv', 'pipeline', pipelineCsv, pipeline)),
+      h('p', { class: 'sub' }, 'Confirmed and tentative bookings, unstaffed placeholders, and the probability-weighted pipeline stacked on top, against capacity.'),
+      pipeline ? demandChart(pipeline) : h('p', { class: 'muted' }, 'Loading…')));
+}

@@ -1,0 +1,371 @@
+// The schedule timeline: virtualised rows (people, placeholders) x day
+// columns. Only the rows and days in view (plus a little overscan) are in
+// the DOM. Pointer events drive drag to create / move / resize.
+
+import { h } from '../vdom.js';
+import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
+import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
+import { buildRows, visibleWindow, rowAtY, applyDrag, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
+import { indexTimeOff } from '../capacity.js';
+import { canEdit } from '../update.js';
+import { button, field, fmtNum, pct } from './ui.js';
+
+// geometry of the last render, for the pointer handlers
+const geo = { layout: null, sched: null, dragging: false };
+
+let offMemo = { timeoff: null, idx: null };
+function offIndex(timeoff) {
+  if (offMemo.timeoff !== timeoff) offMemo = { timeoff, idx: indexTimeOff(timeoff) };
+  return offMemo.idx;
+}
+
+function pointToCell(el, ev) {
+  const rect = el.getBoundingClientRect();
+  const s = geo.sched;
+  const dayW = dayWidth(s.zoom);
+  const x = ev.clientX - rect.left + el.scrollLeft - SIDEBAR;
+  const y = ev.clientY - rect.top + el.scrollTop - HEADER;
+  let day = toDay(s.origin) + Math.floor(x / dayW);
+  day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
+  const ri = rowAtY(geo.layout.rows, y);
+  return { day, x, y, rowKey: ri >= 0 ? geo.layout.rows[ri].key : null };
+}
+
+function handlers(dispatch) {
+  return {
+    scroll: (e) => { const el = e.currentTarget; dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight }); },
+    pointerdown: (e) => {
+      if (e.button !== 0 || !geo.layout) return;
+      const el = e.currentTarget;
+      const p = pointToCell(el, e);
+      if (p.x < 0 || p.y < 0 || !p.rowKey) return;
+      const bar = e.target.closest('[data-allocation-id]');
+      let mode = 'create', allocId = null, rowKey = p.rowKey;
+      if (bar) {
+        allocId = bar.getAttribute('data-allocation-id');
+        rowKey = bar.getAttribute('data-row-key');
+        const r = bar.getBoundingClientRect();
+        const edge = Math.min(8, r.width / 4);
+        mode = bar.hasAttribute('data-editable') && e.clientX - r.left <= edge ? 'resize-start' : bar.hasAttribute('data-editable') && r.right - e.clientX <= edge ? 'resize-end' : 'move';
+      } else if (geo.sched.zoom === 'month') {
+        p.day = p.day - weekdayOfDay(p.day);
+      }
+      e.preventDefault();
+      el.focus({ preventScroll: true });
+      try { el.setPointerCapture(e.pointerId); } catch { /* synthetic events */ }
+      geo.dragging = true;
+      dispatch({ type: 'DragStart', mode, allocId, rowKey, day: p.day });
+    },
+    pointermove: (e) => {
+      if (!geo.dragging) return;
+      const p = pointToCell(e.currentTarget, e);
+      if (geo.sched.zoom === 'month' && geo.dragMode === 'create') p.day -= weekdayOfDay(p.day);
+      dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
+    },
+    pointerup: (e) => {
+      if (!geo.dragging) return;
+      geo.dragging = false;
+      const p = pointToCell(e.currentTarget, e);
+      dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
+      dispatch({ type: 'DragEnd' });
+    },
+    pointercancel: () => { if (geo.dragging) { geo.dragging = false; dispatch({ type: 'DragCancel' }); } },
+    keydown: (e) => {
+      if (['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home'].includes(e.key)) { e.preventDefault(); dispatch({ type: 'KeyNav', key: e.key }); }
+      else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); dispatch({ type: 'OpenAtFocus' }); }
+    },
+    focus: () => dispatch({ type: 'KeyNav', key: 'none' }),
+  };
+}
+
+function mountHook(dispatch, sched) {
+  return {
+    create: (el) => requestAnimationFrame(() => {
+      el.scrollLeft = sched.scrollLeft;
+      el.scrollTop = sched.scrollTop;
+      dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight });
+    }),
+  };
+}
+
+let resizeBound = false;
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+function cellLabel(rowTitle, from, to, st, unit) {
+  const when = unit === 7 ? `Week of ${shortLabel(fromDay(from))}` : shortLabel(fromDay(from));
+  if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? 'day off' : 'no capacity'}`;
+  let s = `${rowTitle}, ${when}: ${fmtNum(st.booked)}h booked of ${fmtNum(st.capacity)}h`;
+  if (st.over > 0) s += `, overbooked by ${fmtNum(st.over)}h`;
+  else if (st.free > 0) s += `, ${fmtNum(st.free)}h free`;
+  return s;
+}
+
+function aggregate(person, allocs, from, to, off) {
+  const out = { capacity: 0, confirmed: 0, tentative: 0, booked: 0, over: 0, free: 0, off: false };
+  let offDays = 0, days = 0;
+  for (let d = from; d <= to; d++) {
+    const st = dayStats(person, allocs, d, off);
+    out.capacity += st.capacity; out.confirmed += st.confirmed; out.tentative += st.tentative; out.booked += st.booked;
+    out.over += st.over; out.free += st.free;
+    if (st.off) offDays++;
+    days++;
+  }
+  out.off = offDays > 0 && offDays >= days - 2;
+  return out;
+}
+
+function placeholderStats(allocs, day) {
+  let booked = 0;
+  if (weekdayOfDay(day) < 5) for (const a of allocs) { const [s, e] = allocSpan(a); if (s <= day && day <= e) booked += Number(a.hours_per_day) || 0; }
+  return { capacity: 0, confirmed: booked, tentative: 0, booked, over: 0, free: 0, off: false };
+}
+
+/** Keep the label of a bar that starts left of the view inside the view. */
+function labelShift(barLeft, width, viewLeft) {
+  const hidden = viewLeft - barLeft;
+  if (hidden <= 0) return undefined;
+  return { paddingLeft: `${Math.max(0, Math.min(hidden, width - 90)) + 8}px` };
+}
+
+const mixMemo = new Map();
+/** The colour blended with white (amount of colour kept). */
+function mix(hex, k) {
+  const key = hex + k;
+  let v = mixMemo.get(key);
+  if (!v) {
+    const n = parseInt(hex.slice(1), 16);
+    const c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((x) => Math.round(x * k + 255 * (1 - k)));
+    v = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+    mixMemo.set(key, v);
+  }
+  return v;
+}
+
+function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
+  const p = projects.get(a.project_id);
+  const [s, e] = allocSpan(a);
+  const color = projectColor(p);
+  const name = p ? p.name : 'Unknown project';
+  const w = (e - s + 1) * dayW;
+  const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
+  const label = `${name}, ${hours}${a.tentative ? ', tentative' : ''}, ${spanLabel(a.start, a.end)}`;
+  return h('div', {
+    key: 'bar:' + a.id,
+    class: 'bar' + (a.tentative ? ' tentative' : '') + (extraClass || '') + (w < 40 ? ' narrow' : ''),
+    'data-testid': 'allocation',
+    'data-allocation-id': a.id,
+    'data-row-key': row.key,
+    'data-start': a.start,
+    'data-end': a.end,
+    'data-editable': editable ? '' : null,
+    role: 'button',
+    'aria-label': label,
+    title: label + (a.note ? `\n${a.note}` : ''),
+    style: {
+      left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
+      width: `${Math.max(4, w - 2)}px`,
+      top: `${ROW_TOP_PAD + lane * LANE_H}px`,
+      height: `${LANE_H - 4}px`,
+      '--bar': color,
+      '--bar-text': a.tentative ? '#1b1f27' : textOn(color),
+      ...(a.tentative ? { '--hatch-a': mix(color, 0.35), '--hatch-b': mix(color, 0.18) } : {}),
+    },
+  },
+  h('span', { class: 'bar-label', style: labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft) }, h('strong', {}, name), ' ' + hours));
+}
+
+export function timelineView(m, dispatch) {
+  const s = m.sched;
+  const zoom = ZOOMS[s.zoom];
+  const dayW = zoom.dayW;
+  const unit = zoom.unit;
+  const origin = toDay(s.origin);
+  const todayN = toDay(m.today);
+  const layout = buildRows(m.data, s);
+  geo.layout = layout; geo.sched = s; geo.dragMode = m.drag && m.drag.mode;
+  const win = visibleWindow(layout, s);
+  const off = offIndex(m.data.timeoff);
+  const projects = new Map(m.data.projects.map((p) => [p.id, p]));
+  const editable = canEdit(m);
+  const canvasW = SIDEBAR + s.days * dayW;
+  const on = handlers(dispatch);
+  if (!resizeBound) {
+    resizeBound = true;
+    window.addEventListener('resize', () => {
+      const el = document.querySelector('[data-testid="timeline-grid"]');
+      if (el) dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight });
+    });
+  }
+
+  // exact visible days (no overscan) for the per-row totals
+  const viewFrom = Math.max(origin, origin + Math.floor(s.scrollLeft / dayW));
+  const viewTo = Math.min(origin + s.days - 1, origin + Math.floor((s.scrollLeft + s.viewW - SIDEBAR - 1) / dayW));
+
+  // ---- header
+  const headTop = [], headDays = [];
+  if (unit === 1) {
+    for (let d = win.firstDay; d <= win.lastDay; d++) {
+      const ds = fromDay(d);
+      const dom = +ds.slice(8, 10);
+      if (dom === 1 || d === win.firstDay) {
+        // the month in view at the left edge stays visible until the next one pushes it out
+        let left = SIDEBAR + (d - origin) * dayW;
+        if (d === win.firstDay || left < s.scrollLeft + SIDEBAR) {
+          const nextMonth = SIDEBAR + (toDay(addMonths(ds.slice(0, 8) + '01', 1)) - origin) * dayW;
+          left = Math.max(left, Math.min(s.scrollLeft + SIDEBAR, nextMonth - 90));
+        }
+        headTop.push(h('div', { key: 'm' + d, class: 'head-month', style: { left: `${left}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
+      }
+      if (s.zoom === 'day' && weekdayOfDay(d) === 0) {
+        headTop.push(h('div', { key: 'w' + d, class: 'head-week', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
+      }
+      const wk = ['M', 'T', 'W', 'T', 'F', 'S', 'S'][weekdayOfDay(d)];
+      headDays.push(h('div', {
+        key: 'd' + d, class: 'head-day' + (isWeekendDay(d) ? ' weekend' : '') + (d === todayN ? ' today' : '') + (weekdayOfDay(d) === 0 ? ' monday' : ''), 'data-testid': 'day-header', 'data-date': ds,
+        role: 'columnheader', 'aria-label': shortLabel(ds),
+        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${dayW}px` },
+      }, s.zoom === 'day' ? [h('span', { class: 'wd' }, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekdayOfDay(d)]), ' ', dom] : [h('span', {}, dom)]));
+    }
+  } else {
+    for (let d = win.firstDay; d <= win.lastDay; d += 7) {
+      const ds = fromDay(d);
+      for (let k = 0; k < 7; k++) {
+        const dd = fromDay(d + k);
+        if (dd.slice(8, 10) === '01' || (d === win.firstDay && k === 0)) headTop.push(h('div', { key: 'm' + (d + k), class: 'head-month', style: { left: `${SIDEBAR + (d + k - origin) * dayW}px` } }, `${monthName(dd)} ${dd.slice(0, 4)}`));
+      }
+      headDays.push(h('div', {
+        key: 'd' + d, class: 'head-day week' + (todayN >= d && todayN < d + 7 ? ' today' : ''), 'data-testid': 'day-header', 'data-date': ds,
+        role: 'columnheader', 'aria-label': `Week of ${shortLabel(ds)}`,
+        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` },
+      }, `${+ds.slice(8, 10)}`));
+    }
+  }
+
+  // ---- rows
+  const drag = m.drag;
+  const dragAlloc = drag && drag.allocId && (drag.mode === 'move' || drag.mode.startsWith('resize')) ? m.data.allocations[drag.allocId] : null;
+  const preview = dragAlloc ? applyDrag(drag, dragAlloc, layout.index, layout.rows) : null;
+  const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
+  const rowsV = [];
+  const focus = s.focus;
+  for (let i = win.firstRow; i <= win.lastRow && i >= 0; i++) {
+    const row = layout.rows[i];
+    const person = row.person;
+    const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
+    const cells = [];
+    for (let d = win.firstDay; d <= win.lastDay; d += unit) {
+      const to = d + unit - 1;
+      const st = person ? (unit === 1 ? dayStats(person, rel, d, off) : aggregate(person, rel, d, to, off)) : placeholderStats(rel, d);
+      const weekend = unit === 1 && isWeekendDay(d);
+      const focused = focus && focus.row === row.key && focus.day === d;
+      const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
+      const id = `cell-${i}-${d}`;
+      cells.push(h('div', {
+        key: 'c' + d, id,
+        class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (focused ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
+        role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d), 'data-person-id': person ? person.id : null,
+        'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
+        style: person && st.capacity > 0
+          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--fill': `${Math.round(ratio * 100)}%` }
+          : { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px` },
+      },
+      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
+      st.off && dayW * unit >= 40 && !st.booked ? h('span', { class: 'off-label' }, (timeOffOn(off, person && person.id, d) || {}).reason || 'Off') : null));
+    }
+    const bars = [];
+    for (const a of rel) {
+      const [as, ae] = allocSpan(a);
+      if (ae < win.firstDay || as > win.lastDay) continue;
+      if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
+      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, '', editable, s.scrollLeft + SIDEBAR));
+    }
+    if (preview && previewRow === row.key) {
+      const lane = row.key === drag.originRowKey ? row.lanes.get(preview.id) || 0 : 0;
+      const v = renderBar(preview, row, lane, origin, dayW, projects, ' dragging', false);
+      v.key = 'preview';
+      v.props = { ...v.props, key: 'preview', 'data-testid': 'allocation-preview', 'data-allocation-id': null };
+      bars.push(v);
+    }
+    if (drag && drag.mode === 'create' && drag.originRowKey === row.key) {
+      const a = Math.min(drag.startDay, drag.day), b = Math.max(drag.startDay, drag.day) + unit - 1;
+      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h('span', {}, `${b - a + 1}d`)));
+    }
+    // per-row totals over what is in view
+    let util = null, booked = 0, cap = 0, overDays = 0;
+    if (person) {
+      for (let d = viewFrom; d <= viewTo; d++) {
+        const st = dayStats(person, rel, d, off);
+        booked += st.booked; cap += st.capacity;
+        if (st.over > 0) overDays++;
+      }
+      util = cap > 0 ? booked / cap : null;
+    } else {
+      for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(rel, d).booked;
+    }
+    const header = h('div', { class: 'row-head', role: 'rowheader', 'data-testid': 'row-head' },
+      h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
+      h('span', { class: 'who' },
+        h('span', { class: 'name' }, row.title),
+        h('span', { class: 'role' }, row.subtitle || '\u00a0')),
+      h('span', { class: 'util' + (overDays ? ' over' : util != null && util >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', title: person ? `${fmtNum(booked)}h booked of ${fmtNum(cap)}h capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `${fmtNum(booked)}h unstaffed demand in view` },
+        person ? pct(util ?? 0) : `${fmtNum(booked)}h`,
+        h('span', { class: 'util-sub' }, person ? `${fmtNum(booked)}/${fmtNum(cap)}h` : 'demand')));
+    rowsV.push(h('div', {
+      key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
+      'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
+      style: { top: `${row.top}px`, height: `${row.height}px` },
+    }, header, cells, bars));
+  }
+
+  const todayLeft = SIDEBAR + (todayN - origin) * dayW;
+  const focusIdx = focus ? layout.index.get(focus.row) : null;
+  const gridProps = {
+    key: 'grid',
+    class: 'tl-scroll' + (drag ? ' is-dragging' : ''),
+    'data-testid': 'timeline-grid',
+    role: 'grid',
+    tabindex: '0',
+    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Enter opens, Ctrl+Z undoes.',
+    'aria-rowcount': layout.rows.length + 1,
+    'aria-activedescendant': focusIdx != null ? `cell-${focusIdx}-${focus.day}` : null,
+    on,
+    hook: mountHook(dispatch, s),
+  };
+  return h('div', { class: 'tl-wrap' },
+    h('div', gridProps,
+      h('div', { class: 'tl-canvas', style: { width: `${canvasW}px`, height: `${HEADER + layout.totalHeight}px` } },
+        h('div', { class: 'tl-head', role: 'row', style: { width: `${canvasW}px` } },
+          h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, plural(layout.rows.filter((r) => r.person).length, 'person', 'people')), h('span', { class: 'muted' }, 'use in view')),
+          headTop, headDays,
+          todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
+        h('div', { class: 'tl-body', style: { height: `${layout.totalHeight}px` } },
+          rowsV,
+          todayN >= win.firstDay && todayN <= win.lastDay ? h('div', { class: 'today-line', 'aria-hidden': 'true', style: { left: `${todayLeft + (unit === 1 ? dayW / 2 : 0)}px`, height: `${layout.totalHeight}px` } }) : null))),
+    layout.rows.length === 0 ? h('div', { class: 'tl-empty' },
+      m.data.people.length === 0 && m.loaded.people
+        ? [h('p', {}, 'No people yet. Add the people you schedule to start planning.'), editable ? button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), 'primary') : null]
+        : m.loaded.people ? [h('p', {}, 'Nobody matches these filters.'), button('Clear filters', () => dispatch({ type: 'ClearFilters' }))] : h('p', {}, 'Loading…')) : null);
+}
+
+export function scheduleToolbar(m, dispatch) {
+  const s = m.sched, f = s.filter;
+  const people = m.data.people.filter((p) => !p.archived);
+  const roles = [...new Set(people.map((p) => p.role).filter(Boolean))].sort();
+  const skills = [...new Set(people.flatMap((p) => p.skills || []))].sort();
+  const set = (field) => (value) => dispatch({ type: 'FilterSet', field, value });
+  return h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Schedule controls' },
+    h('div', { class: 'tb-group filters' },
+      h('input', { class: 'search', type: 'search', placeholder: 'Search people, roles, skills…', 'aria-label': 'Search people', value: f.q, on: { input: (e) => set('q')(e.target.value) } }),
+      field('Role', 'f-role', f.role, set('role'), { options: [['', 'All roles'], ...roles.map((r) => [r, r])] }),
+      field('Skill', 'f-skill', f.skill, set('skill'), { options: [['', 'All skills'], ...skills.map((r) => [r, r])] }),
+      field('Project', 'f-project', f.project, set('project'), { options: [['', 'All projects'], ...m.data.projects.map((p) => [p.id, p.name])] }),
+      field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.map((c) => [c.id, c.name])] }),
+      field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role']] })),
+    h('div', { class: 'tb-group' },
+      button('‹', () => dispatch({ type: 'Shift', days: -7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Earlier' }),
+      button('Today', () => dispatch({ type: 'GoToday' }), '', { 'data-testid': 'today' }),
+      button('›', () => dispatch({ type: 'Shift', days: 7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Later' }),
+      h('div', { class: 'seg', role: 'group', 'aria-label': 'Zoom' },
+        Object.entries(ZOOMS).map(([k, z]) => button(z.label, () => dispatch({ type: 'Zoom', zoom: k }), s.zoom === k ? 'on' : '', { 'aria-pressed': s.zoom === k ? 'true' : 'false', 'data-testid': 'zoom-' + k })))));
+}
