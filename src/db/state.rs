@@ -711,6 +711,9 @@ impl Db {
     }
 }
 
+/// Previewed plans a team may hold at once.
+const PROPOSALS_PER_TEAM: usize = 20;
+
 /// How long a previewed plan can be applied.
 const PROPOSAL_TTL_SECS: i64 = 3600;
 
@@ -720,6 +723,18 @@ impl Db {
         let now = proposal.created_at;
         self.proposals
             .retain(|_, p| now - p.created_at < PROPOSAL_TTL_SECS);
+        // Each holds a whole plan: keep only a team's most recent few.
+        let mut mine: Vec<(Timestamp, Id)> = self
+            .proposals
+            .iter()
+            .filter(|(_, p)| p.team_id == proposal.team_id)
+            .map(|(id, p)| (p.created_at, id.clone()))
+            .collect();
+        mine.sort();
+        let excess = (mine.len() + 1).saturating_sub(PROPOSALS_PER_TEAM);
+        for (_, id) in mine.into_iter().take(excess) {
+            self.proposals.remove(&id);
+        }
         let id = Id::random();
         self.proposals.insert(id.clone(), proposal);
         id
