@@ -356,7 +356,9 @@ impl Db {
         };
         let existing = |kind: Kind, id: &Id| get_record(s, kind, id).ok_or_else(|| not_found(kind));
         match edit {
-            Edit::CreatePerson(input) => {
+            Edit::CreatePerson(mut input) => {
+                // A person works in the team's time zone unless told otherwise.
+                input.timezone = input.timezone.or_else(|| Some(s.team.timezone.clone()));
                 let p = Person::from_input(self.fresh_record_id(s, Kind::Person), team, input)?;
                 self.check_user_link(auth, &p)?;
                 created("Added person", Record::Person(p))
