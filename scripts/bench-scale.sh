@@ -28,8 +28,9 @@ if [ "${SCALE_SKIP_BUILD:-0}" != 1 ]; then
 fi
 [ -x "$KRONUZ_BIN" ] || { echo "bench-scale.sh: no $KRONUZ_BIN" >&2; exit 1; }
 
-# Keep the data dir off tmpfs so fsync costs what it costs.
-WORK=$(mktemp -d "${SCALE_TMP:-/var/tmp}/kronuz-scale.XXXXXX")
+# Keep the data dir off tmpfs (in the target dir) so fsync costs what it costs.
+mkdir -p "${SCALE_TMP:-$TARGET}"
+WORK=$(mktemp -d "${SCALE_TMP:-$TARGET}/kronuz-scale.XXXXXX")
 PIDFILE="$WORK/server.pid"
 cleanup() {
     if [ -s "$PIDFILE" ]; then
