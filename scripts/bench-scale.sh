@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale benchmark (issue 4, "Performance that must hold"): one team of 1,000 people, ~50
+# Scale benchmark: one team of 1,000 people, ~50
 # projects, 100,000 allocations and 2,000 days off over one year, seeded through the public
 # JSON API; then a restart of the server on the same data dir and:
 #   - start-up to ready: exec until GET /healthz answers 200, and the server's own `ready_ms`;

@@ -16,9 +16,6 @@ use crate::store::{Kind, Mutation, Record};
 use crate::{AppError, Result};
 use serde_json::Value;
 
-/// Entries of the activity log kept in memory per team (older ones stay on disk).
-const ACTIVITY_IN_MEMORY: usize = 5000;
-
 /// A change a person asks for.
 #[derive(Debug)]
 pub enum Edit {
@@ -237,7 +234,7 @@ impl Db {
     pub(super) fn remember_activity(&mut self, entry: Activity) {
         let log = self.activity.entry(entry.team_id.clone()).or_default();
         log.push_back(entry);
-        while log.len() > ACTIVITY_IN_MEMORY {
+        while log.len() > crate::domain::activity::ACTIVITY_KEPT {
             log.pop_front();
         }
     }
