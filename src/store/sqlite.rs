@@ -230,7 +230,7 @@ impl RecentActivity {
     }
 
     fn trim(log: &mut Vec<crate::domain::activity::Activity>) {
-        log.sort_unstable_by(|a, b| b.seq.cmp(&a.seq));
+        log.sort_unstable_by_key(|a| std::cmp::Reverse(a.seq));
         log.truncate(ACTIVITY_KEPT);
     }
 
