@@ -372,7 +372,7 @@ if rep:
           + " | ".join(parts) + dirty(m["clean"]))
     print(f"  read p99 alone: {fmt(read_p99, ' ms', 3)}")
 else:
-    print("report: n/a (the server has no reports or people endpoints yet?)")
+    print(f"report: n/a (see {os.path.join(out, 'report-r1.txt')})")
 
 with open(os.path.join(out, "summary.json"), "w") as f:
     json.dump(summary, f, indent=2)

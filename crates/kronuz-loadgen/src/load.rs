@@ -86,6 +86,8 @@ pub struct LoadResult {
     /// that span: when CPU approaches wall time x CPUs, the client is the bottleneck.
     pub client_cpu: Option<Duration>,
     pub client_wall: Duration,
+    /// Connection tasks that panicked: their requests are missing from the counts.
+    pub lost_connections: u64,
 }
 
 struct WorkerResult {
@@ -152,8 +154,12 @@ pub async fn run(
     let (mut warmup_requests, mut warmup_failures, mut reconnects) = (0, 0, 0);
     let mut last_done: Option<Instant> = None;
     let mut hit_time_cap = false;
+    let mut lost_connections = 0;
     while let Some(joined) = workers.join_next().await {
-        let Ok(w) = joined else { continue };
+        let Ok(w) = joined else {
+            lost_connections += 1;
+            continue;
+        };
         for (op, stats) in &w.per_op {
             per_op.entry(*op).or_default().merge(stats);
         }
@@ -180,6 +186,7 @@ pub async fn run(
         hit_time_cap,
         client_cpu,
         client_wall: start.elapsed(),
+        lost_connections,
     })
 }
 

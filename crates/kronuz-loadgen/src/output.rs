@@ -40,6 +40,7 @@ pub struct RunReport {
     pub warmup_failures: u64,
     pub reconnects: u64,
     pub hit_time_cap: bool,
+    pub lost_connections: u64,
     /// Load generator CPU use during the run, in cores (1.0 = one core fully busy), and
     /// the CPUs it may use. Near `client_cpus`, throughput is bounded by the client.
     pub client_cpu_cores: Option<f64>,
@@ -69,12 +70,13 @@ impl RunReport {
             warmup_failures: load.warmup_failures,
             reconnects: load.reconnects,
             hit_time_cap: load.hit_time_cap,
+            lost_connections: load.lost_connections,
             client_cpu_cores: load.client_cpu.and_then(|cpu| {
                 let wall = load.client_wall.as_secs_f64();
                 (wall > 0.0).then(|| cpu.as_secs_f64() / wall)
             }),
             client_cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            clean: total.is_clean() && total.completed() > 0,
+            clean: total.is_clean() && total.completed() > 0 && load.lost_connections == 0,
             total: total.summary(load.elapsed),
             ops,
         }
@@ -117,6 +119,12 @@ impl RunReport {
             out.push(format!(
                 "{} of {} warm-up request(s) failed",
                 self.warmup_failures, self.warmup_requests
+            ));
+        }
+        if self.lost_connections > 0 {
+            out.push(format!(
+                "{} connection task(s) crashed; their requests are not counted",
+                self.lost_connections
             ));
         }
         if self.hit_time_cap {
@@ -275,6 +283,7 @@ mod tests {
             hit_time_cap: false,
             client_cpu: Some(Duration::from_millis(950)),
             client_wall: Duration::from_secs(1),
+            lost_connections: 0,
         }
     }
 
