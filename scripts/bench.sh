@@ -7,7 +7,7 @@
 #   - mixed (90/10 over 4 teams) and the utilisation report while reads go on, for the record.
 # Each measurement runs BENCH_REPS times, interleaved with the one it is compared with, and
 # the median is reported. The server runs on CPU 0 and the load generator on CPU 1 when
-# taskset is available. Budget with the defaults: about 3 minutes of runs plus the release
+# taskset is available. Budget with the defaults: about 3.5 minutes of runs plus the release
 # build (about 3 minutes from scratch on 2 cores).
 #
 # Environment (all optional):
@@ -216,6 +216,9 @@ log "== authenticated read vs baseline ($REPS x $DURATION, $CONNS connections) =
 for rep in $(seq 1 "$REPS"); do
     run_load "baseline-r$rep" main -s baseline -c "$CONNS" -d "$DURATION"
     run_load "read-r$rep" main -s read -c "$CONNS" -d "$DURATION" --projects 50
+    # The same authenticated request on an empty list: auth and the actor round trip
+    # without the cost of serialising 50 projects.
+    run_load "read0-r$rep" main -s read -c "$CONNS" -d "$DURATION" --projects 0
 done
 
 log "== mixed and report (once each, $DURATION, $CONNS connections) =="
@@ -320,6 +323,12 @@ print(f"authenticated read vs baseline ({conns} connections)")
 print(f"  read {fmt(read, ' req/s')} (p99 {fmt(read_p99, ' ms', 3)})   baseline {fmt(base, ' req/s')} "
       f"(p99 {fmt(base_p99, ' ms', 3)})")
 print(f"  ratio (median of paired runs) {fmt(r, '', 2)}  target >= 0.8  {verdict(r, 0.8)}{dirty(c1, c2)}")
+read0, c3 = median("read0", ok_rps("read"))
+r0 = paired_ratio("read0", ok_rps("read"), "baseline", ok_rps("healthz"))
+size, _ = median("read", lambda r: r["ops"]["read"].get("mean_body_bytes") if "read" in r["ops"] else None)
+summary["read_vs_baseline"].update({"empty_list_rps": read0, "empty_list_ratio": r0, "list_bytes": size})
+print(f"  of which: the same request on an empty list {fmt(read0, ' req/s')}, ratio {fmt(r0, '', 2)} "
+      f"(auth + actor round trip); the 50-project answer is {fmt(size, ' bytes', 0)}{dirty(c3)}")
 print()
 
 group, c1 = median("write-group", ok_rps("write"))
