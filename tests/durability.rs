@@ -249,3 +249,24 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_ackno
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_benchmark_only_rwlock_backend_serves_the_same_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_data_dir(dir.path().join("data"));
+    settings.state_backend = kronuz::db::StateBackend::Rwlock;
+    let server = TestServer::start_with(settings).await;
+    let (c, _) = signup(&server, "ann@x.io").await;
+    for name in ["b", "a"] {
+        assert_eq!(
+            post(&c, &server, "/api/v1/prj", json!({"name": name}))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+    }
+    let server = server.restart().await;
+    let (_, list) = get(&c, &server, "/api/v1/prj/list").await;
+    assert_eq!(names(&list), ["a", "b"]);
+    server.stop().await;
+}

@@ -70,6 +70,14 @@ function run(fx) {
     }); break;
     case 'focus': requestAnimationFrame(() => { const el = document.querySelector(fx.selector); if (el) el.focus({ preventScroll: true }); }); break;
     case 'copy': if (navigator.clipboard) navigator.clipboard.writeText(fx.text).then(() => dispatch({ type: 'Toast', text: 'Copied to the clipboard', kind: 'info' }), () => {}); break;
+    case 'download': {
+      const url = URL.createObjectURL(new Blob([fx.text], { type: fx.mime }));
+      const a = document.createElement('a');
+      a.href = url; a.download = fx.filename;
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      break;
+    }
     default: break;
   }
 }

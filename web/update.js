@@ -63,7 +63,7 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     toasts: [],
     seq: 1,
     showArchived: false,
-    reports: { from: startOfWeek(today), weeks: 12, util: null, pipeline: null, error: null, loading: false },
+    reports: { from: startOfWeek(today), weeks: 12, util: null, pipeline: null, local: {}, error: null, loading: false },
     summaries: {},
     lastProjectId: null,
     undoBusy: false,
@@ -237,7 +237,8 @@ export function dialogRequest(d) {
     case 'project': {
       if (!strOrNull(f.name)) return { error: 'Name is required.' };
       const body = { name: f.name.trim(), status: f.status || 'active', client_id: strOrNull(f.client_id), billable: !!f.billable };
-      if (f.probability !== '' && f.probability != null) body.probability = Number(f.probability);
+      // an explicit probability only when the person set one; else the status's default applies
+      if (f.probability_touched && f.probability !== '' && f.probability != null) body.probability = Number(f.probability);
       if (strOrNull(f.start)) body.start = f.start; else if (d.id) body.start = null;
       if (strOrNull(f.end)) body.end = f.end; else if (d.id) body.end = null;
       if (f.budget_hours !== '' && f.budget_hours != null) body.budget_hours = Number(f.budget_hours); else if (d.id) body.budget_hours = null;
@@ -280,7 +281,9 @@ export function openDialog(m, kind, id) {
     form = {
       name: p.name || '', status: p.status || 'active', client_id: p.client_id || '', probability: p.probability ?? '',
       start: p.start || '', end: p.end || '', budget_hours: p.budget_hours ?? '', billable: p.billable ?? true, color: p.color || '',
+      probability_touched: !!p.probability_explicit,
     };
+    if (form.probability === '' && DEFAULT_PROBABILITY[form.status] != null) form.probability = DEFAULT_PROBABILITY[form.status];
   } else if (kind === 'timeoff') {
     form = { person_id: id || '', start: m.today, end: m.today, reason: '' };
     id = null;
@@ -511,7 +514,8 @@ export function update(m, msg) {
     case 'DialogInput': {
       if (!m.dialog) return [m, []];
       const form = set(m.dialog.form, { [msg.field]: msg.value });
-      if (m.dialog.kind === 'project' && msg.field === 'status' && DEFAULT_PROBABILITY[msg.value] != null) form.probability = DEFAULT_PROBABILITY[msg.value];
+      if (m.dialog.kind === 'project' && msg.field === 'status' && !form.probability_touched && DEFAULT_PROBABILITY[msg.value] != null) form.probability = DEFAULT_PROBABILITY[msg.value];
+      if (m.dialog.kind === 'project' && msg.field === 'probability') form.probability_touched = true;
       if (m.dialog.kind === 'alloc' && msg.field === 'rowKey') {
         form.person_id = msg.value.startsWith('p:') ? msg.value.slice(2) : '';
         form.placeholder_role = msg.value.startsWith('ph:') ? msg.value.slice(3) : '';
@@ -635,8 +639,10 @@ export function update(m, msg) {
       return [m2, reportEffects(m2)];
     }
     case 'ReportLoaded':
-      return [set(m, { reports: set(m.reports, { [msg.which]: msg.data, loading: false, error: null }) }), []];
+      return [set(m, { reports: set(m.reports, { [msg.which]: msg.data, local: set(m.reports.local, { [msg.which]: false }), loading: false, error: null }) }), []];
     case 'ReportErr':
+      // a server without this report: compute it in the browser from the schedule
+      if (msg.status === 404) return [set(m, { reports: set(m.reports, { local: set(m.reports.local, { [msg.which]: true }), loading: false }) }), []];
       return unauthorized(m, msg.status) || [set(m, { reports: set(m.reports, { loading: false, error: msg.error }) }), []];
 
     // ---- team
@@ -656,6 +662,8 @@ export function update(m, msg) {
     }
     case 'Copy':
       return [m, [{ type: 'copy', text: msg.text }]];
+    case 'Download':
+      return [m, [{ type: 'download', filename: msg.filename, text: msg.text, mime: msg.mime || 'text/csv' }]];
 
     default:
       return [m, []];

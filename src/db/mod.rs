@@ -22,7 +22,7 @@ use crate::store::StoreError;
 use crate::store::writer::{Restore, WriterMsg};
 use crate::{AppError, Result};
 pub use edit::Edit;
-use state::{Credentials, Db, NewAccount, TeamView};
+use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
 use tokio::sync::{mpsc, oneshot};
 
@@ -53,6 +53,8 @@ pub enum Dm {
     CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
     ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
+    SaveProposal(Req<StoredProposal, Id>),
+    ApplyProposal(Req<(AuthUser, Id), Result<Option<Record>>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -67,7 +69,24 @@ pub struct NewInvite {
 
 /// The handle to the actor. Cloning it is cheap (one `Arc` inside the sender).
 #[derive(Clone)]
-pub struct DbTx(mpsc::Sender<Dm>);
+pub struct DbTx(Backend);
+
+#[derive(Clone)]
+enum Backend {
+    /// The product: messages to the actor task.
+    Actor(mpsc::Sender<Dm>),
+    /// For benchmarks only: the same state and message handling behind a
+    /// `tokio::sync::RwLock`, each request handled in its own task under the lock.
+    Locked(std::sync::Arc<tokio::sync::RwLock<(Db, actor::Loop)>>),
+}
+
+/// Where the domain state lives; `rwlock` exists to measure the actor against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateBackend {
+    #[default]
+    Actor,
+    Rwlock,
+}
 
 /// How many messages may wait for the actor before senders wait in turn.
 const ACTOR_QUEUE: usize = 8192;
@@ -82,7 +101,16 @@ impl Db {
     ) -> (DbTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
         let handle = tokio::spawn(actor::run(rx, restores, writer, self));
-        (DbTx(tx), handle)
+        (DbTx(Backend::Actor(tx)), handle)
+    }
+
+    /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
+    /// commit is not rolled back in memory here (the restores are dropped).
+    pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>) -> DbTx {
+        let lp = actor::Loop { writer, epoch: 0 };
+        DbTx(Backend::Locked(std::sync::Arc::new(
+            tokio::sync::RwLock::new((self, lp)),
+        )))
     }
 }
 
@@ -94,10 +122,18 @@ impl DbTx {
         F: FnOnce(Req<Q, R>) -> Dm,
     {
         let (resp, rx) = oneshot::channel();
-        self.0
-            .send(dm(Req { query, resp }))
-            .await
-            .map_err(|_| AppError::shutting_down())?;
+        let m = dm(Req { query, resp });
+        match &self.0 {
+            Backend::Actor(tx) => tx.send(m).await.map_err(|_| AppError::shutting_down())?,
+            Backend::Locked(lock) => {
+                let rest = actor::handle_read(&lock.read().await.0, m);
+                if let Some(m) = rest {
+                    let mut guard = lock.write().await;
+                    let (db, lp) = &mut *guard;
+                    actor::handle(db, lp, m).await;
+                }
+            }
+        }
         rx.await.map_err(|_| AppError::shutting_down())
     }
 
@@ -126,7 +162,16 @@ impl DbTx {
     }
 
     pub async fn login_failed(&self, email: String, address: IpAddr) {
-        let _ = self.0.send(Dm::LoginFailed(email, address)).await;
+        match &self.0 {
+            Backend::Actor(tx) => {
+                let _ = tx.send(Dm::LoginFailed(email, address)).await;
+            }
+            Backend::Locked(lock) => {
+                let mut guard = lock.write().await;
+                let (db, lp) = &mut *guard;
+                actor::handle(db, lp, Dm::LoginFailed(email, address)).await;
+            }
+        }
     }
 
     pub async fn login(&self, user_id: Id, token_hash: String) -> Result<User> {
@@ -168,6 +213,14 @@ impl DbTx {
 
     pub async fn remove_member(&self, auth: AuthUser, user_id: Id) -> Result<()> {
         self.send(Dm::RemoveMember, (auth, user_id)).await?
+    }
+
+    pub async fn save_proposal(&self, proposal: StoredProposal) -> Result<Id> {
+        self.send(Dm::SaveProposal, proposal).await
+    }
+
+    pub async fn apply_proposal(&self, auth: AuthUser, id: Id) -> Result<Option<Record>> {
+        self.send(Dm::ApplyProposal, (auth, id)).await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

@@ -206,6 +206,7 @@ test('dialog requests follow the API field names', () => {
   assert.match(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: '8 8' } }).error, /7 numbers/);
   const t = dialogRequest({ kind: 'timeoff', form: { person_id: '', start: '2025-01-01', end: '2025-01-01', reason: 'New year' } });
   assert.deepEqual(t.body, { start: '2025-01-01', end: '2025-01-01', reason: 'New year' });
-  const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
+  const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, probability_touched: true, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
+  assert.equal(dialogRequest({ kind: 'project', form: { name: 'P', status: 'won', probability: 100 } }).body.probability, undefined, 'default probability is left to the server');
   assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, probability: 10, budget_hours: 100, color: '#aabbcc' });
 });

@@ -104,6 +104,7 @@ export function projectView(m, dispatch) {
   const allocs = Object.values(m.data.allocations).filter((a) => a.project_id === id).sort((a, b) => (a.start < b.start ? -1 : 1));
   const off = indexTimeOff(m.data.timeoff);
   const editable = canEdit(m);
+  const scheduledHere = scheduledByProject(m.data).get(id) || 0;
   const stat = (label, value, tid) => h('div', { class: 'stat', 'data-testid': tid }, h('div', { class: 'stat-v' }, value), h('div', { class: 'stat-l' }, label));
   const pick = (o, ...ks) => { for (const k of ks) if (o && o[k] != null) return o[k]; return null; };
   return h('div', { class: 'page project' },
@@ -114,11 +115,10 @@ export function projectView(m, dispatch) {
         editable ? button('Delete', () => dispatch({ type: 'Archive', what: 'projects', id }), 'danger') : null]),
     h('div', { class: 'stats' },
       stat('Budget', pick(sum, 'budget_hours') != null ? `${fmtNum(pick(sum, 'budget_hours'))}h` : p.budget_hours != null ? `${fmtNum(p.budget_hours)}h` : '–', 'sum-budget'),
-      stat('Scheduled', sum && !sum.error ? `${fmtNum(pick(sum, 'scheduled_hours'))}h` : '…', 'sum-scheduled'),
-      stat('Remaining', sum && pick(sum, 'remaining_hours', 'remaining') != null ? `${fmtNum(pick(sum, 'remaining_hours', 'remaining'))}h` : '–', 'sum-remaining'),
+      stat('Scheduled', sum && !sum.error ? `${fmtNum(pick(sum, 'scheduled_hours'))}h` : `${fmtNum(scheduledHere)}h`, 'sum-scheduled'),
+      stat('Remaining', sum && pick(sum, 'remaining_hours', 'remaining') != null ? `${fmtNum(pick(sum, 'remaining_hours', 'remaining'))}h` : p.budget_hours != null ? `${fmtNum(p.budget_hours - scheduledHere)}h` : '–', 'sum-remaining'),
       stat('Actual', sum && pick(sum, 'actual_hours') != null ? `${fmtNum(pick(sum, 'actual_hours'))}h` : '–', 'sum-actual'),
       stat('Dates', p.start || p.end ? spanLabel(p.start || p.end, p.end || p.start) : '–')),
-    sum && sum.error ? h('p', { class: 'note' }, sum.error) : null,
     h('h2', { class: 'section' }, 'Allocations'),
     allocs.length === 0 ? empty('Nobody is scheduled on this project yet. Drag on the schedule to book someone.') :
       h('table', { class: 'table' },

@@ -3,6 +3,14 @@ import { h } from '../vdom.js';
 import { addDays, longLabel, monthName, isDate } from '../dates.js';
 import { asList, qs, API } from '../api.js';
 import { button, pageHeader, fmtNum, pct, empty } from './ui.js';
+import { utilisationReport, pipelineReport, utilisationCsv, pipelineCsv } from '../reports.js';
+
+let localMemo = { key: null, data: null, util: null, pipeline: null };
+function local(m, from, to) {
+  const key = from + to;
+  if (localMemo.key !== key || localMemo.data !== m.data) localMemo = { key, data: m.data, util: null, pipeline: null };
+  return localMemo;
+}
 
 const pick = (o, ...ks) => { for (const k of ks) if (o && o[k] != null) return o[k]; return null; };
 const periodStart = (p) => pick(p, 'start', 'from', 'period_start', 'week_start', 'week', 'period');
@@ -61,10 +69,10 @@ function demandChart(pipeline) {
       h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', { style: { bottom: px(max) } }, `${fmtNum(max, 0)}h`), h('span', { style: { bottom: px(max / 2) } }, `${fmtNum(max / 2, 0)}h`), h('span', { style: { bottom: '0px' } }, '0')),
       rows.map((r) => h('div', { class: 'wk', title: `${r.start}: capacity ${fmtNum(r.capacity)}h, confirmed ${fmtNum(r.confirmed)}h, tentative ${fmtNum(r.tentative)}h, weighted pipeline +${fmtNum(r.pipeline)}h, unstaffed ${fmtNum(r.placeholders)}h` },
         h('div', { class: 'stack', style: { height: `${H}px` } },
-          h('div', { class: 'seg confirmed', style: { height: px(r.confirmed) } }),
-          h('div', { class: 'seg tentative', style: { height: px(r.tentative) } }),
-          h('div', { class: 'seg placeholder', style: { height: px(r.placeholders) } }),
-          h('div', { class: 'seg pipeline', style: { height: px(r.pipeline) } }),
+          h('div', { class: 'bseg confirmed', style: { height: px(r.confirmed) } }),
+          h('div', { class: 'bseg tentative', style: { height: px(r.tentative) } }),
+          h('div', { class: 'bseg placeholder', style: { height: px(r.placeholders) } }),
+          h('div', { class: 'bseg pipeline', style: { height: px(r.pipeline) } }),
           h('div', { class: 'capline', style: { bottom: px(r.capacity) } })),
         h('div', { class: 'wk-l' }, r.start && isDate(r.start) ? `${+r.start.slice(8, 10)} ${monthName(r.start)}` : '')))));
 }
@@ -74,6 +82,12 @@ export function reportsView(m, dispatch) {
   const to = addDays(r.from, r.weeks * 7 - 1);
   const csvUtil = `${API}/reports/utilisation${qs({ from: r.from, to, interval: 'week', format: 'csv' })}`;
   const csvPipe = `${API}/reports/pipeline${qs({ from: r.from, to, format: 'csv' })}`;
+  const memo = local(m, r.from, to);
+  const util = r.local.util ? (memo.util || (memo.util = utilisationReport(m.data, r.from, to))) : r.util;
+  const pipeline = r.local.pipeline ? (memo.pipeline || (memo.pipeline = pipelineReport(m.data, r.from, to))) : r.pipeline;
+  const csvLink = (href, name, which, makeCsv, report) => r.local[which]
+    ? button('Download CSV', () => dispatch({ type: 'Download', filename: name, text: makeCsv(report) }), 'small ghost', { 'data-testid': 'csv-' + which })
+    : h('a', { class: 'btn small ghost', href, download: name, 'data-testid': 'csv-' + which }, 'Download CSV');
   return h('div', { class: 'page reports' },
     pageHeader('Reports', `${longLabel(r.from)} – ${longLabel(to)}`, [
       button('‹', () => dispatch({ type: 'ReportRange', from: addDays(r.from, -7 * 4) }), 'icon', { 'aria-label': 'Earlier' }),
@@ -84,11 +98,11 @@ export function reportsView(m, dispatch) {
     ]),
     r.error ? h('div', { class: 'form-error', role: 'alert' }, r.error) : null,
     h('section', { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', {}, 'Utilisation'), h('a', { class: 'btn small ghost', href: csvUtil, download: 'utilisation.csv', 'data-testid': 'csv-utilisation' }, 'Download CSV')),
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Utilisation'), csvLink(csvUtil, 'utilisation.csv', 'util', utilisationCsv, util)),
       h('p', { class: 'sub' }, 'Scheduled hours over capacity, per person and week. Red: overbooked.'),
-      r.util ? heatmap(r.util) : h('p', { class: 'muted' }, 'Loading…')),
+      util ? heatmap(util) : h('p', { class: 'muted' }, 'Loading…')),
     h('section', { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', {}, 'Capacity vs demand'), h('a', { class: 'btn small ghost', href: csvPipe, download: 'pipeline.csv', 'data-testid': 'csv-pipeline' }, 'Download CSV')),
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Capacity vs demand'), csvLink(csvPipe, 'pipeline.csv', 'pipeline', pipelineCsv, pipeline)),
       h('p', { class: 'sub' }, 'Confirmed and tentative bookings, unstaffed placeholders, and the probability-weighted pipeline stacked on top, against capacity.'),
-      r.pipeline ? demandChart(r.pipeline) : h('p', { class: 'muted' }, 'Loading…')));
+      pipeline ? demandChart(pipeline) : h('p', { class: 'muted' }, 'Loading…')));
 }

@@ -89,6 +89,7 @@ function mountHook(dispatch, sched) {
 }
 
 let resizeBound = false;
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 function cellLabel(rowTitle, from, to, st, unit) {
   const when = unit === 7 ? `Week of ${shortLabel(fromDay(from))}` : shortLabel(fromDay(from));
@@ -335,7 +336,7 @@ export function timelineView(m, dispatch) {
     h('div', gridProps,
       h('div', { class: 'tl-canvas', style: { width: `${canvasW}px`, height: `${HEADER + layout.totalHeight}px` } },
         h('div', { class: 'tl-head', role: 'row', style: { width: `${canvasW}px` } },
-          h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, `${layout.rows.filter((r) => r.person).length} people`), h('span', { class: 'muted' }, 'use in view')),
+          h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, plural(layout.rows.filter((r) => r.person).length, 'person', 'people')), h('span', { class: 'muted' }, 'use in view')),
           headTop, headDays,
           todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
         h('div', { class: 'tl-body', style: { height: `${layout.totalHeight}px` } },

@@ -1,0 +1,106 @@
+// Benchmark (not a test): 1,000 people with 100,000 allocations over a year
+// on a real `kronuz serve`, measured in headless Chromium:
+//   - navigation to a usable timeline (grid and bars drawn),
+//   - scrolling through all rows (frame times),
+//   - dragging a bar (longest frame).
+// Usage (from the repository root):
+//   node e2e/bench/timeline.bench.mjs [--people 1000] [--allocations 100000] [--screenshot FILE] [--pipeline-screenshot FILE]
+import { startServer, launchBrowser } from '../harness.js';
+
+const arg = (name, dflt) => { const i = process.argv.indexOf('--' + name); return i > 0 ? process.argv[i + 1] : dflt; };
+const PEOPLE = Number(arg('people', 1000));
+const ALLOCS = Number(arg('allocations', 100000));
+const SHOT = arg('screenshot', null);
+const PIPE_SHOT = arg('pipeline-screenshot', null);
+const CONCURRENCY = 32;
+
+const server = await startServer();
+let browser;
+try {
+  let cookie = '';
+  const call = async (method, path, body) => {
+    const r = await fetch(server.base + '/api/v1' + path, { method, headers: { 'content-type': 'application/json', cookie }, body: body ? JSON.stringify(body) : undefined });
+    const sc = r.headers.getSetCookie();
+    if (sc.length) cookie = sc.map((c) => c.split(';')[0]).join('; ');
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.status === 204 ? null : r.json();
+  };
+  const pool = async (n, fn) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < n) { const i = next++; await fn(i); } }));
+  };
+  const day = (n) => { const d = new Date(); d.setUTCHours(12, 0, 0, 0); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
+
+  let t = Date.now();
+  await call('POST', '/usr/signup', { name: 'Bench Owner', email: `bench${Date.now()}@example.com`, password: 'benchmark-password' });
+  const colors = ['#4f6bed', '#0e9f6e', '#d9480f', '#9c36b5', '#1098ad', '#e8590c', '#c2255c', '#2b8a3e'];
+  const statuses = ['lead', 'proposal', 'won', 'active', 'active', 'active', 'done', 'lost'];
+  const projects = [];
+  for (let i = 0; i < 60; i++) projects.push(await call('POST', '/prj', { name: `Project ${String(i + 1).padStart(2, '0')}`, status: statuses[i % 8], color: colors[i % 8], budget_hours: 2000 }));
+  const roles = ['Developer', 'Designer', 'Analyst', 'Architect', 'Consultant', 'Project manager'];
+  const people = new Array(PEOPLE);
+  await pool(PEOPLE, async (i) => { people[i] = await call('POST', '/people', { name: `Person ${String(i + 1).padStart(4, '0')}`, role: roles[i % roles.length], skills: [roles[i % roles.length].toLowerCase()] }); });
+  const per = Math.ceil(ALLOCS / PEOPLE);
+  await pool(ALLOCS, async (k) => {
+    const i = k % PEOPLE, j = Math.floor(k / PEOPLE);
+    const start = -60 + Math.floor(j * (365 / per)) + (i % 3);
+    const len = 2 + ((i + j) % 5);
+    await call('POST', '/allocations', { person_id: people[i].id, project_id: projects[(i + j) % projects.length].id, start: day(start), end: day(start + len), hours_per_day: 2 + ((i * 7 + j) % 5), tentative: (i + j) % 9 === 0 });
+  });
+  console.log(`seeded ${PEOPLE} people, ${ALLOCS} allocations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await context.addCookies(cookie.split('; ').map((c) => { const [n, ...v] = c.split('='); return { name: n, value: v.join('='), url: server.base }; }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  t = Date.now();
+  await page.goto(server.base + '/schedule');
+  await page.locator('[data-testid="allocation"]').first().waitFor({ timeout: 60_000 });
+  const usable = Date.now() - t;
+  const api = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms ${Math.round(e.encodedBodySize / 1024)} KiB`));
+  const firstRender = await page.evaluate(() => window.__kronuzStats && window.__kronuzStats.maxView);
+
+  const scroll = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid=timeline-grid]');
+    const frames = [];
+    let last = performance.now();
+    const t0 = last;
+    const max = el.scrollHeight - el.clientHeight;
+    for (let y = 0; y <= max; y += 400) {
+      el.scrollTop = y;
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const now = performance.now(); frames.push(now - last); last = now;
+    }
+    el.scrollTop = 0;
+    frames.sort((a, b) => a - b);
+    return { ms: performance.now() - t0, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
+  });
+  await page.waitForTimeout(300);
+
+  const bar = page.locator('[data-testid="allocation"]').nth(5);
+  const b = await bar.boundingBox();
+  await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 600) requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 60; i++) await page.mouse.move(b.x + b.width / 2 + i * 5, b.y + b.height / 2 + i * 2);
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  const drag = await page.evaluate(() => { const f = window.__frames.slice(1); f.sort((a, b) => a - b); return { frames: f.length, max: f[f.length - 1], p95: f[Math.floor(f.length * 0.95)] }; });
+  const stats = await page.evaluate(() => window.__kronuzStats);
+
+  const fmt = (x) => Math.round(x);
+  console.log(`usable timeline after navigation: ${usable} ms (slowest view ${Math.round(firstRender)} ms)`);
+  console.log('  API:', api.join('; '));
+  console.log(`scroll through all ${PEOPLE} rows: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms`);
+  console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
+  console.log(`render: ${stats.n} renders, mean view ${(stats.view / stats.n).toFixed(1)} ms + patch ${(stats.patch / stats.n).toFixed(1)} ms`);
+  if (SHOT) { await page.screenshot({ path: SHOT }); console.log(`screenshot: ${SHOT}`); }
+  if (PIPE_SHOT) { await page.getByTestId('nav-projects').click(); await page.waitForTimeout(800); await page.screenshot({ path: PIPE_SHOT }); console.log(`pipeline screenshot: ${PIPE_SHOT}`); }
+  if (errors.length) console.log('page errors:', errors);
+} finally {
+  await browser?.close();
+  await server.stop();
+}
