@@ -342,12 +342,22 @@ print(f"group commit vs one commit per write ({conns} connections, each 201 dura
 print(f"  group {fmt(group, ' writes/s')} (p99 {fmt(group_p99, ' ms', 3)})   per-write "
       f"{fmt(per, ' writes/s')} (p99 {fmt(per_p99, ' ms', 3)})")
 print(f"  ratio (median of paired runs) {fmt(r, '', 2)}  target >= 5  {verdict(r, 5)}{dirty(c1, c2)}")
+def server(key, field):
+    return median(key, lambda r: (r.get("server") or {}).get(field))[0]
+gw, pw = server("write-group", "writes_per_commit"), server("write-perwrite", "writes_per_commit")
+gm, pm = server("write-group", "commit_ms_mean"), server("write-perwrite", "commit_ms_mean")
+summary["group_vs_per_write"].update({"group_writes_per_commit": gw, "per_write_writes_per_commit": pw,
+                                      "group_commit_ms": gm, "per_write_commit_ms": pm})
+if gw is not None or pw is not None:
+    print(f"  server: group {fmt(gw, '', 1)} writes/commit ({fmt(gm, ' ms', 2)} per commit), per-write "
+          f"{fmt(pw, '', 1)} ({fmt(pm, ' ms', 2)} per commit)")
 print()
 
 op = {"read": "read", "baseline": "healthz", "write": "write"}.get(scale_scenario)
 print(f"actor vs rwlock, {scale_scenario} throughput (req/s; p99 ms)")
 print(f"  {'connections':>11}  {'actor':>22}  {'rwlock':>22}  {'actor/rwlock':>12}")
 summary["actor_vs_rwlock"] = []
+loop_notes = []
 for c in scale_conns:
     get = ok_rps(op) if op else (lambda r: r["total"]["ok_rps"])
     getp = p99_ms(op) if op else (lambda r: r["total"]["latency_us"]["p99"] / 1000)
@@ -358,9 +368,24 @@ for c in scale_conns:
     r = paired_ratio(f"scale-actor-c{c}", get, f"scale-rwlock-c{c}", get)
     summary["actor_vs_rwlock"].append({"connections": int(c), "actor_rps": a, "rwlock_rps": b,
                                        "ratio": r, "actor_p99_ms": ap, "rwlock_p99_ms": bp})
+    busy = server(f"scale-actor-c{c}", "actor_busy_share")
+    msgs = server(f"scale-actor-c{c}", "actor_messages_per_s")
+    us = server(f"scale-actor-c{c}", "actor_us_per_message")
+    loop_notes.append((c, busy, msgs, us))
     cell = lambda v, p: "n/a" if v is None else f"{v:,.0f}; {p:.2f}"
     print(f"  {c:>11}  {cell(a, ap):>22}  {cell(b, bp):>22}  {fmt(r, '', 2):>12}"
           f"{dirty(ca, cb if b is not None else True)}")
+if any(b is not None for _, b, _, _ in loop_notes):
+    print("  the actor loop on the actor server (from its /metrics over each measured phase):")
+    for c, busy, msgs, us in loop_notes:
+        print(f"  {c:>11}  {fmt(msgs, ' msg/s', 0)}, busy {fmt(None if busy is None else busy * 100, '%', 0)}"
+              f" of the time, {fmt(us, ' us/msg', 1)}")
+    c, busy, msgs, us = loop_notes[-1]
+    if busy and msgs:
+        print(f"  headroom at {c} connections: the loop would saturate near {msgs / busy:,.0f} msg/s "
+              f"(busy {busy:.0%} now)")
+    summary["actor_loop"] = [{"connections": int(c), "busy_share": b, "messages_per_s": m, "us_per_message": u}
+                             for c, b, m, u in loop_notes]
 print()
 
 mixed = runs("mixed")
