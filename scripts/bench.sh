@@ -382,8 +382,8 @@ if any(b is not None for _, b, _, _ in loop_notes):
               f" of the time, {fmt(us, ' us/msg', 1)}")
     c, busy, msgs, us = loop_notes[-1]
     if busy and msgs:
-        print(f"  headroom at {c} connections: the loop would saturate near {msgs / busy:,.0f} msg/s "
-              f"(busy {busy:.0%} now)")
+        print(f"  headroom at {c} connections: busy {busy:.1%}; handling alone would saturate the loop near "
+              f"{msgs / busy:,.0f} msg/s (an upper bound: channel hops and task wake-ups are not in busy time)")
     summary["actor_loop"] = [{"connections": int(c), "busy_share": b, "messages_per_s": m, "us_per_message": u}
                              for c, b, m, u in loop_notes]
 print()
