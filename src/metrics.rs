@@ -29,7 +29,8 @@ impl Metrics {
     /// One message handled by the actor, taking `busy`.
     pub fn actor_message(&self, busy: Duration) {
         self.actor_messages.fetch_add(1, Relaxed);
-        self.actor_busy_ns.fetch_add(busy.as_nanos() as u64, Relaxed);
+        self.actor_busy_ns
+            .fetch_add(busy.as_nanos() as u64, Relaxed);
     }
 
     /// One transaction committed (`ok`) or refused, holding `writes` requests.
@@ -47,16 +48,48 @@ impl Metrics {
     pub fn render(&self) -> String {
         let secs = |ns: &AtomicU64| ns.load(Relaxed) as f64 / 1e9;
         let rows = [
-            ("kronuz_actor_messages_total", "counter", "Messages handled by the database actor.", self.actor_messages.load(Relaxed) as f64),
-            ("kronuz_actor_busy_seconds_total", "counter", "Time the actor spent handling messages.", secs(&self.actor_busy_ns)),
-            ("kronuz_store_commits_total", "counter", "Transactions committed by the writer.", self.commits.load(Relaxed) as f64),
-            ("kronuz_store_committed_writes_total", "counter", "Requests made durable by those commits.", self.committed_writes.load(Relaxed) as f64),
-            ("kronuz_store_failed_commits_total", "counter", "Commits the disk refused.", self.failed_commits.load(Relaxed) as f64),
-            ("kronuz_store_commit_seconds_total", "counter", "Time spent writing and committing.", secs(&self.commit_ns)),
+            (
+                "kronuz_actor_messages_total",
+                "counter",
+                "Messages handled by the database actor.",
+                self.actor_messages.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_actor_busy_seconds_total",
+                "counter",
+                "Time the actor spent handling messages.",
+                secs(&self.actor_busy_ns),
+            ),
+            (
+                "kronuz_store_commits_total",
+                "counter",
+                "Transactions committed by the writer.",
+                self.commits.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_store_committed_writes_total",
+                "counter",
+                "Requests made durable by those commits.",
+                self.committed_writes.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_store_failed_commits_total",
+                "counter",
+                "Commits the disk refused.",
+                self.failed_commits.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_store_commit_seconds_total",
+                "counter",
+                "Time spent writing and committing.",
+                secs(&self.commit_ns),
+            ),
         ];
         let mut out = String::new();
         for (name, kind, help, value) in rows {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+            ));
         }
         out
     }

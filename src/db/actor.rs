@@ -108,6 +108,7 @@ pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
             resp,
         }) => respond(resp, db.activity(&team, limit)),
         Team(Req { query, resp }) => respond(resp, db.team(&query)),
+        Feed(Req { query, resp }) => respond(resp, db.feed(&query)),
         other => return Some(other),
     }
     None
@@ -172,6 +173,13 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             query: (auth, id),
             resp,
         }) => lp.commit(db.apply_proposal(&auth, &id, now()), resp).await,
+        RotateFeed(Req {
+            query: (auth, person, hash),
+            resp,
+        }) => {
+            lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
+                .await
+        }
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.
@@ -184,7 +192,7 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             return false;
         }
         // Answered by `handle_read` above.
-        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) => {}
+        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_) => {}
     }
     true
 }

@@ -55,6 +55,10 @@ pub enum Dm {
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
     SaveProposal(Req<StoredProposal, Id>),
     ApplyProposal(Req<(AuthUser, Id), Result<Option<Record>>>),
+    /// Make a new calendar-feed token hash for a person (revoking the old one).
+    RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
+    /// Which team and person a calendar-feed token hash belongs to.
+    Feed(Req<String, Option<(Id, Id)>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -221,6 +225,20 @@ impl DbTx {
 
     pub async fn apply_proposal(&self, auth: AuthUser, id: Id) -> Result<Option<Record>> {
         self.send(Dm::ApplyProposal, (auth, id)).await?
+    }
+
+    pub async fn rotate_feed(
+        &self,
+        auth: AuthUser,
+        person_id: Id,
+        token_hash: String,
+    ) -> Result<()> {
+        self.send(Dm::RotateFeed, (auth, person_id, token_hash))
+            .await?
+    }
+
+    pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
+        self.send(Dm::Feed, token_hash).await
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

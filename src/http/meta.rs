@@ -57,7 +57,10 @@ async fn openapi(State(state): State<AppState>) -> impl axum::response::IntoResp
     responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 async fn metrics() -> impl axum::response::IntoResponse {
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
         crate::metrics::METRICS.render(),
     )
 }
