@@ -9,7 +9,8 @@ use crate::error::ErrorBody;
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,14 +25,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The team's projects, sorted by name.
 #[utoipa::path(get, path = "/api/v1/prj/list", tag = "projects",
     responses((status = 200, body = Vec<Project>), (status = 401, body = ErrorBody)))]
-async fn list_projects(
-    State(state): State<AppState>,
-    auth: AuthUser,
-) -> Result<Json<Vec<Project>>> {
+async fn list_projects(State(state): State<AppState>, auth: AuthUser) -> Result<impl IntoResponse> {
     let schedule = state.db.schedule(auth.team_id).await?;
-    let mut projects: Vec<Project> = schedule.projects.values().cloned().collect();
-    projects.sort_by_cached_key(Project::sort_key);
-    Ok(Json(projects))
+    // Serialised once per version of the schedule, then shared by every reader of it.
+    let body = schedule.memo.project_list.get_or_init(|| {
+        let mut projects: Vec<&Project> = schedule.projects.values().collect();
+        projects.sort_by_cached_key(|p| p.sort_key());
+        serde_json::to_vec(&projects).unwrap_or_default().into()
+    });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.clone()))
 }
 
 /// Creates a project (owners and managers).
