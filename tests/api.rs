@@ -635,3 +635,40 @@ async fn secure_cookies_are_marked_secure_when_configured() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_puts_query_parameters_in_the_query_and_documents_errors() {
+    let doc = serde_json::to_value(kronuz::http::document()).unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "path" {
+                    let name = p["name"].as_str().unwrap();
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
+                }
+            }
+            if op.get("requestBody").is_some() {
+                for code in ["400", "415", "422"] {
+                    assert!(
+                        op["responses"].get(code).is_some(),
+                        "{method} {path} lacks {code}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations >= 50, "{operations} operations");
+    let utilisation = &doc["paths"]["/api/v1/reports/utilisation"]["get"]["parameters"];
+    assert!(
+        utilisation
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["in"] == "query")
+    );
+}

@@ -625,3 +625,84 @@ async fn futures_all(c: &reqwest::Client, s: &TestServer) -> Vec<Value> {
     }
     out
 }
+
+#[tokio::test]
+async fn hostile_bodies_are_refused_quickly_and_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = TestServer::start(dir.path()).await;
+    let (c, _) = signup(&s, "ann@x.io").await;
+    let prj = create(&c, &s, "/api/v1/prj", json!({"name": "Site"})).await;
+    // Long lists are refused by their length before any work is done on them.
+    let ids: Vec<String> = (0..100_000).map(|i| format!("{i:x}")).collect();
+    let (status, err) = post(
+        &c,
+        &s,
+        &format!("/api/v1/prj/{}/tasks", id(&prj)),
+        json!({"name": "T", "effort_hours": 1, "depends_on": ids}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("depends_on: at most"),
+        "{err}"
+    );
+    let skills: Vec<String> = (0..101).map(|i| format!("s{i}")).collect();
+    for path in [
+        "/api/v1/people".to_string(),
+        format!("/api/v1/prj/{}/tasks", id(&prj)),
+    ] {
+        let (status, err) = post(
+            &c,
+            &s,
+            &path,
+            json!({"name": "X", "effort_hours": 1, "skills": skills}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(
+            err["error"].as_str().unwrap().contains("skills"),
+            "{path}: {err}"
+        );
+    }
+    // Well-formed JSON of the wrong shape is 422 naming the field, not 400.
+    let (status, err) = post(
+        &c,
+        &s,
+        "/api/v1/people",
+        json!({"name": "X", "weekly_hours": [1, 2, 3, 4, 5, 6, 7, 8]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"].as_str().unwrap().contains("weekly_hours"),
+        "{err}"
+    );
+    for body in [json!(["ArrayBob"]), json!("text"), json!(42)] {
+        assert_eq!(
+            post(&c, &s, "/api/v1/people", body.clone()).await.0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
+    }
+    for name in ["\u{0}Z", "\u{18}", "a\u{1b}[31mred"] {
+        let (status, err) = post(&c, &s, "/api/v1/clients", json!({"name": name})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        assert!(
+            err["error"]
+                .as_str()
+                .unwrap()
+                .contains("control characters"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        get(&c, &s, "/api/v1/people").await.1,
+        json!([]),
+        "nothing was created"
+    );
+    assert_eq!(get(&c, &s, "/api/v1/clients").await.1, json!([]));
+    s.stop().await;
+}

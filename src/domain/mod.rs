@@ -80,5 +80,41 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, cra
             format!("must be at most {max} characters"),
         ));
     }
+    check_printable(field, trimmed)?;
     Ok(trimmed.to_string())
+}
+
+/// Refuses control characters (NUL, escapes, ...) in text meant for people and files;
+/// line breaks and tabs are fine.
+pub fn check_printable(field: &str, value: &str) -> Result<(), crate::AppError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(crate::AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Turns a list into its distinct items in order, refusing more than `max` items before
+/// doing any work on them (a hostile list can be long; the loop must stay cheap).
+pub fn distinct<T: Eq + std::hash::Hash + Clone>(
+    field: &str,
+    items: Vec<T>,
+    max: usize,
+) -> Result<Vec<T>, crate::AppError> {
+    if items.len() > max {
+        return Err(crate::AppError::invalid(
+            field,
+            format!("at most {max} items"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    Ok(items
+        .into_iter()
+        .filter(|x| seen.insert(x.clone()))
+        .collect())
 }

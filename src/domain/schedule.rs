@@ -54,6 +54,20 @@ impl Schedule {
     }
 }
 
+/// Deserialises a request body, naming the field at fault: "weekly_hours: invalid
+/// length 8, expected an array of length 7".
+pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            AppError::Invalid(format!("Invalid request body: {inner}"))
+        } else {
+            AppError::Invalid(format!("Invalid request body: {path}: {inner}"))
+        }
+    })
+}
+
 /// Merges a PATCH body (a JSON object) over `current` and deserialises the result:
 /// absent fields keep their value, `null` clears an optional one, unknown fields and
 /// wrong types are refused naming the field.
@@ -73,8 +87,7 @@ pub fn merge_patch<I: Serialize + DeserializeOwned>(
             fields.insert(k, v);
         }
     }
-    serde_json::from_value(merged)
-        .map_err(|e| AppError::Invalid(format!("Invalid request body: {e}")))
+    from_json(merged)
 }
 
 pub fn optional_text(
@@ -88,7 +101,10 @@ pub fn optional_text(
             field,
             format!("must be at most {max} characters"),
         )),
-        Some(v) => Ok(Some(v.to_string())),
+        Some(v) => {
+            super::check_printable(field, v)?;
+            Ok(Some(v.to_string()))
+        }
     }
 }
 
@@ -196,16 +212,11 @@ pub struct PersonInput {
 impl Person {
     /// Validates `input` into a person with this id and team.
     pub fn from_input(id: Id, team_id: Id, input: PersonInput) -> Result<Person, AppError> {
-        let mut skills = Vec::new();
-        for s in input.skills {
-            let s = required_text("skills", &s, 100)?;
-            if !skills.contains(&s) {
-                skills.push(s);
-            }
-        }
-        if skills.len() > 100 {
-            return Err(AppError::invalid("skills", "at most 100 skills"));
-        }
+        let skills = super::distinct("skills", input.skills, 100)?
+            .iter()
+            .map(|s| required_text("skills", s, 100))
+            .collect::<Result<Vec<_>, _>>()?;
+        let skills = super::distinct("skills", skills, 100)?;
         for h in input.weekly_hours {
             check_range("weekly_hours", h, 0.0, 24.0)?;
         }

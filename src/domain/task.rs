@@ -82,17 +82,12 @@ impl Task {
                 "must be more than 0 and at most 100000",
             ));
         }
-        let mut depends_on: Vec<Id> = Vec::new();
-        for d in input.depends_on {
-            if d == id {
-                return Err(AppError::invalid(
-                    "depends_on",
-                    "a task cannot depend on itself",
-                ));
-            }
-            if !depends_on.contains(&d) {
-                depends_on.push(d);
-            }
+        let depends_on = super::distinct("depends_on", input.depends_on, 200)?;
+        if depends_on.contains(&id) {
+            return Err(AppError::invalid(
+                "depends_on",
+                "a task cannot depend on itself",
+            ));
         }
         Ok(Task {
             id,
@@ -102,8 +97,7 @@ impl Task {
             effort_hours: input.effort_hours,
             person_id: input.person_id,
             role: optional_text("role", input.role, 100)?,
-            skills: input
-                .skills
+            skills: super::distinct("skills", input.skills, 100)?
                 .iter()
                 .map(|s| required_text("skills", s, 100))
                 .collect::<Result<_, _>>()?,

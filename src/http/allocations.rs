@@ -80,7 +80,7 @@ async fn get_allocation(
 }
 
 /// Moves, resizes, re-staffs or edits an allocation.
-#[utoipa::path(patch, path = "/api/v1/allocations/{id}", tag = "allocations", request_body = AllocationInput, params(("id" = String, Path)),
+#[utoipa::path(patch, path = "/api/v1/allocations/{id}", tag = "allocations", request_body(content = Object, description = "Any subset of the fields of `AllocationInput`; `null` clears an optional one"), params(("id" = String, Path)),
     responses((status = 200, body = Allocation), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_allocation(
     State(state): State<AppState>,

@@ -57,7 +57,7 @@ async fn get_client(
 }
 
 /// Renames a client.
-#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body = ClientInput, params(("id" = String, Path)),
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body(content = Object, description = "Any subset of the fields of `ClientInput`; `null` clears an optional one"), params(("id" = String, Path)),
     responses((status = 200, body = Client), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_client(
     State(state): State<AppState>,

@@ -32,6 +32,7 @@ pub async fn deleted(state: &AppState, auth: AuthUser, edit: Edit) -> Result<Sta
 
 /// `?from=&to=` (inclusive, either may be absent) plus the usual id filters.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RangeFilter {
     /// Only items ending on or after this date.

@@ -1,43 +1,56 @@
 //! Extractors whose refusals speak our JSON error shape.
 
 use crate::AppError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-/// Like `axum::Json`, but a bad body becomes `{"error"}` with 400, 413, 415 or 422.
+/// Like `axum::Json`, but a bad body becomes `{"error"}` with 400 (not JSON), 413 (too
+/// large), 415 (not `application/json`) or 422 (JSON of the wrong shape, naming the field).
+/// Every body kronuz takes is a JSON object; anything else is 422.
 pub struct ApiJson<T>(pub T);
+
+fn is_json(content_type: Option<&axum::http::HeaderValue>) -> bool {
+    let Some(mime) = content_type.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mime = mime
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        if !is_json(req.headers().get(axum::http::header::CONTENT_TYPE)) {
+            return Err(AppError::UnsupportedMediaType(
+                "Expected a body with Content-Type: application/json".into(),
+            ));
         }
-    }
-}
-
-fn json_rejection(rejection: JsonRejection) -> AppError {
-    match rejection {
-        JsonRejection::JsonDataError(e) => {
-            // serde's message names the field: "name: invalid type: integer, expected a string".
-            let detail = std::error::Error::source(&e)
-                .map(ToString::to_string)
-                .unwrap_or_else(|| e.body_text());
-            AppError::Invalid(format!("Invalid request body: {detail}"))
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest(e.body_text())
+                }
+            })?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| AppError::BadRequest("Request body is not valid JSON".into()))?;
+        if !value.is_object() {
+            return Err(AppError::Invalid(
+                "Request body must be a JSON object".into(),
+            ));
         }
-        JsonRejection::JsonSyntaxError(_) => {
-            AppError::BadRequest("Request body is not valid JSON".into())
-        }
-        JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType(
-            "Expected a body with Content-Type: application/json".into(),
-        ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
-        other => AppError::BadRequest(other.body_text()),
+        crate::domain::schedule::from_json(value).map(ApiJson)
     }
 }
 

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedFilter {
     /// Include archived people.
@@ -75,7 +76,7 @@ async fn get_person(
 }
 
 /// Changes any subset of a person's fields (`"archived": false` brings one back).
-#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", request_body = PersonInput, params(("id" = String, Path)),
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", request_body(content = Object, description = "Any subset of the fields of `PersonInput`; `null` clears an optional one"), params(("id" = String, Path)),
     responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_person(
     State(state): State<AppState>,

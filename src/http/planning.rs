@@ -86,7 +86,7 @@ async fn task_of(state: &AppState, auth: &AuthUser, project: &str, task: &str) -
 }
 
 /// Changes a task.
-#[utoipa::path(patch, path = "/api/v1/prj/{id}/tasks/{task_id}", tag = "planning", request_body = TaskInput,
+#[utoipa::path(patch, path = "/api/v1/prj/{id}/tasks/{task_id}", tag = "planning", request_body(content = Object, description = "Any subset of the fields of `TaskInput`; `null` clears an optional one"),
     params(("id" = String, Path), ("task_id" = String, Path)),
     responses((status = 200, body = Task), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_task(

@@ -71,7 +71,7 @@ async fn get_project(
 
 /// Changes any subset of a project's fields. Changing `status` without giving
 /// `probability` resets the probability to the new status's default.
-#[utoipa::path(patch, path = "/api/v1/prj/{id}", tag = "projects", request_body = ProjectInput,
+#[utoipa::path(patch, path = "/api/v1/prj/{id}", tag = "projects", request_body(content = Object, description = "Any subset of the fields of `ProjectInput`; `null` clears an optional one"),
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_project(

@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// `?from=&to=`: both required, `YYYY-MM-DD`, at most 1,100 days apart.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RangeQuery {
     /// First day, inclusive (`YYYY-MM-DD`, required).
@@ -44,6 +45,7 @@ pub struct RangeQuery {
 
 /// The utilisation report's query.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UtilisationQuery {
     /// First day, inclusive (`YYYY-MM-DD`, required).

@@ -6,7 +6,7 @@ use super::auth::{new_token, token_hash};
 use super::edits::respond;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
-use crate::db::state::{TeamInput, TeamView};
+use crate::db::state::TeamView;
 use crate::db::{Edit, NewInvite};
 use crate::domain::activity::Activity;
 use crate::domain::user::normalise_email;
@@ -74,7 +74,7 @@ async fn get_team(State(state): State<AppState>, auth: AuthUser) -> Result<Json<
 }
 
 /// Renames the team or changes its `timezone` / `week_start` (owner).
-#[utoipa::path(patch, path = "/api/v1/team", tag = "team", request_body = TeamInput,
+#[utoipa::path(patch, path = "/api/v1/team", tag = "team", request_body(content = Object, description = "Any subset of the fields of `TeamInput`; `null` clears an optional one"),
     responses((status = 200, body = TeamBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_team(
     State(state): State<AppState>,
@@ -174,9 +174,11 @@ async fn remove_member(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityQuery {
     /// How many entries, newest first (default 50, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
