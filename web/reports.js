@@ -4,6 +4,7 @@
 
 import { toDay, fromDay, startOfWeekDay, weekdayOfDay } from './dates.js';
 import { dayStats, indexTimeOff, allocSpan } from './capacity.js';
+import { values } from './store.js';
 
 function weeksOf(from, to) {
   const out = [];
@@ -13,8 +14,7 @@ function weeksOf(from, to) {
 
 function byPerson(allocations) {
   const map = new Map();
-  for (const id in allocations) {
-    const a = allocations[id];
+  for (const a of values(allocations)) {
     if (!a.person_id) continue;
     let l = map.get(a.person_id);
     if (!l) map.set(a.person_id, (l = []));
@@ -71,8 +71,7 @@ export function pipelineReport(data, from, to) {
   const weeks = weeksOf(from, to).map((w) => ({ week_start: fromDay(w), capacity_hours: 0, confirmed_hours: 0, tentative_hours: 0, weighted_hours: 0, placeholder_hours: 0, placeholders: {} }));
   const at = (d) => weeks[Math.floor((d - startOfWeekDay(lo)) / 7)];
   for (const p of people.values()) for (let d = lo; d <= hi; d++) { const st = dayStats(p, [], d, off); at(d).capacity_hours += st.capacity; }
-  for (const id in data.allocations) {
-    const a = data.allocations[id];
+  for (const a of values(data.allocations)) {
     const [s, e] = allocSpan(a);
     const person = a.person_id ? people.get(a.person_id) : null;
     if (a.person_id && !person) continue;

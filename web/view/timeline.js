@@ -7,6 +7,7 @@ import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, span
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
+import { get as getAlloc } from '../store.js';
 import { canEdit } from '../update.js';
 import { button, field, fmtNum, pct } from './ui.js';
 
@@ -243,7 +244,7 @@ export function timelineView(m, dispatch) {
 
   // ---- rows
   const drag = m.drag;
-  const dragAlloc = drag && drag.allocId && (drag.mode === 'move' || drag.mode.startsWith('resize')) ? m.data.allocations[drag.allocId] : null;
+  const dragAlloc = drag && drag.allocId && (drag.mode === 'move' || drag.mode.startsWith('resize')) ? getAlloc(m.data.allocations, drag.allocId) : null;
   const preview = dragAlloc ? applyDrag(drag, dragAlloc, layout.index, layout.rows) : null;
   const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
