@@ -104,7 +104,7 @@ export function initialAllocRange(m) {
   const s = m.sched;
   const lo = toDay(s.origin), hi = lo + s.days - 1;
   const t = toDay(startOfWeek(m.today));
-  return { from: fromDay(Math.max(lo, t - 28)), to: fromDay(Math.min(hi, t + 7 * 14 - 1)) };
+  return { from: fromDay(Math.max(lo, t - 21)), to: fromDay(Math.min(hi, t + 7 * 8 - 1)) };
 }
 export function fullAllocRange(m) {
   return { from: m.sched.origin, to: addDays(m.sched.origin, m.sched.days - 1) };
