@@ -10,6 +10,8 @@
 //!   and the writer thread that group-commits.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app.
+//! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
+//!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
 //! - `kronuz_schedule` (its own crate): the scheduling engine.
 //!
 //! # One request: `GET /api/v1/prj/list`
@@ -30,6 +32,8 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod planning;
+pub mod reports;
 pub mod store;
 
 pub use error::{AppError, Result};

@@ -143,6 +143,11 @@ pub(super) async fn run(
                 query: (auth, user),
                 resp,
             }) => lp.commit(db.remove_member(&auth, &user), resp).await,
+            SaveProposal(Req { query, resp }) => respond(resp, db.save_proposal(query)),
+            ApplyProposal(Req {
+                query: (auth, id),
+                resp,
+            }) => lp.commit(db.apply_proposal(&auth, &id, now()), resp).await,
             Shutdown(Req { resp, .. }) => {
                 // Everything queued before this message is already with the writer;
                 // Close makes it commit that, close the store, and answer.

@@ -8,6 +8,7 @@ use crate::domain::project::patch_project;
 use crate::domain::schedule::{
     Actual, ActualInput, AllocationInput, ClientInput, PersonInput, TimeOffInput, merge_patch,
 };
+use crate::domain::task::{Task, TaskInput, check_acyclic};
 use crate::domain::{
     Allocation, AuthUser, Client, Id, Person, Project, ProjectInput, Schedule, TimeOff, Timestamp,
 };
@@ -37,6 +38,10 @@ pub enum Edit {
     DeleteTimeOff(Id),
     RecordActual(ActualInput),
     DeleteActual(Id),
+    /// A task of project `.0`.
+    CreateTask(Id, TaskInput),
+    PatchTask(Id, Value),
+    DeleteTask(Id),
     /// Reverts an activity entry.
     Undo(Id),
     /// Several changes as one step (an applied plan), with a summary.
@@ -65,6 +70,9 @@ pub(super) fn put_record(s: &mut Schedule, record: Record) {
         Record::Actual(x) => {
             s.actuals.insert(x.id.clone(), x);
         }
+        Record::Task(x) => {
+            s.tasks.insert(x.id.clone(), x);
+        }
         other => tracing::warn!(kind = ?other.kind(), "not a schedule record"),
     }
 }
@@ -77,6 +85,7 @@ fn remove_record(s: &mut Schedule, kind: Kind, id: &Id) {
         Kind::Allocation => drop(s.allocations.remove(id)),
         Kind::TimeOff => drop(s.timeoff.remove(id)),
         Kind::Actual => drop(s.actuals.remove(id)),
+        Kind::Task => drop(s.tasks.remove(id)),
         _ => {}
     }
 }
@@ -89,6 +98,7 @@ fn get_record(s: &Schedule, kind: Kind, id: &Id) -> Option<Record> {
         Kind::Allocation => s.allocations.get(id).cloned().map(Record::Allocation),
         Kind::TimeOff => s.timeoff.get(id).cloned().map(Record::TimeOff),
         Kind::Actual => s.actuals.get(id).cloned().map(Record::Actual),
+        Kind::Task => s.tasks.get(id).cloned().map(Record::Task),
         _ => None,
     }
 }
@@ -101,6 +111,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Allocation => "allocation",
         Kind::TimeOff => "time off",
         Kind::Actual => "actual hours",
+        Kind::Task => "task",
         _ => "record",
     }
 }
@@ -138,6 +149,20 @@ fn check_refs(s: &Schedule, record: &Record) -> Result<()> {
             person("person_id", &a.person_id)?;
             project(&a.project_id)?;
         }
+        Record::Task(t) => {
+            project(&t.project_id)?;
+            if let Some(p) = &t.person_id {
+                person("person_id", p)?;
+            }
+            for d in &t.depends_on {
+                if s.tasks.get(d).is_none_or(|o| o.project_id != t.project_id) {
+                    return Err(AppError::invalid(
+                        "depends_on",
+                        format!("no task {d} in this project"),
+                    ));
+                }
+            }
+        }
         Record::Project(p) => {
             if let Some(c) = &p.client_id
                 && !s.clients.contains_key(c)
@@ -167,7 +192,13 @@ fn dependents(s: &Schedule, kind: Kind, id: &Id) -> Option<String> {
                 .filter(|a| &a.project_id == id)
                 .count()
                 + s.actuals.values().filter(|a| &a.project_id == id).count()
+                + s.tasks.values().filter(|t| &t.project_id == id).count()
         }
+        Kind::Task => s
+            .tasks
+            .values()
+            .filter(|t| t.depends_on.contains(id))
+            .count(),
         Kind::Person => {
             s.allocations
                 .values()
@@ -257,6 +288,7 @@ impl Db {
                 (e, _) => e,
             })?;
         }
+        scratch.version += 1;
         self.schedules.insert(team.clone(), scratch);
         let result = changes.first().and_then(|c| c.after.clone());
         let mut mutations: Vec<Mutation> = changes
@@ -426,6 +458,14 @@ impl Db {
                         after: None,
                     });
                 }
+                // Dependents first, so that each removal leaves nothing dangling.
+                let tasks = s.tasks.values().filter(|t| t.project_id == id);
+                for t in crate::domain::task::dependents_first(tasks) {
+                    changes.push(Change {
+                        before: Some(Record::Task(t)),
+                        after: None,
+                    });
+                }
                 changes.push(Change {
                     before: Some(before),
                     after: None,
@@ -501,6 +541,44 @@ impl Db {
                 }
                 Ok((
                     "Deleted actual hours".into(),
+                    vec![Change {
+                        before: Some(before),
+                        after: None,
+                    }],
+                ))
+            }
+            Edit::CreateTask(project_id, input) => {
+                let t =
+                    Task::from_input(self.fresh_record_id(s, Kind::Task), team, project_id, input)?;
+                check_acyclic(
+                    s.tasks
+                        .values()
+                        .filter(|o| o.project_id == t.project_id)
+                        .chain([&t]),
+                )?;
+                created("Added task", Record::Task(t))
+            }
+            Edit::PatchTask(id, patch) => {
+                let Record::Task(before) = existing(Kind::Task, &id)? else {
+                    return Err(not_found(Kind::Task));
+                };
+                let after = Task::from_input(
+                    id.clone(),
+                    team,
+                    before.project_id.clone(),
+                    merge_patch(&before.input(), patch)?,
+                )?;
+                let siblings = s
+                    .tasks
+                    .values()
+                    .filter(|o| o.project_id == after.project_id && o.id != id);
+                check_acyclic(siblings.chain([&after]))?;
+                updated("Edited task", Record::Task(before), Record::Task(after))
+            }
+            Edit::DeleteTask(id) => {
+                let before = existing(Kind::Task, &id)?;
+                Ok((
+                    "Deleted task".into(),
                     vec![Change {
                         before: Some(before),
                         after: None,

@@ -22,7 +22,7 @@ use crate::store::StoreError;
 use crate::store::writer::{Restore, WriterMsg};
 use crate::{AppError, Result};
 pub use edit::Edit;
-use state::{Credentials, Db, NewAccount, TeamView};
+use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
 use tokio::sync::{mpsc, oneshot};
 
@@ -53,6 +53,8 @@ pub enum Dm {
     CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
     ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
+    SaveProposal(Req<StoredProposal, Id>),
+    ApplyProposal(Req<(AuthUser, Id), Result<Option<Record>>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -168,6 +170,14 @@ impl DbTx {
 
     pub async fn remove_member(&self, auth: AuthUser, user_id: Id) -> Result<()> {
         self.send(Dm::RemoveMember, (auth, user_id)).await?
+    }
+
+    pub async fn save_proposal(&self, proposal: StoredProposal) -> Result<Id> {
+        self.send(Dm::SaveProposal, proposal).await
+    }
+
+    pub async fn apply_proposal(&self, auth: AuthUser, id: Id) -> Result<Option<Record>> {
+        self.send(Dm::ApplyProposal, (auth, id)).await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

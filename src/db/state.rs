@@ -77,6 +77,18 @@ pub struct Db {
     /// Each team's most recent activity, oldest first (older entries stay on disk).
     pub(super) activity: HashMap<Id, VecDeque<Activity>>,
     pub(super) next_seq: u64,
+    /// Plans previewed and not yet applied, by proposal id.
+    pub(super) proposals: HashMap<Id, StoredProposal>,
+}
+
+/// A previewed plan: the changes it makes, valid only at the schedule version it saw.
+#[derive(Clone, Debug)]
+pub struct StoredProposal {
+    pub team_id: Id,
+    pub version: u64,
+    pub summary: String,
+    pub changes: Vec<crate::domain::activity::Change>,
+    pub created_at: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -99,6 +111,7 @@ impl Db {
             schedules: HashMap::new(),
             activity: HashMap::new(),
             next_seq: 1,
+            proposals: HashMap::new(),
         };
         db.load(snapshot);
         db
@@ -489,6 +502,7 @@ fn other_team(record: &Record) -> Id {
         Record::Team(x) => x.id.clone(),
         Record::Invite(x) => x.team_id.clone(),
         Record::Activity(x) => x.team_id.clone(),
+        Record::Task(x) => x.team_id.clone(),
         Record::Session(_) => Id(String::new()),
     }
 }
@@ -647,5 +661,46 @@ impl Db {
         self.users_by_email.remove(&user.email);
         self.users.remove(&user.id);
         Ok(((), mutations))
+    }
+}
+
+/// How long a previewed plan can be applied.
+const PROPOSAL_TTL_SECS: i64 = 3600;
+
+impl Db {
+    /// Keeps a previewed plan for `apply`; old ones are dropped.
+    pub fn save_proposal(&mut self, proposal: StoredProposal) -> Id {
+        let now = proposal.created_at;
+        self.proposals
+            .retain(|_, p| now - p.created_at < PROPOSAL_TTL_SECS);
+        let id = Id::random();
+        self.proposals.insert(id.clone(), proposal);
+        id
+    }
+
+    /// Applies a previewed plan as one change (one activity entry, undone in one step).
+    pub fn apply_proposal(
+        &mut self,
+        auth: &AuthUser,
+        id: &Id,
+        now: Timestamp,
+    ) -> Applied<Option<Record>> {
+        auth.require_schedule_editor()?;
+        let proposal = self
+            .proposals
+            .get(id)
+            .filter(|p| p.team_id == auth.team_id && now - p.created_at < PROPOSAL_TTL_SECS)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::NotFound("Proposal not found or expired; preview again".into())
+            })?;
+        if self.schedule(&auth.team_id)?.version != proposal.version {
+            return Err(AppError::Conflict(
+                "The schedule changed since the preview; preview again".into(),
+            ));
+        }
+        let applied = self.edit(auth, Edit::Batch(proposal.summary, proposal.changes), now)?;
+        self.proposals.remove(id);
+        Ok(applied)
     }
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod patch;
 pub mod project;
 pub mod schedule;
+pub mod task;
 pub mod user;
 
 pub use project::{Project, ProjectInput, Status};

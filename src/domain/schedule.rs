@@ -22,6 +22,9 @@ pub struct Schedule {
     pub allocations: imbl::OrdMap<Id, Allocation>,
     pub timeoff: imbl::OrdMap<Id, TimeOff>,
     pub actuals: imbl::OrdMap<Id, Actual>,
+    pub tasks: imbl::OrdMap<Id, super::task::Task>,
+    /// Bumped by every change; a plan previewed at one version applies only to it.
+    pub version: u64,
 }
 
 impl Schedule {
@@ -34,6 +37,8 @@ impl Schedule {
             allocations: Default::default(),
             timeoff: Default::default(),
             actuals: Default::default(),
+            tasks: Default::default(),
+            version: 0,
         }
     }
 }
@@ -314,6 +319,10 @@ pub struct Allocation {
     pub hours_per_day: f64,
     pub tentative: bool,
     pub note: Option<String>,
+    /// Set on allocations made by the planner for a task; a later plan replaces them.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub task_id: Option<Id>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -374,6 +383,7 @@ impl Allocation {
             hours_per_day,
             tentative: input.tentative,
             note: optional_text("note", input.note, 2000)?,
+            task_id: None,
         })
     }
 

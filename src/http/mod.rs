@@ -9,6 +9,7 @@ mod edits;
 mod extract;
 mod meta;
 mod people;
+mod planning;
 mod prj;
 mod team;
 mod timeoff;
@@ -76,6 +77,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(clients::router())
         .merge(allocations::router())
         .merge(timeoff::router())
+        .merge(planning::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.

@@ -15,6 +15,7 @@ pub mod writer;
 
 use crate::domain::activity::Activity;
 use crate::domain::schedule::Actual;
+use crate::domain::task::Task;
 use crate::domain::user::Invite;
 use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,7 @@ records! {
     TimeOff(TimeOff) => "timeoff", |x| x.id.as_str();
     Actual(Actual) => "actuals", |x| x.id.as_str();
     Activity(Activity) => "activity", |x| x.id.as_str();
+    Task(Task) => "tasks", |x| x.id.as_str();
 }
 
 /// A change to durable state, produced by the actor after it applied it in memory.

@@ -22,6 +22,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE timeoff (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE actuals (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
      CREATE TABLE activity (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 3: tasks for the planner.
+    "CREATE TABLE tasks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The data directory, locked for the life of this value so two servers never share it.

@@ -1,0 +1,189 @@
+//! Tasks (`/api/v1/prj/{id}/tasks*`) and automatic planning (`/api/v1/schedule/*`):
+//! preview a levelled plan, then apply it as one undoable change.
+
+use super::AppState;
+use super::edits::{deleted, respond};
+use super::extract::ApiJson;
+use crate::db::Edit;
+use crate::db::state::StoredProposal;
+use crate::domain::task::{Task, TaskInput};
+use crate::domain::{AuthUser, Id};
+use crate::error::ErrorBody;
+use crate::planning::{Proposal, plan};
+use crate::{AppError, Result};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tasks, create_task))
+        .routes(routes!(patch_task, delete_task))
+        .routes(routes!(preview))
+        .routes(routes!(apply))
+}
+
+/// A project's tasks, in creation order of their ids.
+#[utoipa::path(get, path = "/api/v1/prj/{id}/tasks", tag = "planning", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Task>), (status = 404, body = ErrorBody)))]
+async fn list_tasks(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Task>>> {
+    let s = state.db.schedule(auth.team_id).await?;
+    let id = Id(id);
+    if !s.projects.contains_key(&id) {
+        return Err(AppError::NotFound("Project not found".into()));
+    }
+    let mut tasks: Vec<Task> = s
+        .tasks
+        .values()
+        .filter(|t| t.project_id == id)
+        .cloned()
+        .collect();
+    tasks.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(Json(tasks))
+}
+
+/// Adds a task to a project. `depends_on` names tasks of the same project; a cycle is 422.
+#[utoipa::path(post, path = "/api/v1/prj/{id}/tasks", tag = "planning", request_body = TaskInput, params(("id" = String, Path)),
+    responses((status = 201, body = Task), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_task(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TaskInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let s = state.db.schedule(auth.team_id.clone()).await?;
+    if !s.projects.contains_key(&Id(id.clone())) {
+        return Err(AppError::NotFound("Project not found".into()));
+    }
+    respond(
+        &state,
+        auth,
+        Edit::CreateTask(Id(id), input),
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+async fn task_of(state: &AppState, auth: &AuthUser, project: &str, task: &str) -> Result<Id> {
+    let s = state.db.schedule(auth.team_id.clone()).await?;
+    let id = Id(task.to_string());
+    match s.tasks.get(&id) {
+        Some(t) if t.project_id.as_str() == project => Ok(id),
+        _ => Err(AppError::NotFound("Task not found".into())),
+    }
+}
+
+/// Changes a task.
+#[utoipa::path(patch, path = "/api/v1/prj/{id}/tasks/{task_id}", tag = "planning", request_body = TaskInput,
+    params(("id" = String, Path), ("task_id" = String, Path)),
+    responses((status = 200, body = Task), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_task(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path((id, task)): Path<(String, String)>,
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let task = task_of(&state, &auth, &id, &task).await?;
+    respond(&state, auth, Edit::PatchTask(task, patch), StatusCode::OK).await
+}
+
+/// Removes a task (409 while another task depends on it).
+#[utoipa::path(delete, path = "/api/v1/prj/{id}/tasks/{task_id}", tag = "planning",
+    params(("id" = String, Path), ("task_id" = String, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_task(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path((id, task)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    let task = task_of(&state, &auth, &id, &task).await?;
+    deleted(&state, auth, Edit::DeleteTask(task)).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewBody {
+    #[schema(value_type = Vec<String>)]
+    pub project_ids: Vec<Id>,
+    /// The first day the plan may book.
+    pub from: NaiveDate,
+    /// Search budget (default 2000, at most 10000).
+    #[serde(default)]
+    pub time_limit_ms: Option<u64>,
+}
+
+/// Proposes a levelled schedule for the projects' tasks. Nothing changes until applied.
+#[utoipa::path(post, path = "/api/v1/schedule/preview", tag = "planning", request_body = PreviewBody,
+    responses((status = 200, body = Proposal), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn preview(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(body): ApiJson<PreviewBody>,
+) -> Result<Json<Proposal>> {
+    auth.require_schedule_editor()?;
+    crate::domain::calendar::check_date("from", body.from)?;
+    let limit =
+        std::time::Duration::from_millis(body.time_limit_ms.unwrap_or(2000).clamp(10, 10_000));
+    let schedule = state.db.schedule(auth.team_id.clone()).await?;
+    let version = schedule.version;
+    // The engine is CPU work: off the actor and off the async workers.
+    let planned = tokio::task::spawn_blocking(move || {
+        plan(&schedule, &body.project_ids, body.from, limit, 1)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("planner task: {e}")))??;
+    let summary = format!(
+        "Applied a plan ({} allocations)",
+        planned.proposal.allocations.len()
+    );
+    let stored = StoredProposal {
+        team_id: auth.team_id.clone(),
+        version,
+        summary,
+        changes: planned.changes,
+        created_at: crate::domain::now(),
+    };
+    let id = state.db.save_proposal(stored).await?;
+    let mut proposal = planned.proposal;
+    proposal.proposal_id = id.0;
+    Ok(Json(proposal))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyBody {
+    #[schema(value_type = String)]
+    pub proposal_id: Id,
+}
+
+/// Applies a previewed plan as one change (one activity entry, one undo). 409 if the
+/// schedule changed since the preview.
+#[utoipa::path(post, path = "/api/v1/schedule/apply", tag = "planning", request_body = ApplyBody,
+    responses((status = 200, description = "Applied"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn apply(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(body): ApiJson<ApplyBody>,
+) -> Result<Json<Value>> {
+    state
+        .db
+        .apply_proposal(auth.clone(), body.proposal_id)
+        .await?;
+    let entry = state.db.activity(auth.team_id, 1).await?;
+    Ok(Json(
+        serde_json::json!({ "applied": true, "activity_id": entry.first().map(|a| a.id.0.clone()) }),
+    ))
+}
