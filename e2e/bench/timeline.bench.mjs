@@ -89,6 +89,18 @@ try {
   await page.keyboard.press('Escape');
   await page.mouse.up();
   const drag = await page.evaluate(() => { const f = window.__frames.slice(1); f.sort((a, b) => a - b); return { frames: f.length, max: f[f.length - 1], p95: f[Math.floor(f.length * 0.95)] }; });
+
+  // a completed move: drag two days later and drop (optimistic update, PATCH, server answer)
+  const b2 = await page.locator('[data-testid="allocation"]').nth(8).boundingBox();
+  await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 120) requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  const patched = page.waitForResponse((r) => r.request().method() === 'PATCH');
+  await page.mouse.move(b2.x + b2.width / 2, b2.y + b2.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(b2.x + b2.width / 2 + i * 4, b2.y + b2.height / 2);
+  await page.mouse.up();
+  await patched;
+  await page.waitForTimeout(300);
+  const drop = await page.evaluate(() => { const f = window.__frames.slice(1); return { frames: f.length, max: Math.max(...f) }; });
   const stats = await page.evaluate(() => window.__kronuzStats);
 
   const fmt = (x) => Math.round(x);
@@ -96,6 +108,7 @@ try {
   console.log('  API:', api.join('; '));
   console.log(`scroll through all ${PEOPLE} rows: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms`);
   console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
+  console.log(`move and drop a bar (PATCH): longest frame ${fmt(drop.max)} ms`);
   console.log(`render: ${stats.n} renders, mean view ${(stats.view / stats.n).toFixed(1)} ms + patch ${(stats.patch / stats.n).toFixed(1)} ms`);
   if (SHOT) { await page.screenshot({ path: SHOT }); console.log(`screenshot: ${SHOT}`); }
   if (PIPE_SHOT) { await page.getByTestId('nav-projects').click(); await page.waitForTimeout(800); await page.screenshot({ path: PIPE_SHOT }); console.log(`pipeline screenshot: ${PIPE_SHOT}`); }
