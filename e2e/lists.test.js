@@ -1,0 +1,110 @@
+// People, clients, time off and team pages: create, edit, archive / delete,
+// and what they change on the schedule.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, hasRoute } from './harness.js';
+
+let server, browser;
+const errors = [];
+let missing = null;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  for (const path of ['/api/v1/people', '/api/v1/clients', '/api/v1/timeoff', '/api/v1/team']) if (!(await hasRoute(server.base, path))) missing = `the server has no ${path} yet`;
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const submit = async (page, dlg, urlEnd, method) => {
+  const resp = page.waitForResponse((r) => r.url().includes(urlEnd) && r.request().method() === method);
+  await dlg.getByTestId('dialog-submit').click();
+  const r = await resp;
+  assert.ok(r.ok(), `${method} ${urlEnd}: ${r.status()} ${await r.text()}`);
+  await dlg.waitFor({ state: 'detached' });
+  return r.status() === 204 ? null : r.json();
+};
+
+test('people, clients, time off and team', async (t) => {
+  if (missing) return t.skip(missing);
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Lisa Lists' });
+
+  // people: add, edit, then (later) archive
+  await page.getByTestId('nav-people').click();
+  await page.getByTestId('add-person').click();
+  let dlg = page.getByTestId('person-dialog');
+  await dlg.getByLabel('Name').fill('Nina Node');
+  await dlg.getByLabel('Role').fill('Developer');
+  await dlg.getByLabel('Skills').fill('Rust, SQL');
+  await dlg.getByLabel('Weekly hours').fill('8 8 8 8 4 0 0');
+  const nina = await submit(page, dlg, '/api/v1/people', 'POST');
+  assert.deepEqual(nina.skills, ['Rust', 'SQL']);
+  assert.deepEqual(nina.weekly_hours, [8, 8, 8, 8, 4, 0, 0]);
+  const row = page.locator(`[data-testid="person-row"][data-person-id="${nina.id}"]`);
+  await page.getByRole('button', { name: 'Edit Nina Node' }).click();
+  dlg = page.getByTestId('person-dialog');
+  await dlg.getByLabel('Role').fill('Lead developer');
+  await submit(page, dlg, `/api/v1/people/${nina.id}`, 'PATCH');
+  await page.waitForFunction((id) => document.querySelector(`[data-person-id="${id}"]`)?.textContent.includes('Lead developer'), nina.id);
+  assert.match(await row.innerText(), /36h/);
+
+  // clients: add, rename, delete
+  await page.getByTestId('nav-clients').click();
+  await page.getByTestId('add-client').click();
+  dlg = page.getByTestId('client-dialog');
+  await dlg.getByLabel('Name').fill('Initech');
+  await submit(page, dlg, '/api/v1/clients', 'POST');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  dlg = page.getByTestId('client-dialog');
+  await dlg.getByLabel('Name').fill('Initrode');
+  await submit(page, dlg, '/api/v1/clients/', 'PATCH');
+  await page.getByTestId('client-row').filter({ hasText: 'Initrode' }).waitFor();
+  await page.getByRole('button', { name: 'Delete Initrode' }).click();
+  await page.getByTestId('client-row').waitFor({ state: 'detached' });
+
+  // time off: shows as days off on the schedule
+  const mon = nextMonday();
+  await page.getByTestId('nav-timeoff').click();
+  await page.getByTestId('add-timeoff').click();
+  dlg = page.getByTestId('timeoff-dialog');
+  await dlg.getByLabel('Person').selectOption(nina.id);
+  await dlg.getByLabel('Start').fill(mon);
+  await dlg.getByLabel('End').fill(addDays(mon, 1));
+  await dlg.getByLabel('Reason').fill('Holiday');
+  await submit(page, dlg, '/api/v1/timeoff', 'POST');
+  await page.getByRole('cell', { name: 'Holiday', exact: true }).waitFor();
+  await page.getByTestId('nav-schedule').click();
+  const cell = (d) => page.locator(`[data-testid="timeline-row"][data-person-id="${nina.id}"] [data-testid="cell"][data-date="${d}"]`);
+  await cell(mon).waitFor();
+  assert.match(await cell(mon).getAttribute('class'), /\boff\b/);
+  assert.match(await cell(addDays(mon, 1)).getAttribute('class'), /\boff\b/);
+  assert.doesNotMatch(await cell(addDays(mon, 2)).getAttribute('class'), /\boff\b/);
+  assert.match(await cell(mon).getAttribute('aria-label'), /day off/);
+
+  // archive: gone from the list and the schedule, back with "Show archived"
+  await page.getByTestId('nav-people').click();
+  const archived = page.waitForResponse((r) => r.url().endsWith(`/api/v1/people/${nina.id}`) && r.request().method() === 'DELETE');
+  await page.getByRole('button', { name: 'Archive Nina Node' }).click();
+  assert.ok((await archived).ok());
+  await row.waitFor({ state: 'detached' });
+  await page.getByLabel('Show archived').check();
+  await row.waitFor();
+  assert.match(await row.innerText(), /archived/);
+  await page.getByTestId('nav-schedule').click();
+  await page.getByTestId('timeline-grid').waitFor();
+  assert.equal(await page.locator(`[data-testid="timeline-row"][data-person-id="${nina.id}"]`).count(), 0);
+
+  // team: the owner sees themself and can make an invite link
+  await page.getByTestId('nav-team').click();
+  await page.getByText('Lisa Lists').first().waitFor();
+  await page.getByTestId('invite').click();
+  dlg = page.getByTestId('invite-dialog');
+  await dlg.getByLabel('Email').fill('new.hire@example.com');
+  await dlg.getByLabel('Role').selectOption('manager');
+  const inv = page.waitForResponse((r) => r.url().endsWith('/api/v1/team/invites'));
+  await dlg.getByTestId('dialog-submit').click();
+  assert.equal((await inv).status(), 201);
+  const link = await dlg.getByTestId('invite-link').inputValue();
+  assert.match(link, /\/signup\?invite=/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
