@@ -108,3 +108,49 @@ test('people, clients, time off and team', async (t) => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('an invited member signs up into the team and reads the schedule without editing it', async (t) => {
+  if (missing) return t.skip(missing);
+  const owner = await newPage(browser, errors);
+  await signUp(owner, server.base, { name: 'Olga Owner' });
+  const seeded = await owner.evaluate(async (mon) => {
+    const post = async (u, b) => { const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }); return r.json(); };
+    const person = await post('/people', { name: 'Walt Worker' });
+    const project = await post('/prj', { name: 'Shared' });
+    const alloc = await post('/allocations', { person_id: person.id, project_id: project.id, start: mon, end: mon, hours_per_day: 5 });
+    const invite = await post('/team/invites', { email: 'mo.member@example.com', role: 'member' });
+    return { person: person.id, alloc: alloc.id, url: invite.url || `/signup?invite=${invite.token}` };
+  }, nextMonday());
+  await owner.context().close();
+
+  const page = await newPage(browser, errors);
+  await page.goto(server.base + seeded.url);
+  await page.getByRole('heading', { name: 'Join your team' }).waitFor();
+  await page.getByLabel('Name').fill('Mo Member');
+  await page.getByLabel('Email').fill('mo.member@example.com');
+  await page.getByLabel('Password').fill('member password');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByTestId('nav-schedule').waitFor();
+  await page.goto(server.base + '/schedule');
+  const bar = page.locator(`[data-testid="allocation"][data-allocation-id="${seeded.alloc}"]`);
+  await bar.waitFor();
+  assert.equal(await bar.getAttribute('data-editable'), null, 'members cannot resize');
+  // dragging does nothing; clicking opens a read-only view
+  const b = await bar.boundingBox();
+  let patched = false;
+  page.on('request', (r) => { if (r.method() === 'PATCH') patched = true; });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2 + 60, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.getByTestId('allocation-dialog').waitFor();
+  assert.equal(await page.getByTestId('dialog-submit').count(), 0);
+  assert.equal(patched, false);
+  assert.equal(await bar.getAttribute('data-start'), nextMonday());
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-team').click();
+  await page.getByText('Olga Owner', { exact: true }).waitFor();
+  assert.equal(await page.getByTestId('invite').count(), 0, 'only owners invite');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
