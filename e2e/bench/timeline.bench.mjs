@@ -80,8 +80,15 @@ try {
   });
   await page.waitForTimeout(300);
 
-  const bar = page.locator('[data-testid="allocation"]').nth(5);
-  const b = await bar.boundingBox();
+  // a bar fully in view, right of the row headers
+  const pickBar = (skip) => page.evaluate((skip) => {
+    const grid = document.querySelector('[data-testid=timeline-grid]').getBoundingClientRect();
+    const bars = [...document.querySelectorAll('[data-testid=allocation]')].map((e) => e.getBoundingClientRect())
+      .filter((r) => r.left > grid.left + 300 && r.right < grid.right - 100 && r.top > grid.top + 60 && r.bottom < grid.bottom - 20 && r.width > 30);
+    const r = bars[skip];
+    return { x: r.left, y: r.top, width: r.width, height: r.height };
+  }, skip);
+  const b = await pickBar(3);
   await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 600) requestAnimationFrame(f); }; requestAnimationFrame(f); });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
   await page.mouse.down();
@@ -91,7 +98,7 @@ try {
   const drag = await page.evaluate(() => { const f = window.__frames.slice(1); f.sort((a, b) => a - b); return { frames: f.length, max: f[f.length - 1], p95: f[Math.floor(f.length * 0.95)] }; });
 
   // a completed move: drag two days later and drop (optimistic update, PATCH, server answer)
-  const b2 = await page.locator('[data-testid="allocation"]').nth(8).boundingBox();
+  const b2 = await pickBar(6);
   await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 120) requestAnimationFrame(f); }; requestAnimationFrame(f); });
   const patched = page.waitForResponse((r) => r.request().method() === 'PATCH');
   await page.mouse.move(b2.x + b2.width / 2, b2.y + b2.height / 2);
