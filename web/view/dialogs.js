@@ -4,9 +4,19 @@ import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { buildRows } from '../schedule.js';
 import { spanLabel } from '../dates.js';
 
+/** Keep Tab and Shift+Tab inside the dialog. */
+function trapFocus(e) {
+  if (e.key !== 'Tab') return;
+  const items = [...e.currentTarget.querySelectorAll('input, select, textarea, button, a[href]')].filter((x) => !x.disabled && x.offsetParent !== null);
+  if (!items.length) return;
+  const first = items[0], last = items[items.length - 1];
+  if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+}
+
 function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Save', extra = null, testid } = {}) {
   return h('div', { class: 'overlay', on: { pointerdown: (e) => { if (e.target === e.currentTarget) dispatch({ type: 'DialogClose' }); } } },
-    h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title', 'data-testid': testid || 'dialog' },
+    h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title', 'data-testid': testid || 'dialog', on: { keydown: trapFocus } },
       h('form', {
         class: 'form', novalidate: true,
         on: { submit: (e) => { e.preventDefault(); if (onSubmit) onSubmit(); } },
