@@ -3,7 +3,7 @@
 // timer, scroll, focus, copy. No DOM access here.
 
 import { http, get, asList, qs } from './api.js';
-import { toDay, fromDay, addDays, startOfWeek, today as todayStr, isDate } from './dates.js';
+import { toDay, fromDay, addDays, startOfWeek, startOfWeekDay, today as todayStr, isDate } from './dates.js';
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from './schedule.js';
 import { allocSpan } from './capacity.js';
 import * as store from './store.js';
@@ -490,6 +490,7 @@ export function update(m, msg) {
       else if (msg.key === 'ArrowRight') day += unit;
       else if (msg.key === 'Home') day = toDay(m.today);
       day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
+      if (unit === 7) day = startOfWeekDay(day); // month scale: one cell per week
       const m2 = setSched(m, { focus: { row: layout.rows[i].key, day } });
       return [m2, scrollToFocus(m2)];
     }

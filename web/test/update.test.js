@@ -189,6 +189,8 @@ test('keyboard: arrows move the focused cell, Enter opens', () => {
   assert.equal(m.dialog.form.start, '2025-01-09');
   [m] = run(m, { type: 'DialogClose' }, { type: 'KeyNav', key: 'ArrowUp' }, { type: 'OpenAtFocus' });
   assert.equal(m.dialog.id, 'a1', 'Enter on a booked cell edits that allocation');
+  [m] = run(m, { type: 'DialogClose' }, { type: 'Zoom', zoom: 'month' }, { type: 'KeyNav', key: 'ArrowRight' });
+  assert.equal(m.sched.focus.day, toDay('2025-01-13'), 'month scale moves by week, on Mondays');
 });
 
 test('filters narrow the rows', () => {
