@@ -2,7 +2,7 @@
 // and what they change on the schedule.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, hasRoute } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, hasRoute, expectAttr } from './harness.js';
 
 let server, browser;
 const errors = [];
@@ -146,7 +146,7 @@ test('an invited member signs up into the team and reads the schedule without ed
   await page.getByTestId('allocation-dialog').waitFor();
   assert.equal(await page.getByTestId('dialog-submit').count(), 0);
   assert.equal(patched, false);
-  assert.equal(await bar.getAttribute('data-start'), nextMonday());
+  await expectAttr(bar, 'data-start', nextMonday());
   await page.keyboard.press('Escape');
   await page.getByTestId('nav-team').click();
   await page.getByText('Olga Owner', { exact: true }).waitFor();
