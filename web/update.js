@@ -260,8 +260,8 @@ export function dialogRequest(d) {
       if (f.end < f.start) return { error: 'The end date is before the start date.' };
       const body = { project_id: f.project_id, start: f.start, end: f.end, hours_per_day: h, tentative: !!f.tentative, note: f.note || '' };
       if (f.person_id) { body.person_id = f.person_id; if (d.id) body.placeholder_role = null; }
-      else if (f.placeholder_role) { body.placeholder_role = f.placeholder_role; if (d.id) body.person_id = null; }
-      else return { error: 'Choose a person or a placeholder role.' };
+      else if (String(f.placeholder_role || '').trim()) { body.placeholder_role = String(f.placeholder_role).trim(); if (d.id) body.person_id = null; }
+      else return { error: f.newPlaceholder ? 'Name the placeholder role, e.g. Senior developer.' : 'Choose a person or a placeholder role.' };
       return d.id ? http('PATCH', `/allocations/${d.id}`, body, 'AllocSaved', 'DialogErr') : http('POST', '/allocations', body, 'AllocCreated', 'DialogErr');
     }
     case 'person': {
@@ -569,6 +569,7 @@ export function update(m, msg) {
       if (m.dialog.kind === 'project' && msg.field === 'status' && !form.probability_touched && DEFAULT_PROBABILITY[msg.value] != null) form.probability = DEFAULT_PROBABILITY[msg.value];
       if (m.dialog.kind === 'project' && msg.field === 'probability') form.probability_touched = true;
       if (m.dialog.kind === 'alloc' && msg.field === 'rowKey') {
+        form.newPlaceholder = msg.value === 'ph-new';
         form.person_id = msg.value.startsWith('p:') ? msg.value.slice(2) : '';
         form.placeholder_role = msg.value.startsWith('ph:') ? msg.value.slice(3) : '';
       }

@@ -263,3 +263,17 @@ test('the store changes one shard per edit and regroups only touched rows', () =
   const s4 = store.putAll(s3, [{ id: 'ph1', placeholder_role: 'Dev', project_id: 'q', start: '2025-01-06', end: '2025-01-06', hours_per_day: 2 }]);
   assert.equal(allocsByRow(s4).get('ph:Dev').length, 1);
 });
+
+test('a new placeholder role from the allocation form', () => {
+  let m = loggedIn();
+  let fx;
+  [m] = run(m, { type: 'OpenNewAlloc', rowKey: 'p:p1', start: '2025-01-13', end: '2025-01-17' }, { type: 'DialogInput', field: 'rowKey', value: 'ph-new' }, { type: 'DialogSubmit' });
+  assert.match(m.dialog.error, /Name the placeholder role/);
+  [m, fx] = run(m, { type: 'DialogInput', field: 'placeholder_role', value: ' Senior developer ' }, { type: 'DialogSubmit' });
+  assert.equal(fx[0].body.placeholder_role, 'Senior developer');
+  assert.equal(fx[0].body.person_id, undefined);
+  [m] = update(m, { type: 'AllocCreated', data: { id: 'a9', ...fx[0].body } });
+  const rows = buildRows(m.data, m.sched).rows;
+  assert.equal(rows[0].key, 'ph:Senior developer');
+  assert.equal(rows[0].kind, 'placeholder');
+});

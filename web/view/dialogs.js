@@ -42,9 +42,10 @@ export function dialogView(m, dispatch) {
   switch (d.kind) {
     case 'alloc': {
       const layout = buildRows(m.data, { ...m.sched, filter: { q: '', role: '', skill: '', project: '', client: '' }, sort: 'name' });
-      const rowKey = f.person_id ? 'p:' + f.person_id : f.placeholder_role ? 'ph:' + f.placeholder_role : '';
+      const rowKey = f.newPlaceholder ? 'ph-new' : f.person_id ? 'p:' + f.person_id : f.placeholder_role ? 'ph:' + f.placeholder_role : '';
       const who = layout.rows.map((r) => [r.key, r.kind === 'person' ? r.title : `${r.title} (placeholder)`]);
-      if (rowKey && !who.some(([k]) => k === rowKey)) who.push([rowKey, f.placeholder_role ? `${f.placeholder_role} (placeholder)` : 'Unknown person']);
+      if (rowKey && rowKey !== 'ph-new' && !who.some(([k]) => k === rowKey)) who.push([rowKey, f.placeholder_role ? `${f.placeholder_role} (placeholder)` : 'Unknown person']);
+      who.push(['ph-new', 'New placeholder (unstaffed role)…']);
       const active = m.data.projects.filter((p) => !['lost', 'done'].includes(p.status) || p.id === f.project_id);
       const editable = canEdit(m);
       const body = m.data.projects.length === 0
@@ -52,6 +53,7 @@ export function dialogView(m, dispatch) {
         : [
           field('Project', 'project_id', f.project_id, inp('project_id'), { options: active.map((p) => [p.id, p.name]), wide: true }),
           field('Person', 'rowKey', rowKey, inp('rowKey'), { options: who, wide: true }),
+          f.newPlaceholder ? field('Placeholder role', 'placeholder_role', f.placeholder_role, inp('placeholder_role'), { wide: true, hint: 'Demand nobody is booked for yet, e.g. Senior developer' }) : null,
           field('Hours per day', 'hours_per_day', f.hours_per_day, inp('hours_per_day'), { type: 'number', attrs: { min: '0.25', max: '24', step: '0.25' } }),
           field('Tentative', 'tentative', f.tentative, inp('tentative'), { type: 'checkbox' }),
           field('Start', 'start', f.start, inp('start'), { type: 'date' }),
