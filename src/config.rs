@@ -1,5 +1,6 @@
 //! Command line and environment: every flag is also a `KRONUZ_*` variable.
 
+use crate::db::StateBackend;
 use crate::store::writer::CommitMode;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -67,6 +68,11 @@ pub struct Settings {
     /// How the writer commits: `group` (many writes per fsync) or `per-write`.
     #[arg(long, env = "KRONUZ_COMMIT_MODE", value_enum, default_value_t = CommitMode::Group)]
     pub commit_mode: CommitMode,
+
+    /// Where the state lives: the actor (the product), or `rwlock` to compare against it
+    /// in benchmarks.
+    #[arg(long, env = "KRONUZ_STATE_BACKEND", value_enum, default_value_t = StateBackend::Actor, hide = true)]
+    pub state_backend: StateBackend,
 
     /// Serve the web app from this directory instead of the copy built into the binary
     /// (for working on the front end).

@@ -12,7 +12,10 @@
 //!   embedded web app.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
 //!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
-//! - `kronuz_schedule` (its own crate): the scheduling engine.
+//! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
+//!   and day) and from its plan back to allocations.
+//! - `kronuz_schedule` (its own crate): the scheduling engine (RCPSP solver for PSPLIB,
+//!   and the levelling engine the product uses).
 //!
 //! # One request: `GET /api/v1/prj/list`
 //! 1. axum routes it to `http::prj::list_projects`; the middleware has already checked
@@ -20,18 +23,24 @@
 //! 2. The `AuthUser` extractor reads cookies `usrid` and `session`, hashes the token and
 //!    calls `DbTx::authenticate`, which sends `Dm::Authenticate` to the actor.
 //! 3. The actor looks the session up in memory and replies on the request's oneshot.
-//! 4. The handler calls `DbTx::list_projects`; the actor clones the team's projects,
-//!    already sorted by name, and replies; the handler serialises them to JSON.
+//! 4. The handler calls `DbTx::schedule`; the actor replies with a clone of the team's
+//!    `Schedule`, which costs O(1) (persistent maps); the handler sorts the projects by
+//!    name and serialises them outside the loop. Reports work the same way, on a
+//!    blocking thread, so a year-long report never holds up the loop.
 //!
-//! A write such as `POST /api/v1/prj` goes the same way, but the actor applies it to
-//! memory and hands the resulting `Mutation`s and the reply to the writer thread, which
-//! sends the reply only after the transaction holding it has committed.
+//! A write such as `POST /api/v1/prj` goes the same way, but as `Dm::Edit`: the actor
+//! validates it against the team's schedule, applies it to memory, records it in the
+//! activity log (for undo), and hands the resulting `Mutation`s and the reply to the
+//! writer thread, which sends the reply only after the transaction holding it has
+//! committed. If that commit fails, the writer reloads the committed state and the
+//! actor swaps it in, so memory never keeps what the disk lacks.
 
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod planning;
 pub mod reports;
 pub mod store;
@@ -87,7 +96,14 @@ pub async fn serve(
     };
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = store::writer::spawn(Box::new(store), settings.commit_mode, restore_tx)?;
-    let (db, actor) = Db::new(snapshot, policy).spawn(writer, restore_rx);
+    let db_state = Db::new(snapshot, policy);
+    let (db, actor) = match settings.state_backend {
+        db::StateBackend::Actor => {
+            let (db, actor) = db_state.spawn(writer, restore_rx);
+            (db, Some(actor))
+        }
+        db::StateBackend::Rwlock => (db_state.share_locked(writer), None),
+    };
 
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
     let state = http::AppState::new(db.clone(), settings, dummy_hash);
@@ -123,7 +139,9 @@ pub async fn serve(
     }
     db.shutdown().await?;
     drop(db);
-    let _ = actor.await;
+    if let Some(actor) = actor {
+        let _ = actor.await;
+    }
     drop(data_dir); // the lock is held until the store is closed
     tracing::info!("stopped; every acknowledged write is on disk");
     Ok(())

@@ -101,13 +101,7 @@ async fn signup_with_a_taken_email_is_409_and_invalid_fields_are_422_naming_the_
         );
     }
     // None of those created an account.
-    let (status, _) = post(
-        &c,
-        &server,
-        "/api/v1/usr/login",
-        json!({"email": "b@x.io", "password": "password1"}),
-    )
-    .await;
+    let (status, _) = login(&c, &server, "b@x.io", "password1").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     server.stop().await;
 }
@@ -118,32 +112,14 @@ async fn login_with_a_wrong_password_or_unknown_email_is_the_same_401() {
     let server = TestServer::start(dir.path()).await;
     signup(&server, "ann@x.io").await;
     let c = client();
-    let (s1, wrong) = post(
-        &c,
-        &server,
-        "/api/v1/usr/login",
-        json!({"email": "ann@x.io", "password": "wrong password"}),
-    )
-    .await;
-    let (s2, unknown) = post(
-        &c,
-        &server,
-        "/api/v1/usr/login",
-        json!({"email": "nobody@x.io", "password": "wrong password"}),
-    )
-    .await;
+    let (s1, wrong) = login(&c, &server, "ann@x.io", "wrong password").await;
+    let (s2, unknown) = login(&c, &server, "nobody@x.io", "wrong password").await;
     assert_eq!(
         (s1, s2),
         (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
     );
     assert_eq!(wrong, unknown);
-    let (status, user) = post(
-        &c,
-        &server,
-        "/api/v1/usr/login",
-        json!({"email": " ANN@x.io", "password": "correct horse"}),
-    )
-    .await;
+    let (status, user) = login(&c, &server, " ANN@x.io", "correct horse").await;
     assert_eq!(status, StatusCode::OK, "{user}");
     assert_eq!(get(&c, &server, "/api/v1/usr/me").await.0, StatusCode::OK);
     server.stop().await;
@@ -165,13 +141,7 @@ async fn every_login_gets_a_new_token_and_sessions_live_side_by_side_until_logou
                 .send()
                 .await
                 .unwrap();
-            let session = resp
-                .headers()
-                .get_all("set-cookie")
-                .iter()
-                .map(|v| v.to_str().unwrap().to_string())
-                .find(|c| c.starts_with("session="))
-                .unwrap();
+            let session = session_cookie(&resp).unwrap();
             t.push(session);
         }
         t
@@ -223,14 +193,7 @@ async fn a_logged_out_token_never_works_again() {
         .send()
         .await
         .unwrap();
-    let token = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("session="))
-        .unwrap();
-    let token = token.split(';').next().unwrap().to_string();
+    let token = session_cookie(&resp).unwrap();
     let cookie = format!("usrid={}; {token}", user["id"].as_str().unwrap());
     let me = |cookie: String| {
         raw.get(server.url("/api/v1/usr/me"))
@@ -310,13 +273,7 @@ async fn repeated_failed_logins_are_throttled_with_retry_after() {
     );
     assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
     // Even the right password waits out the window: that is what stops guessing.
-    let (status, _) = post(
-        &c,
-        &server,
-        "/api/v1/usr/login",
-        json!({"email": "ann@x.io", "password": "correct horse"}),
-    )
-    .await;
+    let (status, _) = login(&c, &server, "ann@x.io", "correct horse").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     server.stop().await;
 }

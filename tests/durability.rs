@@ -27,13 +27,7 @@ async fn data_and_sessions_survive_a_restart() {
     let (status, list) = get(&c, &server, "/api/v1/prj/list").await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(names(&list), ["Apollo", "Artemis"]);
-    let (status, _) = post(
-        &client(),
-        &server,
-        "/api/v1/usr/login",
-        json!({"email": "ann@x.io", "password": "correct horse"}),
-    )
-    .await;
+    let (status, _) = login(&client(), &server, "ann@x.io", "correct horse").await;
     assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
@@ -48,16 +42,7 @@ async fn only_a_hash_of_the_session_token_is_stored() {
         .send()
         .await
         .unwrap();
-    let cookie = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("session="))
-        .unwrap();
-    let token = cookie
-        .split(';')
-        .next()
+    let token = session_cookie(&resp)
         .unwrap()
         .trim_start_matches("session=")
         .to_string();
@@ -247,5 +232,26 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_ackno
             .0,
         StatusCode::CREATED
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_benchmark_only_rwlock_backend_serves_the_same_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_data_dir(dir.path().join("data"));
+    settings.state_backend = kronuz::db::StateBackend::Rwlock;
+    let server = TestServer::start_with(settings).await;
+    let (c, _) = signup(&server, "ann@x.io").await;
+    for name in ["b", "a"] {
+        assert_eq!(
+            post(&c, &server, "/api/v1/prj", json!({"name": name}))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+    }
+    let server = server.restart().await;
+    let (_, list) = get(&c, &server, "/api/v1/prj/list").await;
+    assert_eq!(names(&list), ["a", "b"]);
     server.stop().await;
 }

@@ -13,10 +13,10 @@ fn respond<T>(resp: oneshot::Sender<T>, value: T) {
     let _ = resp.send(value);
 }
 
-struct Loop {
-    writer: mpsc::Sender<WriterMsg>,
+pub(super) struct Loop {
+    pub(super) writer: mpsc::Sender<WriterMsg>,
     /// Bumped each time memory is replaced by the committed state after a failure.
-    epoch: u64,
+    pub(super) epoch: u64,
 }
 
 impl Loop {
@@ -74,7 +74,6 @@ pub(super) async fn run(
     writer: mpsc::Sender<WriterMsg>,
     mut db: Db,
 ) {
-    use Dm::*;
     let mut lp = Loop { writer, epoch: 0 };
     loop {
         let m = tokio::select! {
@@ -87,79 +86,113 @@ pub(super) async fn run(
             }
             m = rx.recv() => match m { Some(m) => m, None => break },
         };
-        match m {
-            Authenticate(Req {
-                query: (usrid, token_hash),
-                resp,
-            }) => match db.authenticate(&usrid, &token_hash, now()) {
-                Ok((auth, mutations)) => {
-                    respond(resp, Ok(auth));
-                    lp.persist_quietly(mutations).await;
-                }
-                Err(e) => respond(resp, Err(e)),
-            },
-            GetUser(Req { query, resp }) => respond(resp, db.user(&query)),
-            EmailTaken(Req { query, resp }) => respond(resp, db.email_taken(&query)),
-            Signup(Req { query, resp }) => lp.commit(db.signup(query, now()), resp).await,
-            LoginLookup(Req {
-                query: (email, address),
-                resp,
-            }) => respond(resp, db.login_lookup(&email, address, now())),
-            LoginFailed(email, address) => db.login_failed(email, address, now()),
-            Login(Req {
-                query: (user_id, token_hash),
-                resp,
-            }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
-            Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
-            Schedule(Req { query, resp }) => respond(resp, db.schedule(&query)),
-            Edit(Req {
-                query: (auth, edit),
-                resp,
-            }) => lp.commit(db.edit(&auth, edit, now()), resp).await,
-            Activity(Req {
-                query: (team, limit),
-                resp,
-            }) => respond(resp, db.activity(&team, limit)),
-            Team(Req { query, resp }) => respond(resp, db.team(&query)),
-            PatchTeam(Req {
-                query: (auth, patch),
-                resp,
-            }) => lp.commit(db.patch_team(&auth, patch), resp).await,
-            CreateInvite(Req {
-                query: (auth, invite),
-                resp,
-            }) => {
-                lp.commit(
-                    db.create_invite(&auth, invite.email, invite.role, invite.token_hash, now()),
-                    resp,
-                )
-                .await
-            }
-            ChangeRole(Req {
-                query: (auth, user, role),
-                resp,
-            }) => lp.commit(db.change_role(&auth, &user, role), resp).await,
-            RemoveMember(Req {
-                query: (auth, user),
-                resp,
-            }) => lp.commit(db.remove_member(&auth, &user), resp).await,
-            SaveProposal(Req { query, resp }) => respond(resp, db.save_proposal(query)),
-            ApplyProposal(Req {
-                query: (auth, id),
-                resp,
-            }) => lp.commit(db.apply_proposal(&auth, &id, now()), resp).await,
-            Shutdown(Req { resp, .. }) => {
-                // Everything queued before this message is already with the writer;
-                // Close makes it commit that, close the store, and answer.
-                let (tx, rx) = oneshot::channel();
-                let result = match lp.writer.send(WriterMsg::Close(tx)).await {
-                    Ok(()) => rx.await.unwrap_or(Ok(())),
-                    Err(_) => Ok(()),
-                };
-                respond(resp, result);
-                break;
-            }
+        let started = std::time::Instant::now();
+        let go_on = handle(&mut db, &lp, m).await;
+        crate::metrics::METRICS.actor_message(started.elapsed());
+        if !go_on {
+            break;
         }
     }
     tracing::debug!("database actor stopped");
+}
+
+/// Answers the messages that only read; hands any other back.
+pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
+    use Dm::*;
+    match m {
+        GetUser(Req { query, resp }) => respond(resp, db.user(&query)),
+        EmailTaken(Req { query, resp }) => respond(resp, db.email_taken(&query)),
+        Schedule(Req { query, resp }) => respond(resp, db.schedule(&query)),
+        Activity(Req {
+            query: (team, limit),
+            resp,
+        }) => respond(resp, db.activity(&team, limit)),
+        Team(Req { query, resp }) => respond(resp, db.team(&query)),
+        Feed(Req { query, resp }) => respond(resp, db.feed(&query)),
+        other => return Some(other),
+    }
+    None
+}
+
+/// Handles one message; `false` once the actor should stop.
+pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
+    use Dm::*;
+    let Some(m) = handle_read(db, m) else {
+        return true;
+    };
+    match m {
+        Authenticate(Req {
+            query: (usrid, token_hash),
+            resp,
+        }) => match db.authenticate(&usrid, &token_hash, now()) {
+            Ok((auth, mutations)) => {
+                respond(resp, Ok(auth));
+                lp.persist_quietly(mutations).await;
+            }
+            Err(e) => respond(resp, Err(e)),
+        },
+        Signup(Req { query, resp }) => lp.commit(db.signup(query, now()), resp).await,
+        LoginLookup(Req {
+            query: (email, address),
+            resp,
+        }) => respond(resp, db.login_lookup(&email, address, now())),
+        LoginFailed(email, address) => db.login_failed(email, address, now()),
+        Login(Req {
+            query: (user_id, token_hash),
+            resp,
+        }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
+        Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
+        Edit(Req {
+            query: (auth, edit),
+            resp,
+        }) => lp.commit(db.edit(&auth, edit, now()), resp).await,
+        PatchTeam(Req {
+            query: (auth, patch),
+            resp,
+        }) => lp.commit(db.patch_team(&auth, patch), resp).await,
+        CreateInvite(Req {
+            query: (auth, invite),
+            resp,
+        }) => {
+            lp.commit(
+                db.create_invite(&auth, invite.email, invite.role, invite.token_hash, now()),
+                resp,
+            )
+            .await
+        }
+        ChangeRole(Req {
+            query: (auth, user, role),
+            resp,
+        }) => lp.commit(db.change_role(&auth, &user, role), resp).await,
+        RemoveMember(Req {
+            query: (auth, user),
+            resp,
+        }) => lp.commit(db.remove_member(&auth, &user), resp).await,
+        SaveProposal(Req { query, resp }) => respond(resp, db.save_proposal(query)),
+        ApplyProposal(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.apply_proposal(&auth, &id, now()), resp).await,
+        RotateFeed(Req {
+            query: (auth, person, hash),
+            resp,
+        }) => {
+            lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
+                .await
+        }
+        Shutdown(Req { resp, .. }) => {
+            // Everything queued before this message is already with the writer;
+            // Close makes it commit that, close the store, and answer.
+            let (tx, rx) = oneshot::channel();
+            let result = match lp.writer.send(WriterMsg::Close(tx)).await {
+                Ok(()) => rx.await.unwrap_or(Ok(())),
+                Err(_) => Ok(()),
+            };
+            respond(resp, result);
+            return false;
+        }
+        // Answered by `handle_read` above.
+        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_) => {}
+    }
+    true
 }

@@ -55,6 +55,10 @@ pub enum Dm {
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
     SaveProposal(Req<StoredProposal, Id>),
     ApplyProposal(Req<(AuthUser, Id), Result<Option<Record>>>),
+    /// Make a new calendar-feed token hash for a person (revoking the old one).
+    RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
+    /// Which team and person a calendar-feed token hash belongs to.
+    Feed(Req<String, Option<(Id, Id)>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -69,7 +73,24 @@ pub struct NewInvite {
 
 /// The handle to the actor. Cloning it is cheap (one `Arc` inside the sender).
 #[derive(Clone)]
-pub struct DbTx(mpsc::Sender<Dm>);
+pub struct DbTx(Backend);
+
+#[derive(Clone)]
+enum Backend {
+    /// The product: messages to the actor task.
+    Actor(mpsc::Sender<Dm>),
+    /// For benchmarks only: the same state and message handling behind a
+    /// `tokio::sync::RwLock`, each request handled in its own task under the lock.
+    Locked(std::sync::Arc<tokio::sync::RwLock<(Db, actor::Loop)>>),
+}
+
+/// Where the domain state lives; `rwlock` exists to measure the actor against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateBackend {
+    #[default]
+    Actor,
+    Rwlock,
+}
 
 /// How many messages may wait for the actor before senders wait in turn.
 const ACTOR_QUEUE: usize = 8192;
@@ -84,7 +105,16 @@ impl Db {
     ) -> (DbTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
         let handle = tokio::spawn(actor::run(rx, restores, writer, self));
-        (DbTx(tx), handle)
+        (DbTx(Backend::Actor(tx)), handle)
+    }
+
+    /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
+    /// commit is not rolled back in memory here (the restores are dropped).
+    pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>) -> DbTx {
+        let lp = actor::Loop { writer, epoch: 0 };
+        DbTx(Backend::Locked(std::sync::Arc::new(
+            tokio::sync::RwLock::new((self, lp)),
+        )))
     }
 }
 
@@ -96,10 +126,18 @@ impl DbTx {
         F: FnOnce(Req<Q, R>) -> Dm,
     {
         let (resp, rx) = oneshot::channel();
-        self.0
-            .send(dm(Req { query, resp }))
-            .await
-            .map_err(|_| AppError::shutting_down())?;
+        let m = dm(Req { query, resp });
+        match &self.0 {
+            Backend::Actor(tx) => tx.send(m).await.map_err(|_| AppError::shutting_down())?,
+            Backend::Locked(lock) => {
+                let rest = actor::handle_read(&lock.read().await.0, m);
+                if let Some(m) = rest {
+                    let mut guard = lock.write().await;
+                    let (db, lp) = &mut *guard;
+                    actor::handle(db, lp, m).await;
+                }
+            }
+        }
         rx.await.map_err(|_| AppError::shutting_down())
     }
 
@@ -128,7 +166,16 @@ impl DbTx {
     }
 
     pub async fn login_failed(&self, email: String, address: IpAddr) {
-        let _ = self.0.send(Dm::LoginFailed(email, address)).await;
+        match &self.0 {
+            Backend::Actor(tx) => {
+                let _ = tx.send(Dm::LoginFailed(email, address)).await;
+            }
+            Backend::Locked(lock) => {
+                let mut guard = lock.write().await;
+                let (db, lp) = &mut *guard;
+                actor::handle(db, lp, Dm::LoginFailed(email, address)).await;
+            }
+        }
     }
 
     pub async fn login(&self, user_id: Id, token_hash: String) -> Result<User> {
@@ -178,6 +225,20 @@ impl DbTx {
 
     pub async fn apply_proposal(&self, auth: AuthUser, id: Id) -> Result<Option<Record>> {
         self.send(Dm::ApplyProposal, (auth, id)).await?
+    }
+
+    pub async fn rotate_feed(
+        &self,
+        auth: AuthUser,
+        person_id: Id,
+        token_hash: String,
+    ) -> Result<()> {
+        self.send(Dm::RotateFeed, (auth, person_id, token_hash))
+            .await?
+    }
+
+    pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
+        self.send(Dm::Feed, token_hash).await
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

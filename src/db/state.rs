@@ -79,6 +79,8 @@ pub struct Db {
     pub(super) next_seq: u64,
     /// Plans previewed and not yet applied, by proposal id.
     pub(super) proposals: HashMap<Id, StoredProposal>,
+    /// Calendar feeds by the hash of their token.
+    pub(super) feeds: HashMap<String, crate::domain::schedule::CalendarFeed>,
 }
 
 /// A previewed plan: the changes it makes, valid only at the schedule version it saw.
@@ -112,6 +114,7 @@ impl Db {
             activity: HashMap::new(),
             next_seq: 1,
             proposals: HashMap::new(),
+            feeds: HashMap::new(),
         };
         db.load(snapshot);
         db
@@ -145,6 +148,9 @@ impl Db {
                     self.invites.insert(i.token_hash.clone(), i);
                 }
                 Record::Activity(a) => activities.push(a),
+                Record::CalendarFeed(f) => {
+                    self.feeds.insert(f.token_hash.clone(), f);
+                }
                 other => {
                     let team = other_team(&other);
                     match self.schedules.get_mut(&team) {
@@ -504,6 +510,47 @@ fn other_team(record: &Record) -> Id {
         Record::Activity(x) => x.team_id.clone(),
         Record::Task(x) => x.team_id.clone(),
         Record::Session(_) => Id(String::new()),
+        Record::CalendarFeed(x) => x.team_id.clone(),
+    }
+}
+
+impl Db {
+    /// Gives `person_id` a calendar feed with this token hash, revoking any earlier one.
+    /// Owners and managers may, and a member for the person linked to their login.
+    pub fn rotate_feed(
+        &mut self,
+        auth: &AuthUser,
+        person_id: &Id,
+        token_hash: String,
+        now: Timestamp,
+    ) -> Applied<()> {
+        let person = self
+            .schedule(&auth.team_id)?
+            .people
+            .get(person_id)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("Person not found".into()))?;
+        if !auth.role.can_edit_schedule() && person.user_id.as_ref() != Some(&auth.user_id) {
+            return Err(AppError::Forbidden(
+                "Only owners, managers and the person themselves can make a calendar feed".into(),
+            ));
+        }
+        self.feeds.retain(|_, f| &f.person_id != person_id);
+        let feed = crate::domain::schedule::CalendarFeed {
+            person_id: person_id.clone(),
+            team_id: auth.team_id.clone(),
+            token_hash: token_hash.clone(),
+            created_at: now,
+        };
+        self.feeds.insert(token_hash, feed.clone());
+        Ok(((), vec![Mutation::Put(Record::CalendarFeed(feed))]))
+    }
+
+    /// The team and person of the feed with this token hash.
+    pub fn feed(&self, token_hash: &str) -> Option<(Id, Id)> {
+        self.feeds
+            .get(token_hash)
+            .map(|f| (f.team_id.clone(), f.person_id.clone()))
     }
 }
 
@@ -664,6 +711,9 @@ impl Db {
     }
 }
 
+/// Previewed plans a team may hold at once.
+const PROPOSALS_PER_TEAM: usize = 20;
+
 /// How long a previewed plan can be applied.
 const PROPOSAL_TTL_SECS: i64 = 3600;
 
@@ -673,6 +723,18 @@ impl Db {
         let now = proposal.created_at;
         self.proposals
             .retain(|_, p| now - p.created_at < PROPOSAL_TTL_SECS);
+        // Each holds a whole plan: keep only a team's most recent few.
+        let mut mine: Vec<(Timestamp, Id)> = self
+            .proposals
+            .iter()
+            .filter(|(_, p)| p.team_id == proposal.team_id)
+            .map(|(id, p)| (p.created_at, id.clone()))
+            .collect();
+        mine.sort();
+        let excess = (mine.len() + 1).saturating_sub(PROPOSALS_PER_TEAM);
+        for (_, id) in mine.into_iter().take(excess) {
+            self.proposals.remove(&id);
+        }
         let id = Id::random();
         self.proposals.insert(id.clone(), proposal);
         id

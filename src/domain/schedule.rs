@@ -492,3 +492,17 @@ impl Actual {
         })
     }
 }
+
+// ---- calendar feeds ----
+
+/// The secret of a person's calendar feed (`/ical/<token>.ics`), one per person. Only
+/// the SHA-256 of the token is kept; rotating replaces it, which revokes the old URL.
+/// Never shown by the API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarFeed {
+    /// The person's id, which is also the record's id.
+    pub person_id: Id,
+    pub team_id: Id,
+    pub token_hash: String,
+    pub created_at: super::Timestamp,
+}

@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(openapi))
+        .routes(routes!(metrics))
 }
 
 /// Liveness and readiness.
@@ -48,5 +49,18 @@ async fn openapi(State(state): State<AppState>) -> impl axum::response::IntoResp
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         state.openapi.to_string(),
+    )
+}
+
+/// Counters of the actor loop and the writer, in Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "meta",
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+async fn metrics() -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        crate::metrics::METRICS.render(),
     )
 }

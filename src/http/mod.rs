@@ -11,6 +11,7 @@ mod meta;
 mod people;
 mod planning;
 mod prj;
+mod reports;
 mod team;
 mod timeoff;
 mod usr;
@@ -78,6 +79,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(allocations::router())
         .merge(timeoff::router())
         .merge(planning::router())
+        .merge(reports::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.

@@ -122,9 +122,9 @@ pub fn pipeline(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Pipeline
         }
         for a in by_person.get(&person.id).into_iter().flatten() {
             let w = weight(schedule, a);
-            booked.iter_mut().for_each(|x| *x = 0.0);
-            grid.book(a, &cap, &mut booked);
             let (x, y) = grid.clip(a.start, a.end);
+            booked[x..y].iter_mut().for_each(|b| *b = 0.0); // book() writes only there
+            grid.book(a, &cap, &mut booked);
             add(&mut team.weighted[x..y], &booked[x..y], w.probability);
             if w.lost {
                 continue;
@@ -151,9 +151,9 @@ pub fn pipeline(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Pipeline
             continue;
         }
         let w = weight(schedule, a);
-        booked.iter_mut().for_each(|x| *x = 0.0);
-        grid.book(a, &placeholder_cap, &mut booked);
         let (x, y) = grid.clip(a.start, a.end);
+        booked[x..y].iter_mut().for_each(|b| *b = 0.0);
+        grid.book(a, &placeholder_cap, &mut booked);
         add(&mut team.weighted[x..y], &booked[x..y], w.probability);
         if w.lost {
             continue;

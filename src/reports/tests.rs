@@ -556,7 +556,22 @@ fn a_large_team_in_reasonable_time() {
     let elapsed = started.elapsed();
     assert_eq!(r.people.len(), 1000);
     assert!(r.totals.scheduled_hours > 0.0);
-    eprintln!("utilisation, 1000 people, 100k allocations, a year weekly: {elapsed:?}");
+    let started = std::time::Instant::now();
+    let json = serde_json::to_vec(&r).unwrap();
+    let serialised = started.elapsed();
+    let started = std::time::Instant::now();
+    let p = pipeline(&s, date("2026-01-01"), date("2026-12-31"));
+    let piped = started.elapsed();
+    let started = std::time::Instant::now();
+    let o = overbooked(&s, date("2026-01-01"), date("2026-12-31"));
+    let over = started.elapsed();
+    assert_eq!(p.weeks.len(), 53);
+    eprintln!(
+        "1000 people, 100k allocations, a year (debug build): utilisation weekly {elapsed:?}, \
+         its JSON ({} kB) {serialised:?}; pipeline {piped:?}; overbooked ({} days) {over:?}",
+        json.len() / 1000,
+        o.len()
+    );
 }
 
 /// A synthetic team: `people` people, `allocations` allocations of 1-20 days over

@@ -14,7 +14,7 @@ pub mod sqlite;
 pub mod writer;
 
 use crate::domain::activity::Activity;
-use crate::domain::schedule::Actual;
+use crate::domain::schedule::{Actual, CalendarFeed};
 use crate::domain::task::Task;
 use crate::domain::user::Invite;
 use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
@@ -79,6 +79,7 @@ records! {
     Actual(Actual) => "actuals", |x| x.id.as_str();
     Activity(Activity) => "activity", |x| x.id.as_str();
     Task(Task) => "tasks", |x| x.id.as_str();
+    CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
 }
 
 /// A change to durable state, produced by the actor after it applied it in memory.

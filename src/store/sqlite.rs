@@ -24,6 +24,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE activity (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
     // 3: tasks for the planner.
     "CREATE TABLE tasks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 4: calendar feed secrets (hashed), one per person.
+    "CREATE TABLE calendar_feeds (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The data directory, locked for the life of this value so two servers never share it.

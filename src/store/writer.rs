@@ -122,7 +122,10 @@ impl Writer {
 
     fn commit(&mut self, jobs: Vec<WriteJob>) {
         let batch: Vec<&Mutation> = jobs.iter().flat_map(|j| j.mutations.iter()).collect();
-        match self.store.commit(&batch) {
+        let started = std::time::Instant::now();
+        let result = self.store.commit(&batch);
+        crate::metrics::METRICS.commit(jobs.len(), started.elapsed(), result.is_ok());
+        match result {
             Ok(()) => jobs.into_iter().for_each(|j| finish(j, true)),
             Err(e) => {
                 tracing::error!(error = %e, writes = jobs.len(), "commit failed; the writes were refused");

@@ -142,3 +142,29 @@ pub fn names(list: &Value) -> Vec<String> {
         .map(|p| p["name"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// Logs `c` in with `email` and `password`; the status and body.
+pub async fn login(
+    c: &Client,
+    server: &TestServer,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Value) {
+    post(
+        c,
+        server,
+        "/api/v1/usr/login",
+        json!({"email": email, "password": password}),
+    )
+    .await
+}
+
+/// The `session=<token>` pair a response sets, if any.
+pub fn session_cookie(resp: &Response) -> Option<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}

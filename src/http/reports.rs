@@ -1,0 +1,254 @@
+//! Reports and calendar feeds: `/api/v1/reports/*`, `/api/v1/prj/{id}/summary`,
+//! `/api/v1/people/{id}/ical` and the public `/ical/<token>.ics`.
+//!
+//! Each handler takes a snapshot of the team's schedule from the actor (O(1)) and
+//! computes and serialises the report on a blocking thread, so neither the actor nor
+//! the async workers wait on a large report.
+
+use super::AppState;
+use super::auth::{new_token, token_hash};
+use super::extract::ApiQuery;
+use crate::domain::{AuthUser, Id};
+use crate::error::ErrorBody;
+use crate::reports::{self, Interval};
+use crate::{AppError, Result};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(utilisation))
+        .routes(routes!(overbooked))
+        .routes(routes!(pipeline))
+        .routes(routes!(actuals))
+        .routes(routes!(project_summary))
+        .routes(routes!(rotate_ical))
+        .routes(routes!(ical_feed))
+}
+
+/// `?from=&to=`: both required, `YYYY-MM-DD`, at most 1,100 days apart.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuery {
+    /// First day, inclusive (`YYYY-MM-DD`, required).
+    pub from: Option<String>,
+    /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
+    pub to: Option<String>,
+}
+
+/// The utilisation report's query.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UtilisationQuery {
+    /// First day, inclusive (`YYYY-MM-DD`, required).
+    pub from: Option<String>,
+    /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
+    pub to: Option<String>,
+    /// `week` (Monday-based) or `month`: adds `periods` to each person.
+    pub interval: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+    /// Include archived people.
+    #[serde(default)]
+    pub include_archived: bool,
+}
+
+/// Runs `f` on a blocking thread.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("report task: {e}")))
+}
+
+fn json_response<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => AppError::Internal(format!("encoding a report: {e}")).into_response(),
+    }
+}
+
+/// Capacity, scheduled, tentative, unscheduled and overbooked hours and utilisation per
+/// person over `[from, to]` (definitions in the `reports` module), optionally per week
+/// or month, as JSON or CSV (`text/csv`, one row per person or person-period).
+#[utoipa::path(get, path = "/api/v1/reports/utilisation", tag = "reports", params(UtilisationQuery),
+    responses((status = 200, body = reports::utilisation::Utilisation),
+        (status = 200, content_type = "text/csv", body = String, description = "With format=csv"),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn utilisation(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(q): ApiQuery<UtilisationQuery>,
+) -> Result<Response> {
+    let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
+    let interval = q
+        .interval
+        .as_deref()
+        .map(|s| {
+            Interval::parse(s).ok_or_else(|| AppError::invalid("interval", "must be week or month"))
+        })
+        .transpose()?;
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
+    };
+    let include_archived = q.include_archived;
+    let schedule = state.db.schedule(auth.team_id).await?;
+    blocking(move || {
+        let report = reports::utilisation(&schedule, from, to, interval, include_archived);
+        if csv {
+            let disposition = format!("attachment; filename=\"utilisation-{from}-{to}.csv\"");
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/csv; charset=utf-8"),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition)
+                            .unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                ],
+                reports::utilisation_csv(&report, interval.is_some()),
+            )
+                .into_response()
+        } else {
+            json_response(&report)
+        }
+    })
+    .await
+}
+
+/// Every person-day in `[from, to]` where confirmed plus tentative hours exceed
+/// capacity, with the allocations booking it.
+#[utoipa::path(get, path = "/api/v1/reports/overbooked", tag = "reports", params(RangeQuery),
+    responses((status = 200, body = Vec<reports::OverbookedDay>), (status = 422, body = ErrorBody)))]
+async fn overbooked(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
+    let schedule = state.db.schedule(auth.team_id).await?;
+    blocking(move || json_response(&reports::overbooked(&schedule, from, to))).await
+}
+
+/// Capacity against confirmed, tentative and probability-weighted demand per week,
+/// with placeholder demand and the gap to capacity per role.
+#[utoipa::path(get, path = "/api/v1/reports/pipeline", tag = "reports", params(RangeQuery),
+    responses((status = 200, body = reports::pipeline::Pipeline), (status = 422, body = ErrorBody)))]
+async fn pipeline(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
+    let schedule = state.db.schedule(auth.team_id).await?;
+    blocking(move || json_response(&reports::pipeline(&schedule, from, to))).await
+}
+
+/// Planned (booked) against actual hours in `[from, to]`, per project and per person.
+#[utoipa::path(get, path = "/api/v1/reports/actuals", tag = "reports", params(RangeQuery),
+    responses((status = 200, body = reports::ActualsReport), (status = 422, body = ErrorBody)))]
+async fn actuals(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
+    let schedule = state.db.schedule(auth.team_id).await?;
+    blocking(move || json_response(&reports::actuals_report(&schedule, from, to))).await
+}
+
+/// A project's budget, scheduled (confirmed), tentative, remaining and actual hours.
+#[utoipa::path(get, path = "/api/v1/prj/{id}/summary", tag = "projects", params(("id" = String, Path)),
+    responses((status = 200, body = reports::ProjectSummary), (status = 404, body = ErrorBody)))]
+async fn project_summary(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let schedule = state.db.schedule(auth.team_id).await?;
+    blocking(move || {
+        reports::project_summary(&schedule, &Id(id))
+            .map(|s| json_response(&s))
+            .ok_or_else(|| AppError::NotFound("Project not found".into()))
+    })
+    .await?
+}
+
+/// The secret address of a calendar feed.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FeedUrl {
+    /// `/ical/<token>.ics`, relative to the server.
+    pub url: String,
+}
+
+/// Makes a new secret calendar-feed URL for a person, revoking the previous one.
+/// Owners and managers may; a member only for the person linked to their login.
+#[utoipa::path(post, path = "/api/v1/people/{id}/ical", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = FeedUrl), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn rotate_ical(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<FeedUrl>> {
+    let token = new_token();
+    state
+        .db
+        .rotate_feed(auth, Id(id), token_hash(&token))
+        .await?;
+    Ok(Json(FeedUrl {
+        url: format!("/ical/{token}.ics"),
+    }))
+}
+
+/// A person's allocations and days off as iCalendar (RFC 5545). The token in the path
+/// is the only credential: no cookies needed, so calendar apps can subscribe.
+#[utoipa::path(get, path = "/ical/{file}", tag = "people", params(("file" = String, Path, description = "<token>.ics")),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
+async fn ical_feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {
+    let not_found = || AppError::NotFound("No such calendar".into());
+    let token = file
+        .strip_suffix(".ics")
+        .filter(|t| !t.is_empty() && t.len() <= 128 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(not_found)?;
+    let (team_id, person_id) = state
+        .db
+        .feed(token_hash(token))
+        .await?
+        .ok_or_else(not_found)?;
+    let schedule = state.db.schedule(team_id).await?;
+    let now = crate::domain::now();
+    let body = blocking(move || reports::ical(&schedule, &person_id, now))
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline; filename=\"kronuz.ics\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,96 @@
+//! Counters for operators and benchmarks, served as Prometheus text at `GET /metrics`.
+//!
+//! Plain atomics, not domain state: the actor and the writer bump them, anyone reads
+//! them. `actor_busy_seconds` over wall time is how busy the single loop is, i.e. the
+//! headroom left before it saturates.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+pub struct Metrics {
+    actor_messages: AtomicU64,
+    actor_busy_ns: AtomicU64,
+    commits: AtomicU64,
+    committed_writes: AtomicU64,
+    failed_commits: AtomicU64,
+    commit_ns: AtomicU64,
+}
+
+pub static METRICS: Metrics = Metrics {
+    actor_messages: AtomicU64::new(0),
+    actor_busy_ns: AtomicU64::new(0),
+    commits: AtomicU64::new(0),
+    committed_writes: AtomicU64::new(0),
+    failed_commits: AtomicU64::new(0),
+    commit_ns: AtomicU64::new(0),
+};
+
+impl Metrics {
+    /// One message handled by the actor, taking `busy`.
+    pub fn actor_message(&self, busy: Duration) {
+        self.actor_messages.fetch_add(1, Relaxed);
+        self.actor_busy_ns
+            .fetch_add(busy.as_nanos() as u64, Relaxed);
+    }
+
+    /// One transaction committed (`ok`) or refused, holding `writes` requests.
+    pub fn commit(&self, writes: usize, took: Duration, ok: bool) {
+        if ok {
+            self.commits.fetch_add(1, Relaxed);
+            self.committed_writes.fetch_add(writes as u64, Relaxed);
+        } else {
+            self.failed_commits.fetch_add(1, Relaxed);
+        }
+        self.commit_ns.fetch_add(took.as_nanos() as u64, Relaxed);
+    }
+
+    /// The Prometheus text exposition of every counter.
+    pub fn render(&self) -> String {
+        let secs = |ns: &AtomicU64| ns.load(Relaxed) as f64 / 1e9;
+        let rows = [
+            (
+                "kronuz_actor_messages_total",
+                "counter",
+                "Messages handled by the database actor.",
+                self.actor_messages.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_actor_busy_seconds_total",
+                "counter",
+                "Time the actor spent handling messages.",
+                secs(&self.actor_busy_ns),
+            ),
+            (
+                "kronuz_store_commits_total",
+                "counter",
+                "Transactions committed by the writer.",
+                self.commits.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_store_committed_writes_total",
+                "counter",
+                "Requests made durable by those commits.",
+                self.committed_writes.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_store_failed_commits_total",
+                "counter",
+                "Commits the disk refused.",
+                self.failed_commits.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_store_commit_seconds_total",
+                "counter",
+                "Time spent writing and committing.",
+                secs(&self.commit_ns),
+            ),
+        ];
+        let mut out = String::new();
+        for (name, kind, help, value) in rows {
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+            ));
+        }
+        out
+    }
+}
