@@ -69,7 +69,7 @@ function demandChart(pipeline) {
       h('span', { class: 'lg pipeline' }, 'Weighted pipeline'),
       h('span', { class: 'lg all' }, 'All demand, unweighted'),
       h('span', { class: 'lg capacity' }, 'Capacity')),
-    h('div', { class: 'plot', style: { height: `${H + 24}px` } },
+    h('div', { class: 'plot' },
       h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', { style: { bottom: px(max) } }, `${fmtNum(max, 0)}h`), h('span', { style: { bottom: px(max / 2) } }, `${fmtNum(max / 2, 0)}h`), h('span', { style: { bottom: '0px' } }, '0')),
       rows.map((r) => h('div', { class: 'wk', role: 'img', 'aria-label': `Week of ${r.start}: capacity ${fmtNum(r.capacity)}h, confirmed ${fmtNum(r.confirmed)}h, tentative ${fmtNum(r.tentative)}h, unstaffed ${fmtNum(r.placeholders)}h, weighted demand ${fmtNum(r.weighted)}h`, title: `${r.start}\ncapacity ${fmtNum(r.capacity)}h\nconfirmed ${fmtNum(r.confirmed)}h\ntentative ${fmtNum(r.tentative)}h\nunstaffed placeholders ${fmtNum(r.placeholders)}h\nweighted demand ${fmtNum(r.weighted)}h` },
         h('div', { class: 'stack', style: { height: `${H}px` } },
