@@ -88,7 +88,8 @@ export function reportsView(m, dispatch) {
   const memo = local(m, r.from, to);
   const util = r.local.util ? (memo.util || (memo.util = utilisationReport(m.data, r.from, to))) : r.util;
   const pipeline = r.local.pipeline ? (memo.pipeline || (memo.pipeline = pipelineReport(m.data, r.from, to))) : r.pipeline;
-  const csvLink = (href, name, which, makeCsv, report) => r.local[which]
+  // the server offers CSV for utilisation; the pipeline's CSV is made here from its JSON
+  const csvLink = (href, name, which, makeCsv, report) => r.local[which] || (which === 'pipeline' && report)
     ? button('Download CSV', () => dispatch({ type: 'Download', filename: name, text: makeCsv(report) }), 'small ghost', { 'data-testid': 'csv-' + which })
     : h('a', { class: 'btn small ghost', href, download: name, 'data-testid': 'csv-' + which }, 'Download CSV');
   return h('div', { class: 'page reports' },
