@@ -592,15 +592,19 @@ export function update(m, msg) {
       return [set(m, { dialog: set(m.dialog, { busy: false, error: msg.error }) }), []];
     }
     case 'AllocCreated':
-    case 'AllocSaved':
-      return toast(withAlloc(set(m, { dialog: null }), msg.data), msg.type === 'AllocCreated' ? 'Allocation added' : 'Allocation saved', 'info');
+    case 'AllocSaved': {
+      const [m2, fx] = toast(withAlloc(set(m, { dialog: null }), msg.data), msg.type === 'AllocCreated' ? 'Allocation added' : 'Allocation saved', 'info');
+      return [m2, m.route.page === 'project' ? [...fx, ...routeEffects(m2)] : fx];
+    }
     case 'DeleteAlloc': {
       const a = allocById(m, msg.id);
       if (!a) return [m, []];
       return [withoutAlloc(set(m, { dialog: null }), msg.id), [http('DELETE', `/allocations/${msg.id}`, undefined, 'AllocDeleted', 'AllocPatchErr', { id: msg.id, before: a })]];
     }
-    case 'AllocDeleted':
-      return toast(m, 'Allocation deleted (Ctrl+Z to undo)', 'info');
+    case 'AllocDeleted': {
+      const [m2, fx] = toast(m, 'Allocation deleted (Ctrl+Z to undo)', 'info');
+      return [m2, m.route.page === 'project' ? [...fx, ...routeEffects(m2)] : fx];
+    }
     case 'Saved': {
       const item = msg.data;
       let m2 = set(m, { dialog: null });
