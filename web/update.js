@@ -474,7 +474,8 @@ export function update(m, msg) {
     case 'SortSet':
       return [setSched(m, { sort: msg.value }), []];
     case 'FocusCell':
-      return [setSched(m, { focus: { row: msg.row, day: msg.day } }), []];
+      if (!msg.row) return [m, []];
+      return [setSched(m, { focus: { row: msg.row, day: msg.day }, keyboard: !msg.pointer }), []];
     case 'KeyNav': {
       const layout = buildRows(m.data, m.sched);
       if (!layout.rows.length) return [m, []];
@@ -491,7 +492,8 @@ export function update(m, msg) {
       else if (msg.key === 'Home') day = toDay(m.today);
       day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
       if (unit === 7) day = startOfWeekDay(day); // month scale: one cell per week
-      const m2 = setSched(m, { focus: { row: layout.rows[i].key, day } });
+      const m2 = setSched(m, { focus: { row: layout.rows[i].key, day }, keyboard: msg.key !== 'none' || s.keyboard });
+      if (msg.key === 'none') return [m2, []];
       return [m2, scrollToFocus(m2)];
     }
     case 'OpenAtFocus': {

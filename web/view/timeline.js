@@ -52,7 +52,8 @@ function handlers(dispatch) {
         p.day = p.day - weekdayOfDay(p.day);
       }
       e.preventDefault();
-      el.focus({ preventScroll: true });
+      dispatch({ type: 'FocusCell', row: p.rowKey, day: p.day, pointer: true });
+      el.focus({ preventScroll: true, focusVisible: false });
       try { el.setPointerCapture(e.pointerId); } catch { /* synthetic events */ }
       geo.dragging = true;
       dispatch({ type: 'DragStart', mode, allocId, rowKey, day: p.day });
@@ -259,11 +260,12 @@ export function timelineView(m, dispatch) {
       const st = person ? (unit === 1 ? dayStats(person, rel, d, off) : aggregate(person, rel, d, to, off)) : placeholderStats(rel, d);
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focus.day === d;
+      const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
       const id = `cell-${i}-${d}`;
       cells.push(h('div', {
         key: 'c' + d, id,
-        class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (focused ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
+        class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (ring ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d), 'data-person-id': person ? person.id : null,
         'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
         style: person && st.capacity > 0
@@ -289,7 +291,7 @@ export function timelineView(m, dispatch) {
     }
     if (drag && drag.mode === 'create' && drag.originRowKey === row.key) {
       const a = Math.min(drag.startDay, drag.day), b = Math.max(drag.startDay, drag.day) + unit - 1;
-      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h('span', {}, `${b - a + 1}d`)));
+      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h("span", {}, `${b - a + 1}d · ${spanLabel(fromDay(a), fromDay(b))}`)));
     }
     // per-row totals over what is in view
     let util = null, booked = 0, cap = 0, overDays = 0;
