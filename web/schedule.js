@@ -2,7 +2,7 @@
 // results, keyboard navigation) and the view (virtualised rendering).
 
 import { toDay, fromDay, startOfWeekDay } from './dates.js';
-import { layoutLanes, allocSpan } from './capacity.js';
+import { layoutLanes, allocSpan, rangeStats, indexTimeOff } from './capacity.js';
 import { diff, forEach } from './store.js';
 
 export const ZOOMS = {
@@ -103,9 +103,9 @@ function matches(hay, q) { return String(hay || '').toLowerCase().includes(q); }
  */
 let rowsMemo = null;
 export function buildRows(data, sched) {
-  const { people, projects, allocations } = data;
+  const { people, projects, allocations, timeoff } = data;
   const { filter, sort } = sched;
-  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort) return rowsMemo.result;
+  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort && (rowsMemo.timeoff === timeoff || sort === 'name' || sort === 'role')) return rowsMemo.result;
   const byRow = allocsByRow(allocations);
   const projById = new Map(projects.map((p) => [p.id, p]));
   const q = (filter.q || '').trim().toLowerCase();
@@ -138,9 +138,16 @@ export function buildRows(data, sched) {
     if (!involves(byRow.get('p:' + p.id) || [])) return false;
     return true;
   });
-  const cmp = sort === 'role'
-    ? (a, b) => String(a.role || '').localeCompare(String(b.role || '')) || String(a.name).localeCompare(String(b.name))
-    : (a, b) => String(a.name).localeCompare(String(b.name));
+  const byName = (a, b) => String(a.name).localeCompare(String(b.name));
+  let cmp = byName;
+  if (sort === 'role') cmp = (a, b) => String(a.role || '').localeCompare(String(b.role || '')) || byName(a, b);
+  else if (sort === 'available' || sort === 'booked') {
+    // free hours over the next four weeks
+    const off = indexTimeOff(data.timeoff);
+    const from = toDay(sched.today || sched.origin), to = from + 27;
+    const free = new Map(list.map((p) => { const st = rangeStats(p, byRow.get('p:' + p.id) || [], from, to, off); return [p.id, st.capacity - st.confirmed - st.tentative]; }));
+    cmp = sort === 'available' ? (a, b) => free.get(b.id) - free.get(a.id) || byName(a, b) : (a, b) => free.get(a.id) - free.get(b.id) || byName(a, b);
+  }
   list.sort(cmp);
   for (const p of list) rows.push({ key: 'p:' + p.id, kind: 'person', person: p, role: null, title: p.name, subtitle: p.role || '', allocs: byRow.get('p:' + p.id) || [] });
   let top = 0;
@@ -153,7 +160,7 @@ export function buildRows(data, sched) {
     top += r.height;
   }
   const result = { rows, totalHeight: top, index: new Map(rows.map((r, i) => [r.key, i])) };
-  rowsMemo = { people, projects, allocations, filter, sort, result };
+  rowsMemo = { people, projects, allocations, timeoff, filter, sort, result };
   return result;
 }
 

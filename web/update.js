@@ -47,6 +47,7 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     data: { team: null, people: [], projects: [], clients: [], timeoff: [], allocations: store.empty() },
     loaded: {},
     sched: {
+      today,
       zoom: 'week',
       origin,
       days,

@@ -203,6 +203,10 @@ test('filters narrow the rows', () => {
   assert.deepEqual(keys(m), ['p:p1']);
   [m] = run(m, { type: 'FilterSet', field: 'skill', value: '' }, { type: 'FilterSet', field: 'project', value: 'x' });
   assert.deepEqual(keys(m), ['p:p1']);
+  [m] = run(m, { type: 'FilterSet', field: 'project', value: '' }, { type: 'SortSet', value: 'booked' });
+  assert.deepEqual(keys(m), ['p:p1', 'p:p2'], 'Ann is booked this week: most booked first');
+  [m] = update(m, { type: 'SortSet', value: 'available' });
+  assert.deepEqual(keys(m), ['p:p2', 'p:p1'], 'Bob is free: most available first');
 });
 
 test('dialog requests follow the API field names', () => {

@@ -250,6 +250,8 @@ export function timelineView(m, dispatch) {
   const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
   const focus = s.focus;
+  // with a project or client filter, other work is dimmed
+  const dimmed = (a) => (s.filter.project && a.project_id !== s.filter.project) || (s.filter.client && (projects.get(a.project_id) || {}).client_id !== s.filter.client);
   for (let i = win.firstRow; i <= win.lastRow && i >= 0; i++) {
     const row = layout.rows[i];
     const person = row.person;
@@ -280,7 +282,7 @@ export function timelineView(m, dispatch) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
       if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
-      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, '', editable, s.scrollLeft + SIDEBAR));
+      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR));
     }
     if (preview && previewRow === row.key) {
       const lane = row.key === drag.originRowKey ? row.lanes.get(preview.id) || 0 : 0;
@@ -364,7 +366,7 @@ export function scheduleToolbar(m, dispatch) {
       field('Skill', 'f-skill', f.skill, set('skill'), { options: [['', 'All skills'], ...skills.map((r) => [r, r])] }),
       field('Project', 'f-project', f.project, set('project'), { options: [['', 'All projects'], ...m.data.projects.map((p) => [p.id, p.name])] }),
       field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.map((c) => [c.id, c.name])] }),
-      field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role']] })),
+      field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role'], ['available', 'Most available (4 weeks)'], ['booked', 'Most booked (4 weeks)']] })),
     h('div', { class: 'tb-group' },
       button('‹', () => dispatch({ type: 'Shift', days: -7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Earlier' }),
       button('Today', () => dispatch({ type: 'GoToday' }), '', { 'data-testid': 'today' }),
