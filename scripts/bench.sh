@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks kronuz with kronuz-loadgen and prints ratios measured side by side in one run,
-# because absolute numbers on a shared machine drift (issue 7):
+# because absolute numbers on a shared machine drift:
 #   - authenticated read (GET /api/v1/prj/list, 50 projects) vs baseline (GET /healthz);
 #   - group commit vs one commit per write (--commit-mode per-write): writes/s and p99;
 #   - the actor vs a --state-backend rwlock server: throughput at 1, 8, 64, 256 connections;

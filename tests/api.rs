@@ -609,3 +609,29 @@ async fn many_concurrent_keep_alive_clients_are_served_without_shedding() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn secure_cookies_are_marked_secure_when_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = kronuz::config::Settings::for_data_dir(dir.path().join("data"));
+    settings.secure_cookies = true;
+    let server = TestServer::start_with(settings).await;
+    let resp = client()
+        .post(server.url("/api/v1/usr/signup"))
+        .json(&json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"}))
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<&str> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(cookies.len(), 2);
+    assert!(
+        cookies.iter().all(|c| c.contains("; Secure")),
+        "{cookies:?}"
+    );
+    server.stop().await;
+}

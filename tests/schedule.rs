@@ -36,6 +36,7 @@ async fn people_have_sensible_defaults_validate_every_field_and_archive_on_delet
     );
     assert_eq!(p["skills"], json!(["figma", "ux"]));
     assert_eq!(p["archived"], false);
+    assert_eq!(p["timezone"], "UTC", "the team's time zone by default");
     let bad = [
         (json!({}), "name"),
         (json!({"name": ""}), "name"),

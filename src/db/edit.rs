@@ -16,9 +16,6 @@ use crate::store::{Kind, Mutation, Record};
 use crate::{AppError, Result};
 use serde_json::Value;
 
-/// Entries of the activity log kept in memory per team (older ones stay on disk).
-const ACTIVITY_IN_MEMORY: usize = 5000;
-
 /// A change a person asks for.
 #[derive(Debug)]
 pub enum Edit {
@@ -237,7 +234,7 @@ impl Db {
     pub(super) fn remember_activity(&mut self, entry: Activity) {
         let log = self.activity.entry(entry.team_id.clone()).or_default();
         log.push_back(entry);
-        while log.len() > ACTIVITY_IN_MEMORY {
+        while log.len() > crate::domain::activity::ACTIVITY_KEPT {
             log.pop_front();
         }
     }
@@ -356,7 +353,9 @@ impl Db {
         };
         let existing = |kind: Kind, id: &Id| get_record(s, kind, id).ok_or_else(|| not_found(kind));
         match edit {
-            Edit::CreatePerson(input) => {
+            Edit::CreatePerson(mut input) => {
+                // A person works in the team's time zone unless told otherwise.
+                input.timezone = input.timezone.or_else(|| Some(s.team.timezone.clone()));
                 let p = Person::from_input(self.fresh_record_id(s, Kind::Person), team, input)?;
                 self.check_user_link(auth, &p)?;
                 created("Added person", Record::Person(p))

@@ -5,6 +5,10 @@ use super::{Id, Timestamp};
 use crate::store::Record;
 use serde::{Deserialize, Serialize};
 
+/// Entries of each team's activity log kept in memory (and so undoable); older ones
+/// stay on disk.
+pub const ACTIVITY_KEPT: usize = 5000;
+
 /// One record's change: absent `before` is a creation, absent `after` a deletion.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {

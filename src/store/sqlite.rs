@@ -1,6 +1,7 @@
 //! The embedded backend: one SQLite file in WAL mode with `synchronous=FULL`.
 
 use super::{Kind, Mutation, Record, Snapshot, Store, StoreError};
+use crate::domain::activity::ACTIVITY_KEPT;
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -158,6 +159,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
         let mut records = Vec::new();
+        let mut recent = RecentActivity::default();
         for &kind in Kind::ALL {
             let sql = format!("SELECT id, body FROM {}", kind.table());
             let mut stmt = self.conn.prepare(&sql).map_err(classify)?;
@@ -168,9 +170,13 @@ impl Store for SqliteStore {
                 let record = Record::from_json(kind, &body).map_err(|e| {
                     StoreError::Corrupt(format!("{} row {id} cannot be read: {e}", kind.table()))
                 })?;
-                records.push(record);
+                match record {
+                    Record::Activity(a) => recent.keep(a),
+                    other => records.push(other),
+                }
             }
         }
+        records.extend(recent.into_records());
         Ok(Snapshot { records })
     }
 
@@ -204,5 +210,34 @@ impl Store for SqliteStore {
         // Fold the WAL back into the main file so the data dir is one tidy file at rest.
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         self.conn.close().map_err(|(_, e)| classify(e))
+    }
+}
+
+/// Each team's most recent activity while loading: only those are kept in memory (and
+/// undoable), so older history costs neither start-up memory nor time after the read.
+#[derive(Default)]
+struct RecentActivity {
+    by_team: std::collections::HashMap<crate::domain::Id, Vec<crate::domain::activity::Activity>>,
+}
+
+impl RecentActivity {
+    fn keep(&mut self, entry: crate::domain::activity::Activity) {
+        let log = self.by_team.entry(entry.team_id.clone()).or_default();
+        log.push(entry);
+        if log.len() >= 2 * ACTIVITY_KEPT {
+            Self::trim(log);
+        }
+    }
+
+    fn trim(log: &mut Vec<crate::domain::activity::Activity>) {
+        log.sort_unstable_by_key(|a| std::cmp::Reverse(a.seq));
+        log.truncate(ACTIVITY_KEPT);
+    }
+
+    fn into_records(self) -> impl Iterator<Item = Record> {
+        self.by_team.into_values().flat_map(|mut log| {
+            Self::trim(&mut log);
+            log.into_iter().map(Record::Activity)
+        })
     }
 }
