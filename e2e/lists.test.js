@@ -80,8 +80,23 @@ test('people, clients, time off and team', async (t) => {
   assert.doesNotMatch(await cell(addDays(mon, 2)).getAttribute('class'), /\boff\b/);
   assert.match(await cell(mon).getAttribute('aria-label'), /day off/);
 
-  // archive: gone from the list and the schedule, back with "Show archived"
+  // a private calendar feed of Nina's bookings and days off
   await page.getByTestId('nav-people').click();
+  const feedResp = page.waitForResponse((r) => r.url().endsWith(`/api/v1/people/${nina.id}/ical`));
+  await page.getByRole('button', { name: 'Calendar feed for Nina Node' }).click();
+  if ((await feedResp).ok()) {
+    const url = await page.getByTestId('feed-url').inputValue();
+    assert.match(url, /\/ical\/.+\.ics$/);
+    const r = await fetch(url); // no cookies: the token is the credential
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /text\/calendar/);
+    const ics = await r.text();
+    assert.match(ics, /BEGIN:VCALENDAR/);
+    assert.match(ics, /Holiday/);
+  }
+  await page.keyboard.press('Escape');
+
+  // archive: gone from the list and the schedule, back with "Show archived"
   const archived = page.waitForResponse((r) => r.url().endsWith(`/api/v1/people/${nina.id}`) && r.request().method() === 'DELETE');
   await page.getByRole('button', { name: 'Archive Nina Node' }).click();
   assert.ok((await archived).ok());

@@ -722,6 +722,14 @@ export function update(m, msg) {
     }
     case 'Copy':
       return [m, [{ type: 'copy', text: msg.text }]];
+    case 'CalendarFeed': {
+      const person = m.data.people.find((p) => p.id === msg.id);
+      return [set(m, { dialog: { kind: 'feed', id: msg.id, form: { name: person ? person.name : '' }, busy: true, error: null, url: null } }),
+        [http('POST', `/people/${encodeURIComponent(msg.id)}/ical`, undefined, 'FeedCreated', 'DialogErr')]];
+    }
+    case 'FeedCreated':
+      if (!m.dialog || m.dialog.kind !== 'feed') return [m, []];
+      return [set(m, { dialog: set(m.dialog, { busy: false, url: msg.data && msg.data.url }) }), []];
     case 'Download':
       return [m, [{ type: 'download', filename: msg.filename, text: msg.text, mime: msg.mime || 'text/csv' }]];
 

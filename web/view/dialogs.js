@@ -108,6 +108,13 @@ export function dialogView(m, dispatch) {
           field('Role', 'role', f.role, inp('role'), { options: [['member', 'Member (reads the schedule)'], ['manager', 'Manager (edits the schedule)'], ['owner', 'Owner (everything)']], wide: true })),
       dispatch, { ...opts, onSubmit: link ? null : submit, submitLabel: 'Create invite link', testid: 'invite-dialog' });
     }
+    case 'feed': {
+      const url = d.url ? location.origin + d.url : null;
+      return modal(`Calendar feed · ${f.name}`, url
+        ? h('div', {}, h('p', {}, 'Subscribe to this address in any calendar app to see ', h('strong', {}, f.name), '’s bookings and days off. Anyone with the link can read it; making a new link revokes this one.'),
+          h('div', { class: 'copy-row' }, h('input', { readonly: true, value: url, 'aria-label': 'Calendar feed address', 'data-testid': 'feed-url' }), button('Copy', () => dispatch({ type: 'Copy', text: url }))))
+        : h('p', { class: 'muted' }, d.error ? '' : 'Creating a private link…'), dispatch, { error: d.error, testid: 'feed-dialog' });
+    }
     default:
       return null;
   }

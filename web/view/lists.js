@@ -32,6 +32,7 @@ export function peopleView(m, dispatch) {
               p.archived ? h('span', { class: 'tag' }, 'archived') : null,
               editable && !p.archived ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'person', id: p.id }), 'small ghost', { 'aria-label': `Edit ${p.name}` }) : null,
               editable && !p.archived ? button('Time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: p.id }), 'small ghost', { 'aria-label': `Add time off for ${p.name}` }) : null,
+              editable && !p.archived ? button('Calendar', () => dispatch({ type: 'CalendarFeed', id: p.id }), 'small ghost', { 'aria-label': `Calendar feed for ${p.name}` }) : null,
               editable && !p.archived ? button('Archive', () => dispatch({ type: 'Archive', what: 'people', id: p.id }), 'small ghost danger-text', { 'aria-label': `Archive ${p.name}` }) : null));
         }))));
 }
