@@ -224,3 +224,34 @@ test('keyboard: arrows and Enter book a cell, Escape closes, Ctrl+Z undoes on th
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('dragging a bar to the edge scrolls the timeline and moves it further', async (t) => {
+  if (missing) return t.skip(missing);
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Eddie Edge' });
+  const ids = await page.evaluate(async (mon) => {
+    const post = async (u, b) => { const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }); return r.json(); };
+    const person = await post('/people', { name: 'Far Mover' });
+    const project = await post('/prj', { name: 'Later' });
+    const alloc = await post('/allocations', { person_id: person.id, project_id: project.id, start: mon, end: mon, hours_per_day: 2 });
+    return { alloc: alloc.id };
+  }, nextMonday());
+  await page.goto(server.base + '/schedule');
+  const el = bar(page, ids.alloc);
+  await el.waitFor();
+  const grid = await page.getByTestId('timeline-grid').boundingBox();
+  const b = await el.boundingBox();
+  const p = patchDone(page, ids.alloc);
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(grid.x + grid.width - 12, b.y + b.height / 2, { steps: 10 });
+  await page.waitForTimeout(1200);
+  await page.mouse.move(grid.x + grid.width - 14, b.y + b.height / 2);
+  await page.mouse.up();
+  const body = (await p).request().postDataJSON();
+  const moved = (Date.parse(body.start) - Date.parse(nextMonday())) / 86400000;
+  assert.ok(moved > 45, `moved ${moved} days`);
+  await expectAttr(el, 'data-start', body.start);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

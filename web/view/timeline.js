@@ -32,6 +32,32 @@ function pointToCell(el, ev) {
   return { day, x, y, rowKey: ri >= 0 ? geo.layout.rows[ri].key : null };
 }
 
+/** While dragging near an edge of the grid, scroll it and keep the drag under the pointer. */
+function autoScroll(el, dispatch) {
+  if (geo.scrolling) return;
+  const step = () => {
+    if (!geo.dragging || !geo.pointer) { geo.scrolling = false; return; }
+    const r = el.getBoundingClientRect();
+    const { clientX: x, clientY: y } = geo.pointer;
+    const edge = (d) => Math.max(4, Math.min(24, (48 - d) / 2));
+    let dx = 0, dy = 0;
+    if (x > r.right - 48) dx = edge(r.right - x);
+    else if (x < r.left + SIDEBAR + 32 && x > r.left + SIDEBAR - 40) dx = -edge(x - r.left - SIDEBAR);
+    if (geo.dragMode === 'move') {
+      if (y > r.bottom - 40) dy = edge(r.bottom - y);
+      else if (y < r.top + HEADER + 24) dy = -edge(y - r.top - HEADER);
+    }
+    if (!dx && !dy) { geo.scrolling = false; return; }
+    el.scrollLeft += dx;
+    el.scrollTop += dy;
+    const p = pointToCell(el, geo.pointer);
+    dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
+    requestAnimationFrame(step);
+  };
+  geo.scrolling = true;
+  requestAnimationFrame(step);
+}
+
 function handlers(dispatch) {
   return {
     scroll: (e) => { const el = e.currentTarget; dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight }); },
@@ -60,9 +86,12 @@ function handlers(dispatch) {
     },
     pointermove: (e) => {
       if (!geo.dragging) return;
-      const p = pointToCell(e.currentTarget, e);
+      const el = e.currentTarget;
+      geo.pointer = { clientX: e.clientX, clientY: e.clientY };
+      const p = pointToCell(el, e);
       if (geo.sched.zoom === 'month' && geo.dragMode === 'create') p.day -= weekdayOfDay(p.day);
       dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
+      autoScroll(el, dispatch);
     },
     pointerup: (e) => {
       if (!geo.dragging) return;
