@@ -79,6 +79,21 @@ try {
     return { ms: performance.now() - t0, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
   });
   await page.waitForTimeout(300);
+  // wheel-like scrolling: 100 px per frame over the first 10,000 px
+  const wheel = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid=timeline-grid]');
+    const frames = [];
+    let last = performance.now();
+    for (let y = 0; y <= 10000; y += 100) {
+      el.scrollTop = y;
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const now = performance.now(); frames.push(now - last); last = now;
+    }
+    el.scrollTop = 0;
+    frames.sort((a, b) => a - b);
+    return { frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
+  });
+  await page.waitForTimeout(300);
 
   // a bar fully in view, right of the row headers
   const pickBar = (skip) => page.evaluate((skip) => {
@@ -114,6 +129,7 @@ try {
   console.log(`usable timeline after navigation: ${usable} ms (slowest view ${Math.round(firstRender)} ms)`);
   console.log('  API:', api.join('; '));
   console.log(`scroll through all ${PEOPLE} rows: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms`);
+  console.log(`scroll 100 px per frame (10,000 px): ${wheel.frames} frames, median ${fmt(wheel.median)} ms, p95 ${fmt(wheel.p95)} ms, longest ${fmt(wheel.max)} ms`);
   console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
   console.log(`move and drop a bar (PATCH): longest frame ${fmt(drop.max)} ms`);
   console.log(`render: ${stats.n} renders, mean view ${(stats.view / stats.n).toFixed(1)} ms + patch ${(stats.patch / stats.n).toFixed(1)} ms`);
