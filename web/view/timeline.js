@@ -5,7 +5,7 @@
 import { h } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
-import { buildRows, visibleWindow, rowAtY, applyDrag, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
+import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc } from '../store.js';
 import { canEdit } from '../update.js';
@@ -13,6 +13,8 @@ import { button, field, fmtNum, pct } from './ui.js';
 
 // geometry of the last render, for the pointer handlers
 const geo = { layout: null, sched: null, dragging: false };
+// last frame's row vnodes and what they were built from
+let lastRows = new Map();
 
 let offMemo = { timeoff: null, idx: null };
 function offIndex(timeoff) {
@@ -281,9 +283,20 @@ export function timelineView(m, dispatch) {
   const focus = s.focus;
   // with a project or client filter, other work is dimmed
   const dimmed = (a) => (s.filter.project && a.project_id !== s.filter.project) || (s.filter.client && (projects.get(a.project_id) || {}).client_id !== s.filter.client);
+  // rows whose inputs did not change reuse last frame's vnode (vertical scrolling
+  // then only builds the rows coming into view)
+  const rowCache = new Map();
   for (let i = win.firstRow; i <= win.lastRow && i >= 0; i++) {
     const row = layout.rows[i];
     const person = row.person;
+    const touched = drag && (drag.originRowKey === row.key || drag.rowKey === row.key || (dragAlloc && rowKeyOfAlloc(dragAlloc) === row.key));
+    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, s.scrollLeft, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today];
+    const cached = !touched && lastRows.get(row.key);
+    if (cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
+      rowsV.push(cached.vnode);
+      rowCache.set(row.key, cached);
+      continue;
+    }
     const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
     const cells = [];
     for (let d = win.firstDay; d <= win.lastDay; d += unit) {
@@ -350,7 +363,9 @@ export function timelineView(m, dispatch) {
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
     }, header, cells, bars));
+    if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1] });
   }
+  lastRows = rowCache;
 
   const todayLeft = SIDEBAR + (todayN - origin) * dayW;
   const focusIdx = focus ? layout.index.get(focus.row) : null;
