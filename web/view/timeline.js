@@ -290,7 +290,9 @@ export function timelineView(m, dispatch) {
     const row = layout.rows[i];
     const person = row.person;
     const touched = drag && (drag.originRowKey === row.key || drag.rowKey === row.key || (dragAlloc && rowKeyOfAlloc(dragAlloc) === row.key));
-    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, s.scrollLeft, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today];
+    // bar labels follow the left edge only for bars that cross it
+    const crossing = row.allocs.some((a) => { const [as, ae] = allocSpan(a); return as <= viewFrom && ae >= viewFrom; });
+    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today];
     const cached = !touched && lastRows.get(row.key);
     if (cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
       rowsV.push(cached.vnode);
