@@ -315,7 +315,7 @@ export function timelineView(m, dispatch) {
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d), 'data-person-id': person ? person.id : null,
         'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
         style: person && st.capacity > 0
-          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--fill': `${Math.round(ratio * 100)}%` }
+          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--f': String(Math.round(ratio * 100) / 100) }
           : { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px` },
       },
       st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
