@@ -7,7 +7,7 @@
 #   - mixed (90/10 over 4 teams) and the utilisation report while reads go on, for the record.
 # Each measurement runs BENCH_REPS times, interleaved with the one it is compared with, and
 # the median is reported. The server runs on CPU 0 and the load generator on CPU 1 when
-# taskset is available. Budget with the defaults: about 3 minutes of runs plus the release
+# taskset is available. Budget with the defaults: about 3.5 minutes of runs plus the release
 # build (about 3 minutes from scratch on 2 cores).
 #
 # Environment (all optional):
@@ -216,6 +216,9 @@ log "== authenticated read vs baseline ($REPS x $DURATION, $CONNS connections) =
 for rep in $(seq 1 "$REPS"); do
     run_load "baseline-r$rep" main -s baseline -c "$CONNS" -d "$DURATION"
     run_load "read-r$rep" main -s read -c "$CONNS" -d "$DURATION" --projects 50
+    # The same authenticated request on an empty list: auth and the actor round trip
+    # without the cost of serialising 50 projects.
+    run_load "read0-r$rep" main -s read -c "$CONNS" -d "$DURATION" --projects 0
 done
 
 log "== mixed and report (once each, $DURATION, $CONNS connections) =="
@@ -320,6 +323,12 @@ print(f"authenticated read vs baseline ({conns} connections)")
 print(f"  read {fmt(read, ' req/s')} (p99 {fmt(read_p99, ' ms', 3)})   baseline {fmt(base, ' req/s')} "
       f"(p99 {fmt(base_p99, ' ms', 3)})")
 print(f"  ratio (median of paired runs) {fmt(r, '', 2)}  target >= 0.8  {verdict(r, 0.8)}{dirty(c1, c2)}")
+read0, c3 = median("read0", ok_rps("read"))
+r0 = paired_ratio("read0", ok_rps("read"), "baseline", ok_rps("healthz"))
+size, _ = median("read", lambda r: r["ops"]["read"].get("mean_body_bytes") if "read" in r["ops"] else None)
+summary["read_vs_baseline"].update({"empty_list_rps": read0, "empty_list_ratio": r0, "list_bytes": size})
+print(f"  of which: the same request on an empty list {fmt(read0, ' req/s')}, ratio {fmt(r0, '', 2)} "
+      f"(auth + actor round trip); the 50-project answer is {fmt(size, ' bytes', 0)}{dirty(c3)}")
 print()
 
 group, c1 = median("write-group", ok_rps("write"))
@@ -333,12 +342,22 @@ print(f"group commit vs one commit per write ({conns} connections, each 201 dura
 print(f"  group {fmt(group, ' writes/s')} (p99 {fmt(group_p99, ' ms', 3)})   per-write "
       f"{fmt(per, ' writes/s')} (p99 {fmt(per_p99, ' ms', 3)})")
 print(f"  ratio (median of paired runs) {fmt(r, '', 2)}  target >= 5  {verdict(r, 5)}{dirty(c1, c2)}")
+def server(key, field):
+    return median(key, lambda r: (r.get("server") or {}).get(field))[0]
+gw, pw = server("write-group", "writes_per_commit"), server("write-perwrite", "writes_per_commit")
+gm, pm = server("write-group", "commit_ms_mean"), server("write-perwrite", "commit_ms_mean")
+summary["group_vs_per_write"].update({"group_writes_per_commit": gw, "per_write_writes_per_commit": pw,
+                                      "group_commit_ms": gm, "per_write_commit_ms": pm})
+if gw is not None or pw is not None:
+    print(f"  server: group {fmt(gw, '', 1)} writes/commit ({fmt(gm, ' ms', 2)} per commit), per-write "
+          f"{fmt(pw, '', 1)} ({fmt(pm, ' ms', 2)} per commit)")
 print()
 
 op = {"read": "read", "baseline": "healthz", "write": "write"}.get(scale_scenario)
 print(f"actor vs rwlock, {scale_scenario} throughput (req/s; p99 ms)")
 print(f"  {'connections':>11}  {'actor':>22}  {'rwlock':>22}  {'actor/rwlock':>12}")
 summary["actor_vs_rwlock"] = []
+loop_notes = []
 for c in scale_conns:
     get = ok_rps(op) if op else (lambda r: r["total"]["ok_rps"])
     getp = p99_ms(op) if op else (lambda r: r["total"]["latency_us"]["p99"] / 1000)
@@ -349,9 +368,24 @@ for c in scale_conns:
     r = paired_ratio(f"scale-actor-c{c}", get, f"scale-rwlock-c{c}", get)
     summary["actor_vs_rwlock"].append({"connections": int(c), "actor_rps": a, "rwlock_rps": b,
                                        "ratio": r, "actor_p99_ms": ap, "rwlock_p99_ms": bp})
+    busy = server(f"scale-actor-c{c}", "actor_busy_share")
+    msgs = server(f"scale-actor-c{c}", "actor_messages_per_s")
+    us = server(f"scale-actor-c{c}", "actor_us_per_message")
+    loop_notes.append((c, busy, msgs, us))
     cell = lambda v, p: "n/a" if v is None else f"{v:,.0f}; {p:.2f}"
     print(f"  {c:>11}  {cell(a, ap):>22}  {cell(b, bp):>22}  {fmt(r, '', 2):>12}"
           f"{dirty(ca, cb if b is not None else True)}")
+if any(b is not None for _, b, _, _ in loop_notes):
+    print("  the actor loop on the actor server (from its /metrics over each measured phase):")
+    for c, busy, msgs, us in loop_notes:
+        print(f"  {c:>11}  {fmt(msgs, ' msg/s', 0)}, busy {fmt(None if busy is None else busy * 100, '%', 0)}"
+              f" of the time, {fmt(us, ' us/msg', 1)}")
+    c, busy, msgs, us = loop_notes[-1]
+    if busy and msgs:
+        print(f"  headroom at {c} connections: busy {busy:.1%}; handling alone would saturate the loop near "
+              f"{msgs / busy:,.0f} msg/s (an upper bound: channel hops and task wake-ups are not in busy time)")
+    summary["actor_loop"] = [{"connections": int(c), "busy_share": b, "messages_per_s": m, "us_per_message": u}
+                             for c, b, m, u in loop_notes]
 print()
 
 mixed = runs("mixed")
@@ -372,7 +406,7 @@ if rep:
           + " | ".join(parts) + dirty(m["clean"]))
     print(f"  read p99 alone: {fmt(read_p99, ' ms', 3)}")
 else:
-    print("report: n/a (the server has no reports or people endpoints yet?)")
+    print(f"report: n/a (see {os.path.join(out, 'report-r1.txt')})")
 
 with open(os.path.join(out, "summary.json"), "w") as f:
     json.dump(summary, f, indent=2)

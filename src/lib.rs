@@ -20,13 +20,15 @@
 //! # One request: `GET /api/v1/prj/list`
 //! 1. axum routes it to `http::prj::list_projects`; the middleware has already checked
 //!    load, timeout and (for writes) that it is not cross-site.
-//! 2. The `AuthUser` extractor reads cookies `usrid` and `session`, hashes the token and
-//!    calls `DbTx::authenticate`, which sends `Dm::Authenticate` to the actor.
-//! 3. The actor looks the session up in memory and replies on the request's oneshot.
-//! 4. The handler calls `DbTx::schedule`; the actor replies with a clone of the team's
-//!    `Schedule`, which costs O(1) (persistent maps); the handler sorts the projects by
-//!    name and serialises them outside the loop. Reports work the same way, on a
-//!    blocking thread, so a year-long report never holds up the loop.
+//! 2. Its `TeamSchedule` extractor reads cookies `usrid` and `session`, hashes the token
+//!    and calls `DbTx::authenticate_schedule`, which sends one `Dm::AuthenticateSchedule`
+//!    to the actor (handlers that change things use the `AuthUser` extractor instead).
+//! 3. The actor looks the session up in memory, marks it seen, and replies on the
+//!    request's oneshot with the user and a clone of the team's `Schedule`, which costs
+//!    O(1) (persistent maps).
+//! 4. Outside the loop, the handler takes the project list's JSON from the schedule's
+//!    memo (serialised once per version of the schedule) and answers. Reports work the
+//!    same way, on a blocking thread, so a year-long report never holds up the loop.
 //!
 //! A write such as `POST /api/v1/prj` goes the same way, but as `Dm::Edit`: the actor
 //! validates it against the team's schedule, applies it to memory, records it in the

@@ -121,6 +121,17 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
         return true;
     };
     match m {
+        AuthenticateSchedule(Req {
+            query: (usrid, token_hash),
+            resp,
+        }) => match db.authenticate(&usrid, &token_hash, now()) {
+            Ok((auth, mutations)) => {
+                let schedule = db.schedule(&auth.team_id);
+                respond(resp, schedule.map(|s| (auth, s)));
+                lp.persist_quietly(mutations).await;
+            }
+            Err(e) => respond(resp, Err(e)),
+        },
         Authenticate(Req {
             query: (usrid, token_hash),
             resp,

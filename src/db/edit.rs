@@ -286,6 +286,7 @@ impl Db {
             })?;
         }
         scratch.version += 1;
+        scratch.memo = Default::default();
         self.schedules.insert(team.clone(), scratch);
         let result = changes.first().and_then(|c| c.after.clone());
         let mut mutations: Vec<Mutation> = changes

@@ -35,6 +35,9 @@ pub struct Req<Q, R> {
 /// Every message the actor understands.
 pub enum Dm {
     Authenticate(Req<(Id, String), Result<AuthUser>>),
+    /// The auth step and a snapshot of the user's team's schedule in one round trip:
+    /// what every read needs.
+    AuthenticateSchedule(Req<(Id, String), Result<(AuthUser, Schedule)>>),
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
@@ -143,6 +146,15 @@ impl DbTx {
 
     pub async fn authenticate(&self, usrid: Id, token_hash: String) -> Result<AuthUser> {
         self.send(Dm::Authenticate, (usrid, token_hash)).await?
+    }
+
+    pub async fn authenticate_schedule(
+        &self,
+        usrid: Id,
+        token_hash: String,
+    ) -> Result<(AuthUser, Schedule)> {
+        self.send(Dm::AuthenticateSchedule, (usrid, token_hash))
+            .await?
     }
 
     pub async fn get_usr(&self, id: Id) -> Result<User> {

@@ -25,6 +25,16 @@ pub struct Schedule {
     pub tasks: imbl::OrdMap<Id, super::task::Task>,
     /// Bumped by every change; a plan previewed at one version applies only to it.
     pub version: u64,
+    /// Values derived from this version, computed at most once by whoever needs them.
+    pub memo: Memo,
+}
+
+/// Derived values of one version of a schedule, shared by all its clones. A change makes
+/// a new version with an empty memo (see `Db::edit`).
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    /// `GET /api/v1/prj/list`'s JSON body: read far more often than projects change.
+    pub project_list: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
 }
 
 impl Schedule {
@@ -39,6 +49,7 @@ impl Schedule {
             actuals: Default::default(),
             tasks: Default::default(),
             version: 0,
+            memo: Memo::default(),
         }
     }
 }

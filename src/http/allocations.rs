@@ -1,6 +1,7 @@
 //! Allocations, the bookings on the timeline: `/api/v1/allocations*`.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::edits::{RangeFilter, deleted, respond};
 use super::extract::{ApiJson, ApiQuery};
 use crate::db::Edit;
@@ -25,12 +26,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/allocations", tag = "allocations", params(RangeFilter),
     responses((status = 200, body = Vec<Allocation>), (status = 422, body = ErrorBody)))]
 async fn list_allocations(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(f): ApiQuery<RangeFilter>,
 ) -> Result<Json<Vec<Allocation>>> {
     f.check()?;
-    let schedule = state.db.schedule(auth.team_id).await?;
     let mut list: Vec<Allocation> = schedule
         .allocations
         .values()
@@ -69,11 +68,9 @@ async fn create_allocation(
 #[utoipa::path(get, path = "/api/v1/allocations/{id}", tag = "allocations", params(("id" = String, Path)),
     responses((status = 200, body = Allocation), (status = 404, body = ErrorBody)))]
 async fn get_allocation(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Allocation>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
     schedule
         .allocations
         .get(&Id(id))

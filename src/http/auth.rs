@@ -24,24 +24,41 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The `usrid` cookie and the hash of the `session` cookie, or 401.
+fn credentials(parts: &Parts) -> Result<(Id, String), AppError> {
+    let not_logged_in = || AppError::Unauthorized("Not logged in".into());
+    let usrid = cookie(&parts.headers, "usrid")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(not_logged_in)?;
+    let token = cookie(&parts.headers, "session")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(not_logged_in)?;
+    if usrid.len() > 64 || token.len() > 256 {
+        return Err(not_logged_in());
+    }
+    Ok((Id::from(usrid), token_hash(token)))
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let not_logged_in = || AppError::Unauthorized("Not logged in".into());
-        let usrid = cookie(&parts.headers, "usrid")
-            .filter(|v| !v.is_empty())
-            .ok_or_else(not_logged_in)?;
-        let token = cookie(&parts.headers, "session")
-            .filter(|v| !v.is_empty())
-            .ok_or_else(not_logged_in)?;
-        if usrid.len() > 64 || token.len() > 256 {
-            return Err(not_logged_in());
-        }
-        state
-            .db
-            .authenticate(Id::from(usrid), token_hash(token))
-            .await
+        let (usrid, hash) = credentials(parts)?;
+        state.db.authenticate(usrid, hash).await
+    }
+}
+
+/// For reads: the signed-in user's team's schedule, as a snapshot, taken in the same
+/// round trip to the actor as the auth step.
+pub struct TeamSchedule(pub crate::domain::Schedule);
+
+impl FromRequestParts<AppState> for TeamSchedule {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let (usrid, hash) = credentials(parts)?;
+        let (_, schedule) = state.db.authenticate_schedule(usrid, hash).await?;
+        Ok(TeamSchedule(schedule))
     }
 }
 

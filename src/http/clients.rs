@@ -1,6 +1,7 @@
 //! Clients: `/api/v1/clients*`.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::edits::{deleted, respond};
 use super::extract::ApiJson;
 use crate::db::Edit;
@@ -23,8 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The team's clients, sorted by name.
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", responses((status = 200, body = Vec<Client>)))]
-async fn list_clients(State(state): State<AppState>, auth: AuthUser) -> Result<Json<Vec<Client>>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
+async fn list_clients(TeamSchedule(schedule): TeamSchedule) -> Result<Json<Vec<Client>>> {
     let mut clients: Vec<Client> = schedule.clients.values().cloned().collect();
     clients.sort_by_cached_key(|c| (c.name.to_lowercase(), c.id.clone()));
     Ok(Json(clients))
@@ -45,11 +45,9 @@ async fn create_client(
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path)),
     responses((status = 200, body = Client), (status = 404, body = ErrorBody)))]
 async fn get_client(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Client>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
     schedule
         .clients
         .get(&Id(id))

@@ -32,7 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use auth::{dummy_hash, token_hash};
+pub use auth::{TeamSchedule, dummy_hash, token_hash};
 
 /// What every handler can reach.
 #[derive(Clone)]

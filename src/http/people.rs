@@ -1,6 +1,7 @@
 //! People, the resources being scheduled: `/api/v1/people*`.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::edits::respond;
 use super::extract::{ApiJson, ApiQuery};
 use crate::db::Edit;
@@ -34,11 +35,9 @@ pub struct ArchivedFilter {
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ArchivedFilter),
     responses((status = 200, body = Vec<Person>), (status = 401, body = ErrorBody)))]
 async fn list_people(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(f): ApiQuery<ArchivedFilter>,
 ) -> Result<Json<Vec<Person>>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
     let mut people: Vec<Person> = schedule
         .people
         .values()
@@ -64,11 +63,9 @@ async fn create_person(
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
     responses((status = 200, body = Person), (status = 404, body = ErrorBody)))]
 async fn get_person(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Person>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
     schedule
         .people
         .get(&Id(id))

@@ -2,6 +2,7 @@
 //! preview a levelled plan, then apply it as one undoable change.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::edits::{deleted, respond};
 use super::extract::ApiJson;
 use crate::db::Edit;
@@ -32,11 +33,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/prj/{id}/tasks", tag = "planning", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Task>), (status = 404, body = ErrorBody)))]
 async fn list_tasks(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(s): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Task>>> {
-    let s = state.db.schedule(auth.team_id).await?;
     let id = Id(id);
     if !s.projects.contains_key(&id) {
         return Err(AppError::NotFound("Project not found".into()));

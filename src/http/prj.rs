@@ -1,6 +1,7 @@
 //! Projects and the pipeline: `/api/v1/prj*`.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::edits::{deleted, respond};
 use super::extract::ApiJson;
 use crate::db::Edit;
@@ -9,7 +10,8 @@ use crate::error::ErrorBody;
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,14 +26,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The team's projects, sorted by name.
 #[utoipa::path(get, path = "/api/v1/prj/list", tag = "projects",
     responses((status = 200, body = Vec<Project>), (status = 401, body = ErrorBody)))]
-async fn list_projects(
-    State(state): State<AppState>,
-    auth: AuthUser,
-) -> Result<Json<Vec<Project>>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
-    let mut projects: Vec<Project> = schedule.projects.values().cloned().collect();
-    projects.sort_by_cached_key(Project::sort_key);
-    Ok(Json(projects))
+async fn list_projects(TeamSchedule(schedule): TeamSchedule) -> Result<impl IntoResponse> {
+    // Serialised once per version of the schedule, then shared by every reader of it.
+    let body = schedule.memo.project_list.get_or_init(|| {
+        let mut projects: Vec<&Project> = schedule.projects.values().collect();
+        projects.sort_by_cached_key(|p| p.sort_key());
+        serde_json::to_vec(&projects).unwrap_or_default().into()
+    });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.clone()))
 }
 
 /// Creates a project (owners and managers).
@@ -56,11 +58,9 @@ async fn create_project(
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody)))]
 async fn get_project(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Project>> {
-    let schedule = state.db.schedule(auth.team_id).await?;
     schedule
         .projects
         .get(&Id(id))

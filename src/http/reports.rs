@@ -6,6 +6,7 @@
 //! the async workers wait on a large report.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::auth::{new_token, token_hash};
 use super::extract::ApiQuery;
 use crate::domain::{AuthUser, Id};
@@ -87,8 +88,7 @@ fn json_response<T: Serialize>(value: &T) -> Response {
         (status = 200, content_type = "text/csv", body = String, description = "With format=csv"),
         (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn utilisation(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(q): ApiQuery<UtilisationQuery>,
 ) -> Result<Response> {
     let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
@@ -105,7 +105,6 @@ async fn utilisation(
         Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
     };
     let include_archived = q.include_archived;
-    let schedule = state.db.schedule(auth.team_id).await?;
     blocking(move || {
         let report = reports::utilisation(&schedule, from, to, interval, include_archived);
         if csv {
@@ -137,12 +136,10 @@ async fn utilisation(
 #[utoipa::path(get, path = "/api/v1/reports/overbooked", tag = "reports", params(RangeQuery),
     responses((status = 200, body = Vec<reports::OverbookedDay>), (status = 422, body = ErrorBody)))]
 async fn overbooked(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
-    let schedule = state.db.schedule(auth.team_id).await?;
     blocking(move || json_response(&reports::overbooked(&schedule, from, to))).await
 }
 
@@ -151,12 +148,10 @@ async fn overbooked(
 #[utoipa::path(get, path = "/api/v1/reports/pipeline", tag = "reports", params(RangeQuery),
     responses((status = 200, body = reports::pipeline::Pipeline), (status = 422, body = ErrorBody)))]
 async fn pipeline(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
-    let schedule = state.db.schedule(auth.team_id).await?;
     blocking(move || json_response(&reports::pipeline(&schedule, from, to))).await
 }
 
@@ -164,12 +159,10 @@ async fn pipeline(
 #[utoipa::path(get, path = "/api/v1/reports/actuals", tag = "reports", params(RangeQuery),
     responses((status = 200, body = reports::ActualsReport), (status = 422, body = ErrorBody)))]
 async fn actuals(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
-    let schedule = state.db.schedule(auth.team_id).await?;
     blocking(move || json_response(&reports::actuals_report(&schedule, from, to))).await
 }
 
@@ -177,11 +170,9 @@ async fn actuals(
 #[utoipa::path(get, path = "/api/v1/prj/{id}/summary", tag = "projects", params(("id" = String, Path)),
     responses((status = 200, body = reports::ProjectSummary), (status = 404, body = ErrorBody)))]
 async fn project_summary(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let schedule = state.db.schedule(auth.team_id).await?;
     blocking(move || {
         reports::project_summary(&schedule, &Id(id))
             .map(|s| json_response(&s))

@@ -1,6 +1,7 @@
 //! Time off and team holidays: `/api/v1/timeoff*`; and actual hours: `/api/v1/actuals*`.
 
 use super::AppState;
+use super::auth::TeamSchedule;
 use super::edits::{RangeFilter, deleted, respond};
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
@@ -27,12 +28,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/timeoff", tag = "time off", params(RangeFilter),
     responses((status = 200, body = Vec<TimeOff>)))]
 async fn list_timeoff(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(f): ApiQuery<RangeFilter>,
 ) -> Result<Json<Vec<TimeOff>>> {
     f.check()?;
-    let schedule = state.db.schedule(auth.team_id).await?;
     let mut list: Vec<TimeOff> = schedule
         .timeoff
         .values()
@@ -76,12 +75,10 @@ async fn delete_timeoff(
 #[utoipa::path(get, path = "/api/v1/actuals", tag = "actuals", params(RangeFilter),
     responses((status = 200, body = Vec<Actual>)))]
 async fn list_actuals(
-    State(state): State<AppState>,
-    auth: AuthUser,
+    TeamSchedule(schedule): TeamSchedule,
     ApiQuery(f): ApiQuery<RangeFilter>,
 ) -> Result<Json<Vec<Actual>>> {
     f.check()?;
-    let schedule = state.db.schedule(auth.team_id).await?;
     let mut list: Vec<Actual> = schedule
         .actuals
         .values()

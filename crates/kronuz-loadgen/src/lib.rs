@@ -9,13 +9,15 @@
 //! - [`load`] opens N keep-alive connections ([`client`]), warms up, then measures for a fixed
 //!   duration or request count; every loop is bounded in time and count.
 //! - [`stats`] records latencies in HDR histograms per operation and merges them across
-//!   connections; [`output`] prints the table and writes the JSON for `scripts/bench.sh`.
+//!   connections; [`metrics`] reads the server's own counters (`GET /metrics`) around the
+//!   measured phase; [`output`] prints the table and writes the JSON for `scripts/bench.sh`.
 
 pub mod cli;
 pub mod client;
 pub mod cookies;
 pub mod dates;
 pub mod load;
+pub mod metrics;
 pub mod output;
 pub mod scenario;
 pub mod setup;

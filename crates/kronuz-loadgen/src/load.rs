@@ -15,6 +15,7 @@ use hyper::StatusCode;
 use tokio::task::JoinSet;
 
 use crate::client::{ClientError, Conn, RequestFactory, process_cpu_time};
+use crate::metrics::{ServerMetrics, scrape};
 use crate::scenario::{ConnPlan, Op, Rng};
 use crate::setup::{HEALTH_PATH, PROJECT_LIST_PATH, PROJECTS_PATH};
 use crate::stats::OpStats;
@@ -86,6 +87,10 @@ pub struct LoadResult {
     /// that span: when CPU approaches wall time x CPUs, the client is the bottleneck.
     pub client_cpu: Option<Duration>,
     pub client_wall: Duration,
+    /// Connection tasks that panicked: their requests are missing from the counts.
+    pub lost_connections: u64,
+    /// The server's counters over the measured phase, when it serves `GET /metrics`.
+    pub server_metrics: Option<ServerMetrics>,
 }
 
 struct WorkerResult {
@@ -130,6 +135,15 @@ pub async fn run(
         StopRule::Requests(_) => measure_start + cfg.max_time,
     };
 
+    // The server's counters when measuring starts; read again when it ends.
+    let first_scrape = {
+        let (target, timeout) = (target.clone(), cfg.timeout);
+        tokio::spawn(async move {
+            tokio::time::sleep_until(measure_start.into()).await;
+            scrape(&target, timeout).await
+        })
+    };
+
     let mut workers = JoinSet::new();
     for ((index, conn), spec) in conns.into_iter().zip(specs) {
         let worker = Worker {
@@ -152,8 +166,12 @@ pub async fn run(
     let (mut warmup_requests, mut warmup_failures, mut reconnects) = (0, 0, 0);
     let mut last_done: Option<Instant> = None;
     let mut hit_time_cap = false;
+    let mut lost_connections = 0;
     while let Some(joined) = workers.join_next().await {
-        let Ok(w) = joined else { continue };
+        let Ok(w) = joined else {
+            lost_connections += 1;
+            continue;
+        };
         for (op, stats) in &w.per_op {
             per_op.entry(*op).or_default().merge(stats);
         }
@@ -166,6 +184,12 @@ pub async fn run(
     let elapsed = match last_done {
         Some(t) if t > measure_start => t - measure_start,
         _ => measure_end.saturating_duration_since(measure_start),
+    };
+    let server_metrics = match first_scrape.await {
+        Ok(Some((t0, before))) => scrape(&target, cfg.timeout)
+            .await
+            .map(|(t1, after)| ServerMetrics::between(&before, &after, t1 - t0)),
+        _ => None,
     };
     let client_cpu = match (cpu_before, process_cpu_time()) {
         (Some(before), Some(after)) => Some(after.saturating_sub(before)),
@@ -180,6 +204,8 @@ pub async fn run(
         hit_time_cap,
         client_cpu,
         client_wall: start.elapsed(),
+        lost_connections,
+        server_metrics,
     })
 }
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::load::{LoadResult, StopRule};
+use crate::metrics::ServerMetrics;
 use crate::scenario::Scenario;
 use crate::stats::{OpStats, OpSummary};
 
@@ -40,6 +41,9 @@ pub struct RunReport {
     pub warmup_failures: u64,
     pub reconnects: u64,
     pub hit_time_cap: bool,
+    pub lost_connections: u64,
+    /// The server's own counters over the measured phase (`GET /metrics`), if it has them.
+    pub server: Option<ServerMetrics>,
     /// Load generator CPU use during the run, in cores (1.0 = one core fully busy), and
     /// the CPUs it may use. Near `client_cpus`, throughput is bounded by the client.
     pub client_cpu_cores: Option<f64>,
@@ -69,12 +73,14 @@ impl RunReport {
             warmup_failures: load.warmup_failures,
             reconnects: load.reconnects,
             hit_time_cap: load.hit_time_cap,
+            lost_connections: load.lost_connections,
+            server: load.server_metrics.clone(),
             client_cpu_cores: load.client_cpu.and_then(|cpu| {
                 let wall = load.client_wall.as_secs_f64();
                 (wall > 0.0).then(|| cpu.as_secs_f64() / wall)
             }),
             client_cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            clean: total.is_clean() && total.completed() > 0,
+            clean: total.is_clean() && total.completed() > 0 && load.lost_connections == 0,
             total: total.summary(load.elapsed),
             ops,
         }
@@ -117,6 +123,12 @@ impl RunReport {
             out.push(format!(
                 "{} of {} warm-up request(s) failed",
                 self.warmup_failures, self.warmup_requests
+            ));
+        }
+        if self.lost_connections > 0 {
+            out.push(format!(
+                "{} connection task(s) crashed; their requests are not counted",
+                self.lost_connections
             ));
         }
         if self.hit_time_cap {
@@ -184,6 +196,9 @@ impl RunReport {
         }
         if self.reconnects > 0 {
             let _ = writeln!(s, "reconnects: {}", self.reconnects);
+        }
+        if let Some(server) = &self.server {
+            let _ = writeln!(s, "{}", server.describe());
         }
         if let Some(note) = self.client_cpu_note() {
             let _ = writeln!(s, "{note}");
@@ -275,6 +290,8 @@ mod tests {
             hit_time_cap: false,
             client_cpu: Some(Duration::from_millis(950)),
             client_wall: Duration::from_secs(1),
+            lost_connections: 0,
+            server_metrics: None,
         }
     }
 

@@ -31,6 +31,8 @@ struct Options {
     list_status: Option<u16>,
     /// No utilisation report route (404), like a server from before the reports.
     no_reports: bool,
+    /// Serve `GET /metrics` with a message counter.
+    metrics: bool,
 }
 
 #[derive(Default)]
@@ -117,6 +119,15 @@ async fn handle(
                     .unwrap(),
             );
             r
+        }
+        (Method::GET, "/metrics") if fake.opts.metrics => {
+            let n = fake.responses.load(Ordering::Relaxed);
+            let text = format!(
+                "# TYPE kronuz_actor_messages_total counter\nkronuz_actor_messages_total {n}\n\
+                 kronuz_actor_busy_seconds_total {}\n",
+                n as f64 * 1e-6
+            );
+            Response::new(Full::new(Bytes::from(text)))
         }
         _ if !authed => json_response(401, json!({"error": "not signed in"})),
         (Method::GET, "/api/v1/prj/list") => {
@@ -270,6 +281,21 @@ async fn read_run_sets_up_50_projects_and_sends_exactly_the_requests_asked() {
     assert_eq!(fake.hits("list"), 500);
     assert_eq!(read.latency.len(), 500);
     assert!(!r.hit_time_cap);
+    assert!(r.server_metrics.is_none(), "this server has no /metrics");
+}
+
+#[tokio::test]
+async fn server_metrics_are_read_around_the_measured_phase() {
+    let (target, _fake) = start(Options {
+        metrics: true,
+        ..Options::default()
+    })
+    .await;
+    let (_, r) = run_scenario(&target, plan(Scenario::Read, 2, 1), 300).await;
+    let m = r.server_metrics.expect("metrics scraped");
+    let rate = m.actor_messages_per_s.unwrap();
+    assert!(rate > 0.0, "{m:?}");
+    assert!(m.actor_busy_share.unwrap() > 0.0);
 }
 
 #[tokio::test]
