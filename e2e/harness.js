@@ -137,3 +137,22 @@ export async function drag(page, from, to, steps = 8) {
   await page.mouse.move(to.x, to.y, { steps });
   await page.mouse.up();
 }
+
+/** Poll until check() is truthy (the DOM updates on the next animation frame). */
+export async function eventually(check, message, timeout = 5000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out: ${message}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Wait until the locator's attribute has the value. */
+export async function expectAttr(locator, name, value, timeout = 5000) {
+  let actual;
+  await eventually(async () => (actual = await locator.getAttribute(name)) === value, `${name} to be ${value}`, timeout)
+    .catch(() => { throw new Error(`expected ${name}=${JSON.stringify(value)}, got ${JSON.stringify(actual)}`); });
+}

@@ -65,3 +65,50 @@ test('auth: log out, wrong password shows the error, log in returns to the page'
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('reports: utilisation heatmap, capacity vs demand, CSV downloads', async () => {
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Rhea Reports' });
+  await page.evaluate(async () => {
+    const post = async (u, b) => { const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }); return r.json(); };
+    const d = new Date(); const wd = (d.getDay() + 6) % 7; d.setDate(d.getDate() - wd);
+    const p2 = (x) => String(x).padStart(2, '0');
+    const monday = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+    d.setDate(d.getDate() + 4);
+    const friday = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+    const person = await post('/people', { name: 'Uma Utilised' });
+    const project = await post('/prj', { name: 'Report me' });
+    await post('/allocations', { person_id: person.id, project_id: project.id, start: monday, end: friday, hours_per_day: 4 });
+  });
+  await page.getByTestId('nav-reports').click();
+  const heat = page.getByTestId('utilisation-heatmap');
+  await heat.waitFor();
+  const row = heat.locator('tr', { hasText: 'Uma Utilised' });
+  await row.waitFor();
+  // this week: 20h of 40h, unless a holiday intervenes; the first week cell shows a percentage above 0
+  const first = await row.locator('td').first().innerText();
+  assert.match(first, /^\d+%$/);
+  assert.notEqual(first, '0%');
+  await page.getByTestId('demand-chart').waitFor();
+  for (const id of ['csv-util', 'csv-pipeline']) {
+    const link = page.getByTestId(id);
+    const href = await link.getAttribute('href');
+    if (!href) {
+      // made in the browser: a button that downloads a generated file
+      const dl = page.waitForEvent('download');
+      await link.click();
+      const file = await dl;
+      assert.match(file.suggestedFilename(), /\.csv$/);
+      const fs = await import('node:fs');
+      const text = fs.readFileSync(await file.path(), 'utf8');
+      assert.match(text.split('\n')[0], /^start,end,capacity_hours/);
+      continue;
+    }
+    const res = await page.evaluate(async (u) => { const r = await fetch(u, { credentials: 'same-origin' }); return { status: r.status, type: r.headers.get('content-type'), text: await r.text() }; }, href);
+    assert.equal(res.status, 200, `${href}: ${res.text}`);
+    assert.match(res.type, /text\/csv/);
+    assert.ok(res.text.split('\n').length >= 2);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

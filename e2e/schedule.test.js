@@ -4,7 +4,7 @@
 // back and shows the server's error; Ctrl+Z undoes through the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute, eventually, expectAttr } from './harness.js';
 
 let server, browser;
 const errors = [];
@@ -84,10 +84,9 @@ test('schedule: create, move, re-assign, resize by dragging; it persists', async
   await el.waitFor();
   assert.match(await el.innerText(), /Apollo/);
   assert.match(await el.innerText(), /6h\/d/);
-  assert.equal(await el.getAttribute('data-start'), mon);
-  assert.equal(await el.getAttribute('data-end'), addDays(mon, 2));
-  const graceUtil1 = await util(page, grace.id);
-  assert.notEqual(graceUtil1, graceUtil0, 'utilisation of Grace changes after booking');
+  await expectAttr(el, 'data-start', mon);
+  await expectAttr(el, 'data-end', addDays(mon, 2));
+  await eventually(async () => (await util(page, grace.id)) !== graceUtil0, 'utilisation of Grace changes after booking');
 
   // move one day later
   let box = await el.boundingBox();
@@ -95,8 +94,8 @@ test('schedule: create, move, re-assign, resize by dragging; it persists', async
   let p = patchDone(page, alloc.id);
   await drag(page, from, { x: from.x + a.w, y: from.y });
   assert.equal((await p).status(), 200);
-  assert.equal(await el.getAttribute('data-start'), addDays(mon, 1));
-  assert.equal(await el.getAttribute('data-end'), addDays(mon, 3));
+  await expectAttr(el, 'data-start', addDays(mon, 1));
+  await expectAttr(el, 'data-end', addDays(mon, 3));
 
   // move to Alan's row (same days)
   box = await el.boundingBox();
@@ -106,9 +105,9 @@ test('schedule: create, move, re-assign, resize by dragging; it persists', async
   await drag(page, from, { x: from.x, y: alanCell.y });
   assert.equal((await p).status(), 200);
   await page.locator(`[data-testid="timeline-row"][data-person-id="${alan.id}"] [data-allocation-id="${alloc.id}"]`).waitFor();
-  assert.equal(await el.getAttribute('data-start'), addDays(mon, 1));
-  assert.notEqual(await util(page, alan.id), alanUtil0, 'Alan now shows the booking');
-  assert.equal(await util(page, grace.id), graceUtil0, 'Grace is free again');
+  await expectAttr(el, 'data-start', addDays(mon, 1));
+  await eventually(async () => (await util(page, alan.id)) !== alanUtil0, 'Alan now shows the booking');
+  await eventually(async () => (await util(page, grace.id)) === graceUtil0, 'Grace is free again');
 
   // resize: drag the right edge two days further
   box = await el.boundingBox();
@@ -117,9 +116,9 @@ test('schedule: create, move, re-assign, resize by dragging; it persists', async
   p = patchDone(page, alloc.id);
   await drag(page, handle, { x: handle.x + 2 * a.w, y: handle.y });
   assert.equal((await p).status(), 200);
-  assert.equal(await el.getAttribute('data-start'), addDays(mon, 1));
-  assert.equal(await el.getAttribute('data-end'), addDays(mon, 5));
-  assert.notEqual(await util(page, alan.id), alanUtil1, 'utilisation follows the resize');
+  await expectAttr(el, 'data-start', addDays(mon, 1));
+  await expectAttr(el, 'data-end', addDays(mon, 5));
+  await eventually(async () => (await util(page, alan.id)) !== alanUtil1, 'utilisation follows the resize');
 
   // overbook Alan on one day: a second 6h booking on the same Tuesday
   const t1 = await cellCentre(page, alan.id, addDays(mon, 1));
@@ -136,8 +135,8 @@ test('schedule: create, move, re-assign, resize by dragging; it persists', async
   // reload: all of it is still there, at the same place
   await page.reload();
   await el.waitFor();
-  assert.equal(await el.getAttribute('data-start'), addDays(mon, 1));
-  assert.equal(await el.getAttribute('data-end'), addDays(mon, 5));
+  await expectAttr(el, 'data-start', addDays(mon, 1));
+  await expectAttr(el, 'data-end', addDays(mon, 5));
   await page.locator(`[data-testid="timeline-row"][data-person-id="${alan.id}"] [data-allocation-id="${alloc.id}"]`).waitFor();
   assert.equal(await page.locator('[data-testid="allocation"]').count(), 2);
   assert.equal(page.url(), server.base + '/schedule');
@@ -173,7 +172,7 @@ test('a refused edit rolls back and shows the server error', async (t) => {
   const toast = page.getByTestId('toast-error');
   await toast.waitFor();
   assert.match(await toast.innerText(), new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  assert.equal(await el.getAttribute('data-start'), nextMonday(), 'rolled back');
+  await expectAttr(el, 'data-start', nextMonday()); // rolled back
   assert.deepEqual(errors, []);
   await page.context().close();
 });
@@ -222,6 +221,37 @@ test('keyboard: arrows and Enter book a cell, Escape closes, Ctrl+Z undoes on th
   await page.keyboard.press('Control+z');
   assert.ok((await undone).ok());
   await bar(page, alloc.id).waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('dragging a bar to the edge scrolls the timeline and moves it further', async (t) => {
+  if (missing) return t.skip(missing);
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Eddie Edge' });
+  const ids = await page.evaluate(async (mon) => {
+    const post = async (u, b) => { const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }); return r.json(); };
+    const person = await post('/people', { name: 'Far Mover' });
+    const project = await post('/prj', { name: 'Later' });
+    const alloc = await post('/allocations', { person_id: person.id, project_id: project.id, start: mon, end: mon, hours_per_day: 2 });
+    return { alloc: alloc.id };
+  }, nextMonday());
+  await page.goto(server.base + '/schedule');
+  const el = bar(page, ids.alloc);
+  await el.waitFor();
+  const grid = await page.getByTestId('timeline-grid').boundingBox();
+  const b = await el.boundingBox();
+  const p = patchDone(page, ids.alloc);
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(grid.x + grid.width - 12, b.y + b.height / 2, { steps: 10 });
+  await page.waitForTimeout(1200);
+  await page.mouse.move(grid.x + grid.width - 14, b.y + b.height / 2);
+  await page.mouse.up();
+  const body = (await p).request().postDataJSON();
+  const moved = (Date.parse(body.start) - Date.parse(nextMonday())) / 86400000;
+  assert.ok(moved > 45, `moved ${moved} days`);
+  await expectAttr(el, 'data-start', body.start);
   assert.deepEqual(errors, []);
   await page.context().close();
 });

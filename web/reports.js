@@ -4,6 +4,7 @@
 
 import { toDay, fromDay, startOfWeekDay, weekdayOfDay } from './dates.js';
 import { dayStats, indexTimeOff, allocSpan } from './capacity.js';
+import { values } from './store.js';
 
 function weeksOf(from, to) {
   const out = [];
@@ -13,8 +14,7 @@ function weeksOf(from, to) {
 
 function byPerson(allocations) {
   const map = new Map();
-  for (const id in allocations) {
-    const a = allocations[id];
+  for (const a of values(allocations)) {
     if (!a.person_id) continue;
     let l = map.get(a.person_id);
     if (!l) map.set(a.person_id, (l = []));
@@ -59,36 +59,40 @@ export function utilisationReport(data, from, to) {
 }
 
 /**
- * Like GET /reports/pipeline: per Monday week, capacity, confirmed and
- * tentative demand of people, unstaffed placeholder demand (by role), and
- * all demand weighted by its project's probability.
+ * Like GET /reports/pipeline, per Monday week: capacity; confirmed demand
+ * (non-tentative work of people on won / active / done projects); tentative
+ * demand (tentative work, and all work on lead / proposal projects);
+ * unweighted placeholder hours by role (projects not lost); and all demand
+ * weighted by its project's probability (lost projects count 0).
  */
 export function pipelineReport(data, from, to) {
   const off = indexTimeOff(data.timeoff);
   const people = new Map(data.people.filter((p) => !p.archived).map((p) => [p.id, p]));
-  const prob = new Map(data.projects.map((p) => [p.id, p.status === 'lost' ? 0 : p.probability != null ? Number(p.probability) : 100]));
+  const projects = new Map(data.projects.map((p) => [p.id, p]));
   const lo = toDay(from), hi = toDay(to);
-  const weeks = weeksOf(from, to).map((w) => ({ week_start: fromDay(w), capacity_hours: 0, confirmed_hours: 0, tentative_hours: 0, weighted_hours: 0, placeholder_hours: 0, placeholders: {} }));
+  const weeks = weeksOf(from, to).map((w) => ({ start: fromDay(Math.max(w, lo)), end: fromDay(Math.min(w + 6, hi)), capacity_hours: 0, confirmed_hours: 0, tentative_hours: 0, weighted_hours: 0, placeholder_hours_by_role: {} }));
   const at = (d) => weeks[Math.floor((d - startOfWeekDay(lo)) / 7)];
-  for (const p of people.values()) for (let d = lo; d <= hi; d++) { const st = dayStats(p, [], d, off); at(d).capacity_hours += st.capacity; }
-  for (const id in data.allocations) {
-    const a = data.allocations[id];
+  for (const p of people.values()) for (let d = lo; d <= hi; d++) at(d).capacity_hours += dayStats(p, [], d, off).capacity;
+  for (const a of values(data.allocations)) {
     const [s, e] = allocSpan(a);
     const person = a.person_id ? people.get(a.person_id) : null;
     if (a.person_id && !person) continue;
+    const project = projects.get(a.project_id) || {};
+    const status = project.status || 'active';
+    const k = status === 'lost' ? 0 : (project.probability != null ? Number(project.probability) : 100) / 100;
     const h = Number(a.hours_per_day) || 0;
-    const k = (prob.get(a.project_id) ?? 100) / 100;
     for (let d = Math.max(s, lo); d <= Math.min(e, hi); d++) {
-      const works = person ? dayStats(person, [], d, off).capacity > 0 : weekdayOfDay(d) < 5;
+      const works = person ? dayStats(person, [], d, off).capacity > 0 : weekdayOfDay(d) < 5 && !dayStats({ id: null }, [], d, off).off;
       if (!works) continue;
       const wk = at(d);
-      if (!person) { wk.placeholder_hours += h; wk.placeholders[a.placeholder_role] = (wk.placeholders[a.placeholder_role] || 0) + h; }
-      else if (a.tentative) wk.tentative_hours += h;
-      else wk.confirmed_hours += h;
       wk.weighted_hours += h * k;
+      if (!person) { if (status !== 'lost') wk.placeholder_hours_by_role[a.placeholder_role] = (wk.placeholder_hours_by_role[a.placeholder_role] || 0) + h; }
+      else if (status === 'lost') continue;
+      else if (a.tentative || status === 'lead' || status === 'proposal') wk.tentative_hours += h;
+      else wk.confirmed_hours += h;
     }
   }
-  for (const w of weeks) for (const key of ['capacity_hours', 'confirmed_hours', 'tentative_hours', 'weighted_hours', 'placeholder_hours']) w[key] = round(w[key]);
+  for (const w of weeks) for (const key of ['capacity_hours', 'confirmed_hours', 'tentative_hours', 'weighted_hours']) w[key] = round(w[key]);
   return { from, to, weeks };
 }
 
@@ -111,5 +115,6 @@ export function utilisationCsv(report) {
 }
 
 export function pipelineCsv(report) {
-  return toCsv(report.weeks, ['week_start', 'capacity_hours', 'confirmed_hours', 'tentative_hours', 'placeholder_hours', 'weighted_hours']);
+  const rows = report.weeks.map((w) => ({ ...w, placeholder_hours: Object.values(w.placeholder_hours_by_role || {}).reduce((a, b) => a + b, 0) }));
+  return toCsv(rows, ['start', 'end', 'capacity_hours', 'confirmed_hours', 'tentative_hours', 'weighted_hours', 'placeholder_hours']);
 }

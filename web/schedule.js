@@ -2,7 +2,8 @@
 // results, keyboard navigation) and the view (virtualised rendering).
 
 import { toDay, fromDay, startOfWeekDay } from './dates.js';
-import { layoutLanes, allocSpan } from './capacity.js';
+import { layoutLanes, allocSpan, rangeStats, indexTimeOff } from './capacity.js';
+import { diff, forEach } from './store.js';
 
 export const ZOOMS = {
   day: { dayW: 56, unit: 1, label: 'Day' },
@@ -42,20 +43,51 @@ export function textOn(hex) {
   return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? '#1b1f27' : '#ffffff';
 }
 
-/** Group allocations by row key ('p:<person_id>' or 'ph:<role>'). */
+/**
+ * Group allocations by row key ('p:<person_id>' or 'ph:<role>'). After a
+ * small change only the rows it touches are regrouped (an edit on a
+ * 100,000-allocation schedule stays within a frame).
+ */
 let groupMemo = { allocations: null, map: null };
 export function allocsByRow(allocations) {
   if (groupMemo.allocations === allocations) return groupMemo.map;
+  const prev = groupMemo.allocations;
+  if (prev) {
+    const changes = diff(prev, allocations);
+    if (changes.length <= 2000) {
+      const map = new Map(groupMemo.map);
+      const gone = new Set();
+      const rows = new Set();
+      for (const [b, a] of changes) {
+        if (b) { gone.add(b); rows.add(rowKeyOfAlloc(b)); }
+        if (a) rows.add(rowKeyOfAlloc(a));
+      }
+      for (const key of rows) {
+        const l = (map.get(key) || []).filter((x) => !gone.has(x));
+        map.set(key, l);
+      }
+      for (const [, a] of changes) if (a) map.get(rowKeyOfAlloc(a)).push(a);
+      for (const key of rows) if (!map.get(key).length) map.delete(key);
+      groupMemo = { allocations, map };
+      return map;
+    }
+  }
   const map = new Map();
-  for (const id in allocations) {
-    const a = allocations[id];
+  forEach(allocations, (a) => {
     const key = rowKeyOfAlloc(a);
     let l = map.get(key);
     if (!l) map.set(key, (l = []));
     l.push(a);
-  }
+  });
   groupMemo = { allocations, map };
   return map;
+}
+
+const laneMemo = new WeakMap();
+function lanesOf(allocs) {
+  let r = laneMemo.get(allocs);
+  if (!r) { r = layoutLanes(allocs); laneMemo.set(allocs, r); }
+  return r;
 }
 
 export function rowKeyOfAlloc(a) {
@@ -71,9 +103,9 @@ function matches(hay, q) { return String(hay || '').toLowerCase().includes(q); }
  */
 let rowsMemo = null;
 export function buildRows(data, sched) {
-  const { people, projects, allocations } = data;
+  const { people, projects, allocations, timeoff } = data;
   const { filter, sort } = sched;
-  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort) return rowsMemo.result;
+  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort && (rowsMemo.timeoff === timeoff || sort === 'name' || sort === 'role')) return rowsMemo.result;
   const byRow = allocsByRow(allocations);
   const projById = new Map(projects.map((p) => [p.id, p]));
   const q = (filter.q || '').trim().toLowerCase();
@@ -106,14 +138,21 @@ export function buildRows(data, sched) {
     if (!involves(byRow.get('p:' + p.id) || [])) return false;
     return true;
   });
-  const cmp = sort === 'role'
-    ? (a, b) => String(a.role || '').localeCompare(String(b.role || '')) || String(a.name).localeCompare(String(b.name))
-    : (a, b) => String(a.name).localeCompare(String(b.name));
+  const byName = (a, b) => String(a.name).localeCompare(String(b.name));
+  let cmp = byName;
+  if (sort === 'role') cmp = (a, b) => String(a.role || '').localeCompare(String(b.role || '')) || byName(a, b);
+  else if (sort === 'available' || sort === 'booked') {
+    // free hours over the next four weeks
+    const off = indexTimeOff(data.timeoff);
+    const from = toDay(sched.today || sched.origin), to = from + 27;
+    const free = new Map(list.map((p) => { const st = rangeStats(p, byRow.get('p:' + p.id) || [], from, to, off); return [p.id, st.capacity - st.confirmed - st.tentative]; }));
+    cmp = sort === 'available' ? (a, b) => free.get(b.id) - free.get(a.id) || byName(a, b) : (a, b) => free.get(a.id) - free.get(b.id) || byName(a, b);
+  }
   list.sort(cmp);
   for (const p of list) rows.push({ key: 'p:' + p.id, kind: 'person', person: p, role: null, title: p.name, subtitle: p.role || '', allocs: byRow.get('p:' + p.id) || [] });
   let top = 0;
   for (const r of rows) {
-    const { lanes, count } = layoutLanes(r.allocs);
+    const { lanes, count } = lanesOf(r.allocs);
     r.lanes = lanes;
     r.laneCount = Math.max(1, count);
     r.height = Math.max(MIN_ROW_H, ROW_TOP_PAD + r.laneCount * LANE_H + ROW_BOTTOM);
@@ -121,7 +160,7 @@ export function buildRows(data, sched) {
     top += r.height;
   }
   const result = { rows, totalHeight: top, index: new Map(rows.map((r, i) => [r.key, i])) };
-  rowsMemo = { people, projects, allocations, filter, sort, result };
+  rowsMemo = { people, projects, allocations, timeoff, filter, sort, result };
   return result;
 }
 

@@ -3,9 +3,10 @@
 // timer, scroll, focus, copy. No DOM access here.
 
 import { http, get, asList, qs } from './api.js';
-import { toDay, fromDay, addDays, startOfWeek, today as todayStr, isDate } from './dates.js';
+import { toDay, fromDay, addDays, startOfWeek, startOfWeekDay, today as todayStr, isDate } from './dates.js';
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from './schedule.js';
 import { allocSpan } from './capacity.js';
+import * as store from './store.js';
 
 export const STATUSES = ['lead', 'proposal', 'won', 'active', 'done', 'lost'];
 export const STATUS_LABEL = { lead: 'Lead', proposal: 'Proposal', won: 'Won', active: 'Active', done: 'Done', lost: 'Lost' };
@@ -43,9 +44,10 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     user: null,
     afterLogin: PUBLIC_PAGES.has(route.page) ? '/schedule' : routePath(route),
     auth: { name: '', email: '', password: '', error: null, busy: false },
-    data: { team: null, people: [], projects: [], clients: [], timeoff: [], allocations: {} },
+    data: { team: null, people: [], projects: [], clients: [], timeoff: [], allocations: store.empty() },
     loaded: {},
     sched: {
+      today,
       zoom: 'week',
       origin,
       days,
@@ -56,6 +58,9 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
       filter: { q: '', role: '', skill: '', project: '', client: '' },
       sort: 'name',
       focus: null, // {row: key, day: number}
+      allocRange: null, // the window of allocations loaded: {from, to}
+      allocLoading: false,
+      allocFull: false,
     },
     drag: null,
     pipeDrag: null,
@@ -90,16 +95,59 @@ export function myRole(m) {
 }
 export const canEdit = (m) => myRole(m) !== 'member';
 
+/**
+ * Allocations are loaded by date window: first the weeks around today, then
+ * more as the timeline scrolls near the edge of what is loaded; pages that
+ * sum whole projects (pipeline, project, reports) load the timeline's span.
+ */
+const CHUNK_DAYS = 7 * 12;
+export function initialAllocRange(m) {
+  const s = m.sched;
+  const lo = toDay(s.origin), hi = lo + s.days - 1;
+  const t = toDay(startOfWeek(m.today));
+  return { from: fromDay(Math.max(lo, t - 21)), to: fromDay(Math.min(hi, t + 7 * 8 - 1)) };
+}
+export function fullAllocRange(m) {
+  return { from: m.sched.origin, to: addDays(m.sched.origin, m.sched.days - 1) };
+}
+function loadAllocs(range, merge) {
+  return get('/allocations' + qs(range), 'Loaded', 'LoadErr', { what: 'allocations', range, merge });
+}
+
+/** When the view nears the edge of the loaded window, load the next chunk. */
+function extendAllocs(m) {
+  const s = m.sched;
+  const l = s.allocRange;
+  if (!l || s.allocLoading || m.session !== 'in') return [m, []];
+  const dayW = dayWidth(s.zoom);
+  const lo = toDay(s.origin), hi = lo + s.days - 1;
+  const first = lo + Math.floor(s.scrollLeft / dayW);
+  const last = lo + Math.ceil((s.scrollLeft + s.viewW - SIDEBAR) / dayW);
+  const lf = toDay(l.from), lt = toDay(l.to);
+  let range = null;
+  if (first < lf + 14 && lf > lo) range = { from: fromDay(Math.max(lo, Math.min(lf, first - 14) - CHUNK_DAYS)), to: fromDay(lf - 1) };
+  else if (last > lt - 14 && lt < hi) range = { from: fromDay(lt + 1), to: fromDay(Math.min(hi, Math.max(lt, last + 14) + CHUNK_DAYS)) };
+  if (!range) return [m, []];
+  return [setSched(m, { allocLoading: true }), [loadAllocs(range, true)]];
+}
+
+function needFullAllocs(m) {
+  const s = m.sched, full = fullAllocRange(m);
+  if (!s.allocRange || s.allocFull || s.allocLoading) return [];
+  return [loadAllocs(full, false)];
+}
+
 function loadAll(m) {
   const s = m.sched;
   const from = s.origin, to = addDays(s.origin, s.days - 1);
+  const full = ['projects', 'project', 'reports'].includes(m.route.page);
   return [
     get('/team', 'Loaded', 'LoadErr', { what: 'team' }),
     get('/people' + (m.showArchived ? '?include_archived=true' : ''), 'Loaded', 'LoadErr', { what: 'people' }),
     get('/prj/list', 'Loaded', 'LoadErr', { what: 'projects' }),
     get('/clients', 'Loaded', 'LoadErr', { what: 'clients' }),
     get('/timeoff' + qs({ from, to }), 'Loaded', 'LoadErr', { what: 'timeoff' }),
-    get('/allocations' + qs({ from, to }), 'Loaded', 'LoadErr', { what: 'allocations' }),
+    loadAllocs(full ? fullAllocRange(m) : initialAllocRange(m), false),
   ];
 }
 const reload = (what, m) => {
@@ -110,16 +158,17 @@ const reload = (what, m) => {
     clients: '/clients',
     team: '/team',
     timeoff: '/timeoff' + qs({ from: s.origin, to: addDays(s.origin, s.days - 1) }),
-    allocations: '/allocations' + qs({ from: s.origin, to: addDays(s.origin, s.days - 1) }),
   };
+  if (what === 'allocations') return loadAllocs(s.allocRange || initialAllocRange(m), false);
   return get(paths[what], 'Loaded', 'LoadErr', { what });
 };
 
 function routeEffects(m) {
   const r = m.route;
   if (m.session !== 'in') return [];
-  if (r.page === 'reports') return reportEffects(m);
-  if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id })];
+  if (r.page === 'reports') return [...reportEffects(m), ...needFullAllocs(m)];
+  if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), ...needFullAllocs(m)];
+  if (r.page === 'projects') return needFullAllocs(m);
   return [];
 }
 
@@ -212,8 +261,8 @@ export function dialogRequest(d) {
       if (f.end < f.start) return { error: 'The end date is before the start date.' };
       const body = { project_id: f.project_id, start: f.start, end: f.end, hours_per_day: h, tentative: !!f.tentative, note: f.note || '' };
       if (f.person_id) { body.person_id = f.person_id; if (d.id) body.placeholder_role = null; }
-      else if (f.placeholder_role) { body.placeholder_role = f.placeholder_role; if (d.id) body.person_id = null; }
-      else return { error: 'Choose a person or a placeholder role.' };
+      else if (String(f.placeholder_role || '').trim()) { body.placeholder_role = String(f.placeholder_role).trim(); if (d.id) body.person_id = null; }
+      else return { error: f.newPlaceholder ? 'Name the placeholder role, e.g. Senior developer.' : 'Choose a person or a placeholder role.' };
       return d.id ? http('PATCH', `/allocations/${d.id}`, body, 'AllocSaved', 'DialogErr') : http('POST', '/allocations', body, 'AllocCreated', 'DialogErr');
     }
     case 'person': {
@@ -301,12 +350,9 @@ function replaceIn(list, item) {
   return out;
 }
 
-function withAlloc(m, a) { return setData(m, { allocations: { ...m.data.allocations, [a.id]: a } }); }
-function withoutAlloc(m, id) {
-  const allocations = { ...m.data.allocations };
-  delete allocations[id];
-  return setData(m, { allocations });
-}
+function withAlloc(m, a) { return setData(m, { allocations: store.put(m.data.allocations, a) }); }
+function withoutAlloc(m, id) { return setData(m, { allocations: store.remove(m.data.allocations, id) }); }
+const allocById = (m, id) => store.get(m.data.allocations, id);
 
 function unauthorized(m, status) {
   if (status !== 401) return null;
@@ -376,14 +422,20 @@ export function update(m, msg) {
       const loaded = set(m.loaded, { [w]: true });
       if (w === 'team') return [set(setData(m, { team: msg.data }), { loaded }), []];
       if (w === 'allocations') {
-        const allocations = {};
-        for (const a of asList(msg.data, 'allocations')) allocations[a.id] = a;
-        return [set(setData(m, { allocations }), { loaded }), []];
+        const list = asList(msg.data, 'allocations');
+        const allocations = msg.merge ? store.putAll(m.data.allocations, list) : store.fromList(list);
+        const s = m.sched;
+        const r = msg.range || fullAllocRange(m);
+        const allocRange = msg.merge && s.allocRange ? { from: r.from < s.allocRange.from ? r.from : s.allocRange.from, to: r.to > s.allocRange.to ? r.to : s.allocRange.to } : r;
+        const full = fullAllocRange(m);
+        const m2 = setSched(set(setData(m, { allocations }), { loaded }), { allocRange, allocLoading: false, allocFull: allocRange.from <= full.from && allocRange.to >= full.to });
+        return extendAllocs(m2);
       }
       const list = asList(msg.data, w, 'people', 'projects', 'clients', 'timeoff');
       return [set(setData(m, { [w]: list }), { loaded }), []];
     }
     case 'LoadErr':
+      if (msg.what === 'allocations') m = setSched(m, { allocLoading: false });
       // a server without that part of the API yet: show the page empty, not an error
       if (msg.status === 404) return [set(m, { loaded: set(m.loaded, { [msg.what]: true }) }), []];
       return unauthorized(m, msg.status) || toast(m, msg.error);
@@ -404,7 +456,7 @@ export function update(m, msg) {
     case 'Scrolled': {
       const s = m.sched;
       if (s.scrollTop === msg.top && s.scrollLeft === msg.left && s.viewW === msg.w && s.viewH === msg.h) return [m, []];
-      return [setSched(m, { scrollTop: msg.top, scrollLeft: msg.left, viewW: msg.w, viewH: msg.h }), []];
+      return extendAllocs(setSched(m, { scrollTop: msg.top, scrollLeft: msg.left, viewW: msg.w, viewH: msg.h }));
     }
     case 'GoToday': {
       const s = m.sched;
@@ -423,7 +475,8 @@ export function update(m, msg) {
     case 'SortSet':
       return [setSched(m, { sort: msg.value }), []];
     case 'FocusCell':
-      return [setSched(m, { focus: { row: msg.row, day: msg.day } }), []];
+      if (!msg.row) return [m, []];
+      return [setSched(m, { focus: { row: msg.row, day: msg.day }, keyboard: !msg.pointer }), []];
     case 'KeyNav': {
       const layout = buildRows(m.data, m.sched);
       if (!layout.rows.length) return [m, []];
@@ -439,7 +492,9 @@ export function update(m, msg) {
       else if (msg.key === 'ArrowRight') day += unit;
       else if (msg.key === 'Home') day = toDay(m.today);
       day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
-      const m2 = setSched(m, { focus: { row: layout.rows[i].key, day } });
+      if (unit === 7) day = startOfWeekDay(day); // month scale: one cell per week
+      const m2 = setSched(m, { focus: { row: layout.rows[i].key, day }, keyboard: msg.key !== 'none' || s.keyboard });
+      if (msg.key === 'none') return [m2, []];
       return [m2, scrollToFocus(m2)];
     }
     case 'OpenAtFocus': {
@@ -457,7 +512,7 @@ export function update(m, msg) {
     // ---- drag on the timeline
     case 'DragStart': {
       if (!canEdit(m)) {
-        if (msg.mode !== 'create' && msg.allocId && m.data.allocations[msg.allocId]) return [set(m, { drag: { mode: 'click', allocId: msg.allocId } }), []];
+        if (msg.mode !== 'create' && msg.allocId && allocById(m, msg.allocId)) return [set(m, { drag: { mode: 'click', allocId: msg.allocId } }), []];
         return [m, []];
       }
       return [set(m, { drag: { mode: msg.mode, allocId: msg.allocId || null, originRowKey: msg.rowKey, rowKey: msg.rowKey, startDay: msg.day, day: msg.day, moved: false } }), []];
@@ -475,14 +530,14 @@ export function update(m, msg) {
       const d = m.drag;
       if (!d) return [m, []];
       const m1 = set(m, { drag: null });
-      if (d.mode === 'click') { const a = m.data.allocations[d.allocId]; return [a ? set(m1, { dialog: editAllocDialog(a) }) : m1, []]; }
+      if (d.mode === 'click') { const a = allocById(m, d.allocId); return [a ? set(m1, { dialog: editAllocDialog(a) }) : m1, []]; }
       if (d.mode === 'create') {
         const s = Math.min(d.startDay, d.day), e = Math.max(d.startDay, d.day);
         const unit = ZOOMS[m.sched.zoom].unit;
         const m2 = set(m1, { dialog: newAllocDialog(m, d.originRowKey, fromDay(s), fromDay(e + unit - 1)) });
         return [setSched(m2, { focus: { row: d.originRowKey, day: s } }), []];
       }
-      const before = m.data.allocations[d.allocId];
+      const before = allocById(m, d.allocId);
       if (!before) return [m1, []];
       const layout = buildRows(m.data, m.sched);
       const after = applyDrag(d, before, layout.index, layout.rows);
@@ -506,7 +561,7 @@ export function update(m, msg) {
       if (!canEdit(m)) return [m, []];
       return [set(m, { dialog: newAllocDialog(m, msg.rowKey, msg.start, msg.end || msg.start) }), []];
     case 'OpenEditAlloc': {
-      const a = m.data.allocations[msg.id];
+      const a = allocById(m, msg.id);
       return [a ? set(m, { dialog: editAllocDialog(a) }) : m, []];
     }
     case 'OpenDialog':
@@ -517,6 +572,7 @@ export function update(m, msg) {
       if (m.dialog.kind === 'project' && msg.field === 'status' && !form.probability_touched && DEFAULT_PROBABILITY[msg.value] != null) form.probability = DEFAULT_PROBABILITY[msg.value];
       if (m.dialog.kind === 'project' && msg.field === 'probability') form.probability_touched = true;
       if (m.dialog.kind === 'alloc' && msg.field === 'rowKey') {
+        form.newPlaceholder = msg.value === 'ph-new';
         form.person_id = msg.value.startsWith('p:') ? msg.value.slice(2) : '';
         form.placeholder_role = msg.value.startsWith('ph:') ? msg.value.slice(3) : '';
       }
@@ -539,15 +595,19 @@ export function update(m, msg) {
       return [set(m, { dialog: set(m.dialog, { busy: false, error: msg.error }) }), []];
     }
     case 'AllocCreated':
-    case 'AllocSaved':
-      return toast(withAlloc(set(m, { dialog: null }), msg.data), msg.type === 'AllocCreated' ? 'Allocation added' : 'Allocation saved', 'info');
+    case 'AllocSaved': {
+      const [m2, fx] = toast(withAlloc(set(m, { dialog: null }), msg.data), msg.type === 'AllocCreated' ? 'Allocation added' : 'Allocation saved', 'info');
+      return [m2, m.route.page === 'project' ? [...fx, ...routeEffects(m2)] : fx];
+    }
     case 'DeleteAlloc': {
-      const a = m.data.allocations[msg.id];
+      const a = allocById(m, msg.id);
       if (!a) return [m, []];
       return [withoutAlloc(set(m, { dialog: null }), msg.id), [http('DELETE', `/allocations/${msg.id}`, undefined, 'AllocDeleted', 'AllocPatchErr', { id: msg.id, before: a })]];
     }
-    case 'AllocDeleted':
-      return toast(m, 'Allocation deleted (Ctrl+Z to undo)', 'info');
+    case 'AllocDeleted': {
+      const [m2, fx] = toast(m, 'Allocation deleted (Ctrl+Z to undo)', 'info');
+      return [m2, m.route.page === 'project' ? [...fx, ...routeEffects(m2)] : fx];
+    }
     case 'Saved': {
       const item = msg.data;
       let m2 = set(m, { dialog: null });
@@ -662,6 +722,14 @@ export function update(m, msg) {
     }
     case 'Copy':
       return [m, [{ type: 'copy', text: msg.text }]];
+    case 'CalendarFeed': {
+      const person = m.data.people.find((p) => p.id === msg.id);
+      return [set(m, { dialog: { kind: 'feed', id: msg.id, form: { name: person ? person.name : '' }, busy: true, error: null, url: null } }),
+        [http('POST', `/people/${encodeURIComponent(msg.id)}/ical`, undefined, 'FeedCreated', 'DialogErr')]];
+    }
+    case 'FeedCreated':
+      if (!m.dialog || m.dialog.kind !== 'feed') return [m, []];
+      return [set(m, { dialog: set(m.dialog, { busy: false, url: msg.data && msg.data.url }) }), []];
     case 'Download':
       return [m, [{ type: 'download', filename: msg.filename, text: msg.text, mime: msg.mime || 'text/csv' }]];
 

@@ -79,9 +79,31 @@ try {
     return { ms: performance.now() - t0, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
   });
   await page.waitForTimeout(300);
+  // wheel-like scrolling: 100 px per frame over the first 10,000 px
+  const wheel = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid=timeline-grid]');
+    const frames = [];
+    let last = performance.now();
+    for (let y = 0; y <= 10000; y += 100) {
+      el.scrollTop = y;
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const now = performance.now(); frames.push(now - last); last = now;
+    }
+    el.scrollTop = 0;
+    frames.sort((a, b) => a - b);
+    return { frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
+  });
+  await page.waitForTimeout(300);
 
-  const bar = page.locator('[data-testid="allocation"]').nth(5);
-  const b = await bar.boundingBox();
+  // a bar fully in view, right of the row headers
+  const pickBar = (skip) => page.evaluate((skip) => {
+    const grid = document.querySelector('[data-testid=timeline-grid]').getBoundingClientRect();
+    const bars = [...document.querySelectorAll('[data-testid=allocation]')].map((e) => e.getBoundingClientRect())
+      .filter((r) => r.left > grid.left + 300 && r.right < grid.right - 100 && r.top > grid.top + 60 && r.bottom < grid.bottom - 20 && r.width > 30);
+    const r = bars[skip];
+    return { x: r.left, y: r.top, width: r.width, height: r.height };
+  }, skip);
+  const b = await pickBar(3);
   await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 600) requestAnimationFrame(f); }; requestAnimationFrame(f); });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
   await page.mouse.down();
@@ -89,13 +111,27 @@ try {
   await page.keyboard.press('Escape');
   await page.mouse.up();
   const drag = await page.evaluate(() => { const f = window.__frames.slice(1); f.sort((a, b) => a - b); return { frames: f.length, max: f[f.length - 1], p95: f[Math.floor(f.length * 0.95)] }; });
+
+  // a completed move: drag two days later and drop (optimistic update, PATCH, server answer)
+  const b2 = await pickBar(6);
+  await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 120) requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  const patched = page.waitForResponse((r) => r.request().method() === 'PATCH');
+  await page.mouse.move(b2.x + b2.width / 2, b2.y + b2.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(b2.x + b2.width / 2 + i * 4, b2.y + b2.height / 2);
+  await page.mouse.up();
+  await patched;
+  await page.waitForTimeout(300);
+  const drop = await page.evaluate(() => { const f = window.__frames.slice(1); return { frames: f.length, max: Math.max(...f) }; });
   const stats = await page.evaluate(() => window.__kronuzStats);
 
   const fmt = (x) => Math.round(x);
   console.log(`usable timeline after navigation: ${usable} ms (slowest view ${Math.round(firstRender)} ms)`);
   console.log('  API:', api.join('; '));
   console.log(`scroll through all ${PEOPLE} rows: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms`);
+  console.log(`scroll 100 px per frame (10,000 px): ${wheel.frames} frames, median ${fmt(wheel.median)} ms, p95 ${fmt(wheel.p95)} ms, longest ${fmt(wheel.max)} ms`);
   console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
+  console.log(`move and drop a bar (PATCH): longest frame ${fmt(drop.max)} ms`);
   console.log(`render: ${stats.n} renders, mean view ${(stats.view / stats.n).toFixed(1)} ms + patch ${(stats.patch / stats.n).toFixed(1)} ms`);
   if (SHOT) { await page.screenshot({ path: SHOT }); console.log(`screenshot: ${SHOT}`); }
   if (PIPE_SHOT) { await page.getByTestId('nav-projects').click(); await page.waitForTimeout(800); await page.screenshot({ path: PIPE_SHOT }); console.log(`pipeline screenshot: ${PIPE_SHOT}`); }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { utilisationReport, pipelineReport, utilisationCsv, toCsv } from '../reports.js';
+import { fromList } from '../store.js';
 
 // 2025-01-06 is a Monday; a part-timer, a holiday, a tentative booking, an overbooked day, a placeholder
 const data = {
@@ -11,12 +12,12 @@ const data = {
   ],
   projects: [{ id: 'x', name: 'X', status: 'active', probability: 100 }, { id: 'l', name: 'Lead', status: 'lead', probability: 10 }],
   timeoff: [{ id: 't', person_id: null, start: '2025-01-10', end: '2025-01-10' }],
-  allocations: {
-    1: { id: '1', project_id: 'x', person_id: 'a', start: '2025-01-06', end: '2025-01-12', hours_per_day: 6 },
-    2: { id: '2', project_id: 'x', person_id: 'a', start: '2025-01-07', end: '2025-01-07', hours_per_day: 4 },
-    3: { id: '3', project_id: 'l', person_id: 'b', start: '2025-01-06', end: '2025-01-08', hours_per_day: 2, tentative: true },
-    4: { id: '4', project_id: 'l', placeholder_role: 'Dev', start: '2025-01-13', end: '2025-01-14', hours_per_day: 8 },
-  },
+  allocations: fromList([
+    { id: '1', project_id: 'x', person_id: 'a', start: '2025-01-06', end: '2025-01-12', hours_per_day: 6 },
+    { id: '2', project_id: 'x', person_id: 'a', start: '2025-01-07', end: '2025-01-07', hours_per_day: 4 },
+    { id: '3', project_id: 'l', person_id: 'b', start: '2025-01-06', end: '2025-01-08', hours_per_day: 2, tentative: true },
+    { id: '4', project_id: 'l', placeholder_role: 'Dev', start: '2025-01-13', end: '2025-01-14', hours_per_day: 8 },
+  ]),
 };
 
 test('utilisation by week, by hand', () => {
@@ -41,12 +42,12 @@ test('utilisation by week, by hand', () => {
 test('pipeline by week, by hand', () => {
   const r = pipelineReport(data, '2025-01-06', '2025-01-19');
   const [w1, w2] = r.weeks;
+  assert.equal(w1.start, '2025-01-06');
   assert.equal(w1.capacity_hours, 32 + 12);
   assert.equal(w1.confirmed_hours, 28);
-  assert.equal(w1.tentative_hours, 6);
+  assert.equal(w1.tentative_hours, 6); // tentative, on a lead
   assert.equal(w1.weighted_hours, 28 + 0.6);
-  assert.equal(w2.placeholder_hours, 16);
-  assert.deepEqual(w2.placeholders, { Dev: 16 });
+  assert.deepEqual(w2.placeholder_hours_by_role, { Dev: 16 });
   assert.equal(w2.weighted_hours, 1.6);
 });
 

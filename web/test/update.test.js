@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { init, update, parseRoute, dialogRequest } from '../update.js';
 import { toDay } from '../dates.js';
-import { buildRows, applyDrag, allocDiff } from '../schedule.js';
+import { buildRows, applyDrag, allocDiff, allocsByRow } from '../schedule.js';
+import * as store from '../store.js';
+
+const A = (m, id) => store.get(m.data.allocations, id);
 
 const TODAY = '2025-01-08'; // a Wednesday
 
@@ -77,28 +80,28 @@ test('drag on empty space opens the new-allocation form for that range and perso
   assert.deepEqual(fx[0].body, { project_id: 'x', start: '2025-01-13', end: '2025-01-15', hours_per_day: 4, tentative: false, note: '', person_id: 'p2' });
   [m] = update(m, { type: 'AllocCreated', data: { id: 'a2', ...fx[0].body } });
   assert.equal(m.dialog, null);
-  assert.equal(m.data.allocations.a2.hours_per_day, 4);
+  assert.equal(A(m, 'a2').hours_per_day, 4);
 });
 
 test('moving a bar is optimistic and rolls back when the server refuses', () => {
   let m = loggedIn();
-  const before = m.data.allocations.a1;
+  const before = A(m, 'a1');
   let fx;
   [m, fx] = run(m,
     { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') },
     { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-09') },
     { type: 'DragEnd' });
   // optimistic: moved two days and to Bob at once
-  assert.equal(m.data.allocations.a1.start, '2025-01-08');
-  assert.equal(m.data.allocations.a1.end, '2025-01-12');
-  assert.equal(m.data.allocations.a1.person_id, 'p2');
+  assert.equal(A(m, 'a1').start, '2025-01-08');
+  assert.equal(A(m, 'a1').end, '2025-01-12');
+  assert.equal(A(m, 'a1').person_id, 'p2');
   assert.equal(fx.length, 1);
   assert.equal(fx[0].method, 'PATCH');
   assert.equal(fx[0].path, '/api/v1/allocations/a1');
   assert.deepEqual(fx[0].body, { start: '2025-01-08', end: '2025-01-12', person_id: 'p2' });
   // the server refuses: back to where it was, and the person sees why
   [m, fx] = update(m, { type: fx[0].err, status: 422, error: 'Bob is not employed then', ...fx[0].ctx });
-  assert.deepEqual(m.data.allocations.a1, before);
+  assert.deepEqual(A(m, 'a1'), before);
   assert.equal(m.toasts.at(-1).text, 'Bob is not employed then');
   assert.equal(m.toasts.at(-1).kind, 'error');
   assert.equal(fx[0].type, 'timer');
@@ -108,9 +111,9 @@ test('a successful move keeps the server version', () => {
   let m = loggedIn();
   let fx;
   [m, fx] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: 100 }, { type: 'DragMove', rowKey: 'p:p1', day: 101 }, { type: 'DragEnd' });
-  [m] = update(m, { type: fx[0].ok, data: { ...m.data.allocations.a1, note: 'from server' }, ...fx[0].ctx });
-  assert.equal(m.data.allocations.a1.note, 'from server');
-  assert.equal(m.data.allocations.a1.start, '2025-01-07');
+  [m] = update(m, { type: fx[0].ok, data: { ...A(m, 'a1'), note: 'from server' }, ...fx[0].ctx });
+  assert.equal(A(m, 'a1').note, 'from server');
+  assert.equal(A(m, 'a1').start, '2025-01-07');
 });
 
 test('resizing changes one end, never past the other', () => {
@@ -118,7 +121,7 @@ test('resizing changes one end, never past the other', () => {
   let fx;
   [m, fx] = run(m, { type: 'DragStart', mode: 'resize-end', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-10') }, { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-14') }, { type: 'DragEnd' });
   assert.deepEqual(fx[0].body, { end: '2025-01-14' });
-  assert.equal(m.data.allocations.a1.person_id, 'p1', 'resize never changes the person');
+  assert.equal(A(m, 'a1').person_id, 'p1', 'resize never changes the person');
   const a = { id: 'z', start: '2025-01-06', end: '2025-01-10' };
   assert.equal(applyDrag({ mode: 'resize-start', startDay: toDay('2025-01-06'), day: toDay('2025-01-20') }, a).start, '2025-01-10');
   assert.equal(applyDrag({ mode: 'resize-end', startDay: toDay('2025-01-10'), day: toDay('2025-01-01') }, a).end, '2025-01-06');
@@ -133,10 +136,10 @@ test('a click on a bar (no movement) opens the edit form; delete is optimistic',
   assert.equal(m.dialog.kind, 'alloc');
   assert.equal(m.dialog.id, 'a1');
   [m, fx] = update(m, { type: 'DeleteAlloc', id: 'a1' });
-  assert.equal(m.data.allocations.a1, undefined);
+  assert.equal(A(m, 'a1'), undefined);
   assert.equal(fx[0].method, 'DELETE');
   [m] = update(m, { type: fx[0].err, status: 409, error: 'nope', ...fx[0].ctx });
-  assert.equal(m.data.allocations.a1.id, 'a1', 'restored');
+  assert.equal(A(m, 'a1').id, 'a1', 'restored');
 });
 
 test('undo asks for the newest activity then undoes it and reloads', () => {
@@ -186,6 +189,8 @@ test('keyboard: arrows move the focused cell, Enter opens', () => {
   assert.equal(m.dialog.form.start, '2025-01-09');
   [m] = run(m, { type: 'DialogClose' }, { type: 'KeyNav', key: 'ArrowUp' }, { type: 'OpenAtFocus' });
   assert.equal(m.dialog.id, 'a1', 'Enter on a booked cell edits that allocation');
+  [m] = run(m, { type: 'DialogClose' }, { type: 'Zoom', zoom: 'month' }, { type: 'KeyNav', key: 'ArrowRight' });
+  assert.equal(m.sched.focus.day, toDay('2025-01-13'), 'month scale moves by week, on Mondays');
 });
 
 test('filters narrow the rows', () => {
@@ -198,6 +203,10 @@ test('filters narrow the rows', () => {
   assert.deepEqual(keys(m), ['p:p1']);
   [m] = run(m, { type: 'FilterSet', field: 'skill', value: '' }, { type: 'FilterSet', field: 'project', value: 'x' });
   assert.deepEqual(keys(m), ['p:p1']);
+  [m] = run(m, { type: 'FilterSet', field: 'project', value: '' }, { type: 'SortSet', value: 'booked' });
+  assert.deepEqual(keys(m), ['p:p1', 'p:p2'], 'Ann is booked this week: most booked first');
+  [m] = update(m, { type: 'SortSet', value: 'available' });
+  assert.deepEqual(keys(m), ['p:p2', 'p:p1'], 'Bob is free: most available first');
 });
 
 test('dialog requests follow the API field names', () => {
@@ -209,4 +218,66 @@ test('dialog requests follow the API field names', () => {
   const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, probability_touched: true, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
   assert.equal(dialogRequest({ kind: 'project', form: { name: 'P', status: 'won', probability: 100 } }).body.probability, undefined, 'default probability is left to the server');
   assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, probability: 10, budget_hours: 100, color: '#aabbcc' });
+});
+
+test('allocations load by window and grow as the timeline scrolls', () => {
+  let [m, fx] = init({ path: '/schedule', today: TODAY });
+  [m, fx] = update(m, { type: 'MeOk', data: { id: 'u1', name: 'A', email: 'a@b.c' } });
+  const first = fx.find((f) => f.ctx && f.ctx.what === 'allocations');
+  assert.deepEqual(first.ctx.range, { from: '2024-12-16', to: '2025-03-02' });
+  assert.equal(first.path, '/api/v1/allocations?from=2024-12-16&to=2025-03-02');
+  [m, fx] = update(m, { type: 'Loaded', what: 'allocations', data: [{ id: 'a', person_id: 'p', project_id: 'x', start: '2025-01-06', end: '2025-01-07', hours_per_day: 8 }], ...first.ctx });
+  assert.deepEqual(m.sched.allocRange, first.ctx.range);
+  // scroll near the right edge of what is loaded
+  const dayW = 24;
+  const left = (toDay('2025-02-20') - toDay(m.sched.origin)) * dayW;
+  [m, fx] = update(m, { type: 'Scrolled', top: 0, left, w: 1200, h: 700 });
+  assert.equal(fx.length, 1);
+  assert.equal(fx[0].ctx.merge, true);
+  assert.equal(fx[0].ctx.range.from, '2025-03-03');
+  assert.ok(m.sched.allocLoading);
+  [m] = update(m, { type: 'Loaded', what: 'allocations', data: [{ id: 'b', person_id: 'p', project_id: 'x', start: '2025-05-06', end: '2025-05-07', hours_per_day: 8 }], ...fx[0].ctx });
+  assert.deepEqual(store.values(m.data.allocations).map((a) => a.id).sort(), ['a', 'b'], 'merged');
+  assert.equal(m.sched.allocRange.from, '2024-12-16');
+  assert.equal(m.sched.allocRange.to, fx[0].ctx.range.to);
+  // the pipeline needs whole projects: load the full span
+  [m, fx] = update(m, { type: 'Navigate', path: '/projects' });
+  assert.ok(fx.some((f) => f.ctx && f.ctx.what === 'allocations' && f.ctx.range.from === m.sched.origin && !f.ctx.merge));
+});
+
+test('the store changes one shard per edit and regroups only touched rows', () => {
+  const list = [];
+  for (let i = 0; i < 5000; i++) list.push({ id: 'x' + i, person_id: 'p' + (i % 50), project_id: 'q', start: '2025-01-06', end: '2025-01-07', hours_per_day: 1 });
+  const s1 = store.fromList(list);
+  assert.equal(store.size(s1), 5000);
+  const g1 = allocsByRow(s1);
+  assert.equal(g1.get('p:p3').length, 100);
+  const moved = { ...store.get(s1, 'x3'), person_id: 'p4' };
+  const s2 = store.put(s1, moved);
+  assert.equal(store.size(s2), 5000);
+  assert.equal(store.get(s1, 'x3').person_id, 'p3', 'the old version is untouched');
+  assert.deepEqual(store.diff(s1, s2), [[store.get(s1, 'x3'), moved]]);
+  const g2 = allocsByRow(s2);
+  assert.equal(g2.get('p:p3').length, 99);
+  assert.equal(g2.get('p:p4').length, 101);
+  assert.equal(g2.get('p:p5'), g1.get('p:p5'), 'untouched rows keep their arrays (and lanes)');
+  const s3 = store.remove(s2, 'x3');
+  assert.equal(store.size(s3), 4999);
+  assert.equal(allocsByRow(s3).get('p:p4').length, 100);
+  const s4 = store.putAll(s3, [{ id: 'ph1', placeholder_role: 'Dev', project_id: 'q', start: '2025-01-06', end: '2025-01-06', hours_per_day: 2 }]);
+  assert.equal(allocsByRow(s4).get('ph:Dev').length, 1);
+});
+
+test('a new placeholder role from the allocation form', () => {
+  let m = loggedIn();
+  let fx;
+  [m] = run(m, { type: 'OpenNewAlloc', rowKey: 'p:p1', start: '2025-01-13', end: '2025-01-17' }, { type: 'DialogInput', field: 'rowKey', value: 'ph-new' }, { type: 'DialogSubmit' });
+  assert.match(m.dialog.error, /Name the placeholder role/);
+  [m, fx] = run(m, { type: 'DialogInput', field: 'placeholder_role', value: ' Senior developer ' }, { type: 'DialogSubmit' });
+  assert.equal(fx[0].body.placeholder_role, 'Senior developer');
+  assert.equal(fx[0].body.person_id, undefined);
+  [m] = update(m, { type: 'AllocCreated', data: { id: 'a9', ...fx[0].body } });
+  const rows = buildRows(m.data, m.sched).rows;
+  assert.equal(rows[0].key, 'ph:Senior developer');
+  assert.equal(rows[0].kind, 'placeholder');
 });

@@ -4,9 +4,19 @@ import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { buildRows } from '../schedule.js';
 import { spanLabel } from '../dates.js';
 
+/** Keep Tab and Shift+Tab inside the dialog. */
+function trapFocus(e) {
+  if (e.key !== 'Tab') return;
+  const items = [...e.currentTarget.querySelectorAll('input, select, textarea, button, a[href]')].filter((x) => !x.disabled && x.offsetParent !== null);
+  if (!items.length) return;
+  const first = items[0], last = items[items.length - 1];
+  if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+}
+
 function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Save', extra = null, testid } = {}) {
   return h('div', { class: 'overlay', on: { pointerdown: (e) => { if (e.target === e.currentTarget) dispatch({ type: 'DialogClose' }); } } },
-    h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title', 'data-testid': testid || 'dialog' },
+    h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title', 'data-testid': testid || 'dialog', on: { keydown: trapFocus } },
       h('form', {
         class: 'form', novalidate: true,
         on: { submit: (e) => { e.preventDefault(); if (onSubmit) onSubmit(); } },
@@ -32,9 +42,10 @@ export function dialogView(m, dispatch) {
   switch (d.kind) {
     case 'alloc': {
       const layout = buildRows(m.data, { ...m.sched, filter: { q: '', role: '', skill: '', project: '', client: '' }, sort: 'name' });
-      const rowKey = f.person_id ? 'p:' + f.person_id : f.placeholder_role ? 'ph:' + f.placeholder_role : '';
+      const rowKey = f.newPlaceholder ? 'ph-new' : f.person_id ? 'p:' + f.person_id : f.placeholder_role ? 'ph:' + f.placeholder_role : '';
       const who = layout.rows.map((r) => [r.key, r.kind === 'person' ? r.title : `${r.title} (placeholder)`]);
-      if (rowKey && !who.some(([k]) => k === rowKey)) who.push([rowKey, f.placeholder_role ? `${f.placeholder_role} (placeholder)` : 'Unknown person']);
+      if (rowKey && rowKey !== 'ph-new' && !who.some(([k]) => k === rowKey)) who.push([rowKey, f.placeholder_role ? `${f.placeholder_role} (placeholder)` : 'Unknown person']);
+      who.push(['ph-new', 'New placeholder (unstaffed role)…']);
       const active = m.data.projects.filter((p) => !['lost', 'done'].includes(p.status) || p.id === f.project_id);
       const editable = canEdit(m);
       const body = m.data.projects.length === 0
@@ -42,6 +53,7 @@ export function dialogView(m, dispatch) {
         : [
           field('Project', 'project_id', f.project_id, inp('project_id'), { options: active.map((p) => [p.id, p.name]), wide: true }),
           field('Person', 'rowKey', rowKey, inp('rowKey'), { options: who, wide: true }),
+          f.newPlaceholder ? field('Placeholder role', 'placeholder_role', f.placeholder_role, inp('placeholder_role'), { wide: true, hint: 'Demand nobody is booked for yet, e.g. Senior developer' }) : null,
           field('Hours per day', 'hours_per_day', f.hours_per_day, inp('hours_per_day'), { type: 'number', attrs: { min: '0.25', max: '24', step: '0.25' } }),
           field('Tentative', 'tentative', f.tentative, inp('tentative'), { type: 'checkbox' }),
           field('Start', 'start', f.start, inp('start'), { type: 'date' }),
@@ -95,6 +107,13 @@ export function dialogView(m, dispatch) {
           field('Email', 'email', f.email, inp('email'), { type: 'email', wide: true }),
           field('Role', 'role', f.role, inp('role'), { options: [['member', 'Member (reads the schedule)'], ['manager', 'Manager (edits the schedule)'], ['owner', 'Owner (everything)']], wide: true })),
       dispatch, { ...opts, onSubmit: link ? null : submit, submitLabel: 'Create invite link', testid: 'invite-dialog' });
+    }
+    case 'feed': {
+      const url = d.url ? location.origin + d.url : null;
+      return modal(`Calendar feed · ${f.name}`, url
+        ? h('div', {}, h('p', {}, 'Subscribe to this address in any calendar app to see ', h('strong', {}, f.name), '’s bookings and days off. Anyone with the link can read it; making a new link revokes this one.'),
+          h('div', { class: 'copy-row' }, h('input', { readonly: true, value: url, 'aria-label': 'Calendar feed address', 'data-testid': 'feed-url' }), button('Copy', () => dispatch({ type: 'Copy', text: url }))))
+        : h('p', { class: 'muted' }, d.error ? '' : 'Creating a private link…'), dispatch, { error: d.error, testid: 'feed-dialog' });
     }
     default:
       return null;

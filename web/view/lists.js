@@ -2,7 +2,7 @@
 import { h } from '../vdom.js';
 import { canEdit, myRole } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
-import { spanLabel, toDay } from '../dates.js';
+import { spanLabel, longLabel, toDay } from '../dates.js';
 import { button, pageHeader, empty, fmtNum } from './ui.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -27,11 +27,12 @@ export function peopleView(m, dispatch) {
             h('td', {}, p.role || h('span', { class: 'muted' }, '—')),
             h('td', {}, (p.skills || []).map((s) => h('span', { class: 'tag' }, s))),
             h('td', { title: wh.map((x, i) => `${DAYS[i]} ${x}h`).join(', ') }, `${fmtNum(total)}h`, h('span', { class: 'muted' }, ` · ${wh.filter((x) => Number(x) > 0).length}d`)),
-            h('td', {}, p.start_date || p.end_date ? spanLabel(p.start_date || '…', p.end_date || '…').replace('NaN', '…') : h('span', { class: 'muted' }, '—')),
+            h('td', {}, p.start_date && p.end_date ? spanLabel(p.start_date, p.end_date) : p.start_date ? `from ${longLabel(p.start_date)}` : p.end_date ? `until ${longLabel(p.end_date)}` : h('span', { class: 'muted' }, '—')),
             h('td', { class: 'right nowrap' },
               p.archived ? h('span', { class: 'tag' }, 'archived') : null,
               editable && !p.archived ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'person', id: p.id }), 'small ghost', { 'aria-label': `Edit ${p.name}` }) : null,
               editable && !p.archived ? button('Time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: p.id }), 'small ghost', { 'aria-label': `Add time off for ${p.name}` }) : null,
+              editable && !p.archived ? button('Calendar', () => dispatch({ type: 'CalendarFeed', id: p.id }), 'small ghost', { 'aria-label': `Calendar feed for ${p.name}` }) : null,
               editable && !p.archived ? button('Archive', () => dispatch({ type: 'Archive', what: 'people', id: p.id }), 'small ghost danger-text', { 'aria-label': `Archive ${p.name}` }) : null));
         }))));
 }

@@ -5,6 +5,7 @@ import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { projectColor } from '../schedule.js';
 import { allocationHours, indexTimeOff, allocSpan } from '../capacity.js';
 import { spanLabel, longLabel } from '../dates.js';
+import { values } from '../store.js';
 import { button, pageHeader, fmtNum, link, empty } from './ui.js';
 
 let schedMemo = { allocations: null, people: null, timeoff: null, map: null };
@@ -14,8 +15,7 @@ function scheduledByProject(data) {
   const people = new Map(data.people.map((p) => [p.id, p]));
   const off = indexTimeOff(data.timeoff);
   const map = new Map();
-  for (const id in data.allocations) {
-    const a = data.allocations[id];
+  for (const a of values(data.allocations)) {
     const person = a.person_id ? people.get(a.person_id) : null;
     if (a.person_id && !person) continue;
     map.set(a.project_id, (map.get(a.project_id) || 0) + allocationHours(a, person, off));
@@ -101,7 +101,7 @@ export function projectView(m, dispatch) {
   const sum = m.summaries[id];
   const people = new Map(m.data.people.map((x) => [x.id, x]));
   const client = m.data.clients.find((c) => c.id === p.client_id);
-  const allocs = Object.values(m.data.allocations).filter((a) => a.project_id === id).sort((a, b) => (a.start < b.start ? -1 : 1));
+  const allocs = values(m.data.allocations).filter((a) => a.project_id === id).sort((a, b) => (a.start < b.start ? -1 : 1));
   const off = indexTimeOff(m.data.timeoff);
   const editable = canEdit(m);
   const scheduledHere = scheduledByProject(m.data).get(id) || 0;

@@ -49,30 +49,33 @@ function demandChart(pipeline) {
   const weeks = asList(pipeline, 'weeks', 'periods');
   if (!weeks.length) return empty('No pipeline data in this range.');
   const rows = weeks.map((w) => {
-    const confirmed = Number(pick(w, 'confirmed_hours', 'confirmed_demand_hours', 'confirmed_demand', 'confirmed', 'scheduled_hours')) || 0;
-    const tentative = Number(pick(w, 'tentative_hours', 'tentative_demand_hours', 'tentative_demand', 'tentative')) || 0;
-    const weightedTotal = Number(pick(w, 'weighted_hours', 'weighted_demand_hours', 'weighted_demand', 'pipeline_weighted_hours', 'weighted')) || 0;
-    const ph = pick(w, 'placeholder_hours', 'unstaffed_hours');
-    const placeholders = ph != null ? Number(ph) : sumObj(pick(w, 'placeholders', 'placeholder_demand', 'unstaffed', 'placeholder_by_role', 'roles'));
-    // the probability-weighted pipeline beyond what is already confirmed
-    const pipelineExtra = Math.max(0, weightedTotal - confirmed);
-    return { start: periodStart(w), capacity: Number(pick(w, 'capacity_hours', 'capacity')) || 0, confirmed, tentative, pipeline: pipelineExtra, placeholders };
+    const confirmed = Number(pick(w, 'confirmed_hours')) || 0;
+    const tentative = Number(pick(w, 'tentative_hours')) || 0;
+    const weighted = Number(pick(w, 'weighted_hours')) || 0;
+    const placeholders = sumObj(pick(w, 'placeholder_hours_by_role'));
+    return {
+      start: periodStart(w), capacity: Number(pick(w, 'capacity_hours')) || 0, confirmed, tentative, placeholders, weighted,
+      // the probability-weighted pipeline beyond the confirmed work
+      pipeline: Math.max(0, weighted - confirmed),
+      all: confirmed + tentative + placeholders,
+    };
   });
-  const max = Math.max(1, ...rows.map((r) => Math.max(r.capacity, r.confirmed + r.tentative + r.pipeline + r.placeholders)));
+  const max = Math.max(1, ...rows.map((r) => Math.max(r.capacity, r.confirmed + r.pipeline, r.all)));
   const H = 220;
   const px = (v) => `${Math.round((v / max) * H)}px`;
   return h('div', { class: 'chart', 'data-testid': 'demand-chart' },
     h('div', { class: 'legend' },
-      h('span', { class: 'lg confirmed' }, 'Confirmed'), h('span', { class: 'lg tentative' }, 'Tentative'),
-      h('span', { class: 'lg pipeline' }, 'Weighted pipeline'), h('span', { class: 'lg placeholder' }, 'Unstaffed'), h('span', { class: 'lg capacity' }, 'Capacity')),
-    h('div', { class: 'plot', style: { height: `${H + 24}px` } },
+      h('span', { class: 'lg confirmed' }, 'Confirmed'),
+      h('span', { class: 'lg pipeline' }, 'Weighted pipeline'),
+      h('span', { class: 'lg all' }, 'All demand, unweighted'),
+      h('span', { class: 'lg capacity' }, 'Capacity')),
+    h('div', { class: 'plot' },
       h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', { style: { bottom: px(max) } }, `${fmtNum(max, 0)}h`), h('span', { style: { bottom: px(max / 2) } }, `${fmtNum(max / 2, 0)}h`), h('span', { style: { bottom: '0px' } }, '0')),
-      rows.map((r) => h('div', { class: 'wk', title: `${r.start}: capacity ${fmtNum(r.capacity)}h, confirmed ${fmtNum(r.confirmed)}h, tentative ${fmtNum(r.tentative)}h, weighted pipeline +${fmtNum(r.pipeline)}h, unstaffed ${fmtNum(r.placeholders)}h` },
+      rows.map((r) => h('div', { class: 'wk', role: 'img', 'aria-label': `Week of ${r.start}: capacity ${fmtNum(r.capacity)}h, confirmed ${fmtNum(r.confirmed)}h, tentative ${fmtNum(r.tentative)}h, unstaffed ${fmtNum(r.placeholders)}h, weighted demand ${fmtNum(r.weighted)}h`, title: `${r.start}\ncapacity ${fmtNum(r.capacity)}h\nconfirmed ${fmtNum(r.confirmed)}h\ntentative ${fmtNum(r.tentative)}h\nunstaffed placeholders ${fmtNum(r.placeholders)}h\nweighted demand ${fmtNum(r.weighted)}h` },
         h('div', { class: 'stack', style: { height: `${H}px` } },
           h('div', { class: 'bseg confirmed', style: { height: px(r.confirmed) } }),
-          h('div', { class: 'bseg tentative', style: { height: px(r.tentative) } }),
-          h('div', { class: 'bseg placeholder', style: { height: px(r.placeholders) } }),
           h('div', { class: 'bseg pipeline', style: { height: px(r.pipeline) } }),
+          r.all > 0 ? h('div', { class: 'allline', style: { bottom: px(r.all) } }) : null,
           h('div', { class: 'capline', style: { bottom: px(r.capacity) } })),
         h('div', { class: 'wk-l' }, r.start && isDate(r.start) ? `${+r.start.slice(8, 10)} ${monthName(r.start)}` : '')))));
 }
@@ -85,7 +88,8 @@ export function reportsView(m, dispatch) {
   const memo = local(m, r.from, to);
   const util = r.local.util ? (memo.util || (memo.util = utilisationReport(m.data, r.from, to))) : r.util;
   const pipeline = r.local.pipeline ? (memo.pipeline || (memo.pipeline = pipelineReport(m.data, r.from, to))) : r.pipeline;
-  const csvLink = (href, name, which, makeCsv, report) => r.local[which]
+  // the server offers CSV for utilisation; the pipeline's CSV is made here from its JSON
+  const csvLink = (href, name, which, makeCsv, report) => r.local[which] || (which === 'pipeline' && report)
     ? button('Download CSV', () => dispatch({ type: 'Download', filename: name, text: makeCsv(report) }), 'small ghost', { 'data-testid': 'csv-' + which })
     : h('a', { class: 'btn small ghost', href, download: name, 'data-testid': 'csv-' + which }, 'Download CSV');
   return h('div', { class: 'page reports' },
@@ -103,6 +107,6 @@ export function reportsView(m, dispatch) {
       util ? heatmap(util) : h('p', { class: 'muted' }, 'Loading…')),
     h('section', { class: 'panel' },
       h('div', { class: 'panel-head' }, h('h2', {}, 'Capacity vs demand'), csvLink(csvPipe, 'pipeline.csv', 'pipeline', pipelineCsv, pipeline)),
-      h('p', { class: 'sub' }, 'Confirmed and tentative bookings, unstaffed placeholders, and the probability-weighted pipeline stacked on top, against capacity.'),
+      h('p', { class: 'sub' }, 'Confirmed work with the probability-weighted pipeline stacked on top, against capacity. The dashed mark is all demand (confirmed, tentative and unstaffed placeholders) unweighted.'),
       pipeline ? demandChart(pipeline) : h('p', { class: 'muted' }, 'Loading…')));
 }

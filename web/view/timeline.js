@@ -5,13 +5,16 @@
 import { h } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
-import { buildRows, visibleWindow, rowAtY, applyDrag, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
+import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
+import { get as getAlloc } from '../store.js';
 import { canEdit } from '../update.js';
 import { button, field, fmtNum, pct } from './ui.js';
 
 // geometry of the last render, for the pointer handlers
 const geo = { layout: null, sched: null, dragging: false };
+// last frame's row vnodes and what they were built from
+let lastRows = new Map();
 
 let offMemo = { timeoff: null, idx: null };
 function offIndex(timeoff) {
@@ -29,6 +32,32 @@ function pointToCell(el, ev) {
   day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
   const ri = rowAtY(geo.layout.rows, y);
   return { day, x, y, rowKey: ri >= 0 ? geo.layout.rows[ri].key : null };
+}
+
+/** While dragging near an edge of the grid, scroll it and keep the drag under the pointer. */
+function autoScroll(el, dispatch) {
+  if (geo.scrolling) return;
+  const step = () => {
+    if (!geo.dragging || !geo.pointer) { geo.scrolling = false; return; }
+    const r = el.getBoundingClientRect();
+    const { clientX: x, clientY: y } = geo.pointer;
+    const edge = (d) => Math.max(4, Math.min(24, (48 - d) / 2));
+    let dx = 0, dy = 0;
+    if (x > r.right - 48) dx = edge(r.right - x);
+    else if (x < r.left + SIDEBAR + 32 && x > r.left + SIDEBAR - 40) dx = -edge(x - r.left - SIDEBAR);
+    if (geo.dragMode === 'move') {
+      if (y > r.bottom - 40) dy = edge(r.bottom - y);
+      else if (y < r.top + HEADER + 24) dy = -edge(y - r.top - HEADER);
+    }
+    if (!dx && !dy) { geo.scrolling = false; return; }
+    el.scrollLeft += dx;
+    el.scrollTop += dy;
+    const p = pointToCell(el, geo.pointer);
+    dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
+    requestAnimationFrame(step);
+  };
+  geo.scrolling = true;
+  requestAnimationFrame(step);
 }
 
 function handlers(dispatch) {
@@ -51,16 +80,20 @@ function handlers(dispatch) {
         p.day = p.day - weekdayOfDay(p.day);
       }
       e.preventDefault();
-      el.focus({ preventScroll: true });
+      dispatch({ type: 'FocusCell', row: p.rowKey, day: p.day, pointer: true });
+      el.focus({ preventScroll: true, focusVisible: false });
       try { el.setPointerCapture(e.pointerId); } catch { /* synthetic events */ }
       geo.dragging = true;
       dispatch({ type: 'DragStart', mode, allocId, rowKey, day: p.day });
     },
     pointermove: (e) => {
       if (!geo.dragging) return;
-      const p = pointToCell(e.currentTarget, e);
+      const el = e.currentTarget;
+      geo.pointer = { clientX: e.clientX, clientY: e.clientY };
+      const p = pointToCell(el, e);
       if (geo.sched.zoom === 'month' && geo.dragMode === 'create') p.day -= weekdayOfDay(p.day);
       dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
+      autoScroll(el, dispatch);
     },
     pointerup: (e) => {
       if (!geo.dragging) return;
@@ -243,14 +276,29 @@ export function timelineView(m, dispatch) {
 
   // ---- rows
   const drag = m.drag;
-  const dragAlloc = drag && drag.allocId && (drag.mode === 'move' || drag.mode.startsWith('resize')) ? m.data.allocations[drag.allocId] : null;
+  const dragAlloc = drag && drag.allocId && (drag.mode === 'move' || drag.mode.startsWith('resize')) ? getAlloc(m.data.allocations, drag.allocId) : null;
   const preview = dragAlloc ? applyDrag(drag, dragAlloc, layout.index, layout.rows) : null;
   const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
   const focus = s.focus;
+  // with a project or client filter, other work is dimmed
+  const dimmed = (a) => (s.filter.project && a.project_id !== s.filter.project) || (s.filter.client && (projects.get(a.project_id) || {}).client_id !== s.filter.client);
+  // rows whose inputs did not change reuse last frame's vnode (vertical scrolling
+  // then only builds the rows coming into view)
+  const rowCache = new Map();
   for (let i = win.firstRow; i <= win.lastRow && i >= 0; i++) {
     const row = layout.rows[i];
     const person = row.person;
+    const touched = drag && (drag.originRowKey === row.key || drag.rowKey === row.key || (dragAlloc && rowKeyOfAlloc(dragAlloc) === row.key));
+    // bar labels follow the left edge only for bars that cross it
+    const crossing = row.allocs.some((a) => { const [as, ae] = allocSpan(a); return as <= viewFrom && ae >= viewFrom; });
+    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today];
+    const cached = !touched && lastRows.get(row.key);
+    if (cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
+      rowsV.push(cached.vnode);
+      rowCache.set(row.key, cached);
+      continue;
+    }
     const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
     const cells = [];
     for (let d = win.firstDay; d <= win.lastDay; d += unit) {
@@ -258,15 +306,16 @@ export function timelineView(m, dispatch) {
       const st = person ? (unit === 1 ? dayStats(person, rel, d, off) : aggregate(person, rel, d, to, off)) : placeholderStats(rel, d);
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focus.day === d;
+      const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
       const id = `cell-${i}-${d}`;
       cells.push(h('div', {
         key: 'c' + d, id,
-        class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (focused ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
+        class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (ring ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d), 'data-person-id': person ? person.id : null,
         'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
         style: person && st.capacity > 0
-          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--fill': `${Math.round(ratio * 100)}%` }
+          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--f': String(Math.round(ratio * 100) / 100) }
           : { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px` },
       },
       st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
@@ -277,7 +326,7 @@ export function timelineView(m, dispatch) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
       if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
-      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, '', editable, s.scrollLeft + SIDEBAR));
+      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR));
     }
     if (preview && previewRow === row.key) {
       const lane = row.key === drag.originRowKey ? row.lanes.get(preview.id) || 0 : 0;
@@ -288,7 +337,7 @@ export function timelineView(m, dispatch) {
     }
     if (drag && drag.mode === 'create' && drag.originRowKey === row.key) {
       const a = Math.min(drag.startDay, drag.day), b = Math.max(drag.startDay, drag.day) + unit - 1;
-      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h('span', {}, `${b - a + 1}d`)));
+      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h("span", {}, `${b - a + 1}d · ${spanLabel(fromDay(a), fromDay(b))}`)));
     }
     // per-row totals over what is in view
     let util = null, booked = 0, cap = 0, overDays = 0;
@@ -316,7 +365,9 @@ export function timelineView(m, dispatch) {
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
     }, header, cells, bars));
+    if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1] });
   }
+  lastRows = rowCache;
 
   const todayLeft = SIDEBAR + (todayN - origin) * dayW;
   const focusIdx = focus ? layout.index.get(focus.row) : null;
@@ -361,8 +412,9 @@ export function scheduleToolbar(m, dispatch) {
       field('Skill', 'f-skill', f.skill, set('skill'), { options: [['', 'All skills'], ...skills.map((r) => [r, r])] }),
       field('Project', 'f-project', f.project, set('project'), { options: [['', 'All projects'], ...m.data.projects.map((p) => [p.id, p.name])] }),
       field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.map((c) => [c.id, c.name])] }),
-      field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role']] })),
+      field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role'], ['available', 'Most available (4 weeks)'], ['booked', 'Most booked (4 weeks)']] })),
     h('div', { class: 'tb-group' },
+      canEdit(m) ? button('↶ Undo', () => dispatch({ type: 'Undo' }), 'ghost', { 'data-testid': 'undo', title: 'Undo the last change (Ctrl+Z)', disabled: m.undoBusy }) : null,
       button('‹', () => dispatch({ type: 'Shift', days: -7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Earlier' }),
       button('Today', () => dispatch({ type: 'GoToday' }), '', { 'data-testid': 'today' }),
       button('›', () => dispatch({ type: 'Shift', days: 7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Later' }),
