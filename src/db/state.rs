@@ -152,7 +152,7 @@ impl Db {
                     self.feeds.insert(f.token_hash.clone(), f);
                 }
                 other => {
-                    let team = other_team(&other);
+                    let team = team_of(&other);
                     match self.schedules.get_mut(&team) {
                         Some(schedule) => super::edit::put_record(schedule, other),
                         None => {
@@ -496,7 +496,7 @@ mod tests {
 }
 
 /// The team a schedule record belongs to.
-fn other_team(record: &Record) -> Id {
+fn team_of(record: &Record) -> Id {
     match record {
         Record::Project(x) => x.team_id.clone(),
         Record::Person(x) => x.team_id.clone(),
