@@ -375,3 +375,6 @@ pub fn actuals_report(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Ac
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[doc(hidden)]
+pub mod fixtures;
