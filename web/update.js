@@ -181,8 +181,10 @@ const loadTasks = (id) => get(`/prj/${encodeURIComponent(id)}/tasks`, 'TasksLoad
 /** Scroll the timeline so the proposal's first day is near the left edge. */
 function scrollToPlan(m, proposal) {
   const span = planSpan(proposal);
-  const s = m.sched;
   if (!span) return [m, []];
+  // a short plan reads better day by day: bars wide enough for the task names
+  if (m.sched.zoom === 'week' && toDay(span.to) - Math.min(toDay(span.from), toDay(m.today)) <= 14) m = setSched(m, { zoom: 'day' });
+  const s = m.sched;
   const day = Math.max(toDay(s.origin), Math.min(toDay(span.from), toDay(m.today)) - 3);
   const left = Math.max(0, (day - toDay(s.origin)) * dayWidth(s.zoom));
   return [setSched(m, { scrollLeft: left }), [{ type: 'scroll', left, top: s.scrollTop }]];

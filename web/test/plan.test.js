@@ -184,3 +184,13 @@ test('discard clears the ghosts and sends nothing', () => {
   assert.equal(fx.length, 0);
   assert.equal(store.size(m.data.allocations), 1);
 });
+
+test('a short plan switches the timeline to days and scrolls to it', () => {
+  let m = loggedIn('/projects/x');
+  assert.equal(m.sched.zoom, 'week');
+  let fx;
+  [m, fx] = run(m, { type: 'PlanPreview', projectIds: ['x'] }, { type: 'PlanPreviewed', status: 200, data: PROPOSAL });
+  assert.equal(m.sched.zoom, 'day');
+  const scroll = fx.find((f) => f.type === 'scroll');
+  assert.equal(scroll.left, m.sched.scrollLeft);
+});
