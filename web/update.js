@@ -7,6 +7,7 @@ import { toDay, fromDay, addDays, startOfWeek, startOfWeekDay, today as todayStr
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from './schedule.js';
 import { allocSpan } from './capacity.js';
 import * as store from './store.js';
+import { taskForm, taskRequest, planSpan } from './plan.js';
 
 export const STATUSES = ['lead', 'proposal', 'won', 'active', 'done', 'lost'];
 export const STATUS_LABEL = { lead: 'Lead', proposal: 'Proposal', won: 'Won', active: 'Active', done: 'Done', lost: 'Lost' };
@@ -72,6 +73,9 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     summaries: {},
     lastProjectId: null,
     undoBusy: false,
+    tasks: {}, // project id -> list of tasks, or {error}
+    taskForm: null, // {projectId, id, form, error, busy}
+    plan: null, // {projectIds, status: 'loading'|'ready'|'applying'|'conflict', proposal, error}
   };
   return [model, [get('/usr/me', 'MeOk', 'MeErr')]];
 }
@@ -167,9 +171,34 @@ function routeEffects(m) {
   const r = m.route;
   if (m.session !== 'in') return [];
   if (r.page === 'reports') return [...reportEffects(m), ...needFullAllocs(m)];
-  if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), ...needFullAllocs(m)];
+  if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), loadTasks(r.id), ...needFullAllocs(m)];
   if (r.page === 'projects') return needFullAllocs(m);
   return [];
+}
+
+const loadTasks = (id) => get(`/prj/${encodeURIComponent(id)}/tasks`, 'TasksLoaded', 'TasksErr', { projectId: id });
+
+/** Scroll the timeline so the proposal's first day is near the left edge. */
+function scrollToPlan(m, proposal) {
+  const span = planSpan(proposal);
+  if (!span) return [m, []];
+  // a short plan reads better day by day: bars wide enough for the task names
+  if (m.sched.zoom === 'week' && toDay(span.to) - Math.min(toDay(span.from), toDay(m.today)) <= 14) m = setSched(m, { zoom: 'day' });
+  const s = m.sched;
+  const day = Math.max(toDay(s.origin), Math.min(toDay(span.from), toDay(m.today)) - 3);
+  const left = Math.max(0, (day - toDay(s.origin)) * dayWidth(s.zoom));
+  return [setSched(m, { scrollLeft: left }), [{ type: 'scroll', left, top: s.scrollTop }]];
+}
+
+/** Reload allocations over the loaded window widened to cover the plan. */
+function reloadForPlan(m, proposal) {
+  const span = planSpan(proposal);
+  const cur = m.sched.allocRange || initialAllocRange(m);
+  if (!span) return loadAllocs(cur, false);
+  const full = fullAllocRange(m);
+  const from = [cur.from, span.from < full.from ? full.from : span.from].sort()[0];
+  const to = [cur.to, span.to > full.to ? full.to : span.to].sort()[1];
+  return loadAllocs({ from, to }, false);
 }
 
 function reportEffects(m) {
@@ -690,6 +719,104 @@ export function update(m, msg) {
       return [set(m, { summaries: { ...m.summaries, [msg.id]: msg.data } }), []];
     case 'SummaryErr':
       return [set(m, { summaries: { ...m.summaries, [msg.id]: { error: msg.error } } }), []];
+
+    // ---- tasks of a project
+    case 'TasksLoaded':
+      return [set(m, { tasks: { ...m.tasks, [msg.projectId]: asList(msg.data, 'tasks') } }), []];
+    case 'TasksErr':
+      return unauthorized(m, msg.status) || [set(m, { tasks: { ...m.tasks, [msg.projectId]: { error: msg.error } } }), []];
+    case 'TaskFormOpen': {
+      if (!canEdit(m)) return [m, []];
+      const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
+      const t = msg.id ? list.find((x) => x.id === msg.id) : null;
+      if (msg.id && !t) return [m, []];
+      return [set(m, { taskForm: { projectId: msg.projectId, id: msg.id || null, form: taskForm(t || {}), error: null, busy: false } }), [{ type: 'focus', selector: '[data-testid="task-form"] input[name="name"]' }]];
+    }
+    case 'TaskInput': {
+      const tf = m.taskForm;
+      if (!tf) return [m, []];
+      return [set(m, { taskForm: set(tf, { form: set(tf.form, { [msg.field]: msg.value }), error: null }) }), []];
+    }
+    case 'TaskFormClose':
+      return [set(m, { taskForm: null }), []];
+    case 'TaskSubmit': {
+      const tf = m.taskForm;
+      if (!tf || tf.busy) return [m, []];
+      const req = taskRequest(tf);
+      if (req.error) return [set(m, { taskForm: set(tf, { error: req.error }) }), []];
+      return [set(m, { taskForm: set(tf, { busy: true, error: null }) }), [req]];
+    }
+    case 'TaskSaved': {
+      const t = msg.data;
+      const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
+      const m2 = set(m, { taskForm: null, tasks: t && t.id ? { ...m.tasks, [msg.projectId]: replaceIn(list, t) } : m.tasks });
+      const [m3, fx] = toast(m2, msg.status === 201 ? 'Task added' : 'Task saved', 'info');
+      return [m3, [...fx, loadTasks(msg.projectId)]];
+    }
+    case 'TaskErr': {
+      const r = unauthorized(m, msg.status);
+      if (r) return r;
+      if (!m.taskForm) return toast(m, msg.error);
+      return [set(m, { taskForm: set(m.taskForm, { busy: false, error: msg.error }) }), []];
+    }
+    case 'TaskDelete':
+      if (!canEdit(m)) return [m, []];
+      return [m, [http('DELETE', `/prj/${encodeURIComponent(msg.projectId)}/tasks/${encodeURIComponent(msg.id)}`, undefined, 'TaskDeleted', 'TaskDeleteErr', { projectId: msg.projectId, id: msg.id })]];
+    case 'TaskDeleted': {
+      const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
+      const m2 = set(m, {
+        tasks: { ...m.tasks, [msg.projectId]: list.filter((t) => t.id !== msg.id) },
+        taskForm: m.taskForm && m.taskForm.id === msg.id ? null : m.taskForm,
+      });
+      return toast(m2, 'Task deleted', 'info');
+    }
+    case 'TaskDeleteErr':
+      return unauthorized(m, msg.status) || toast(m, msg.error);
+
+    // ---- automatic planning: preview as ghost bars, then accept or discard
+    case 'PlanPreview': {
+      const ids = msg.projectIds || (m.plan && m.plan.projectIds) || [];
+      if (!ids.length || !canEdit(m) || (m.plan && (m.plan.status === 'loading' || m.plan.status === 'applying'))) return [m, []];
+      return [set(m, { plan: { projectIds: ids, status: 'loading', proposal: null, error: null } }),
+        [http('POST', '/schedule/preview', { project_ids: ids, from: m.today }, 'PlanPreviewed', 'PlanPreviewErr')]];
+    }
+    case 'PlanPreviewed': {
+      if (!m.plan) return [m, []];
+      const m2 = set(m, { plan: set(m.plan, { status: 'ready', proposal: msg.data, error: null }) });
+      const [m3, nav] = m.route.page === 'schedule' ? [m2, []] : goTo(m2, '/schedule');
+      const [m4, scroll] = scrollToPlan(m3, msg.data);
+      return [m4, [...nav, ...scroll]];
+    }
+    case 'PlanPreviewErr': {
+      const r = unauthorized(m, msg.status);
+      if (r) return r;
+      if (m.plan && m.plan.proposal) return [set(m, { plan: set(m.plan, { status: 'conflict', error: msg.error }) }), []];
+      return toast(set(m, { plan: null }), msg.error);
+    }
+    case 'PlanAccept': {
+      const p = m.plan;
+      if (!p || p.status !== 'ready' || !p.proposal) return [m, []];
+      return [set(m, { plan: set(p, { status: 'applying', error: null }) }),
+        [http('POST', '/schedule/apply', { proposal_id: p.proposal.proposal_id }, 'PlanApplied', 'PlanApplyErr')]];
+    }
+    case 'PlanApplied': {
+      const proposal = m.plan && m.plan.proposal;
+      const m2 = set(m, { plan: null });
+      const [m3, fx] = toast(m2, 'Plan applied (Ctrl+Z undoes it)', 'info');
+      const m4 = proposal ? setSched(m3, { allocLoading: true }) : m3;
+      return [m4, [...fx, reloadForPlan(m4, proposal), ...(m.route.page === 'project' ? routeEffects(m4) : [])]];
+    }
+    case 'PlanApplyErr': {
+      const r = unauthorized(m, msg.status);
+      if (r) return r;
+      if (!m.plan) return toast(m, msg.error);
+      // 409: the schedule changed since the preview; 404: the proposal expired. Either way: offer a new preview.
+      const error = msg.status === 404 ? `${msg.error} The proposal has expired; preview again.` : msg.error;
+      return [set(m, { plan: set(m.plan, { status: 'conflict', error }) }), []];
+    }
+    case 'PlanDiscard':
+      if (!m.plan || m.plan.status === 'applying') return [m, []];
+      return [set(m, { plan: null }), []];
 
     // ---- reports
     case 'ReportRange': {

@@ -6,6 +6,7 @@ import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
 import { reportsView } from './reports.js';
 import { dialogView } from './dialogs.js';
+import { planBanner } from './tasks.js';
 import { button, pageHeader, link } from './ui.js';
 import { canEdit, myRole } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
@@ -44,6 +45,7 @@ function schedulePage(m, dispatch) {
       button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), '', { 'data-testid': 'schedule-add-person' }),
       button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), ''),
     ] : []),
+    planBanner(m, dispatch),
     scheduleToolbar(m, dispatch),
     timelineView(m, dispatch));
 }

@@ -7,6 +7,7 @@ import { allocationHours, indexTimeOff, allocSpan } from '../capacity.js';
 import { spanLabel, longLabel } from '../dates.js';
 import { values } from '../store.js';
 import { button, pageHeader, fmtNum, link, empty } from './ui.js';
+import { tasksSection } from './tasks.js';
 
 let schedMemo = { allocations: null, people: null, timeoff: null, map: null };
 /** Scheduled hours per project from the loaded allocations. */
@@ -119,6 +120,7 @@ export function projectView(m, dispatch) {
       stat('Remaining', sum && pick(sum, 'remaining_hours', 'remaining') != null ? `${fmtNum(pick(sum, 'remaining_hours', 'remaining'))}h` : p.budget_hours != null ? `${fmtNum(p.budget_hours - scheduledHere)}h` : '–', 'sum-remaining'),
       stat('Actual', sum && pick(sum, 'actual_hours') != null ? `${fmtNum(pick(sum, 'actual_hours'))}h` : '–', 'sum-actual'),
       stat('Dates', p.start || p.end ? spanLabel(p.start || p.end, p.end || p.start) : '–')),
+    tasksSection(m, dispatch, id),
     h('h2', { class: 'section' }, 'Allocations'),
     allocs.length === 0 ? empty('Nobody is scheduled on this project yet. Drag on the schedule to book someone.') :
       h('table', { class: 'table' },

@@ -7,7 +7,8 @@ import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, span
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
-import { get as getAlloc } from '../store.js';
+import { get as getAlloc, putAll } from '../store.js';
+import { ghostAllocations } from '../plan.js';
 import { canEdit } from '../update.js';
 import { button, field, fmtNum, pct } from './ui.js';
 
@@ -68,6 +69,7 @@ function handlers(dispatch) {
       const el = e.currentTarget;
       const p = pointToCell(el, e);
       if (p.x < 0 || p.y < 0 || !p.rowKey) return;
+      if (e.target.closest('[data-ghost]')) return; // proposed bars are not editable
       const bar = e.target.closest('[data-allocation-id]');
       let mode = 'create', allocId = null, rowKey = p.rowKey;
       if (bar) {
@@ -119,6 +121,50 @@ function mountHook(dispatch, sched) {
       dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight });
     }),
   };
+}
+
+// the schedule with a previewed plan's ghost allocations added
+let planMemo = { data: null, proposal: null, result: null };
+function withPlan(data, plan) {
+  const proposal = plan && plan.proposal;
+  if (!proposal) return { data, removed: EMPTY_SET, proposal: null };
+  if (planMemo.data !== data || planMemo.proposal !== proposal) {
+    const ghosts = ghostAllocations(proposal);
+    planMemo = { data, proposal, result: { data: { ...data, allocations: putAll(data.allocations, ghosts) }, removed: new Set(proposal.removed || []), proposal } };
+  }
+  return planMemo.result;
+}
+const EMPTY_SET = new Set();
+
+function renderGhost(a, row, lane, origin, dayW, projects) {
+  const p = projects.get(a.project_id);
+  const [s, e] = allocSpan(a);
+  const color = projectColor(p);
+  const w = (e - s + 1) * dayW;
+  const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
+  const label = `Proposed: ${a.task_name} (${p ? p.name : 'project'}), ${hours}, ${spanLabel(a.start, a.end)}`;
+  return h('div', {
+    key: 'ghost:' + a.id,
+    class: 'bar plan-ghost' + (w < 40 ? ' narrow' : ''),
+    'data-testid': 'ghost-allocation',
+    'data-ghost': '',
+    'data-task-id': a.task_id || null,
+    'data-person-id': a.person_id || null,
+    'data-start': a.start,
+    'data-end': a.end,
+    role: 'img',
+    'aria-label': label,
+    title: label,
+    style: {
+      left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
+      width: `${Math.max(4, w - 2)}px`,
+      top: `${ROW_TOP_PAD + lane * LANE_H}px`,
+      height: `${LANE_H - 4}px`,
+      '--bar': color,
+      '--ghost-bg': mix(color, 0.16),
+    },
+  },
+  h('span', { class: 'bar-label' }, h('strong', {}, a.task_name), ' ' + hours));
 }
 
 let resizeBound = false;
@@ -214,7 +260,9 @@ export function timelineView(m, dispatch) {
   const unit = zoom.unit;
   const origin = toDay(s.origin);
   const todayN = toDay(m.today);
-  const layout = buildRows(m.data, s);
+  const planned = withPlan(m.data, m.plan);
+  const removed = planned.removed;
+  const layout = buildRows(planned.data, s);
   geo.layout = layout; geo.sched = s; geo.dragMode = m.drag && m.drag.mode;
   const win = visibleWindow(layout, s);
   const off = offIndex(m.data.timeoff);
@@ -292,7 +340,7 @@ export function timelineView(m, dispatch) {
     const touched = drag && (drag.originRowKey === row.key || drag.rowKey === row.key || (dragAlloc && rowKeyOfAlloc(dragAlloc) === row.key));
     // bar labels follow the left edge only for bars that cross it
     const crossing = row.allocs.some((a) => { const [as, ae] = allocSpan(a); return as <= viewFrom && ae >= viewFrom; });
-    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today];
+    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
     const cached = !touched && lastRows.get(row.key);
     if (cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
       rowsV.push(cached.vnode);
@@ -300,10 +348,12 @@ export function timelineView(m, dispatch) {
       continue;
     }
     const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
+    // with a plan previewed, the numbers show the schedule as it would be: ghosts in, replaced bookings out
+    const statRel = removed.size ? rel.filter((a) => !removed.has(a.id)) : rel;
     const cells = [];
     for (let d = win.firstDay; d <= win.lastDay; d += unit) {
       const to = d + unit - 1;
-      const st = person ? (unit === 1 ? dayStats(person, rel, d, off) : aggregate(person, rel, d, to, off)) : placeholderStats(rel, d);
+      const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d);
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focus.day === d;
       const ring = focused && s.keyboard;
@@ -325,6 +375,8 @@ export function timelineView(m, dispatch) {
     for (const a of rel) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
+      if (a.ghost) { bars.push(renderGhost(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects)); continue; }
+      if (removed.has(a.id)) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' plan-removed', false)); continue; }
       if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
       bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR));
     }
@@ -343,13 +395,13 @@ export function timelineView(m, dispatch) {
     let util = null, booked = 0, cap = 0, overDays = 0;
     if (person) {
       for (let d = viewFrom; d <= viewTo; d++) {
-        const st = dayStats(person, rel, d, off);
+        const st = dayStats(person, statRel, d, off);
         booked += st.booked; cap += st.capacity;
         if (st.over > 0) overDays++;
       }
       util = cap > 0 ? booked / cap : null;
     } else {
-      for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(rel, d).booked;
+      for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(statRel, d).booked;
     }
     const header = h('div', { class: 'row-head', role: 'rowheader', 'data-testid': 'row-head' },
       h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
@@ -414,6 +466,7 @@ export function scheduleToolbar(m, dispatch) {
       field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.map((c) => [c.id, c.name])] }),
       field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role'], ['available', 'Most available (4 weeks)'], ['booked', 'Most booked (4 weeks)']] })),
     h('div', { class: 'tb-group' },
+      canEdit(m) && f.project ? button(m.plan && m.plan.status === 'loading' ? 'Planning…' : 'Plan this project', () => dispatch({ type: 'PlanPreview', projectIds: [f.project] }), '', { 'data-testid': 'toolbar-plan', title: 'Propose a schedule for the filtered project\'s tasks from today', disabled: !!(m.plan && m.plan.status === 'loading') }) : null,
       canEdit(m) ? button('↶ Undo', () => dispatch({ type: 'Undo' }), 'ghost', { 'data-testid': 'undo', title: 'Undo the last change (Ctrl+Z)', disabled: m.undoBusy }) : null,
       button('‹', () => dispatch({ type: 'Shift', days: -7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Earlier' }),
       button('Today', () => dispatch({ type: 'GoToday' }), '', { 'data-testid': 'today' }),

@@ -1,0 +1,88 @@
+// Tasks and automatic planning: pure helpers shared by update (requests,
+// model shapes) and the views (ghost bars, banner summary). No DOM.
+
+import { http } from './api.js';
+import { isDate } from './dates.js';
+
+const trimOrNull = (v) => (v == null || String(v).trim() === '' ? null : String(v).trim());
+
+/** The task form's fields for a new task, or for editing `t`. */
+export function taskForm(t = {}) {
+  return {
+    name: t.name || '',
+    effort_hours: t.effort_hours ?? '',
+    person_id: t.person_id || '',
+    role: t.role || '',
+    skills: (t.skills || []).join(', '),
+    depends_on: (t.depends_on || []).slice(),
+    earliest_start: t.earliest_start || '',
+    deadline: t.deadline || '',
+    priority: t.priority ?? '',
+  };
+}
+
+/** The request for the task form `tf` ({projectId, id, form}), or {error}. */
+export function taskRequest(tf) {
+  const f = tf.form;
+  const name = trimOrNull(f.name);
+  if (!name) return { error: 'Name the task.' };
+  const effort = Number(f.effort_hours);
+  if (!(effort > 0)) return { error: 'Effort must be more than 0 hours.' };
+  for (const k of ['earliest_start', 'deadline']) if (trimOrNull(f[k]) && !isDate(f[k])) return { error: 'Dates must be YYYY-MM-DD.' };
+  if (trimOrNull(f.earliest_start) && trimOrNull(f.deadline) && f.deadline < f.earliest_start) return { error: 'The deadline is before the earliest start.' };
+  const editing = !!tf.id;
+  const body = {
+    name,
+    effort_hours: effort,
+    person_id: trimOrNull(f.person_id),
+    role: trimOrNull(f.role),
+    skills: String(f.skills || '').split(',').map((x) => x.trim()).filter(Boolean),
+    depends_on: (f.depends_on || []).filter((d) => d && d !== tf.id),
+    earliest_start: trimOrNull(f.earliest_start),
+    deadline: trimOrNull(f.deadline),
+  };
+  if (trimOrNull(f.priority) != null) {
+    const p = Number(f.priority);
+    if (!Number.isFinite(p)) return { error: 'Priority must be a number.' };
+    body.priority = p;
+  }
+  // a new task sends only what is set; an edit also clears what was emptied
+  if (!editing) for (const k of Object.keys(body)) if (body[k] == null) delete body[k];
+  const base = `/prj/${encodeURIComponent(tf.projectId)}/tasks`;
+  return editing
+    ? http('PATCH', `${base}/${encodeURIComponent(tf.id)}`, body, 'TaskSaved', 'TaskErr', { projectId: tf.projectId })
+    : http('POST', base, body, 'TaskSaved', 'TaskErr', { projectId: tf.projectId });
+}
+
+/** The proposal's new allocations as ghost records: ids prefixed, task name attached. */
+export function ghostAllocations(proposal) {
+  if (!proposal) return [];
+  const names = new Map((proposal.tasks || []).map((t) => [t.task_id, t.name]));
+  return (proposal.allocations || []).map((a) => ({
+    ...a,
+    id: 'ghost:' + a.id,
+    ghost: true,
+    task_name: names.get(a.task_id) || a.note || 'Planned work',
+  }));
+}
+
+/** [first start, last end] of the proposal's allocations, or null. */
+export function planSpan(proposal) {
+  const list = (proposal && proposal.allocations) || [];
+  if (!list.length) return null;
+  let from = list[0].start, to = list[0].end;
+  for (const a of list) { if (a.start < from) from = a.start; if (a.end > to) to = a.end; }
+  return { from, to };
+}
+
+/** What the banner says: finish per project, late tasks, unscheduled count. */
+export function planSummary(proposal, projects = []) {
+  const names = new Map(projects.map((p) => [p.id, p.name]));
+  const finish = Object.entries(proposal.finish_by_project || {}).map(([id, date]) => ({ id, name: names.get(id) || 'Project', date }));
+  const tasks = proposal.tasks || [];
+  const late = tasks.filter((t) => Number(t.late_by_days) > 0);
+  const unscheduledTasks = tasks.filter((t) => !t.start || !t.finish);
+  const unscheduled = typeof proposal.unscheduled === 'number' ? proposal.unscheduled
+    : Array.isArray(proposal.unscheduled) ? proposal.unscheduled.length : unscheduledTasks.length;
+  return { finish, late, unscheduled, unscheduledTasks, count: (proposal.allocations || []).length, removed: (proposal.removed || []).length };
+}
