@@ -347,10 +347,15 @@ impl Db {
         }
         session.last_seen_at = now;
         let mut mutations = Vec::new();
-        let persisted = self
-            .sessions_persisted
-            .entry(token_hash.to_string())
-            .or_insert(now);
+        // Looked up before inserting: this runs on every request, and `entry` would
+        // allocate the key each time.
+        let persisted = match self.sessions_persisted.get_mut(token_hash) {
+            Some(at) => at,
+            None => self
+                .sessions_persisted
+                .entry(token_hash.to_string())
+                .or_insert(now),
+        };
         if now - *persisted >= LAST_SEEN_PERSIST_SECS {
             *persisted = now;
             mutations.push(Mutation::Put(Record::Session(session.clone())));
@@ -360,7 +365,6 @@ impl Db {
             user_id: user.id.clone(),
             team_id: user.team_id.clone(),
             role: user.role,
-            token_hash: token_hash.to_string(),
         };
         Ok((auth, mutations))
     }
@@ -587,7 +591,7 @@ pub const INVITE_TTL_SECS: i64 = 7 * 86_400;
 
 impl Db {
     pub fn team(&self, team_id: &Id) -> Result<TeamView> {
-        let team = self.schedule(team_id)?.team;
+        let team = (*self.schedule(team_id)?.team).clone();
         let mut members: Vec<User> = self
             .users
             .values()
@@ -605,7 +609,7 @@ impl Db {
 
     pub fn patch_team(&mut self, auth: &AuthUser, patch: serde_json::Value) -> Applied<TeamView> {
         auth.require_owner()?;
-        let team = self.schedule(&auth.team_id)?.team;
+        let team = (*self.schedule(&auth.team_id)?.team).clone();
         let current = TeamInput {
             name: team.name.clone(),
             week_start: team.week_start.clone(),
@@ -626,7 +630,7 @@ impl Db {
             ..team
         };
         if let Some(s) = self.schedules.get_mut(&auth.team_id) {
-            s.team = next.clone();
+            s.team = std::sync::Arc::new(next.clone());
         }
         Ok((
             self.team(&auth.team_id)?,

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 /// a consistent snapshot to a report or the engine without copying.
 #[derive(Clone, Debug)]
 pub struct Schedule {
-    pub team: Team,
+    /// Shared: a snapshot costs a reference count, not a copy of the team's strings.
+    pub team: std::sync::Arc<Team>,
     pub people: imbl::OrdMap<Id, Person>,
     pub clients: imbl::OrdMap<Id, Client>,
     pub projects: imbl::OrdMap<Id, super::Project>,
@@ -40,7 +41,7 @@ pub struct Memo {
 impl Schedule {
     pub fn new(team: Team) -> Schedule {
         Schedule {
-            team,
+            team: std::sync::Arc::new(team),
             people: Default::default(),
             clients: Default::default(),
             projects: Default::default(),

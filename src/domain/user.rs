@@ -181,8 +181,6 @@ pub struct AuthUser {
     pub user_id: Id,
     pub team_id: Id,
     pub role: Role,
-    /// Hex SHA-256 of the session token this request came with.
-    pub token_hash: String,
 }
 
 impl AuthUser {
