@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{RangeFilter, deleted, respond};
+use super::edits::{RangeFilter, blocking, deleted, json_response, respond};
 use super::extract::{ApiJson, ApiQuery};
 use crate::db::Edit;
 use crate::domain::schedule::AllocationInput;
@@ -12,6 +12,7 @@ use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,22 +29,26 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_allocations(
     TeamSchedule(schedule): TeamSchedule,
     ApiQuery(f): ApiQuery<RangeFilter>,
-) -> Result<Json<Vec<Allocation>>> {
+) -> Result<Response> {
     f.check()?;
-    let mut list: Vec<Allocation> = schedule
-        .allocations
-        .values()
-        .filter(|a| a.overlaps(f.from, f.to))
-        .filter(|a| {
-            f.person_id
-                .as_ref()
-                .is_none_or(|p| a.person_id.as_ref() == Some(p))
-        })
-        .filter(|a| f.project_id.as_ref().is_none_or(|p| &a.project_id == p))
-        .cloned()
-        .collect();
-    list.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
-    Ok(Json(list))
+    // A year of a large team's allocations is a few MB: filter, sort and encode it off
+    // the async workers.
+    blocking(move || {
+        let mut list: Vec<&Allocation> = schedule
+            .allocations
+            .values()
+            .filter(|a| a.overlaps(f.from, f.to))
+            .filter(|a| {
+                f.person_id
+                    .as_ref()
+                    .is_none_or(|p| a.person_id.as_ref() == Some(p))
+            })
+            .filter(|a| f.project_id.as_ref().is_none_or(|p| &a.project_id == p))
+            .collect();
+        list.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        json_response(&list)
+    })
+    .await
 }
 
 /// Books a person (or a placeholder role) on a project: `hours_per_day` on each of

@@ -55,3 +55,24 @@ impl RangeFilter {
         Ok(())
     }
 }
+
+/// Runs `f` on a blocking thread: for reads whose cost grows with the team (a year of
+/// allocations, a report), so that they hold up neither the actor nor an async worker.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::AppError::Internal(format!("blocking task: {e}")))
+}
+
+/// `value` as a JSON response, serialised by the caller (on a blocking thread).
+pub fn json_response<T: serde::Serialize>(value: &T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match serde_json::to_vec(value) {
+        Ok(bytes) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => crate::AppError::Internal(format!("encoding a response: {e}")).into_response(),
+    }
+}

@@ -8,6 +8,7 @@
 use super::AppState;
 use super::auth::TeamSchedule;
 use super::auth::{new_token, token_hash};
+use super::edits::{blocking, json_response};
 use super::extract::ApiQuery;
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
@@ -59,27 +60,6 @@ pub struct UtilisationQuery {
     /// Include archived people.
     #[serde(default)]
     pub include_archived: bool,
-}
-
-/// Runs `f` on a blocking thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(format!("report task: {e}")))
-}
-
-fn json_response<T: Serialize>(value: &T) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => AppError::Internal(format!("encoding a report: {e}")).into_response(),
-    }
 }
 
 /// Capacity, scheduled, tentative, unscheduled and overbooked hours and utilisation per
