@@ -8,8 +8,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn signup_sets_cookies_and_me_returns_the_user() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let c = client();
     let resp = c
         .post(server.url("/api/v1/usr/signup"))
@@ -53,8 +52,7 @@ async fn signup_sets_cookies_and_me_returns_the_user() {
 
 #[tokio::test]
 async fn signup_with_a_taken_email_is_409_and_invalid_fields_are_422_naming_the_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     signup(&server, "ann@x.io").await;
     let c = client();
     let (status, err) = post(
@@ -108,8 +106,7 @@ async fn signup_with_a_taken_email_is_409_and_invalid_fields_are_422_naming_the_
 
 #[tokio::test]
 async fn login_with_a_wrong_password_or_unknown_email_is_the_same_401() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     signup(&server, "ann@x.io").await;
     let c = client();
     let (s1, wrong) = login(&c, &server, "ann@x.io", "wrong password").await;
@@ -127,8 +124,7 @@ async fn login_with_a_wrong_password_or_unknown_email_is_the_same_401() {
 
 #[tokio::test]
 async fn every_login_gets_a_new_token_and_sessions_live_side_by_side_until_logout() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (laptop, _) = signup(&server, "ann@x.io").await;
     let phone = client();
     let login = json!({"email": "ann@x.io", "password": "correct horse"});
@@ -183,8 +179,7 @@ async fn every_login_gets_a_new_token_and_sessions_live_side_by_side_until_logou
 
 #[tokio::test]
 async fn a_logged_out_token_never_works_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (_, user) = signup(&server, "ann@x.io").await;
     let raw = reqwest::Client::new();
     let resp = raw
@@ -217,8 +212,7 @@ async fn a_logged_out_token_never_works_again() {
 
 #[tokio::test]
 async fn missing_or_forged_cookies_are_401_with_a_json_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (_, user) = signup(&server, "ann@x.io").await;
     let raw = reqwest::Client::new();
     let id = user["id"].as_str().unwrap();
@@ -242,8 +236,7 @@ async fn missing_or_forged_cookies_are_401_with_a_json_error() {
 
 #[tokio::test]
 async fn repeated_failed_logins_are_throttled_with_retry_after() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     signup(&server, "ann@x.io").await;
     let c = client();
     let wrong = json!({"email": "ann@x.io", "password": "wrong password"});
@@ -280,8 +273,7 @@ async fn repeated_failed_logins_are_throttled_with_retry_after() {
 
 #[tokio::test]
 async fn projects_can_be_created_listed_by_name_patched_and_deleted() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let (_, empty) = get(&c, &server, "/api/v1/prj/list").await;
     assert_eq!(empty, json!([]));
@@ -329,8 +321,7 @@ async fn projects_can_be_created_listed_by_name_patched_and_deleted() {
 
 #[tokio::test]
 async fn bad_project_input_is_refused_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let (_, p) = post(&c, &server, "/api/v1/prj", json!({"name": "Keep"})).await;
     let id = p["id"].as_str().unwrap();
@@ -362,8 +353,7 @@ async fn bad_project_input_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn another_teams_project_is_indistinguishable_from_a_missing_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (ann, _) = signup(&server, "ann@x.io").await;
     let (bob, _) = signup(&server, "bob@x.io").await;
     let (_, p) = post(&ann, &server, "/api/v1/prj", json!({"name": "Secret"})).await;
@@ -384,8 +374,7 @@ async fn another_teams_project_is_indistinguishable_from_a_missing_one() {
 
 #[tokio::test]
 async fn protocol_errors_all_have_a_json_body_and_the_right_status() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let check = |resp: reqwest::Response, expected: StatusCode| async move {
         let (status, body) = body(resp).await;
@@ -461,8 +450,7 @@ async fn protocol_errors_all_have_a_json_body_and_the_right_status() {
 
 #[tokio::test]
 async fn cross_site_writes_are_refused_and_same_site_ones_pass() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let create = || {
         c.post(server.url("/api/v1/prj"))
@@ -513,8 +501,7 @@ async fn cross_site_writes_are_refused_and_same_site_ones_pass() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let c = client();
     for path in ["/healthz", "/api/v1/usr/me", "/", "/schedule/deep/link"] {
         let resp = c.get(server.url(path)).send().await.unwrap();
@@ -554,8 +541,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn healthz_and_the_openapi_document_describe_the_server() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let c = client();
     assert_eq!(
         get(&c, &server, "/healthz").await,
@@ -589,8 +575,7 @@ async fn healthz_and_the_openapi_document_describe_the_server() {
 
 #[tokio::test]
 async fn many_concurrent_keep_alive_clients_are_served_without_shedding() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let mut tasks = Vec::new();
     for _ in 0..256 {

@@ -10,8 +10,7 @@ use std::collections::BTreeSet;
 
 #[tokio::test]
 async fn data_and_sessions_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     post(&c, &server, "/api/v1/prj", json!({"name": "Apollo"})).await;
     let (_, p) = post(&c, &server, "/api/v1/prj", json!({"name": "Gemini"})).await;
@@ -34,6 +33,7 @@ async fn data_and_sessions_survive_a_restart() {
 
 #[tokio::test]
 async fn only_a_hash_of_the_session_token_is_stored() {
+    // The data dir outlives the first server: the test reads or reuses it after.
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
     let resp = client()
@@ -67,6 +67,7 @@ async fn only_a_hash_of_the_session_token_is_stored() {
 
 #[tokio::test]
 async fn an_expired_session_is_refused_with_session_token_expired() {
+    // The data dir outlives the first server: the test reads or reuses it after.
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;
@@ -93,8 +94,7 @@ async fn an_expired_session_is_refused_with_session_token_expired() {
 
 #[tokio::test]
 async fn fifty_concurrent_writers_acknowledged_projects_are_all_there_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let mut tasks = Vec::new();
     for w in 0..50 {
@@ -130,6 +130,7 @@ async fn fifty_concurrent_writers_acknowledged_projects_are_all_there_after_a_re
 
 #[tokio::test]
 async fn a_graceful_shutdown_under_load_loses_no_acknowledged_write() {
+    // The data dir outlives the first server: the test reads or reuses it after.
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;

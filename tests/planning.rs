@@ -18,8 +18,7 @@ async fn created(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -
 
 #[tokio::test]
 async fn a_dependency_cycle_is_refused_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let p = created(&c, &s, "/api/v1/prj", json!({"name": "Site"})).await;
     let tasks = format!("/api/v1/prj/{}/tasks", id(&p));
@@ -71,8 +70,7 @@ async fn a_dependency_cycle_is_refused_naming_it() {
 
 #[tokio::test]
 async fn a_plan_is_previewed_applied_as_one_change_and_undone_in_one_step() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let designer = created(
         &c,
@@ -184,8 +182,7 @@ async fn a_plan_is_previewed_applied_as_one_change_and_undone_in_one_step() {
 
 #[tokio::test]
 async fn a_proposal_is_refused_once_the_schedule_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     created(&c, &s, "/api/v1/people", json!({"name": "Dee"})).await;
     let p = created(&c, &s, "/api/v1/prj", json!({"name": "Site"})).await;

@@ -129,8 +129,7 @@ fn f(c: f64, s: f64, t: f64, u: f64, o: f64, util: Option<f64>) -> [Value; 6] {
 
 #[tokio::test]
 async fn utilisation_overbooked_pipeline_and_summary_by_hand() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let e = example(&server, "owner@example.com").await;
     let c = &e.c;
 
@@ -326,8 +325,7 @@ async fn utilisation_overbooked_pipeline_and_summary_by_hand() {
 
 #[tokio::test]
 async fn utilisation_as_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let e = example(&server, "csv@example.com").await;
     let odd = id_of(
         &e.c,
@@ -390,8 +388,7 @@ async fn utilisation_as_csv() {
 
 #[tokio::test]
 async fn bad_report_input_is_a_4xx_with_a_json_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "bad@example.com").await;
     for (query, field) in [
         ("from=2026-03-09&to=2026-03-02", "to"),
@@ -458,8 +455,7 @@ async fn bad_report_input_is_a_4xx_with_a_json_error() {
 
 #[tokio::test]
 async fn another_teams_project_summary_is_404() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let e = example(&server, "one@example.com").await;
     let (other, _) = signup(&server, "two@example.com").await;
     let (status, body) = get(&other, &server, &format!("/api/v1/prj/{}/summary", e.p)).await;
@@ -498,8 +494,7 @@ async fn fetch_ical(server: &TestServer, url: &str) -> (StatusCode, String, Stri
 
 #[tokio::test]
 async fn ical_feed_content_rotation_and_roles() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let e = example(&server, "cal@example.com").await;
     let (status, feed) = post(
         &e.c,
@@ -625,8 +620,7 @@ async fn ical_feed_content_rotation_and_roles() {
 
 #[tokio::test]
 async fn the_openapi_document_covers_the_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let (status, doc) = get(&client(), &server, "/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     for path in [

@@ -19,8 +19,7 @@ fn id(v: &Value) -> String {
 
 #[tokio::test]
 async fn people_have_sensible_defaults_validate_every_field_and_archive_on_delete() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let p = create(
         &c,
@@ -113,8 +112,7 @@ async fn people_have_sensible_defaults_validate_every_field_and_archive_on_delet
 
 #[tokio::test]
 async fn projects_carry_the_pipeline_with_status_defaults_and_a_client() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let acme = create(&c, &s, "/api/v1/clients", json!({"name": "Acme"})).await;
     let p = create(&c, &s, "/api/v1/prj", json!({"name": "Rebrand", "client_id": id(&acme), "status": "lead", "budget_hours": 120, "color": "#AABBCC"})).await;
@@ -181,8 +179,7 @@ async fn projects_carry_the_pipeline_with_status_defaults_and_a_client() {
 
 #[tokio::test]
 async fn allocations_validate_their_fields_and_references_and_filter_by_overlap() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let (other, _) = signup(&s, "bob@x.io").await;
     let bea = create(&c, &s, "/api/v1/people", json!({"name": "Bea"})).await;
@@ -278,8 +275,7 @@ async fn allocations_validate_their_fields_and_references_and_filter_by_overlap(
 
 #[tokio::test]
 async fn time_off_is_per_person_or_team_wide() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let bea = create(&c, &s, "/api/v1/people", json!({"name": "Bea"})).await;
     let cy = create(&c, &s, "/api/v1/people", json!({"name": "Cy"})).await;
@@ -332,8 +328,7 @@ async fn time_off_is_per_person_or_team_wide() {
 
 #[tokio::test]
 async fn invites_roles_and_removal_control_who_may_do_what() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (owner, _) = signup(&s, "ann@x.io").await;
     let (status, invite) = post(
         &owner,
@@ -477,8 +472,7 @@ async fn invites_roles_and_removal_control_who_may_do_what() {
 
 #[tokio::test]
 async fn every_change_is_in_the_activity_log_and_can_be_undone_unless_something_depends_on_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, user) = signup(&s, "ann@x.io").await;
     let bea = create(&c, &s, "/api/v1/people", json!({"name": "Bea"})).await;
     let prj = create(&c, &s, "/api/v1/prj", json!({"name": "Site"})).await;
@@ -577,8 +571,7 @@ async fn every_change_is_in_the_activity_log_and_can_be_undone_unless_something_
 
 #[tokio::test]
 async fn the_schedule_survives_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let bea = create(
         &c,
@@ -628,8 +621,7 @@ async fn futures_all(c: &reqwest::Client, s: &TestServer) -> Vec<Value> {
 
 #[tokio::test]
 async fn hostile_bodies_are_refused_quickly_and_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::fresh().await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let prj = create(&c, &s, "/api/v1/prj", json!({"name": "Site"})).await;
     // Long lists are refused by their length before any work is done on them.

@@ -2,13 +2,13 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{RangeFilter, blocking, deleted, json_response, respond};
+use super::edits::{RangeFilter, blocking, deleted, found, json_response, respond};
 use super::extract::{ApiJson, ApiQuery};
+use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::AllocationInput;
 use crate::domain::{Allocation, AuthUser, Id};
 use crate::error::ErrorBody;
-use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -76,12 +76,7 @@ async fn get_allocation(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Allocation>> {
-    schedule
-        .allocations
-        .get(&Id(id))
-        .cloned()
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound("Allocation not found".into()))
+    found(&schedule.allocations, id, "Allocation")
 }
 
 /// Moves, resizes, re-staffs or edits an allocation.

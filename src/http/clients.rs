@@ -2,13 +2,13 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{deleted, respond};
+use super::edits::{deleted, found, respond};
 use super::extract::ApiJson;
+use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::ClientInput;
 use crate::domain::{AuthUser, Client, Id};
 use crate::error::ErrorBody;
-use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -48,12 +48,7 @@ async fn get_client(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Client>> {
-    schedule
-        .clients
-        .get(&Id(id))
-        .cloned()
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound("Client not found".into()))
+    found(&schedule.clients, id, "Client")
 }
 
 /// Renames a client.

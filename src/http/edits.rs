@@ -76,3 +76,12 @@ pub fn json_response<T: serde::Serialize>(value: &T) -> axum::response::Response
         Err(e) => crate::AppError::Internal(format!("encoding a response: {e}")).into_response(),
     }
 }
+
+/// The record `id` in one of the team's maps, or 404 ("Person not found").
+pub fn found<T: Clone>(records: &imbl::OrdMap<Id, T>, id: String, what: &str) -> Result<Json<T>> {
+    records
+        .get(&Id(id))
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| crate::AppError::NotFound(format!("{what} not found")))
+}

@@ -2,13 +2,14 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
+use super::edits::found;
 use super::edits::respond;
 use super::extract::{ApiJson, ApiQuery};
+use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::PersonInput;
 use crate::domain::{AuthUser, Id, Person};
 use crate::error::ErrorBody;
-use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -67,12 +68,7 @@ async fn get_person(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Person>> {
-    schedule
-        .people
-        .get(&Id(id))
-        .cloned()
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound("Person not found".into()))
+    found(&schedule.people, id, "Person")
 }
 
 /// Changes any subset of a person's fields (`"archived": false` brings one back).

@@ -2,12 +2,12 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{deleted, respond};
+use super::edits::{deleted, found, respond};
 use super::extract::ApiJson;
+use crate::Result;
 use crate::db::Edit;
 use crate::domain::{AuthUser, Id, Project, ProjectInput};
 use crate::error::ErrorBody;
-use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -61,12 +61,7 @@ async fn get_project(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Json<Project>> {
-    schedule
-        .projects
-        .get(&Id(id))
-        .cloned()
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound("Project not found".into()))
+    found(&schedule.projects, id, "Project")
 }
 
 /// Changes any subset of a project's fields. Changing `status` without giving

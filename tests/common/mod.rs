@@ -14,12 +14,22 @@ pub struct TestServer {
     pub settings: Settings,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), kronuz::ServeError>>>,
+    /// The temp dir a `fresh` server owns; removed when the server is dropped.
+    dir: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
 impl TestServer {
     /// Starts a server on a fresh data dir inside `dir`.
     pub async fn start(dir: &Path) -> TestServer {
         TestServer::start_with(Settings::for_data_dir(dir.join("data"))).await
+    }
+
+    /// Starts a server on a data dir of its own, removed with the server.
+    pub async fn fresh() -> TestServer {
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let mut server = TestServer::start(dir.path()).await;
+        server.dir = Some(dir);
+        server
     }
 
     pub async fn start_with(settings: Settings) -> TestServer {
@@ -36,6 +46,7 @@ impl TestServer {
             settings,
             stop: Some(stop),
             task: Some(task),
+            dir: None,
         }
     }
 
@@ -55,9 +66,12 @@ impl TestServer {
     }
 
     /// Stops and starts again on the same data dir (a new port).
-    pub async fn restart(self) -> TestServer {
+    pub async fn restart(mut self) -> TestServer {
+        let dir = self.dir.take();
         let settings = self.stop().await;
-        TestServer::start_with(settings).await
+        let mut server = TestServer::start_with(settings).await;
+        server.dir = dir;
+        server
     }
 
     pub fn data_dir(&self) -> PathBuf {
