@@ -66,6 +66,8 @@ const LAST_SEEN_PERSIST_SECS: i64 = 3600;
 pub struct Db {
     policy: Policy,
     pub(super) users: HashMap<Id, User>,
+    /// Each team's members' ids.
+    members: HashMap<Id, std::collections::BTreeSet<Id>>,
     users_by_email: HashMap<String, Id>,
     sessions: HashMap<String, Session>,
     /// When each session's `last_seen_at` was last written to disk.
@@ -105,6 +107,7 @@ impl Db {
         let mut db = Db {
             policy,
             users: HashMap::new(),
+            members: HashMap::new(),
             users_by_email: HashMap::new(),
             sessions: HashMap::new(),
             sessions_persisted: HashMap::new(),
@@ -134,6 +137,10 @@ impl Db {
             match record {
                 Record::User(u) => {
                     self.users_by_email.insert(u.email.clone(), u.id.clone());
+                    self.members
+                        .entry(u.team_id.clone())
+                        .or_default()
+                        .insert(u.id.clone());
                     self.users.insert(u.id.clone(), u);
                 }
                 Record::Team(t) => {
@@ -244,6 +251,10 @@ impl Db {
         let session = self.new_session(&user.id, account.token_hash, now);
         self.users_by_email
             .insert(user.email.clone(), user.id.clone());
+        self.members
+            .entry(user.team_id.clone())
+            .or_default()
+            .insert(user.id.clone());
         self.users.insert(user.id.clone(), user.clone());
         mutations.push(Mutation::Put(Record::User(user.clone())));
         mutations.push(Mutation::Put(Record::Session(session)));
@@ -592,12 +603,7 @@ pub const INVITE_TTL_SECS: i64 = 7 * 86_400;
 impl Db {
     pub fn team(&self, team_id: &Id) -> Result<TeamView> {
         let team = (*self.schedule(team_id)?.team).clone();
-        let mut members: Vec<User> = self
-            .users
-            .values()
-            .filter(|u| &u.team_id == team_id)
-            .cloned()
-            .collect();
+        let mut members: Vec<User> = self.team_members(team_id).cloned().collect();
         members.sort_by(|a, b| {
             a.name
                 .to_lowercase()
@@ -669,10 +675,17 @@ impl Db {
     }
 
     fn owners(&self, team_id: &Id) -> usize {
-        self.users
-            .values()
-            .filter(|u| &u.team_id == team_id && u.role == Role::Owner)
+        self.team_members(team_id)
+            .filter(|u| u.role == Role::Owner)
             .count()
+    }
+
+    fn team_members(&self, team_id: &Id) -> impl Iterator<Item = &User> {
+        self.members
+            .get(team_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.users.get(id))
     }
 
     pub fn change_role(&mut self, auth: &AuthUser, user_id: &Id, role: Role) -> Applied<User> {
@@ -711,6 +724,9 @@ impl Db {
         }
         self.users_by_email.remove(&user.email);
         self.users.remove(&user.id);
+        if let Some(ids) = self.members.get_mut(&user.team_id) {
+            ids.remove(&user.id);
+        }
         Ok(((), mutations))
     }
 }
