@@ -232,6 +232,7 @@ impl Db {
     }
 
     pub(super) fn remember_activity(&mut self, entry: Activity) {
+        let entry = std::sync::Arc::new(entry);
         let log = self.activity.entry(entry.team_id.clone()).or_default();
         log.push_back(entry);
         while log.len() > crate::domain::activity::ACTIVITY_KEPT {
@@ -240,7 +241,7 @@ impl Db {
     }
 
     /// The team's activity, newest first.
-    pub fn activity(&self, team_id: &Id, limit: usize) -> Vec<Activity> {
+    pub fn activity(&self, team_id: &Id, limit: usize) -> Vec<std::sync::Arc<Activity>> {
         self.activity
             .get(team_id)
             .map(|log| log.iter().rev().take(limit).cloned().collect())
@@ -317,6 +318,7 @@ impl Db {
                 .get_mut(&team)
                 .and_then(|log| log.iter_mut().find(|a| a.id == undone))
         {
+            let original = std::sync::Arc::make_mut(original);
             original.undone_by = Some(entry.id.clone());
             mutations.push(Mutation::Put(Record::Activity(original.clone())));
         }

@@ -50,7 +50,7 @@ pub enum Dm {
     Schedule(Req<Id, Result<Schedule>>),
     /// Any change to the schedule, including undo.
     Edit(Req<(AuthUser, Edit), Result<Option<Record>>>),
-    Activity(Req<(Id, usize), Vec<Activity>>),
+    Activity(Req<(Id, usize), Vec<std::sync::Arc<Activity>>>),
     Team(Req<Id, Result<TeamView>>),
     PatchTeam(Req<(AuthUser, serde_json::Value), Result<TeamView>>),
     CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
@@ -207,7 +207,11 @@ impl DbTx {
         self.send(Dm::Edit, (auth, edit)).await?
     }
 
-    pub async fn activity(&self, team_id: Id, limit: usize) -> Result<Vec<Activity>> {
+    pub async fn activity(
+        &self,
+        team_id: Id,
+        limit: usize,
+    ) -> Result<Vec<std::sync::Arc<Activity>>> {
         self.send(Dm::Activity, (team_id, limit)).await
     }
 

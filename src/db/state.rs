@@ -77,7 +77,8 @@ pub struct Db {
     /// Each team's schedule, keyed by team id; the team itself lives inside.
     pub(super) schedules: HashMap<Id, Schedule>,
     /// Each team's most recent activity, oldest first (older entries stay on disk).
-    pub(super) activity: HashMap<Id, VecDeque<Activity>>,
+    /// Shared entries: listing the log clones pointers, not the records inside.
+    pub(super) activity: HashMap<Id, VecDeque<std::sync::Arc<Activity>>>,
     pub(super) next_seq: u64,
     /// Plans previewed and not yet applied, by proposal id.
     pub(super) proposals: HashMap<Id, StoredProposal>,

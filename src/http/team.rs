@@ -195,8 +195,8 @@ pub struct ActivityView {
     pub undone_by: Option<String>,
 }
 
-impl From<Activity> for ActivityView {
-    fn from(a: Activity) -> Self {
+impl From<&Activity> for ActivityView {
+    fn from(a: &Activity) -> Self {
         let changes = a
             .changes
             .iter()
@@ -214,13 +214,13 @@ impl From<Activity> for ActivityView {
             })
             .collect();
         ActivityView {
-            id: a.id.0,
+            id: a.id.0.clone(),
             at: a.at,
-            user_id: a.user_id.0,
-            summary: a.summary,
+            user_id: a.user_id.0.clone(),
+            summary: a.summary.clone(),
             changes,
-            undo_of: a.undo_of.map(|i| i.0),
-            undone_by: a.undone_by.map(|i| i.0),
+            undo_of: a.undo_of.as_ref().map(|i| i.0.clone()),
+            undone_by: a.undone_by.as_ref().map(|i| i.0.clone()),
         }
     }
 }
@@ -235,7 +235,9 @@ async fn list_activity(
 ) -> Result<Json<Vec<ActivityView>>> {
     let limit = q.limit.unwrap_or(50).clamp(1, 1000);
     let entries = state.db.activity(auth.team_id, limit).await?;
-    Ok(Json(entries.into_iter().map(ActivityView::from).collect()))
+    Ok(Json(
+        entries.iter().map(|a| ActivityView::from(&**a)).collect(),
+    ))
 }
 
 /// Reverts a change, when nothing later depends on it (409 with the reason otherwise).
