@@ -657,3 +657,37 @@ async fn the_openapi_document_puts_query_parameters_in_the_query_and_documents_e
             .all(|p| p["in"] == "query")
     );
 }
+
+#[tokio::test]
+async fn metrics_count_the_actor_and_the_commits() {
+    let server = TestServer::fresh().await;
+    let (c, _) = signup(&server, "ann@x.io").await;
+    assert_eq!(
+        post(&c, &server, "/api/v1/prj", json!({"name": "p"}))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let resp = c.get(server.url("/metrics")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = resp.text().await.unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+    };
+    assert!(value("kronuz_actor_messages_total") >= 3.0);
+    assert!(
+        value("kronuz_store_commits_total") >= 2.0,
+        "signup and the project were committed"
+    );
+    assert!(value("kronuz_store_committed_writes_total") >= 2.0);
+    server.stop().await;
+}
