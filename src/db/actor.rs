@@ -75,6 +75,8 @@ pub(super) async fn run(
     mut db: Db,
 ) {
     let mut lp = Loop { writer, epoch: 0 };
+    // Sessions that expired while the server was down go now, not when next presented.
+    lp.persist_quietly(db.purge_expired_sessions(now())).await;
     loop {
         let m = tokio::select! {
             biased;

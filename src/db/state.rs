@@ -59,6 +59,9 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// How long an expired session is remembered, to say why it no longer works.
+pub const EXPIRED_SESSIONS_KEPT_SECS: i64 = 30 * 86_400;
+
 /// How the session's `last_seen_at` on disk may lag memory before it is written again.
 const LAST_SEEN_PERSIST_SECS: i64 = 3600;
 
@@ -388,6 +391,28 @@ impl Db {
             .ok_or_else(|| AppError::Unauthorized("Not logged in".into()))
     }
 
+    /// Forgets sessions that expired more than [`EXPIRED_SESSIONS_KEPT_SECS`] ago (until
+    /// then a returning browser is told "Session token expired" rather than "Not logged
+    /// in"); returns the deletions for the store.
+    pub fn purge_expired_sessions(&mut self, now: Timestamp) -> Vec<Mutation> {
+        let policy = self.policy.sessions;
+        let long_ago = now - EXPIRED_SESSIONS_KEPT_SECS;
+        let expired: Vec<String> = self
+            .sessions
+            .values()
+            .filter(|s| s.is_expired(long_ago, policy))
+            .map(|s| s.token_hash.clone())
+            .collect();
+        expired
+            .into_iter()
+            .map(|hash| {
+                self.sessions.remove(&hash);
+                self.sessions_persisted.remove(&hash);
+                Mutation::Delete(Kind::Session, Id(hash))
+            })
+            .collect()
+    }
+
     /// Ends one session; its token never works again.
     pub fn logout(&mut self, token_hash: &str) -> Applied<()> {
         self.sessions.remove(token_hash);
@@ -476,6 +501,32 @@ mod tests {
         signed_up(&mut db, "a@x.io", "t1");
         let (b, _) = db.signup(account("b@x.io", "t2"), 0).unwrap();
         assert!(db.authenticate(&b.id, "t1", 0).is_err());
+    }
+
+    #[test]
+    fn expired_sessions_are_purged_and_live_ones_kept() {
+        let mut db = Db::new(Snapshot::default(), policy());
+        let (user, _) = db.signup(account("a@x.io", "old"), 0).unwrap();
+        db.login(&user.id, "new".into(), 150).unwrap();
+        // "old" expired at 101 (idle 100): still remembered, to say so.
+        assert!(db.purge_expired_sessions(200).is_empty());
+        assert_eq!(
+            db.authenticate(&user.id, "old", 200)
+                .unwrap_err()
+                .to_string(),
+            "Session token expired"
+        );
+        let later = EXPIRED_SESSIONS_KEPT_SECS + 200;
+        let (user, _) = db.signup(account("b@x.io", "gone"), 0).unwrap();
+        db.login(&user.id, "fresh".into(), later - 50).unwrap();
+        assert_eq!(db.purge_expired_sessions(later).len(), 1);
+        assert!(db.authenticate(&user.id, "fresh", later).is_ok());
+        assert_eq!(
+            db.authenticate(&user.id, "gone", later)
+                .unwrap_err()
+                .to_string(),
+            "Not logged in"
+        );
     }
 
     #[test]
