@@ -85,6 +85,7 @@ const PALETTE: [&str; 10] = [
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
     #[schema(value_type = Option<String>)]
@@ -93,6 +94,7 @@ pub struct ProjectInput {
     pub status: Status,
     /// 0..=100; when absent, the status's default (lead 10, proposal 50, won/active/done 100, lost 0).
     #[serde(default)]
+    #[schema(maximum = 100)]
     pub probability: Option<u8>,
     #[serde(default)]
     pub start: Option<NaiveDate>,

@@ -184,6 +184,7 @@ fn default_weekly_hours() -> [f64; 7] {
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
     pub email: Option<String>,
@@ -191,7 +192,9 @@ pub struct PersonInput {
     pub role: Option<String>,
     #[serde(default)]
     pub skills: Vec<String>,
+    /// Hours per weekday, Monday first, each 0 to 24.
     #[serde(default = "default_weekly_hours")]
+    #[schema(min_items = 7, max_items = 7)]
     pub weekly_hours: [f64; 7],
     #[serde(default)]
     pub timezone: Option<String>,
@@ -360,6 +363,8 @@ pub struct AllocationInput {
     pub placeholder_role: Option<String>,
     pub start: NaiveDate,
     pub end: NaiveDate,
+    /// More than 0, at most 24.
+    #[schema(exclusive_minimum = 0, maximum = 24)]
     pub hours_per_day: f64,
     #[serde(default)]
     pub tentative: bool,
@@ -497,6 +502,7 @@ pub struct ActualInput {
     #[schema(value_type = String)]
     pub project_id: Id,
     pub date: NaiveDate,
+    #[schema(minimum = 0, maximum = 24)]
     pub hours: f64,
     #[serde(default)]
     pub note: Option<String>,

@@ -43,6 +43,7 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
     pub name: String,
+    #[schema(exclusive_minimum = 0, maximum = 100000)]
     pub effort_hours: f64,
     #[serde(default)]
     #[schema(value_type = Option<String>)]

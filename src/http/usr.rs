@@ -44,6 +44,7 @@ impl From<User> for UserView {
 #[serde(deny_unknown_fields)]
 pub struct SignupBody {
     pub email: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
     pub name: String,
     /// An invitation token: join that team instead of creating a new one.
