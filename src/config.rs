@@ -8,7 +8,18 @@ use std::path::PathBuf;
 
 /// kronuz: resource scheduling for consulting businesses.
 #[derive(Debug, Parser)]
-#[command(name = "kronuz", version, about, long_about = None)]
+#[command(
+    name = "kronuz",
+    version,
+    about,
+    long_about = None,
+    after_help = "The server's settings (each flag is also an environment variable):\n  \
+        --listen / KRONUZ_LISTEN          address to listen on (default 127.0.0.1:8080)\n  \
+        --data-dir / KRONUZ_DATA_DIR      where the data lives (default ./kronuz-data)\n  \
+        --log / KRONUZ_LOG                log filter (default info)\n  \
+        --secure-cookies / KRONUZ_SECURE_COOKIES   mark cookies Secure behind HTTPS\n\
+        `kronuz serve --help` lists them all."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -57,6 +57,16 @@ fn signal(child: &Child, sig: &str) {
 
 #[test]
 fn help_explains_every_flag() {
+    let top = String::from_utf8(kronuz().arg("--help").output().unwrap().stdout).unwrap();
+    for flag in [
+        "serve",
+        "psplib",
+        "KRONUZ_LISTEN",
+        "KRONUZ_DATA_DIR",
+        "KRONUZ_LOG",
+    ] {
+        assert!(top.contains(flag), "{flag} missing from:\n{top}");
+    }
     let out = kronuz().args(["serve", "--help"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     for flag in [
