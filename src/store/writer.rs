@@ -130,9 +130,12 @@ impl Writer {
             Err(e) => {
                 tracing::error!(error = %e, writes = jobs.len(), "commit failed; the writes were refused");
                 let failed_epoch = jobs.iter().map(|j| j.epoch).max().unwrap_or(self.min_epoch);
-                jobs.into_iter().for_each(|j| finish(j, false));
                 self.min_epoch = failed_epoch + 1;
+                // Restore memory first, answer after: a client told "not saved" must not
+                // then read the refused write back. The actor takes restores before any
+                // other message, so every request sent after this answer sees the restore.
                 self.restore();
+                jobs.into_iter().for_each(|j| finish(j, false));
             }
         }
     }
