@@ -5,9 +5,10 @@
 //! data is on disk. With [`CommitMode::PerWrite`] it commits each job on its own; that
 //! mode exists to measure what the group commit buys.
 //!
-//! When a commit fails the jobs in it (and every job the actor queued before learning of
-//! the failure) are answered "not saved", and the writer reloads the last committed state
-//! and hands it to the actor as a [`Restore`]: memory never keeps what the disk lacks.
+//! When a commit fails, the writer reloads the last committed state and hands it to the
+//! actor as a [`Restore`], and only then answers the jobs in it (and every job the actor
+//! queued before learning of the failure) "not saved": memory never keeps what the disk
+//! lacks, and nobody told "not saved" can read the write back.
 //! Jobs carry the actor's `epoch` so the writer can tell which ones were built on state
 //! that has since been thrown away.
 
