@@ -192,12 +192,26 @@ test('keyboard: arrows and Enter book a cell, Escape closes, Ctrl+Z undoes on th
   const grid = page.getByTestId('timeline-grid');
   await page.locator(`[data-testid="timeline-row"][data-person-id="${ids.b}"]`).waitFor();
   await grid.focus();
-  await page.keyboard.press('ArrowDown'); // Aaron -> Betty
-  await page.keyboard.press('ArrowRight');
   const focused = page.locator('[data-testid="cell"][aria-selected="true"]');
-  await focused.waitFor();
+  // Each key is handled before the next is judged: wait for its effect on the DOM.
+  const selection = () => page.evaluate(() => {
+    const c = document.querySelector('[data-testid="cell"][aria-selected="true"]');
+    return c ? `${c.getAttribute('data-person-id')}|${c.getAttribute('data-date')}` : '';
+  });
+  await page.keyboard.press('ArrowDown'); // Aaron -> Betty
+  await page.waitForFunction((b) => {
+    const c = document.querySelector('[data-testid="cell"][aria-selected="true"]');
+    return c && c.getAttribute('data-person-id') === b;
+  }, ids.b);
+  const before = await selection();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((prev) => {
+    const c = document.querySelector('[data-testid="cell"][aria-selected="true"]');
+    return c && `${c.getAttribute('data-person-id')}|${c.getAttribute('data-date')}` !== prev;
+  }, before);
   assert.equal(await focused.getAttribute('data-person-id'), ids.b);
   const day = await focused.getAttribute('data-date');
+  assert.notEqual(`${ids.b}|${day}`, before, 'ArrowRight moved to the next day');
   assert.equal(await grid.getAttribute('aria-activedescendant'), await focused.getAttribute('id'));
   await page.keyboard.press('Enter');
   const dlg = page.getByTestId('allocation-dialog');
