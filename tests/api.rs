@@ -376,70 +376,48 @@ async fn another_teams_project_is_indistinguishable_from_a_missing_one() {
 async fn protocol_errors_all_have_a_json_body_and_the_right_status() {
     let server = TestServer::fresh().await;
     let (c, _) = signup(&server, "ann@x.io").await;
-    let check = |resp: reqwest::Response, expected: StatusCode| async move {
-        let (status, body) = body(resp).await;
+    let prj = server.url("/api/v1/prj");
+    let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let cases = [
+        (
+            c.get(server.url("/api/v1/nothing-here")),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            c.delete(server.url("/api/v1/prj/list")),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            c.post(&prj)
+                .header("content-type", "application/json")
+                .body("{\"name\":"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            c.post(&prj).body("{\"name\":\"x\"}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            c.post(&prj)
+                .header("content-type", "text/plain")
+                .body("{\"name\":\"x\"}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            c.post(&prj)
+                .header("content-type", "application/json")
+                .body(huge),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ];
+    for (request, expected) in cases {
+        let (status, body) = body(request.send().await.unwrap()).await;
         assert_eq!(status, expected, "{body}");
         assert!(
             body["error"].as_str().is_some_and(|e| !e.is_empty()),
             "{expected}: {body}"
         );
-    };
-    check(
-        c.get(server.url("/api/v1/nothing-here"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::NOT_FOUND,
-    )
-    .await;
-    check(
-        c.delete(server.url("/api/v1/prj/list"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::METHOD_NOT_ALLOWED,
-    )
-    .await;
-    check(
-        c.post(server.url("/api/v1/prj"))
-            .header("content-type", "application/json")
-            .body("{\"name\":")
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    check(
-        c.post(server.url("/api/v1/prj"))
-            .body("{\"name\":\"x\"}")
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-    )
-    .await;
-    check(
-        c.post(server.url("/api/v1/prj"))
-            .header("content-type", "text/plain")
-            .body("{\"name\":\"x\"}")
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-    )
-    .await;
-    let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    check(
-        c.post(server.url("/api/v1/prj"))
-            .header("content-type", "application/json")
-            .body(huge)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::PAYLOAD_TOO_LARGE,
-    )
-    .await;
+    }
     assert_eq!(
         get(&c, &server, "/api/v1/prj/list").await.1,
         json!([]),
