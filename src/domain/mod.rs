@@ -5,7 +5,6 @@
 
 pub mod activity;
 pub mod calendar;
-pub mod patch;
 pub mod project;
 pub mod schedule;
 pub mod task;
