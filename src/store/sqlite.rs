@@ -143,17 +143,6 @@ impl SqliteStore {
         }
         Ok(())
     }
-
-    /// Writes and commits a throw-away row: tells whether the disk takes writes again.
-    pub fn probe(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?1)",
-                [crate::domain::now()],
-            )
-            .map(|_| ())
-            .map_err(classify)
-    }
 }
 
 impl Store for SqliteStore {
