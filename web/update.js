@@ -76,6 +76,8 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     tasks: {}, // project id -> list of tasks, or {error}
     taskForm: null, // {projectId, id, form, error, busy}
     plan: null, // {projectIds, status: 'loading'|'ready'|'applying'|'conflict', proposal, error}
+    teamForm: null, // edits of the team settings: {name, timezone, week_start, error, busy}; null shows the team's values
+    actuals: { form: { person_id: '', project_id: '', date: today, hours: '', note: '' }, list: [], loading: false, error: null, busy: false },
   };
   return [model, [get('/usr/me', 'MeOk', 'MeErr')]];
 }
@@ -388,6 +390,51 @@ function unauthorized(m, status) {
   const m2 = set(m, { session: 'out', user: null, route: { page: 'login' }, afterLogin: routePath(m.route), dialog: null });
   return [m2, [{ type: 'navigate', path: '/login', replace: true }]];
 }
+
+// ---------------------------------------------------------------- settings, actuals
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** The team settings form's values: the edits, else the team's own. */
+export function teamSettings(m) {
+  const t = m.data.team || {};
+  const f = m.teamForm || {};
+  return {
+    name: f.name ?? t.name ?? '', timezone: f.timezone ?? t.timezone ?? 'UTC', week_start: f.week_start ?? t.week_start ?? 'monday',
+    error: f.error || null, busy: !!f.busy,
+  };
+}
+
+/** PATCH /team with the changed fields, or {error}. */
+export function teamSettingsRequest(m) {
+  const t = m.data.team || {};
+  const v = teamSettings(m);
+  const body = {};
+  if (!String(v.name).trim()) return { error: 'Name is required.' };
+  if (!String(v.timezone).trim()) return { error: 'Time zone is required, e.g. Europe/London.' };
+  if (!WEEKDAYS.includes(v.week_start)) return { error: 'Choose the day the week starts on.' };
+  if (v.name.trim() !== t.name) body.name = v.name.trim();
+  if (v.timezone.trim() !== t.timezone) body.timezone = v.timezone.trim();
+  if (v.week_start !== t.week_start) body.week_start = v.week_start;
+  if (!Object.keys(body).length) return { none: true };
+  return http('PATCH', '/team', body, 'TeamSettingsSaved', 'TeamSettingsErr');
+}
+
+/** POST /actuals from the form, or {error}. */
+export function actualRequest(f) {
+  if (!f.person_id) return { error: 'Choose a person.' };
+  if (!f.project_id) return { error: 'Choose a project.' };
+  if (!isDate(f.date)) return { error: 'The date must be YYYY-MM-DD.' };
+  const hours = Number(f.hours);
+  if (String(f.hours).trim() === '' || !(hours > 0 && hours <= 24)) return { error: 'Hours must be more than 0 and at most 24.' };
+  const body = { person_id: f.person_id, project_id: f.project_id, date: f.date, hours };
+  if (String(f.note || '').trim()) body.note = String(f.note).trim();
+  return http('POST', '/actuals', body, 'ActualCreated', 'ActualErr', { personId: f.person_id });
+}
+
+const loadActuals = (personId) => get('/actuals' + qs({ person_id: personId }), 'ActualsLoaded', 'ActualsErr', { personId });
+const setActuals = (m, patch) => set(m, { actuals: set(m.actuals, patch) });
+const newestFirst = (list) => list.slice().sort((a, b) => (a.date === b.date ? 0 : a.date < b.date ? 1 : -1));
 
 // ---------------------------------------------------------------- update
 
@@ -847,6 +894,59 @@ export function update(m, msg) {
       const [m2, fx] = unauthorized(m, msg.status) || toast(m, msg.error);
       return [m2, [...fx, reload('team', m2)]];
     }
+    case 'TeamSettingsInput':
+      if (myRole(m) !== 'owner') return [m, []];
+      return [set(m, { teamForm: set(m.teamForm || {}, { [msg.field]: msg.value, error: null }) }), []];
+    case 'TeamSettingsSubmit': {
+      if (myRole(m) !== 'owner' || (m.teamForm && m.teamForm.busy)) return [m, []];
+      const req = teamSettingsRequest(m);
+      if (req.none) return [set(m, { teamForm: null }), []];
+      if (req.error) return [set(m, { teamForm: set(m.teamForm || {}, { error: req.error }) }), []];
+      return [set(m, { teamForm: set(m.teamForm || {}, { busy: true, error: null }) }), [req]];
+    }
+    case 'TeamSettingsSaved': {
+      const team = msg.data && msg.data.id ? msg.data : m.data.team;
+      return toast(set(setData(m, { team }), { teamForm: null }), 'Team settings saved', 'info');
+    }
+    case 'TeamSettingsErr':
+      return unauthorized(m, msg.status) || [set(m, { teamForm: set(m.teamForm || {}, { busy: false, error: msg.error }) }), []];
+    case 'TeamSettingsReset':
+      return [set(m, { teamForm: null }), []];
+
+    // ---- actual hours
+    case 'ActualInput': {
+      const form = set(m.actuals.form, { [msg.field]: msg.value });
+      if (msg.field === 'person_id') {
+        if (!msg.value) return [setActuals(m, { form, list: [], error: null, loading: false }), []];
+        return [setActuals(m, { form, list: [], error: null, loading: true }), [loadActuals(msg.value)]];
+      }
+      return [setActuals(m, { form, error: null }), []];
+    }
+    case 'ActualsLoaded':
+      if (msg.personId !== m.actuals.form.person_id) return [m, []];
+      return [setActuals(m, { list: newestFirst(asList(msg.data, 'actuals')), loading: false }), []];
+    case 'ActualsErr':
+      return unauthorized(m, msg.status) || [setActuals(m, { loading: false, error: msg.error }), []];
+    case 'ActualSubmit': {
+      const a = m.actuals;
+      if (a.busy) return [m, []];
+      const req = actualRequest(a.form);
+      if (req.error) return [setActuals(m, { error: req.error }), []];
+      return [setActuals(m, { busy: true, error: null }), [req]];
+    }
+    case 'ActualCreated': {
+      const a = m.actuals;
+      const item = msg.data;
+      const list = item && item.id && item.person_id === a.form.person_id ? newestFirst([...a.list.filter((x) => x.id !== item.id), item]) : a.list;
+      return toast(setActuals(m, { busy: false, error: null, list, form: set(a.form, { hours: '', note: '' }) }), 'Hours recorded', 'info');
+    }
+    case 'ActualErr':
+      return unauthorized(m, msg.status) || [setActuals(m, { busy: false, error: msg.error }), []];
+    case 'ActualDelete':
+      return [m, [http('DELETE', `/actuals/${encodeURIComponent(msg.id)}`, undefined, 'ActualDeleted', 'ActualErr', { id: msg.id })]];
+    case 'ActualDeleted':
+      return toast(setActuals(m, { list: m.actuals.list.filter((x) => x.id !== msg.id) }), 'Hours removed', 'info');
+
     case 'Copy':
       return [m, [{ type: 'copy', text: msg.text }]];
     case 'CalendarFeed': {

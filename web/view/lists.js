@@ -1,9 +1,9 @@
 // People, clients, time off and team pages.
 import { h } from '../vdom.js';
-import { canEdit, myRole } from '../update.js';
+import { canEdit, myRole, teamSettings, WEEKDAYS } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
 import { spanLabel, longLabel, toDay } from '../dates.js';
-import { button, pageHeader, empty, fmtNum } from './ui.js';
+import { button, pageHeader, empty, fmtNum, field } from './ui.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -34,7 +34,68 @@ export function peopleView(m, dispatch) {
               editable && !p.archived ? button('Time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: p.id }), 'small ghost', { 'aria-label': `Add time off for ${p.name}` }) : null,
               editable && !p.archived ? button('Calendar', () => dispatch({ type: 'CalendarFeed', id: p.id }), 'small ghost', { 'aria-label': `Calendar feed for ${p.name}` }) : null,
               editable && !p.archived ? button('Archive', () => dispatch({ type: 'Archive', what: 'people', id: p.id }), 'small ghost danger-text', { 'aria-label': `Archive ${p.name}` }) : null));
-        }))));
+        }))),
+    actualsSection(m, dispatch));
+}
+
+const cap = (s) => String(s).charAt(0).toUpperCase() + String(s).slice(1);
+
+/** Record the hours someone actually worked, and list what is recorded for them. */
+function actualsSection(m, dispatch) {
+  const a = m.actuals;
+  const f = a.form;
+  const inp = (name) => (value) => dispatch({ type: 'ActualInput', field: name, value });
+  const people = m.data.people.filter((p) => !p.archived);
+  const projects = m.data.projects.slice().sort((x, y) => String(x.name).localeCompare(String(y.name)));
+  const projectName = new Map(m.data.projects.map((p) => [p.id, p.name]));
+  const submit = (e) => { e.preventDefault(); dispatch({ type: 'ActualSubmit' }); };
+  return h('section', { class: 'actuals', 'aria-labelledby': 'actuals-title' },
+    h('h2', { id: 'actuals-title' }, 'Actual hours'),
+    h('p', { class: 'sub muted' }, 'Record the hours someone actually worked. Members record their own.'),
+    h('form', { class: 'form actual-form', 'data-testid': 'actual-form', novalidate: true, on: { submit } },
+      h('div', { class: 'grid3' },
+        field('Person', 'person_id', f.person_id, inp('person_id'), { idPrefix: 'actual-', options: [['', 'Choose a person…'], ...people.map((p) => [p.id, p.name])] }),
+        field('Project', 'project_id', f.project_id, inp('project_id'), { idPrefix: 'actual-', options: [['', 'Choose a project…'], ...projects.map((p) => [p.id, p.name])] }),
+        field('Date', 'date', f.date, inp('date'), { idPrefix: 'actual-', type: 'date' }),
+        field('Hours', 'hours', f.hours, inp('hours'), { idPrefix: 'actual-', type: 'number', attrs: { min: '0', max: '24', step: '0.25' } }),
+        field('Note', 'note', f.note, inp('note'), { idPrefix: 'actual-' })),
+      a.error ? h('div', { class: 'form-error', role: 'alert', 'data-testid': 'actual-error' }, a.error) : null,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', disabled: a.busy, 'data-testid': 'actual-submit' }, a.busy ? 'Saving…' : 'Record hours'))),
+    !f.person_id ? null : a.loading ? empty('Loading…') : a.list.length === 0 ? empty('No hours recorded for this person yet.') :
+      h('table', { class: 'table', 'data-testid': 'actuals-table' },
+        h('thead', {}, h('tr', {}, ['Date', 'Project', 'Hours', 'Note', ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, a.list.slice(0, 50).map((x) => h('tr', { key: x.id, 'data-testid': 'actual-row', 'data-actual-id': x.id },
+          h('td', {}, longLabel(x.date)),
+          h('td', {}, projectName.get(x.project_id) || 'Unknown project'),
+          h('td', {}, `${fmtNum(x.hours, 2)}h`),
+          h('td', {}, x.note || h('span', { class: 'muted' }, '—')),
+          h('td', { class: 'right' }, button('Delete', () => dispatch({ type: 'ActualDelete', id: x.id }), 'small ghost danger-text', { 'aria-label': `Delete ${fmtNum(x.hours, 2)}h on ${x.date}`, 'data-testid': 'actual-delete' })))))));
+}
+
+/** Team name, time zone and first day of the week: editable by the owner, read-only for others. */
+function teamSettingsView(m, dispatch, owner) {
+  const v = teamSettings(m);
+  if (!owner) {
+    return h('section', { class: 'team-settings', 'data-testid': 'team-settings' },
+      h('h2', {}, 'Team settings'),
+      h('dl', { class: 'settings-list' },
+        h('dt', {}, 'Name'), h('dd', { 'data-testid': 'team-name-value' }, v.name),
+        h('dt', {}, 'Time zone'), h('dd', { 'data-testid': 'team-timezone-value' }, v.timezone),
+        h('dt', {}, 'Week starts on'), h('dd', { 'data-testid': 'team-week-start-value' }, cap(v.week_start))));
+  }
+  const inp = (name) => (value) => dispatch({ type: 'TeamSettingsInput', field: name, value });
+  const submit = (e) => { e.preventDefault(); dispatch({ type: 'TeamSettingsSubmit' }); };
+  return h('section', { class: 'team-settings' },
+    h('h2', {}, 'Team settings'),
+    h('form', { class: 'form', 'data-testid': 'team-settings', novalidate: true, on: { submit } },
+      h('div', { class: 'grid3' },
+        field('Name', 'name', v.name, inp('name'), { idPrefix: 'team-' }),
+        field('Time zone', 'timezone', v.timezone, inp('timezone'), { idPrefix: 'team-', hint: 'An IANA name, e.g. Europe/London' }),
+        field('Week starts on', 'week_start', v.week_start, inp('week_start'), { idPrefix: 'team-', options: WEEKDAYS.map((d) => [d, cap(d)]) })),
+      v.error ? h('div', { class: 'form-error', role: 'alert', 'data-testid': 'team-settings-error' }, v.error) : null,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'btn primary', disabled: v.busy, 'data-testid': 'team-settings-submit' }, v.busy ? 'Saving…' : 'Save settings'),
+        button('Reset', () => dispatch({ type: 'TeamSettingsReset' }), 'ghost', { disabled: !m.teamForm || v.busy }))));
 }
 
 export function clientsView(m, dispatch) {
@@ -84,6 +145,7 @@ export function teamView(m, dispatch) {
       h('div', {}, h('strong', {}, 'Owner'), ' — everything, including members'),
       h('div', {}, h('strong', {}, 'Manager'), ' — edits the schedule'),
       h('div', {}, h('strong', {}, 'Member'), ' — reads the schedule')),
+    teamSettingsView(m, dispatch, owner),
     h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, ['Member', 'Email', 'Role', ''].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, (team.members || []).map((mem) => {
