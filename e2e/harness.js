@@ -1,5 +1,6 @@
 // Starts a real `kronuz serve` on a free port with a fresh data dir, and
 // Debian's Chromium through playwright-core (no browser download).
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -155,4 +156,36 @@ export async function expectAttr(locator, name, value, timeout = 5000) {
   let actual;
   await eventually(async () => (actual = await locator.getAttribute(name)) === value, `${name} to be ${value}`, timeout)
     .catch(() => { throw new Error(`expected ${name}=${JSON.stringify(value)}, got ${JSON.stringify(actual)}`); });
+}
+
+/** Adds a person through the People page; returns the created person. */
+export async function addPerson(page, name, { role = '', skills = '' } = {}) {
+  await page.getByTestId('nav-people').click();
+  await page.getByTestId('add-person').click();
+  const dlg = page.getByTestId('person-dialog');
+  await dlg.getByLabel('Name').fill(name);
+  if (role) await dlg.getByLabel('Role').fill(role);
+  if (skills) await dlg.getByLabel('Skills').fill(skills);
+  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/people') && r.request().method() === 'POST');
+  await dlg.getByTestId('dialog-submit').click();
+  const r = await resp;
+  assert.equal(r.status(), 201, await r.text());
+  const person = await r.json();
+  await page.locator(`[data-testid="person-row"][data-person-id="${person.id}"]`).waitFor();
+  return person;
+}
+
+/** Creates a project through the Projects page; returns it. */
+export async function addProject(page, name) {
+  await page.getByTestId('nav-projects').click();
+  await page.getByTestId('new-project').click();
+  const dlg = page.getByTestId('project-dialog');
+  await dlg.getByLabel('Name').fill(name);
+  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/prj') && r.request().method() === 'POST');
+  await dlg.getByTestId('dialog-submit').click();
+  const r = await resp;
+  assert.equal(r.status(), 201, await r.text());
+  const project = await r.json();
+  await page.locator(`[data-testid="project-card"][data-project-id="${project.id}"]`).waitFor();
+  return project;
 }

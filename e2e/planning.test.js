@@ -5,7 +5,7 @@
 // A dependency cycle is refused with the server's message beside the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, hasRoute, eventually } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, hasRoute, eventually, addPerson, addProject } from './harness.js';
 
 let server, browser;
 const errors = [];
@@ -19,36 +19,6 @@ before(async () => {
   if (r.status === 404 || r.status === 405) missing = 'the server has no /api/v1/schedule/preview yet';
 });
 after(async () => { await browser?.close(); await server?.stop(); });
-
-async function addPerson(page, name, { role = '', skills = '' } = {}) {
-  await page.getByTestId('nav-people').click();
-  await page.getByTestId('add-person').click();
-  const dlg = page.getByTestId('person-dialog');
-  await dlg.getByLabel('Name').fill(name);
-  if (role) await dlg.getByLabel('Role').fill(role);
-  if (skills) await dlg.getByLabel('Skills').fill(skills);
-  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/people') && r.request().method() === 'POST');
-  await dlg.getByTestId('dialog-submit').click();
-  const r = await resp;
-  assert.equal(r.status(), 201, await r.text());
-  const person = await r.json();
-  await page.locator(`[data-testid="person-row"][data-person-id="${person.id}"]`).waitFor();
-  return person;
-}
-
-async function addProject(page, name) {
-  await page.getByTestId('nav-projects').click();
-  await page.getByTestId('new-project').click();
-  const dlg = page.getByTestId('project-dialog');
-  await dlg.getByLabel('Name').fill(name);
-  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/prj') && r.request().method() === 'POST');
-  await dlg.getByTestId('dialog-submit').click();
-  const r = await resp;
-  assert.equal(r.status(), 201, await r.text());
-  const project = await r.json();
-  await page.locator(`[data-testid="project-card"][data-project-id="${project.id}"]`).waitFor();
-  return project;
-}
 
 async function addTask(page, projectId, { name, effort, role, skills, dependsOn }) {
   await page.getByTestId('add-task').click();

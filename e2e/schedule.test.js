@@ -4,7 +4,7 @@
 // back and shows the server's error; Ctrl+Z undoes through the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute, eventually, expectAttr } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute, eventually, expectAttr, addPerson, addProject } from './harness.js';
 
 let server, browser;
 const errors = [];
@@ -16,35 +16,6 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function addPerson(page, name, role) {
-  await page.getByTestId('nav-people').click();
-  await page.getByTestId('add-person').click();
-  const dlg = page.getByTestId('person-dialog');
-  await dlg.getByLabel('Name').fill(name);
-  await dlg.getByLabel('Role').fill(role);
-  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/people') && r.request().method() === 'POST');
-  await dlg.getByTestId('dialog-submit').click();
-  const r = await resp;
-  assert.equal(r.status(), 201, await r.text());
-  const person = await r.json();
-  await page.locator(`[data-testid="person-row"][data-person-id="${person.id}"]`).waitFor();
-  return person;
-}
-
-async function addProject(page, name) {
-  await page.getByTestId('nav-projects').click();
-  await page.getByTestId('new-project').click();
-  const dlg = page.getByTestId('project-dialog');
-  await dlg.getByLabel('Name').fill(name);
-  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/prj') && r.request().method() === 'POST');
-  await dlg.getByTestId('dialog-submit').click();
-  const r = await resp;
-  assert.equal(r.status(), 201, await r.text());
-  const project = await r.json();
-  await page.locator(`[data-testid="project-card"][data-project-id="${project.id}"]`).waitFor();
-  return project;
-}
-
 const bar = (page, id) => page.locator(`[data-testid="allocation"][data-allocation-id="${id}"]`);
 const util = (page, personId) => page.locator(`[data-testid="timeline-row"][data-person-id="${personId}"] [data-testid="row-util"]`).innerText();
 const patchDone = (page, id) => page.waitForResponse((r) => r.url().includes(`/api/v1/allocations/${id}`) && r.request().method() === 'PATCH');
@@ -53,8 +24,8 @@ test('schedule: create, move, re-assign, resize by dragging; it persists', async
   if (missing) return t.skip(missing);
   const page = await newPage(browser, errors);
   await signUp(page, server.base);
-  const grace = await addPerson(page, 'Grace Hopper', 'Developer');
-  const alan = await addPerson(page, 'Alan Turing', 'Architect');
+  const grace = await addPerson(page, 'Grace Hopper', { role: 'Developer' });
+  const alan = await addPerson(page, 'Alan Turing', { role: 'Architect' });
   const project = await addProject(page, 'Apollo');
 
   await page.getByTestId('nav-schedule').click();
