@@ -27,11 +27,16 @@ function freePort() {
   });
 }
 
-/** Start the server; returns {base, stop(), dataDir, logs()}. */
-export async function startServer() {
+/**
+ * Start the server; returns {base, stop(), dataDir, logs()}. With `dataDir`, it
+ * serves that directory and leaves it in place on stop; else a fresh temp dir
+ * that stop() removes.
+ */
+export async function startServer({ dataDir: keepDir } = {}) {
   const bin = path.resolve(repoRoot, process.env.KRONUZ_BIN || 'target/debug/kronuz');
   if (!fs.existsSync(bin)) throw new Error(`kronuz binary not found at ${bin}: build it (cargo build) or set KRONUZ_BIN`);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kronuz-e2e-'));
+  const dataDir = keepDir ? path.resolve(keepDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'kronuz-e2e-'));
+  if (keepDir) fs.mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const env = { ...process.env };
   if (!process.env.KRONUZ_E2E_WEB_DIR) delete env.KRONUZ_WEB_DIR;
@@ -63,7 +68,7 @@ export async function startServer() {
         await exited;
         clearTimeout(t);
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -72,12 +72,24 @@ test('people, clients, time off and team', async (t) => {
   await dlg.getByLabel('Reason').fill('Holiday');
   await submit(page, dlg, '/api/v1/timeoff', 'POST');
   await page.getByRole('cell', { name: 'Holiday', exact: true }).waitFor();
+  // edit it: one day longer, another reason
+  await page.getByTestId('timeoff-edit').click();
+  dlg = page.getByTestId('timeoff-dialog');
+  assert.equal(await dlg.getByLabel('Person').inputValue(), nina.id);
+  assert.equal(await dlg.getByLabel('Start').inputValue(), mon);
+  await dlg.getByLabel('End').fill(addDays(mon, 2));
+  await dlg.getByLabel('Reason').fill('Ski trip');
+  const edited = await submit(page, dlg, '/api/v1/timeoff/', 'PATCH');
+  assert.equal(edited.end, addDays(mon, 2));
+  await page.getByRole('cell', { name: 'Ski trip', exact: true }).waitFor();
+  assert.equal(await page.getByTestId('timeoff-row').count(), 1);
   await page.getByTestId('nav-schedule').click();
   const cell = (d) => page.locator(`[data-testid="timeline-row"][data-person-id="${nina.id}"] [data-testid="cell"][data-date="${d}"]`);
   await cell(mon).waitFor();
   assert.match(await cell(mon).getAttribute('class'), /\boff\b/);
   assert.match(await cell(addDays(mon, 1)).getAttribute('class'), /\boff\b/);
-  assert.doesNotMatch(await cell(addDays(mon, 2)).getAttribute('class'), /\boff\b/);
+  assert.match(await cell(addDays(mon, 2)).getAttribute('class'), /\boff\b/);
+  assert.doesNotMatch(await cell(addDays(mon, 3)).getAttribute('class'), /\boff\b/);
   assert.match(await cell(mon).getAttribute('aria-label'), /day off/);
 
   // a private calendar feed of Nina's bookings and days off
@@ -92,7 +104,7 @@ test('people, clients, time off and team', async (t) => {
     assert.match(r.headers.get('content-type'), /text\/calendar/);
     const ics = await r.text();
     assert.match(ics, /BEGIN:VCALENDAR/);
-    assert.match(ics, /Holiday/);
+    assert.match(ics, /Ski trip/);
   }
   await page.keyboard.press('Escape');
 

@@ -317,6 +317,41 @@ async fn time_off_is_per_person_or_team_wide() {
         .0,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    // editing: new dates and reason; a bad edit is refused and changes nothing
+    let path = format!("/api/v1/timeoff/{}", id(&xmas));
+    let (status, moved) = patch(
+        &c,
+        &s,
+        &path,
+        json!({"end": "2026-12-31", "reason": "Winter break"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["start"], "2026-12-25");
+    assert_eq!(moved["end"], "2026-12-31");
+    assert_eq!(moved["reason"], "Winter break");
+    for bad in [
+        json!({"end": "2026-12-01"}),
+        json!({"person_id": "nobody"}),
+        json!({"start": "not a date"}),
+        json!({"colour": "red"}),
+    ] {
+        let (status, body) = patch(&c, &s, &path, bad.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        assert!(body["error"].is_string());
+    }
+    let (status, made_personal) = patch(&c, &s, &path, json!({"person_id": id(&cy)})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(made_personal["person_id"], id(&cy).as_str());
+    assert_eq!(made_personal["end"], "2026-12-31", "earlier edit kept");
+    let (_, for_bea) = get(&c, &s, &format!("/api/v1/timeoff?person_id={}", id(&bea))).await;
+    assert_eq!(for_bea.as_array().unwrap().len(), 1, "no longer team-wide");
+    assert_eq!(
+        patch(&c, &s, "/api/v1/timeoff/nope", json!({"reason": "x"}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         delete(&c, &s, &format!("/api/v1/timeoff/{}", id(&xmas)))
             .await

@@ -329,9 +329,9 @@ export function dialogRequest(d) {
     case 'timeoff': {
       if (!isDate(f.start) || !isDate(f.end)) return { error: 'Dates must be YYYY-MM-DD.' };
       if (f.end < f.start) return { error: 'The end date is before the start date.' };
-      const body = { start: f.start, end: f.end };
-      if (f.person_id) body.person_id = f.person_id;
-      if (strOrNull(f.reason)) body.reason = f.reason.trim();
+      const body = { start: f.start, end: f.end, person_id: f.person_id || null, reason: strOrNull(f.reason) && f.reason.trim() };
+      if (d.id) return http('PATCH', `/timeoff/${d.id}`, body, 'Saved', 'DialogErr', { what: 'timeoff' });
+      for (const k of ['person_id', 'reason']) if (body[k] == null) delete body[k];
       return http('POST', '/timeoff', body, 'Saved', 'DialogErr', { what: 'timeoff' });
     }
     case 'invite': {
@@ -343,7 +343,8 @@ export function dialogRequest(d) {
   }
 }
 
-export function openDialog(m, kind, id) {
+/** The dialog for `kind`: editing record `id`, or a new one (`personId` preselects the person of new time off). */
+export function openDialog(m, kind, id, personId) {
   const d = m.data;
   let form;
   if (kind === 'person') {
@@ -365,8 +366,11 @@ export function openDialog(m, kind, id) {
     };
     if (form.probability === '' && DEFAULT_PROBABILITY[form.status] != null) form.probability = DEFAULT_PROBABILITY[form.status];
   } else if (kind === 'timeoff') {
-    form = { person_id: id || '', start: m.today, end: m.today, reason: '' };
-    id = null;
+    const t = d.timeoff.find((x) => x.id === id);
+    form = t
+      ? { person_id: t.person_id || '', start: t.start, end: t.end, reason: t.reason || '' }
+      : { person_id: personId || '', start: m.today, end: m.today, reason: '' };
+    if (!t) id = null;
   } else if (kind === 'invite') {
     form = { email: '', role: 'member' };
   } else return m;
@@ -508,7 +512,10 @@ export function update(m, msg) {
         return extendAllocs(m2);
       }
       const list = asList(msg.data, w, 'people', 'projects', 'clients', 'timeoff');
-      return [set(setData(m, { [w]: list }), { loaded }), []];
+      const m2 = set(setData(m, { [w]: list }), { loaded });
+      // the actual-hours form starts on the person linked to this login
+      const own = w === 'people' && !m.actuals.form.person_id && m.user && list.find((p) => p.user_id === m.user.id && !p.archived);
+      return own ? update(m2, { type: 'ActualInput', field: 'person_id', value: own.id }) : [m2, []];
     }
     case 'LoadErr':
       if (msg.what === 'allocations') m = setSched(m, { allocLoading: false });
@@ -641,7 +648,7 @@ export function update(m, msg) {
       return [a ? set(m, { dialog: editAllocDialog(a) }) : m, []];
     }
     case 'OpenDialog':
-      return [openDialog(m, msg.kind, msg.id), []];
+      return [openDialog(m, msg.kind, msg.id, msg.personId), []];
     case 'DialogInput': {
       if (!m.dialog) return [m, []];
       const form = set(m.dialog.form, { [msg.field]: msg.value });

@@ -5,6 +5,8 @@
 //   - dragging a bar (longest frame).
 // Usage (from the repository root):
 //   node e2e/bench/timeline.bench.mjs [--people 1000] [--allocations 100000] [--screenshot FILE] [--pipeline-screenshot FILE]
+//     [--data-dir DIR]   seed DIR once and reuse it on later runs (kept after the run)
+//     [--runs N]         repeat the scrolling measurements N times
 import { startServer, launchBrowser } from '../harness.js';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf('--' + name); return i > 0 ? process.argv[i + 1] : dflt; };
@@ -12,9 +14,11 @@ const PEOPLE = Number(arg('people', 1000));
 const ALLOCS = Number(arg('allocations', 100000));
 const SHOT = arg('screenshot', null);
 const PIPE_SHOT = arg('pipeline-screenshot', null);
+const DATA_DIR = arg('data-dir', null);
+const RUNS = Number(arg('runs', 1));
 const CONCURRENCY = 32;
 
-const server = await startServer();
+const server = await startServer({ dataDir: DATA_DIR });
 let browser;
 try {
   let cookie = '';
@@ -32,7 +36,12 @@ try {
   const day = (n) => { const d = new Date(); d.setUTCHours(12, 0, 0, 0); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
 
   let t = Date.now();
-  await call('POST', '/usr/signup', { name: 'Bench Owner', email: `bench${Date.now()}@example.com`, password: 'benchmark-password' });
+  const credentials = { email: DATA_DIR ? 'bench@example.com' : `bench${Date.now()}@example.com`, password: 'benchmark-password' };
+  let seeded = false;
+  if (DATA_DIR) seeded = await call('POST', '/usr/login', credentials).then(() => true, () => false);
+  if (!seeded) await seed();
+  async function seed() {
+  await call('POST', '/usr/signup', { name: 'Bench Owner', ...credentials });
   const colors = ['#4f6bed', '#0e9f6e', '#d9480f', '#9c36b5', '#1098ad', '#e8590c', '#c2255c', '#2b8a3e'];
   const statuses = ['lead', 'proposal', 'won', 'active', 'active', 'active', 'done', 'lost'];
   const projects = [];
@@ -48,6 +57,7 @@ try {
     await call('POST', '/allocations', { person_id: people[i].id, project_id: projects[(i + j) % projects.length].id, start: day(start), end: day(start + len), hours_per_day: 2 + ((i * 7 + j) % 5), tentative: (i + j) % 9 === 0 });
   });
   console.log(`seeded ${PEOPLE} people, ${ALLOCS} allocations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
 
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -63,37 +73,30 @@ try {
   const api = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms ${Math.round(e.encodedBodySize / 1024)} KiB`));
   const firstRender = await page.evaluate(() => window.__kronuzStats && window.__kronuzStats.maxView);
 
-  const scroll = await page.evaluate(async () => {
+  // scroll by `step` px per frame up to `limit` px (all rows when null); frame times
+  const scrollBy = (step, limit) => page.evaluate(async ([step, limit]) => {
     const el = document.querySelector('[data-testid=timeline-grid]');
     const frames = [];
     let last = performance.now();
     const t0 = last;
-    const max = el.scrollHeight - el.clientHeight;
-    for (let y = 0; y <= max; y += 400) {
+    const max = limit ?? el.scrollHeight - el.clientHeight;
+    for (let y = 0; y <= max; y += step) {
       el.scrollTop = y;
       await new Promise((r) => requestAnimationFrame(() => r()));
       const now = performance.now(); frames.push(now - last); last = now;
     }
     el.scrollTop = 0;
     frames.sort((a, b) => a - b);
-    return { ms: performance.now() - t0, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
-  });
-  await page.waitForTimeout(300);
-  // wheel-like scrolling: 100 px per frame over the first 10,000 px
-  const wheel = await page.evaluate(async () => {
-    const el = document.querySelector('[data-testid=timeline-grid]');
-    const frames = [];
-    let last = performance.now();
-    for (let y = 0; y <= 10000; y += 100) {
-      el.scrollTop = y;
-      await new Promise((r) => requestAnimationFrame(() => r()));
-      const now = performance.now(); frames.push(now - last); last = now;
-    }
-    el.scrollTop = 0;
-    frames.sort((a, b) => a - b);
-    return { frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1] };
-  });
-  await page.waitForTimeout(300);
+    return { ms: performance.now() - t0, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], over50: frames.filter((f) => f > 50).length };
+  }, [step, limit]);
+  const scrolls = [], wheels = [];
+  for (let run = 0; run < RUNS; run++) {
+    scrolls.push(await scrollBy(400, null));
+    await page.waitForTimeout(300);
+    // wheel-like scrolling: 100 px per frame over the first 10,000 px
+    wheels.push(await scrollBy(100, 10000));
+    await page.waitForTimeout(300);
+  }
 
   // a bar fully in view, right of the row headers
   const pickBar = (skip) => page.evaluate((skip) => {
@@ -128,8 +131,8 @@ try {
   const fmt = (x) => Math.round(x);
   console.log(`usable timeline after navigation: ${usable} ms (slowest view ${Math.round(firstRender)} ms)`);
   console.log('  API:', api.join('; '));
-  console.log(`scroll through all ${PEOPLE} rows: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms`);
-  console.log(`scroll 100 px per frame (10,000 px): ${wheel.frames} frames, median ${fmt(wheel.median)} ms, p95 ${fmt(wheel.p95)} ms, longest ${fmt(wheel.max)} ms`);
+  for (const scroll of scrolls) console.log(`scroll through all ${PEOPLE} rows at 400 px per frame: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms, ${scroll.over50} over 50 ms`);
+  for (const wheel of wheels) console.log(`scroll 100 px per frame (10,000 px): ${wheel.frames} frames, median ${fmt(wheel.median)} ms, p95 ${fmt(wheel.p95)} ms, longest ${fmt(wheel.max)} ms, ${wheel.over50} over 50 ms`);
   console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
   console.log(`move and drop a bar (PATCH): longest frame ${fmt(drop.max)} ms`);
   console.log(`render: ${stats.n} renders, mean view ${(stats.view / stats.n).toFixed(1)} ms + patch ${(stats.patch / stats.n).toFixed(1)} ms`);

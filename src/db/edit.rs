@@ -32,6 +32,7 @@ pub enum Edit {
     PatchAllocation(Id, Value),
     DeleteAllocation(Id),
     CreateTimeOff(TimeOffInput),
+    PatchTimeOff(Id, Value),
     DeleteTimeOff(Id),
     RecordActual(ActualInput),
     DeleteActual(Id),
@@ -520,6 +521,17 @@ impl Db {
                     "Added a team holiday"
                 };
                 created(summary, Record::TimeOff(t))
+            }
+            Edit::PatchTimeOff(id, patch) => {
+                let Record::TimeOff(before) = existing(Kind::TimeOff, &id)? else {
+                    return Err(not_found(Kind::TimeOff));
+                };
+                let after = TimeOff::from_input(id, team, merge_patch(&before.input(), patch)?)?;
+                updated(
+                    "Edited time off",
+                    Record::TimeOff(before),
+                    Record::TimeOff(after),
+                )
             }
             Edit::DeleteTimeOff(id) => {
                 let before = existing(Kind::TimeOff, &id)?;

@@ -463,6 +463,15 @@ pub struct TimeOffInput {
 }
 
 impl TimeOff {
+    pub fn input(&self) -> TimeOffInput {
+        TimeOffInput {
+            person_id: self.person_id.clone(),
+            start: self.start,
+            end: self.end,
+            reason: self.reason.clone(),
+        }
+    }
+
     pub fn from_input(id: Id, team_id: Id, input: TimeOffInput) -> Result<TimeOff, AppError> {
         let (start, end) = check_dates(input.start, input.end)?;
         Ok(TimeOff {

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_timeoff, create_timeoff))
-        .routes(routes!(delete_timeoff))
+        .routes(routes!(patch_timeoff, delete_timeoff))
         .routes(routes!(list_actuals, record_actual))
         .routes(routes!(delete_actual))
 }
@@ -56,6 +56,24 @@ async fn create_timeoff(
         auth,
         Edit::CreateTimeOff(input),
         StatusCode::CREATED,
+    )
+    .await
+}
+
+/// Changes the dates, reason or person of time off.
+#[utoipa::path(patch, path = "/api/v1/timeoff/{id}", tag = "time off", request_body(content = Object, description = "Any subset of the fields of `TimeOffInput`; `null` clears an optional one"), params(("id" = String, Path)),
+    responses((status = 200, body = TimeOff), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_timeoff(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    respond(
+        &state,
+        auth,
+        Edit::PatchTimeOff(Id(id), patch),
+        StatusCode::OK,
     )
     .await
 }

@@ -215,9 +215,39 @@ test('dialog requests follow the API field names', () => {
   assert.match(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: '8 8' } }).error, /7 numbers/);
   const t = dialogRequest({ kind: 'timeoff', form: { person_id: '', start: '2025-01-01', end: '2025-01-01', reason: 'New year' } });
   assert.deepEqual(t.body, { start: '2025-01-01', end: '2025-01-01', reason: 'New year' });
+  // editing time off sends every field, so a person can be cleared (team-wide) and a reason removed
+  const edit = dialogRequest({ kind: 'timeoff', id: 't1', form: { person_id: '', start: '2025-01-01', end: '2025-01-03', reason: ' ' } });
+  assert.equal(edit.method, 'PATCH');
+  assert.equal(edit.path, '/api/v1/timeoff/t1');
+  assert.deepEqual(edit.body, { start: '2025-01-01', end: '2025-01-03', person_id: null, reason: null });
   const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, probability_touched: true, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
   assert.equal(dialogRequest({ kind: 'project', form: { name: 'P', status: 'won', probability: 100 } }).body.probability, undefined, 'default probability is left to the server');
   assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, probability: 10, budget_hours: 100, color: '#aabbcc' });
+});
+
+test('the time off dialog edits an existing entry or preselects a person for a new one', () => {
+  let [m] = update(loggedIn('/timeoff'), { type: 'Loaded', what: 'timeoff', data: [{ id: 't1', person_id: 'p1', start: '2025-02-03', end: '2025-02-07', reason: 'Ski' }] });
+  let [m2] = update(m, { type: 'OpenDialog', kind: 'timeoff', id: 't1' });
+  assert.equal(m2.dialog.id, 't1');
+  assert.deepEqual(m2.dialog.form, { person_id: 'p1', start: '2025-02-03', end: '2025-02-07', reason: 'Ski' });
+  [m2] = update(m, { type: 'OpenDialog', kind: 'timeoff', personId: 'p2' });
+  assert.equal(m2.dialog.id, null);
+  assert.deepEqual(m2.dialog.form, { person_id: 'p2', start: TODAY, end: TODAY, reason: '' });
+});
+
+test('the actual-hours form starts on the person linked to this login', () => {
+  let [m] = init({ path: '/people', today: TODAY });
+  [m] = update(m, { type: 'MeOk', data: { id: 'u1', email: 'a@b.c', name: 'Ada' } });
+  const people = [{ id: 'p1', name: 'Ann' }, { id: 'p2', name: 'Ada', user_id: 'u1' }];
+  let fx;
+  [m, fx] = update(m, { type: 'Loaded', what: 'people', data: people });
+  assert.equal(m.actuals.form.person_id, 'p2');
+  assert.equal(fx[0].path, '/api/v1/actuals?person_id=p2', 'and loads what is recorded');
+  // a choice already made is kept when the list reloads
+  [m] = update(m, { type: 'ActualInput', field: 'person_id', value: 'p1' });
+  [m, fx] = update(m, { type: 'Loaded', what: 'people', data: people });
+  assert.equal(m.actuals.form.person_id, 'p1');
+  assert.deepEqual(fx, []);
 });
 
 test('allocations load by window and grow as the timeline scrolls', () => {

@@ -93,7 +93,7 @@ export function dialogView(m, dispatch) {
         field('Colour', 'color', f.color || '#4f6bed', inp('color'), { type: 'color' }),
         field('Billable', 'billable', f.billable, inp('billable'), { type: 'checkbox' })), dispatch, { ...opts, testid: 'project-dialog' });
     case 'timeoff':
-      return modal('Add time off', h('div', { class: 'grid2' },
+      return modal(d.id ? 'Edit time off' : 'Add time off', h('div', { class: 'grid2' },
         field('Person', 'person_id', f.person_id, inp('person_id'), { wide: true, options: [['', 'Everyone (team holiday)'], ...m.data.people.filter((p) => !p.archived).map((p) => [p.id, p.name])] }),
         field('Start', 'start', f.start, inp('start'), { type: 'date' }),
         field('End', 'end', f.end, inp('end'), { type: 'date' }),

@@ -31,7 +31,7 @@ export function peopleView(m, dispatch) {
             h('td', { class: 'right nowrap' },
               p.archived ? h('span', { class: 'tag' }, 'archived') : null,
               editable && !p.archived ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'person', id: p.id }), 'small ghost', { 'aria-label': `Edit ${p.name}` }) : null,
-              editable && !p.archived ? button('Time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: p.id }), 'small ghost', { 'aria-label': `Add time off for ${p.name}` }) : null,
+              editable && !p.archived ? button('Time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', personId: p.id }), 'small ghost', { 'aria-label': `Add time off for ${p.name}` }) : null,
               editable && !p.archived ? button('Calendar', () => dispatch({ type: 'CalendarFeed', id: p.id }), 'small ghost', { 'aria-label': `Calendar feed for ${p.name}` }) : null,
               editable && !p.archived ? button('Archive', () => dispatch({ type: 'Archive', what: 'people', id: p.id }), 'small ghost danger-text', { 'aria-label': `Archive ${p.name}` }) : null));
         }))),
@@ -126,12 +126,15 @@ export function timeoffView(m, dispatch) {
     list.length === 0 ? empty(m.loaded.timeoff ? 'No time off booked.' : 'Loading…') :
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, ['Who', 'When', 'Days', 'Reason', ''].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, list.map((t) => h('tr', { key: t.id, class: toDay(t.end) < todayN ? 'past' : '' },
+        h('tbody', {}, list.map((t) => h('tr', { key: t.id, class: toDay(t.end) < todayN ? 'past' : '', 'data-testid': 'timeoff-row', 'data-timeoff-id': t.id },
           h('td', {}, t.person_id ? (people.get(t.person_id) || { name: 'Unknown person' }).name : h('strong', {}, 'Everyone')),
           h('td', {}, spanLabel(t.start, t.end)),
           h('td', {}, String(toDay(t.end) - toDay(t.start) + 1)),
           h('td', {}, t.reason || h('span', { class: 'muted' }, '—')),
-          h('td', { class: 'right' }, editable ? button('Remove', () => dispatch({ type: 'Archive', what: 'timeoff', id: t.id }), 'small ghost danger-text') : null))))));
+          h('td', { class: 'right' }, editable ? [
+            button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: t.id }), 'small ghost', { 'aria-label': `Edit time off ${spanLabel(t.start, t.end)}`, 'data-testid': 'timeoff-edit' }),
+            button('Remove', () => dispatch({ type: 'Archive', what: 'timeoff', id: t.id }), 'small ghost danger-text', { 'aria-label': `Remove time off ${spanLabel(t.start, t.end)}` }),
+          ] : null))))));
 }
 
 export function teamView(m, dispatch) {
