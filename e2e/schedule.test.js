@@ -17,7 +17,7 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 
 const bar = (page, id) => page.locator(`[data-testid="allocation"][data-allocation-id="${id}"]`);
-const util = (page, personId) => page.locator(`[data-testid="timeline-row"][data-person-id="${personId}"] [data-testid="row-util"]`).innerText();
+const util = (page, personId) => page.locator(`[data-testid="row-head"][data-person-id="${personId}"] [data-testid="row-util"]`).innerText();
 const patchDone = (page, id) => page.waitForResponse((r) => r.url().includes(`/api/v1/allocations/${id}`) && r.request().method() === 'PATCH');
 
 test('schedule: create, move, re-assign, resize by dragging; it persists', async (t) => {
@@ -167,20 +167,20 @@ test('keyboard: arrows and Enter book a cell, Escape closes, Ctrl+Z undoes on th
   // Each key is handled before the next is judged: wait for its effect on the DOM.
   const selection = () => page.evaluate(() => {
     const c = document.querySelector('[data-testid="cell"][aria-selected="true"]');
-    return c ? `${c.getAttribute('data-person-id')}|${c.getAttribute('data-date')}` : '';
+    return c ? `${c.closest('[data-testid=timeline-row]').getAttribute('data-person-id')}|${c.getAttribute('data-date')}` : '';
   });
   await page.keyboard.press('ArrowDown'); // Aaron -> Betty
   await page.waitForFunction((b) => {
     const c = document.querySelector('[data-testid="cell"][aria-selected="true"]');
-    return c && c.getAttribute('data-person-id') === b;
+    return c && c.closest('[data-testid=timeline-row]').getAttribute('data-person-id') === b;
   }, ids.b);
   const before = await selection();
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction((prev) => {
     const c = document.querySelector('[data-testid="cell"][aria-selected="true"]');
-    return c && `${c.getAttribute('data-person-id')}|${c.getAttribute('data-date')}` !== prev;
+    return c && `${c.closest('[data-testid=timeline-row]').getAttribute('data-person-id')}|${c.getAttribute('data-date')}` !== prev;
   }, before);
-  assert.equal(await focused.getAttribute('data-person-id'), ids.b);
+  assert.equal(await focused.evaluate((c) => c.closest('[data-testid=timeline-row]').getAttribute('data-person-id')), ids.b);
   const day = await focused.getAttribute('data-date');
   assert.notEqual(`${ids.b}|${day}`, before, 'ArrowRight moved to the next day');
   assert.equal(await grid.getAttribute('aria-activedescendant'), await focused.getAttribute('id'));

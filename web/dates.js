@@ -23,10 +23,18 @@ export function toDay(s) {
 
 const pad = (n) => (n < 10 ? '0' + n : '' + n);
 
+// the timeline asks for the same few hundred days over and over
+const dayNames = new Map();
 /** day number -> 'YYYY-MM-DD'. */
 export function fromDay(n) {
-  const d = new Date(n * DAY_MS);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  let s = dayNames.get(n);
+  if (s === undefined) {
+    const d = new Date(n * DAY_MS);
+    s = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    if (dayNames.size > 20000) dayNames.clear();
+    dayNames.set(n, s);
+  }
+  return s;
 }
 
 export function addDays(s, n) { return fromDay(toDay(s) + n); }

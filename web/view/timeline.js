@@ -67,6 +67,9 @@ function handlers(dispatch) {
     pointerdown: (e) => {
       if (e.button !== 0 || !geo.layout) return;
       const el = e.currentTarget;
+      // the people column and the day header stay in view while scrolled: not cells
+      const box = el.getBoundingClientRect();
+      if (e.clientX - box.left < SIDEBAR || e.clientY - box.top < HEADER) return;
       const p = pointToCell(el, e);
       if (p.x < 0 || p.y < 0 || !p.rowKey) return;
       if (e.target.closest('[data-ghost]')) return; // proposed bars are not editable
@@ -74,7 +77,7 @@ function handlers(dispatch) {
       let mode = 'create', allocId = null, rowKey = p.rowKey;
       if (bar) {
         allocId = bar.getAttribute('data-allocation-id');
-        rowKey = bar.getAttribute('data-row-key');
+        rowKey = bar.closest('[data-row-key]').getAttribute('data-row-key');
         const r = bar.getBoundingClientRect();
         const edge = Math.min(8, r.width / 4);
         mode = bar.hasAttribute('data-editable') && e.clientX - r.left <= edge ? 'resize-start' : bar.hasAttribute('data-editable') && r.right - e.clientX <= edge ? 'resize-end' : 'move';
@@ -110,6 +113,11 @@ function handlers(dispatch) {
       else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); dispatch({ type: 'OpenAtFocus' }); }
     },
     focus: () => dispatch({ type: 'KeyNav', key: 'none' }),
+    // a bar's tooltip is written when the pointer first reaches it, not for every bar drawn
+    pointerover: (e) => {
+      const bar = e.target.closest && e.target.closest('[data-allocation-id]');
+      if (bar) bar.title = bar.getAttribute('aria-label') + (bar.dataset.note ? `\n${bar.dataset.note}` : '');
+    },
   };
 }
 
@@ -164,7 +172,7 @@ function renderGhost(a, row, lane, origin, dayW, projects) {
       '--ghost-bg': mix(color, 0.16),
     },
   },
-  h('span', { class: 'bar-label' }, h('strong', {}, a.task_name), ' ' + hours));
+  h('strong', {}, a.task_name), ' ' + hours);
 }
 
 let resizeBound = false;
@@ -197,6 +205,18 @@ function placeholderStats(allocs, day) {
   let booked = 0;
   if (weekdayOfDay(day) < 5) for (const a of allocs) { const [s, e] = allocSpan(a); if (s <= day && day <= e) booked += Number(a.hours_per_day) || 0; }
   return { capacity: 0, confirmed: booked, tentative: 0, booked, over: 0, free: 0, off: false };
+}
+
+// only the focused cell has an id (for the grid's aria-activedescendant)
+const cellId = (rowIndex, day) => `cell-${rowIndex}-${day}`;
+
+const CAP_FILL = '#69c07f', CAP_FULL = '#37b24d', CAP_OVER = '#e03131', CAP_TRACK = '#dff3e4';
+/** Gradient stops drawing one cell's capacity bar: booked share filled, the rest as track. */
+function capacityStops(x, width, ratio, over) {
+  const a = x + 3, b = x + width - 3;
+  const f = over ? b : a + Math.round((b - a) * ratio * 10) / 10;
+  const fill = over ? CAP_OVER : ratio >= 1 ? CAP_FULL : CAP_FILL;
+  return `transparent ${a}px, ${fill} ${a}px ${f}px, ${CAP_TRACK} ${f}px ${b}px, transparent ${b}px`;
 }
 
 /** Keep the label of a bar that starts left of the view inside the view. */
@@ -233,13 +253,12 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, v
     class: 'bar' + (a.tentative ? ' tentative' : '') + (extraClass || '') + (w < 40 ? ' narrow' : ''),
     'data-testid': 'allocation',
     'data-allocation-id': a.id,
-    'data-row-key': row.key,
     'data-start': a.start,
     'data-end': a.end,
     'data-editable': editable ? '' : null,
     role: 'button',
     'aria-label': label,
-    title: label + (a.note ? `\n${a.note}` : ''),
+    'data-note': a.note || null,
     style: {
       left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
       width: `${Math.max(4, w - 2)}px`,
@@ -248,9 +267,10 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, v
       '--bar': color,
       '--bar-text': a.tentative ? '#1b1f27' : textOn(color),
       ...(a.tentative ? { '--hatch-a': mix(color, 0.35), '--hatch-b': mix(color, 0.18) } : {}),
+      ...labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft),
     },
   },
-  h('span', { class: 'bar-label', style: labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft) }, h('strong', {}, name), ' ' + hours));
+  h('strong', {}, name), ' ' + hours);
 }
 
 export function timelineView(m, dispatch) {
@@ -328,6 +348,10 @@ export function timelineView(m, dispatch) {
   const preview = dragAlloc ? applyDrag(drag, dragAlloc, layout.index, layout.rows) : null;
   const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
+  // the people column: one sticky strip holding every row's header (one sticky box
+  // instead of one per row keeps scrolling cheap); each row owns its header for
+  // assistive technology through aria-owns
+  const heads = [];
   const focus = s.focus;
   // with a project or client filter, other work is dimmed
   const dimmed = (a) => (s.filter.project && a.project_id !== s.filter.project) || (s.filter.client && (projects.get(a.project_id) || {}).client_id !== s.filter.client);
@@ -344,33 +368,38 @@ export function timelineView(m, dispatch) {
     const cached = !touched && lastRows.get(row.key);
     if (cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
       rowsV.push(cached.vnode);
+      heads.push(cached.head);
       rowCache.set(row.key, cached);
       continue;
     }
     const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
     // with a plan previewed, the numbers show the schedule as it would be: ghosts in, replaced bookings out
     const statRel = removed.size ? rel.filter((a) => !removed.has(a.id)) : rel;
+    // Day cells flow left to right in one strip; their capacity bars are one gradient
+    // under them (one painted image per row instead of two per cell).
     const cells = [];
-    for (let d = win.firstDay; d <= win.lastDay; d += unit) {
+    const capStops = [];
+    const cw = unit * dayW;
+    for (let d = win.firstDay, k = 0; d <= win.lastDay; d += unit, k++) {
       const to = d + unit - 1;
       const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d);
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focus.day === d;
       const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
-      const id = `cell-${i}-${d}`;
+      if (person && st.capacity > 0) capStops.push(capacityStops(k * cw, cw, ratio, st.over > 0));
       cells.push(h('div', {
-        key: 'c' + d, id,
+        key: 'c' + d, id: focused ? cellId(i, d) : null,
         class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (ring ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
-        role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d), 'data-person-id': person ? person.id : null,
+        role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d),
         'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
-        style: person && st.capacity > 0
-          ? { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px`, '--f': String(Math.round(ratio * 100) / 100) }
-          : { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${unit * dayW}px` },
       },
       st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
       st.off && dayW * unit >= 40 && !st.booked ? h('span', { class: 'off-label' }, (timeOffOn(off, person && person.id, d) || {}).reason || 'Off') : null));
     }
+    const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
+      cells,
+      capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
     const bars = [];
     for (const a of rel) {
       const [as, ae] = allocSpan(a);
@@ -403,7 +432,12 @@ export function timelineView(m, dispatch) {
     } else {
       for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(statRel, d).booked;
     }
-    const header = h('div', { class: 'row-head', role: 'rowheader', 'data-testid': 'row-head' },
+    const headId = `rh-${i}`;
+    const header = h('div', {
+      key: 'h' + row.key, id: headId, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      role: 'rowheader', 'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
+      style: { top: `${row.top}px`, height: `${row.height}px` },
+    },
       h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
       h('span', { class: 'who' },
         h('span', { class: 'name' }, row.title),
@@ -413,11 +447,12 @@ export function timelineView(m, dispatch) {
         h('span', { class: 'util-sub' }, person ? `${fmtNum(booked)}/${fmtNum(cap)}h` : 'demand')));
     rowsV.push(h('div', {
       key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
-      role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
+      role: 'row', 'aria-rowindex': i + 2, 'aria-owns': headId, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
-    }, header, cells, bars));
-    if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1] });
+    }, strip, bars));
+    heads.push(header);
+    if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header });
   }
   lastRows = rowCache;
 
@@ -431,7 +466,7 @@ export function timelineView(m, dispatch) {
     tabindex: '0',
     'aria-label': 'Schedule timeline. Arrow keys move between days and people, Enter opens, Ctrl+Z undoes.',
     'aria-rowcount': layout.rows.length + 1,
-    'aria-activedescendant': focusIdx != null ? `cell-${focusIdx}-${focus.day}` : null,
+    'aria-activedescendant': focusIdx != null ? cellId(focusIdx, focus.day) : null,
     on,
     hook: mountHook(dispatch, s),
   };
@@ -443,6 +478,7 @@ export function timelineView(m, dispatch) {
           headTop, headDays,
           todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
         h('div', { class: 'tl-body', style: { height: `${layout.totalHeight}px` } },
+          h('div', { key: 'side', class: 'tl-side', style: { height: `${layout.totalHeight}px` } }, heads),
           rowsV,
           todayN >= win.firstDay && todayN <= win.lastDay ? h('div', { class: 'today-line', 'aria-hidden': 'true', style: { left: `${todayLeft + (unit === 1 ? dayW / 2 : 0)}px`, height: `${layout.totalHeight}px` } }) : null))),
     layout.rows.length === 0 ? h('div', { class: 'tl-empty' },
