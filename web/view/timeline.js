@@ -270,7 +270,7 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, v
       ...labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft),
     },
   },
-  h('strong', {}, name), ' ' + hours);
+  `${name} · ${hours}`);
 }
 
 export function timelineView(m, dispatch) {
