@@ -240,3 +240,32 @@ test('dragging a bar to the edge scrolls the timeline and moves it further', asy
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('a fast scroll draws rows light, and their day cells fill in once it settles', async (t) => {
+  if (missing) return t.skip(missing);
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Sam Scroll' });
+  await page.evaluate(async () => {
+    for (let i = 0; i < 40; i++) {
+      await fetch('/api/v1/people', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `Scroll ${String(i).padStart(2, '0')}` }) });
+    }
+  });
+  await page.goto(server.base + '/schedule');
+  await page.locator('[data-testid="timeline-row"] [data-testid="cell"]').first().waitFor();
+  // rows in view without day cells, as many as there are rows in view
+  const lightRows = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="timeline-row"]')].filter((r) => !r.querySelector('[data-testid="cell"]')).length);
+  assert.equal(await lightRows(), 0);
+  // jump 1,200 px, then count in the frame after the one that drew it (well before it settles)
+  const light = await page.evaluate(async () => {
+    const n = window.__kronuzRendered;
+    document.querySelector('[data-testid="timeline-grid"]').scrollTop = 1200;
+    while (window.__kronuzRendered === n) await new Promise((r) => requestAnimationFrame(r));
+    return [...document.querySelectorAll('[data-testid="timeline-row"]')].filter((r) => !r.querySelector('[data-testid="cell"]')).length;
+  });
+  assert.ok(light > 0, 'rows scrolled into view fast are drawn without cells');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="timeline-row"]')].every((r) => r.querySelector('[data-testid="cell"]')));
+  const name = await page.locator('[data-testid="row-head"]').last().innerText();
+  assert.match(name, /Scroll \d\d/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -62,6 +62,8 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
       allocRange: null, // the window of allocations loaded: {from, to}
       allocLoading: false,
       allocFull: false,
+      fast: 0, // while scrolling fast: the number of the latest fast step (fastSeq), else 0
+      fastSeq: 0,
     },
     drag: null,
     pipeDrag: null,
@@ -121,6 +123,10 @@ function loadAllocs(range, merge) {
 }
 
 /** When the view nears the edge of the loaded window, load the next chunk. */
+/** Scrolling at least this far between two frames is fast; rows are drawn light until it settles. */
+export const FAST_SCROLL_PX = 200;
+const SETTLE_MS = 120;
+
 function extendAllocs(m) {
   const s = m.sched;
   const l = s.allocRange;
@@ -539,8 +545,15 @@ export function update(m, msg) {
     case 'Scrolled': {
       const s = m.sched;
       if (s.scrollTop === msg.top && s.scrollLeft === msg.left && s.viewW === msg.w && s.viewH === msg.h) return [m, []];
-      return extendAllocs(setSched(m, { scrollTop: msg.top, scrollLeft: msg.left, viewW: msg.w, viewH: msg.h }));
+      // A fast vertical scroll draws rows without their day cells until it settles
+      // (see timelineView); each fast step restarts the wait.
+      const fastStep = Math.abs(msg.top - s.scrollTop) >= FAST_SCROLL_PX;
+      const fast = fastStep ? s.fastSeq + 1 : s.fast;
+      const [m2, fx] = extendAllocs(setSched(m, { scrollTop: msg.top, scrollLeft: msg.left, viewW: msg.w, viewH: msg.h, fast, fastSeq: fastStep ? fast : s.fastSeq }));
+      return fastStep ? [m2, [...fx, { type: 'timer', ms: SETTLE_MS, msg: { type: 'ScrollSettled', fast } }]] : [m2, fx];
     }
+    case 'ScrollSettled':
+      return msg.fast === m.sched.fast ? [setSched(m, { fast: 0 }), []] : [m, []];
     case 'GoToday': {
       const s = m.sched;
       const left = Math.max(0, (toDay(m.today) - toDay(s.origin) - 3) * dayWidth(s.zoom));

@@ -250,6 +250,26 @@ test('the actual-hours form starts on the person linked to this login', () => {
   assert.deepEqual(fx, []);
 });
 
+test('a fast scroll draws light rows until it settles', () => {
+  let m = loggedIn('/schedule');
+  let fx;
+  [m, fx] = update(m, { type: 'Scrolled', top: 0, left: 10, w: 1200, h: 700 });
+  assert.equal(m.sched.fast, 0, 'a small step is not fast');
+  [m, fx] = update(m, { type: 'Scrolled', top: 400, left: 10, w: 1200, h: 700 });
+  const first = m.sched.fast;
+  assert.ok(first > 0);
+  const timer = fx.find((f) => f.type === 'timer');
+  assert.deepEqual(timer.msg, { type: 'ScrollSettled', fast: first });
+  [m, fx] = update(m, { type: 'Scrolled', top: 800, left: 10, w: 1200, h: 700 });
+  assert.ok(m.sched.fast > first, 'each fast step restarts the wait');
+  [m] = update(m, { type: 'ScrollSettled', fast: first });
+  assert.ok(m.sched.fast > 0, 'an older wait ending does not settle a newer step');
+  [m] = update(m, { type: 'Scrolled', top: 850, left: 10, w: 1200, h: 700 });
+  assert.ok(m.sched.fast > 0, 'slowing down keeps the light rows until the wait ends');
+  [m] = update(m, { type: 'ScrollSettled', fast: m.sched.fast });
+  assert.equal(m.sched.fast, 0);
+});
+
 test('allocations load by window and grow as the timeline scrolls', () => {
   let [m, fx] = init({ path: '/schedule', today: TODAY });
   [m, fx] = update(m, { type: 'MeOk', data: { id: 'u1', name: 'A', email: 'a@b.c' } });

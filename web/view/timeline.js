@@ -365,8 +365,11 @@ export function timelineView(m, dispatch) {
     // bar labels follow the left edge only for bars that cross it
     const crossing = row.allocs.some((a) => { const [as, ae] = allocSpan(a); return as <= viewFrom && ae >= viewFrom; });
     const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
+    // While scrolling fast, rows coming into view are drawn light: bars, capacity
+    // strip and header, without the day cells (which fill in once it settles).
+    const light = !!s.fast && !touched && !(focus && focus.row === row.key);
     const cached = !touched && lastRows.get(row.key);
-    if (cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
+    if (cached && (light || !cached.light) && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
       rowsV.push(cached.vnode);
       heads.push(cached.head);
       rowCache.set(row.key, cached);
@@ -388,6 +391,7 @@ export function timelineView(m, dispatch) {
       const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
       if (person && st.capacity > 0) capStops.push(capacityStops(k * cw, cw, ratio, st.over > 0));
+      if (light) continue;
       cells.push(h('div', {
         key: 'c' + d, id: focused ? cellId(i, d) : null,
         class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (ring ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
@@ -399,7 +403,7 @@ export function timelineView(m, dispatch) {
     }
     const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
       cells,
-      capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
+      capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { width: `${Math.ceil((win.lastDay - win.firstDay + 1) / unit) * cw}px`, backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
     const bars = [];
     for (const a of rel) {
       const [as, ae] = allocSpan(a);
@@ -452,7 +456,7 @@ export function timelineView(m, dispatch) {
       style: { top: `${row.top}px`, height: `${row.height}px` },
     }, strip, bars));
     heads.push(header);
-    if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header });
+    if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header, light });
   }
   lastRows = rowCache;
 
