@@ -96,6 +96,20 @@ function patchChildren(el, oldCh, newCh, svg) {
   }
 }
 
+const memos = new Map();
+/**
+ * The vnode `build()` made last time under `key` if `deps` are the same (===) as then,
+ * else a new one. Patching a node against itself costs nothing, so a part of the page
+ * that did not change is neither rebuilt nor diffed.
+ */
+export function memo(key, deps, build) {
+  const c = memos.get(key);
+  if (c && c.deps.length === deps.length && c.deps.every((d, i) => d === deps[i])) return c.v;
+  const v = build();
+  memos.set(key, { deps, v });
+  return v;
+}
+
 /** Render vnode into container, diffing against the previous render. Returns the new vnode. */
 export function patch(container, oldV, newV) {
   if (!oldV) {

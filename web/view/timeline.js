@@ -2,7 +2,7 @@
 // columns. Only the rows and days in view (plus a little overscan) are in
 // the DOM. Pointer events drive drag to create / move / resize.
 
-import { h } from '../vdom.js';
+import { h, memo } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
@@ -273,36 +273,8 @@ function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, v
   `${name} · ${hours}`);
 }
 
-export function timelineView(m, dispatch) {
-  const s = m.sched;
-  const zoom = ZOOMS[s.zoom];
-  const dayW = zoom.dayW;
-  const unit = zoom.unit;
-  const origin = toDay(s.origin);
-  const todayN = toDay(m.today);
-  const planned = withPlan(m.data, m.plan);
-  const removed = planned.removed;
-  const layout = buildRows(planned.data, s);
-  geo.layout = layout; geo.sched = s; geo.dragMode = m.drag && m.drag.mode;
-  const win = visibleWindow(layout, s);
-  const off = offIndex(m.data.timeoff);
-  const projects = new Map(m.data.projects.map((p) => [p.id, p]));
-  const editable = canEdit(m);
-  const canvasW = SIDEBAR + s.days * dayW;
-  const on = handlers(dispatch);
-  if (!resizeBound) {
-    resizeBound = true;
-    window.addEventListener('resize', () => {
-      const el = document.querySelector('[data-testid="timeline-grid"]');
-      if (el) dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight });
-    });
-  }
-
-  // exact visible days (no overscan) for the per-row totals
-  const viewFrom = Math.max(origin, origin + Math.floor(s.scrollLeft / dayW));
-  const viewTo = Math.min(origin + s.days - 1, origin + Math.floor((s.scrollLeft + s.viewW - SIDEBAR - 1) / dayW));
-
-  // ---- header
+/** The month / week / day header over the days in view. */
+function dayHeader(s, win, origin, dayW, unit, todayN) {
   const headTop = [], headDays = [];
   if (unit === 1) {
     for (let d = win.firstDay; d <= win.lastDay; d++) {
@@ -341,6 +313,42 @@ export function timelineView(m, dispatch) {
       }, `${+ds.slice(8, 10)}`));
     }
   }
+
+  return [headTop, headDays];
+}
+
+export function timelineView(m, dispatch) {
+  const s = m.sched;
+  const zoom = ZOOMS[s.zoom];
+  const dayW = zoom.dayW;
+  const unit = zoom.unit;
+  const origin = toDay(s.origin);
+  const todayN = toDay(m.today);
+  const planned = withPlan(m.data, m.plan);
+  const removed = planned.removed;
+  const layout = buildRows(planned.data, s);
+  geo.layout = layout; geo.sched = s; geo.dragMode = m.drag && m.drag.mode;
+  const win = visibleWindow(layout, s);
+  const off = offIndex(m.data.timeoff);
+  const projects = new Map(m.data.projects.map((p) => [p.id, p]));
+  const editable = canEdit(m);
+  const canvasW = SIDEBAR + s.days * dayW;
+  const on = handlers(dispatch);
+  if (!resizeBound) {
+    resizeBound = true;
+    window.addEventListener('resize', () => {
+      const el = document.querySelector('[data-testid="timeline-grid"]');
+      if (el) dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight });
+    });
+  }
+
+  // exact visible days (no overscan) for the per-row totals
+  const viewFrom = Math.max(origin, origin + Math.floor(s.scrollLeft / dayW));
+  const viewTo = Math.min(origin + s.days - 1, origin + Math.floor((s.scrollLeft + s.viewW - SIDEBAR - 1) / dayW));
+
+  // ---- header: rebuilt only when the days in view change (not while scrolling down)
+  const [headTop, headDays] = memo('timeline-head', [win.firstDay, win.lastDay, s.zoom, s.origin, s.days, todayN, s.scrollLeft],
+    () => dayHeader(s, win, origin, dayW, unit, todayN));
 
   // ---- rows
   const drag = m.drag;
@@ -478,7 +486,7 @@ export function timelineView(m, dispatch) {
     h('div', gridProps,
       h('div', { class: 'tl-canvas', style: { width: `${canvasW}px`, height: `${HEADER + layout.totalHeight}px` } },
         h('div', { class: 'tl-head', role: 'row', style: { width: `${canvasW}px` } },
-          h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, plural(layout.rows.filter((r) => r.person).length, 'person', 'people')), h('span', { class: 'muted' }, 'use in view')),
+          memo('timeline-corner', [layout.rows], () => h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, plural(layout.rows.filter((r) => r.person).length, 'person', 'people')), h('span', { class: 'muted' }, 'use in view'))),
           headTop, headDays,
           todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
         h('div', { class: 'tl-body', style: { height: `${layout.totalHeight}px` } },
@@ -492,6 +500,12 @@ export function timelineView(m, dispatch) {
 }
 
 export function scheduleToolbar(m, dispatch) {
+  // the same on every frame of a scroll: built again only when what it shows changes
+  const s = m.sched;
+  return memo('schedule-toolbar', [m.data.people, m.data.projects, m.data.clients, s.filter, s.sort, s.zoom, m.plan, m.undoBusy, canEdit(m), dispatch], () => toolbar(m, dispatch));
+}
+
+function toolbar(m, dispatch) {
   const s = m.sched, f = s.filter;
   const people = m.data.people.filter((p) => !p.archived);
   const roles = [...new Set(people.map((p) => p.role).filter(Boolean))].sort();
