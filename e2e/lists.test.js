@@ -61,6 +61,28 @@ test('people, clients, time off and team', async (t) => {
   await page.getByRole('button', { name: 'Delete Initrode' }).click();
   await page.getByTestId('client-row').waitFor({ state: 'detached' });
 
+  // a client with projects is archived, not deleted: its project keeps it, pickers drop it
+  const globex = await page.evaluate(async () => {
+    const post = async (u, b) => (await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) })).json();
+    const c = await post('/clients', { name: 'Globex' });
+    await post('/prj', { name: 'Globex rollout', client_id: c.id });
+    return c;
+  });
+  await page.reload();
+  const globexRow = page.locator(`[data-testid="client-row"][data-client-id="${globex.id}"]`);
+  await globexRow.waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Delete Globex' }).count(), 0, 'a client with projects cannot be deleted');
+  const archiving = page.waitForResponse((r) => r.url().endsWith(`/api/v1/clients/${globex.id}`) && r.request().method() === 'PATCH');
+  await page.getByRole('button', { name: 'Archive Globex' }).click();
+  assert.equal((await (await archiving).json()).archived, true);
+  await page.locator('.archived-clients [data-testid="client-row"]').filter({ hasText: 'Globex' }).waitFor();
+  await page.getByTestId('nav-schedule').click();
+  await page.locator('select[name="f-client"]').waitFor();
+  assert.deepEqual(await page.locator('select[name="f-client"] option').allInnerTexts(), ['All clients'], 'archived clients are not offered as a filter');
+  await page.getByTestId('nav-clients').click();
+  await page.getByRole('button', { name: 'Restore Globex' }).click();
+  await page.locator('.archived-clients').waitFor({ state: 'detached' });
+
   // time off: shows as days off on the schedule
   const mon = nextMonday();
   await page.getByTestId('nav-timeoff').click();

@@ -167,6 +167,33 @@ async fn projects_carry_the_pipeline_with_status_defaults_and_a_client() {
     }
     let (status, err) = delete(&c, &s, &format!("/api/v1/clients/{}", id(&acme))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    // a client with projects can be archived instead: hidden from the list, history kept
+    let acme_path = format!("/api/v1/clients/{}", id(&acme));
+    let (status, archived) = patch(&c, &s, &acme_path, json!({"archived": true})).await;
+    assert_eq!(status, StatusCode::OK, "{archived}");
+    assert_eq!(archived["archived"], true);
+    assert_eq!(archived["name"], "Acme");
+    assert_eq!(get(&c, &s, "/api/v1/clients").await.1, json!([]));
+    let (_, all) = get(&c, &s, "/api/v1/clients?include_archived=true").await;
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(get(&c, &s, &acme_path).await.1["archived"], true);
+    assert_eq!(
+        patch(&c, &s, &acme_path, json!({"archived": "yes"}))
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (_, restored) = patch(&c, &s, &acme_path, json!({"archived": false})).await;
+    assert_eq!(restored["archived"], false);
+    assert_eq!(
+        get(&c, &s, "/api/v1/clients")
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(delete(&c, &s, &path).await.0, StatusCode::NO_CONTENT);
     assert_eq!(
         delete(&c, &s, &format!("/api/v1/clients/{}", id(&acme)))

@@ -157,7 +157,7 @@ function loadAll(m) {
     get('/team', 'Loaded', 'LoadErr', { what: 'team' }),
     get('/people' + (m.showArchived ? '?include_archived=true' : ''), 'Loaded', 'LoadErr', { what: 'people' }),
     get('/prj/list', 'Loaded', 'LoadErr', { what: 'projects' }),
-    get('/clients', 'Loaded', 'LoadErr', { what: 'clients' }),
+    get('/clients?include_archived=true', 'Loaded', 'LoadErr', { what: 'clients' }),
     get('/timeoff' + qs({ from, to }), 'Loaded', 'LoadErr', { what: 'timeoff' }),
     loadAllocs(full ? fullAllocRange(m) : initialAllocRange(m), false),
   ];
@@ -167,7 +167,7 @@ const reload = (what, m) => {
   const paths = {
     people: '/people' + (m.showArchived ? '?include_archived=true' : ''),
     projects: '/prj/list',
-    clients: '/clients',
+    clients: '/clients?include_archived=true', // archived ones still name their projects
     team: '/team',
     timeoff: '/timeoff' + qs({ from: s.origin, to: addDays(s.origin, s.days - 1) }),
   };
@@ -713,6 +713,8 @@ export function update(m, msg) {
       if (w === 'projects' && m.route.page === 'project') effects.push(...routeEffects(m2));
       return [m2, effects];
     }
+    case 'ClientArchive':
+      return [m, [http('PATCH', `/clients/${encodeURIComponent(msg.id)}`, { archived: msg.archived }, 'Saved', 'ActionErr', { what: 'clients' })]];
     case 'Archive': {
       // DELETE: archives people; deletes clients, projects, time off
       const paths = { people: '/people/', clients: '/clients/', projects: '/prj/', timeoff: '/timeoff/' };

@@ -299,12 +299,18 @@ pub struct Client {
     #[schema(value_type = String)]
     pub team_id: Id,
     pub name: String,
+    /// Archived clients keep their projects and history but are no longer offered for
+    /// new work.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientInput {
     pub name: String,
+    #[serde(default)]
+    pub archived: bool,
 }
 
 impl Client {
@@ -313,12 +319,14 @@ impl Client {
             id,
             team_id,
             name: required_text("name", &input.name, 200)?,
+            archived: input.archived,
         })
     }
 
     pub fn input(&self) -> ClientInput {
         ClientInput {
             name: self.name.clone(),
+            archived: self.archived,
         }
     }
 }

@@ -3,7 +3,8 @@
 use super::AppState;
 use super::auth::TeamSchedule;
 use super::edits::{deleted, found, respond};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
+use super::people::ArchivedFilter;
 use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::ClientInput;
@@ -22,10 +23,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_client, patch_client, delete_client))
 }
 
-/// The team's clients, sorted by name.
-#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", responses((status = 200, body = Vec<Client>)))]
-async fn list_clients(TeamSchedule(schedule): TeamSchedule) -> Result<Json<Vec<Client>>> {
-    let mut clients: Vec<Client> = schedule.clients.values().cloned().collect();
+/// The team's clients, sorted by name; archived ones only when asked for.
+#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ArchivedFilter),
+    responses((status = 200, body = Vec<Client>)))]
+async fn list_clients(
+    TeamSchedule(schedule): TeamSchedule,
+    ApiQuery(f): ApiQuery<ArchivedFilter>,
+) -> Result<Json<Vec<Client>>> {
+    let mut clients: Vec<Client> = schedule
+        .clients
+        .values()
+        .filter(|c| f.include_archived || !c.archived)
+        .cloned()
+        .collect();
     clients.sort_by_cached_key(|c| (c.name.to_lowercase(), c.id.clone()));
     Ok(Json(clients))
 }
@@ -51,7 +61,7 @@ async fn get_client(
     found(&schedule.clients, id, "Client")
 }
 
-/// Renames a client.
+/// Renames a client, or archives (`{"archived": true}`) or restores it.
 #[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body(content = Object, description = "Any subset of the fields of `ClientInput`; `null` clears an optional one"), params(("id" = String, Path)),
     responses((status = 200, body = Client), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_client(

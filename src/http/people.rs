@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedFilter {
-    /// Include archived people.
+    /// Include archived ones.
     #[serde(default)]
     pub include_archived: bool,
 }

@@ -84,7 +84,7 @@ export function dialogView(m, dispatch) {
     case 'project':
       return modal(d.id ? 'Edit project' : 'New project', h('div', { class: 'grid2' },
         field('Name', 'name', f.name, inp('name'), { wide: true }),
-        field('Client', 'client_id', f.client_id, inp('client_id'), { options: [['', 'No client'], ...m.data.clients.map((c) => [c.id, c.name])] }),
+        field('Client', 'client_id', f.client_id, inp('client_id'), { options: [['', 'No client'], ...m.data.clients.filter((c) => !c.archived || c.id === f.client_id).map((c) => [c.id, c.archived ? `${c.name} (archived)` : c.name])] }),
         field('Status', 'status', f.status, inp('status'), { options: STATUSES.map((s) => [s, STATUS_LABEL[s]]) }),
         field('Probability %', 'probability', f.probability, inp('probability'), { type: 'number', attrs: { min: '0', max: '100' } }),
         field('Budget hours', 'budget_hours', f.budget_hours, inp('budget_hours'), { type: 'number', attrs: { min: '0', step: 'any' } }),

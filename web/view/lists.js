@@ -102,18 +102,24 @@ export function clientsView(m, dispatch) {
   const editable = canEdit(m);
   const count = new Map();
   for (const p of m.data.projects) if (p.client_id) count.set(p.client_id, (count.get(p.client_id) || 0) + 1);
-  const clients = m.data.clients.slice().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const byName = m.data.clients.slice().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const active = byName.filter((c) => !c.archived), archived = byName.filter((c) => c.archived);
+  // a client with projects is archived (kept for history); one without can be deleted
+  const table = (clients) => h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, ['Name', 'Projects', ''].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, clients.map((c) => h('tr', { key: c.id, class: c.archived ? 'past' : '', 'data-testid': 'client-row', 'data-client-id': c.id },
+      h('td', { class: 'name' }, c.name, c.archived ? h('span', { class: 'muted' }, ' · archived') : null),
+      h('td', {}, String(count.get(c.id) || 0)),
+      h('td', { class: 'right nowrap' }, editable ? [
+        button('Rename', () => dispatch({ type: 'OpenDialog', kind: 'client', id: c.id }), 'small ghost', { 'aria-label': `Rename ${c.name}` }),
+        button(c.archived ? 'Restore' : 'Archive', () => dispatch({ type: 'ClientArchive', id: c.id, archived: !c.archived }), 'small ghost', { 'aria-label': `${c.archived ? 'Restore' : 'Archive'} ${c.name}` }),
+        count.get(c.id) ? null : button('Delete', () => dispatch({ type: 'Archive', what: 'clients', id: c.id }), 'small ghost danger-text', { 'aria-label': `Delete ${c.name}` }),
+      ] : null)))));
   return h('div', { class: 'page' },
-    pageHeader('Clients', 'Who the work is for.', editable ? [button('Add client', () => dispatch({ type: 'OpenDialog', kind: 'client' }), 'primary', { 'data-testid': 'add-client' })] : []),
-    clients.length === 0 ? empty(m.loaded.clients ? 'No clients yet.' : 'Loading…') :
-      h('table', { class: 'table' },
-        h('thead', {}, h('tr', {}, ['Name', 'Projects', ''].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, clients.map((c) => h('tr', { key: c.id, 'data-testid': 'client-row' },
-          h('td', { class: 'name' }, c.name),
-          h('td', {}, String(count.get(c.id) || 0)),
-          h('td', { class: 'right nowrap' },
-            editable ? button('Rename', () => dispatch({ type: 'OpenDialog', kind: 'client', id: c.id }), 'small ghost') : null,
-            editable ? button('Delete', () => dispatch({ type: 'Archive', what: 'clients', id: c.id }), 'small ghost danger-text', { 'aria-label': `Delete ${c.name}` }) : null))))));
+    pageHeader('Clients', 'Who the work is for. Archive a client you no longer work for: its projects keep their history.', editable ? [button('Add client', () => dispatch({ type: 'OpenDialog', kind: 'client' }), 'primary', { 'data-testid': 'add-client' })] : []),
+    active.length === 0 ? empty(m.loaded.clients ? (archived.length ? 'No active clients.' : 'No clients yet.') : 'Loading…') : table(active),
+    archived.length ? h('section', { class: 'archived-clients', 'aria-labelledby': 'archived-clients-title' },
+      h('h2', { id: 'archived-clients-title' }, 'Archived'), table(archived)) : null);
 }
 
 export function timeoffView(m, dispatch) {

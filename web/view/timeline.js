@@ -517,7 +517,7 @@ function toolbar(m, dispatch) {
       field('Role', 'f-role', f.role, set('role'), { options: [['', 'All roles'], ...roles.map((r) => [r, r])] }),
       field('Skill', 'f-skill', f.skill, set('skill'), { options: [['', 'All skills'], ...skills.map((r) => [r, r])] }),
       field('Project', 'f-project', f.project, set('project'), { options: [['', 'All projects'], ...m.data.projects.map((p) => [p.id, p.name])] }),
-      field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.map((c) => [c.id, c.name])] }),
+      field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.filter((c) => !c.archived || c.id === f.client).map((c) => [c.id, c.name])] }),
       field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role'], ['available', 'Most available (4 weeks)'], ['booked', 'Most booked (4 weeks)']] })),
     h('div', { class: 'tb-group' },
       canEdit(m) && f.project ? button(m.plan && m.plan.status === 'loading' ? 'Planning…' : 'Plan this project', () => dispatch({ type: 'PlanPreview', projectIds: [f.project] }), '', { 'data-testid': 'toolbar-plan', title: 'Propose a schedule for the filtered project\'s tasks from today', disabled: !!(m.plan && m.plan.status === 'loading') }) : null,
