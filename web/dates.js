@@ -14,11 +14,19 @@ export function isDate(s) {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
+// a schedule's tens of thousands of dates are a few hundred distinct days
+const dayNumbers = new Map();
 /** 'YYYY-MM-DD' -> day number. */
 export function toDay(s) {
-  const m = RE.exec(s);
-  if (!m) throw new Error(`not a date: ${s}`);
-  return Math.round(Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS);
+  let n = dayNumbers.get(s);
+  if (n === undefined) {
+    const m = RE.exec(s);
+    if (!m) throw new Error(`not a date: ${s}`);
+    n = Math.round(Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS);
+    if (dayNumbers.size > 20000) dayNumbers.clear();
+    dayNumbers.set(s, n);
+  }
+  return n;
 }
 
 const pad = (n) => (n < 10 ? '0' + n : '' + n);

@@ -102,6 +102,8 @@ function matches(hay, q) { return String(hay || '').toLowerCase().includes(q); }
  * plus {totalHeight}.
  */
 let rowsMemo = null;
+// one collator for the whole sort (String#localeCompare sets one up per call)
+const collator = new Intl.Collator();
 export function buildRows(data, sched) {
   const { people, projects, allocations, timeoff } = data;
   const { filter, sort } = sched;
@@ -138,9 +140,9 @@ export function buildRows(data, sched) {
     if (!involves(byRow.get('p:' + p.id) || [])) return false;
     return true;
   });
-  const byName = (a, b) => String(a.name).localeCompare(String(b.name));
+  const byName = (a, b) => collator.compare(String(a.name), String(b.name));
   let cmp = byName;
-  if (sort === 'role') cmp = (a, b) => String(a.role || '').localeCompare(String(b.role || '')) || byName(a, b);
+  if (sort === 'role') cmp = (a, b) => collator.compare(String(a.role || ''), String(b.role || '')) || byName(a, b);
   else if (sort === 'available' || sort === 'booked') {
     // free hours over the next four weeks
     const off = indexTimeOff(data.timeoff);

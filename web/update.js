@@ -122,11 +122,11 @@ function loadAllocs(range, merge) {
   return get('/allocations' + qs(range), 'Loaded', 'LoadErr', { what: 'allocations', range, merge });
 }
 
-/** When the view nears the edge of the loaded window, load the next chunk. */
 /** Scrolling at least this far between two frames is fast; rows are drawn light until it settles. */
 export const FAST_SCROLL_PX = 200;
 const SETTLE_MS = 120;
 
+/** When the view nears the edge of the loaded window, load the next chunk. */
 function extendAllocs(m) {
   const s = m.sched;
   const l = s.allocRange;
