@@ -1,6 +1,13 @@
 // The schedule timeline: virtualised rows (people, placeholders) x day
 // columns. Only the rows and days in view (plus a little overscan) are in
 // the DOM. Pointer events drive drag to create / move / resize.
+//
+// Kept cheap for the browser to scroll (see BENCHMARKS.md): a row is its day
+// cells in one flex strip with one capacity gradient, and its bars (plain
+// boxes whose label is one text node); the people column is one sticky strip
+// of row headers; rows whose inputs did not change reuse last frame's virtual
+// nodes; during a fast scroll new rows come in light (no day cells) and fill
+// in once it settles.
 
 import { h, memo } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
@@ -144,7 +151,7 @@ function withPlan(data, plan) {
 }
 const EMPTY_SET = new Set();
 
-function renderGhost(a, row, lane, origin, dayW, projects) {
+function renderGhost(a, lane, origin, dayW, projects) {
   const p = projects.get(a.project_id);
   const [s, e] = allocSpan(a);
   const color = projectColor(p);
@@ -240,7 +247,7 @@ function mix(hex, k) {
   return v;
 }
 
-function renderBar(a, row, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
+function renderBar(a, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
   const p = projects.get(a.project_id);
   const [s, e] = allocSpan(a);
   const color = projectColor(p);
@@ -416,14 +423,14 @@ export function timelineView(m, dispatch) {
     for (const a of rel) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
-      if (a.ghost) { bars.push(renderGhost(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects)); continue; }
-      if (removed.has(a.id)) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' plan-removed', false)); continue; }
-      if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
-      bars.push(renderBar(a, row, row.lanes.get(a.id) || 0, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR));
+      if (a.ghost) { bars.push(renderGhost(a, row.lanes.get(a.id) || 0, origin, dayW, projects)); continue; }
+      if (removed.has(a.id)) { bars.push(renderBar(a, row.lanes.get(a.id) || 0, origin, dayW, projects, ' plan-removed', false)); continue; }
+      if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
+      bars.push(renderBar(a, row.lanes.get(a.id) || 0, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR));
     }
     if (preview && previewRow === row.key) {
       const lane = row.key === drag.originRowKey ? row.lanes.get(preview.id) || 0 : 0;
-      const v = renderBar(preview, row, lane, origin, dayW, projects, ' dragging', false);
+      const v = renderBar(preview, lane, origin, dayW, projects, ' dragging', false);
       v.key = 'preview';
       v.props = { ...v.props, key: 'preview', 'data-testid': 'allocation-preview', 'data-allocation-id': null };
       bars.push(v);
