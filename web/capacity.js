@@ -128,7 +128,7 @@ export function allocationHours(a, person, off, from = -Infinity, to = Infinity)
 export function layoutLanes(allocs) {
   const sorted = allocs.slice().sort((a, b) => {
     const [as, ae] = allocSpan(a), [bs, be] = allocSpan(b);
-    return as - bs || be - ae || String(a.id).localeCompare(String(b.id));
+    return as - bs || be - ae || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   });
   const laneEnds = [];
   const lanes = new Map();

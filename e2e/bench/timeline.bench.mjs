@@ -73,15 +73,17 @@ try {
   const api = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms ${Math.round(e.encodedBodySize / 1024)} KiB`));
   const firstRender = await page.evaluate(() => window.__kronuzStats && window.__kronuzStats.maxView);
 
-  // scroll by `step` px per frame up to `limit` px (all rows when null); frame times
-  const scrollBy = (step, limit) => page.evaluate(async ([step, limit]) => {
+  // scroll down (or sideways, from where the view is) by `step` px per frame over
+  // `limit` px (all rows when null); frame times
+  const scrollBy = (step, limit, axis = 'scrollTop') => page.evaluate(async ([step, limit, axis]) => {
     const el = document.querySelector('[data-testid=timeline-grid]');
     const frames = [];
     let last = performance.now();
     const t0 = last;
+    const from = axis === 'scrollTop' ? 0 : el[axis];
     const max = limit ?? el.scrollHeight - el.clientHeight;
     for (let y = 0; y <= max; y += step) {
-      el.scrollTop = y;
+      el[axis] = from + y;
       await new Promise((r) => requestAnimationFrame(() => r()));
       const now = performance.now(); frames.push(now - last); last = now;
     }
@@ -92,16 +94,20 @@ try {
       await new Promise((r) => requestAnimationFrame(() => r()));
       const now = performance.now(); settle = Math.max(settle, now - last); last = now;
     }
-    el.scrollTop = 0;
+    el[axis] = from;
     frames.sort((a, b) => a - b);
     return { ms, settle, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], over50: frames.filter((f) => f > 50).length };
-  }, [step, limit]);
-  const scrolls = [], wheels = [];
+  }, [step, limit, axis]);
+  const scrolls = [], wheels = [], sideways = [];
   for (let run = 0; run < RUNS; run++) {
     scrolls.push(await scrollBy(400, null));
     await page.waitForTimeout(300);
     // wheel-like scrolling: 100 px per frame over the first 10,000 px
     wheels.push(await scrollBy(100, 10000));
+    await page.waitForTimeout(300);
+    // sideways through the weeks: 50 px per frame over 2,400 px (100 days at week zoom),
+    // loading allocations as the view nears the edge of what is loaded
+    sideways.push(await scrollBy(50, 2400, 'scrollLeft'));
     await page.waitForTimeout(300);
   }
 
@@ -139,6 +145,7 @@ try {
   console.log(`usable timeline after navigation: ${usable} ms (slowest view ${Math.round(firstRender)} ms)`);
   console.log('  API:', api.join('; '));
   for (const scroll of scrolls) console.log(`scroll through all ${PEOPLE} rows at 400 px per frame: ${fmt(scroll.ms)} ms, ${scroll.frames} frames, median ${fmt(scroll.median)} ms, p95 ${fmt(scroll.p95)} ms, longest ${fmt(scroll.max)} ms, ${scroll.over50} over 50 ms; then cells fill in: longest frame ${fmt(scroll.settle)} ms`);
+  for (const side of sideways) console.log(`scroll sideways 50 px per frame (2,400 px): ${side.frames} frames, median ${fmt(side.median)} ms, p95 ${fmt(side.p95)} ms, longest ${fmt(side.max)} ms, ${side.over50} over 50 ms`);
   for (const wheel of wheels) console.log(`scroll 100 px per frame (10,000 px): ${wheel.frames} frames, median ${fmt(wheel.median)} ms, p95 ${fmt(wheel.p95)} ms, longest ${fmt(wheel.max)} ms, ${wheel.over50} over 50 ms`);
   console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
   console.log(`move and drop a bar (PATCH): longest frame ${fmt(drop.max)} ms`);
