@@ -126,17 +126,15 @@ export function allocationHours(a, person, off, from = -Infinity, to = Infinity)
  * first). Returns {lanes: Map(id -> lane), count}.
  */
 export function layoutLanes(allocs) {
-  const sorted = allocs.slice().sort((a, b) => {
-    const [as, ae] = allocSpan(a), [bs, be] = allocSpan(b);
-    return as - bs || be - ae || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  });
+  // spans looked up once per allocation, not twice per comparison
+  const items = allocs.map((a) => { const [s, e] = allocSpan(a); return { id: a.id, s, e }; });
+  items.sort((a, b) => a.s - b.s || b.e - a.e || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const laneEnds = [];
   const lanes = new Map();
-  for (const a of sorted) {
-    const [s, e] = allocSpan(a);
+  for (const { id, s, e } of items) {
     let lane = laneEnds.findIndex((end) => end < s);
     if (lane < 0) { lane = laneEnds.length; laneEnds.push(e); } else laneEnds[lane] = e;
-    lanes.set(a.id, lane);
+    lanes.set(id, lane);
   }
   return { lanes, count: laneEnds.length };
 }

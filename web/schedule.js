@@ -45,8 +45,9 @@ export function textOn(hex) {
 
 /**
  * Group allocations by row key ('p:<person_id>' or 'ph:<role>'). After a
- * small change only the rows it touches are regrouped (an edit on a
- * 100,000-allocation schedule stays within a frame).
+ * change only the rows it touches are regrouped: an edit on a
+ * 100,000-allocation schedule stays within a frame, and a window of newly
+ * loaded allocations costs what it adds, not what was already there.
  */
 let groupMemo = { allocations: null, map: null };
 export function allocsByRow(allocations) {
@@ -54,7 +55,7 @@ export function allocsByRow(allocations) {
   const prev = groupMemo.allocations;
   if (prev) {
     const changes = diff(prev, allocations);
-    if (changes.length <= 2000) {
+    {
       const map = new Map(groupMemo.map);
       const gone = new Set();
       const rows = new Set();
