@@ -55,24 +55,23 @@ export function allocsByRow(allocations) {
   const prev = groupMemo.allocations;
   if (prev) {
     const changes = diff(prev, allocations);
-    {
-      const map = new Map(groupMemo.map);
-      const gone = new Set();
-      const rows = new Set();
-      for (const [b, a] of changes) {
-        if (b) { gone.add(b); rows.add(rowKeyOfAlloc(b)); }
-        if (a) rows.add(rowKeyOfAlloc(a));
-      }
-      for (const key of rows) {
-        const l = (map.get(key) || []).filter((x) => !gone.has(x));
-        map.set(key, l);
-      }
-      for (const [, a] of changes) if (a) map.get(rowKeyOfAlloc(a)).push(a);
-      for (const key of rows) if (!map.get(key).length) map.delete(key);
-      groupMemo = { allocations, map };
-      return map;
+    const map = new Map(groupMemo.map);
+    const gone = new Set();
+    const rows = new Set();
+    for (const [b, a] of changes) {
+      if (b) { gone.add(b); rows.add(rowKeyOfAlloc(b)); }
+      if (a) rows.add(rowKeyOfAlloc(a));
     }
+    for (const key of rows) {
+      const l = (map.get(key) || []).filter((x) => !gone.has(x));
+      map.set(key, l);
+    }
+    for (const [, a] of changes) if (a) map.get(rowKeyOfAlloc(a)).push(a);
+    for (const key of rows) if (!map.get(key).length) map.delete(key);
+    groupMemo = { allocations, map };
+    return map;
   }
+  // the first time: group everything
   const map = new Map();
   forEach(allocations, (a) => {
     const key = rowKeyOfAlloc(a);
