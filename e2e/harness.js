@@ -163,6 +163,15 @@ export async function expectAttr(locator, name, value, timeout = 5000) {
     .catch(() => { throw new Error(`expected ${name}=${JSON.stringify(value)}, got ${JSON.stringify(actual)}`); });
 }
 
+/** Submits a dialog that POSTs to `path`; asserts 201 and returns the created record. */
+async function submitCreate(page, dlg, path) {
+  const resp = page.waitForResponse((r) => r.url().endsWith(path) && r.request().method() === 'POST');
+  await dlg.getByTestId('dialog-submit').click();
+  const r = await resp;
+  assert.equal(r.status(), 201, await r.text());
+  return r.json();
+}
+
 /** Adds a person through the People page; returns the created person. */
 export async function addPerson(page, name, { role = '', skills = '' } = {}) {
   await page.getByTestId('nav-people').click();
@@ -171,11 +180,7 @@ export async function addPerson(page, name, { role = '', skills = '' } = {}) {
   await dlg.getByLabel('Name').fill(name);
   if (role) await dlg.getByLabel('Role').fill(role);
   if (skills) await dlg.getByLabel('Skills').fill(skills);
-  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/people') && r.request().method() === 'POST');
-  await dlg.getByTestId('dialog-submit').click();
-  const r = await resp;
-  assert.equal(r.status(), 201, await r.text());
-  const person = await r.json();
+  const person = await submitCreate(page, dlg, '/api/v1/people');
   await page.locator(`[data-testid="person-row"][data-person-id="${person.id}"]`).waitFor();
   return person;
 }
@@ -186,11 +191,7 @@ export async function addProject(page, name) {
   await page.getByTestId('new-project').click();
   const dlg = page.getByTestId('project-dialog');
   await dlg.getByLabel('Name').fill(name);
-  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/prj') && r.request().method() === 'POST');
-  await dlg.getByTestId('dialog-submit').click();
-  const r = await resp;
-  assert.equal(r.status(), 201, await r.text());
-  const project = await r.json();
+  const project = await submitCreate(page, dlg, '/api/v1/prj');
   await page.locator(`[data-testid="project-card"][data-project-id="${project.id}"]`).waitFor();
   return project;
 }

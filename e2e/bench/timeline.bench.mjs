@@ -41,22 +41,22 @@ try {
   if (DATA_DIR) seeded = await call('POST', '/usr/login', credentials).then(() => true, () => false);
   if (!seeded) await seed();
   async function seed() {
-  await call('POST', '/usr/signup', { name: 'Bench Owner', ...credentials });
-  const colors = ['#4f6bed', '#0e9f6e', '#d9480f', '#9c36b5', '#1098ad', '#e8590c', '#c2255c', '#2b8a3e'];
-  const statuses = ['lead', 'proposal', 'won', 'active', 'active', 'active', 'done', 'lost'];
-  const projects = [];
-  for (let i = 0; i < 60; i++) projects.push(await call('POST', '/prj', { name: `Project ${String(i + 1).padStart(2, '0')}`, status: statuses[i % 8], color: colors[i % 8], budget_hours: 2000 }));
-  const roles = ['Developer', 'Designer', 'Analyst', 'Architect', 'Consultant', 'Project manager'];
-  const people = new Array(PEOPLE);
-  await pool(PEOPLE, async (i) => { people[i] = await call('POST', '/people', { name: `Person ${String(i + 1).padStart(4, '0')}`, role: roles[i % roles.length], skills: [roles[i % roles.length].toLowerCase()] }); });
-  const per = Math.ceil(ALLOCS / PEOPLE);
-  await pool(ALLOCS, async (k) => {
-    const i = k % PEOPLE, j = Math.floor(k / PEOPLE);
-    const start = -60 + Math.floor(j * (365 / per)) + (i % 3);
-    const len = 2 + ((i + j) % 5);
-    await call('POST', '/allocations', { person_id: people[i].id, project_id: projects[(i + j) % projects.length].id, start: day(start), end: day(start + len), hours_per_day: 2 + ((i * 7 + j) % 5), tentative: (i + j) % 9 === 0 });
-  });
-  console.log(`seeded ${PEOPLE} people, ${ALLOCS} allocations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await call('POST', '/usr/signup', { name: 'Bench Owner', ...credentials });
+    const colors = ['#4f6bed', '#0e9f6e', '#d9480f', '#9c36b5', '#1098ad', '#e8590c', '#c2255c', '#2b8a3e'];
+    const statuses = ['lead', 'proposal', 'won', 'active', 'active', 'active', 'done', 'lost'];
+    const projects = [];
+    for (let i = 0; i < 60; i++) projects.push(await call('POST', '/prj', { name: `Project ${String(i + 1).padStart(2, '0')}`, status: statuses[i % 8], color: colors[i % 8], budget_hours: 2000 }));
+    const roles = ['Developer', 'Designer', 'Analyst', 'Architect', 'Consultant', 'Project manager'];
+    const people = new Array(PEOPLE);
+    await pool(PEOPLE, async (i) => { people[i] = await call('POST', '/people', { name: `Person ${String(i + 1).padStart(4, '0')}`, role: roles[i % roles.length], skills: [roles[i % roles.length].toLowerCase()] }); });
+    const per = Math.ceil(ALLOCS / PEOPLE);
+    await pool(ALLOCS, async (k) => {
+      const i = k % PEOPLE, j = Math.floor(k / PEOPLE);
+      const start = -60 + Math.floor(j * (365 / per)) + (i % 3);
+      const len = 2 + ((i + j) % 5);
+      await call('POST', '/allocations', { person_id: people[i].id, project_id: projects[(i + j) % projects.length].id, start: day(start), end: day(start + len), hours_per_day: 2 + ((i * 7 + j) % 5), tentative: (i + j) % 9 === 0 });
+    });
+    console.log(`seeded ${PEOPLE} people, ${ALLOCS} allocations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
 
   browser = await launchBrowser();

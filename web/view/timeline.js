@@ -78,7 +78,7 @@ function handlers(dispatch) {
       const box = el.getBoundingClientRect();
       if (e.clientX - box.left < SIDEBAR || e.clientY - box.top < HEADER) return;
       const p = pointToCell(el, e);
-      if (p.x < 0 || p.y < 0 || !p.rowKey) return;
+      if (!p.rowKey) return;
       if (e.target.closest('[data-ghost]')) return; // proposed bars are not editable
       const bar = e.target.closest('[data-allocation-id]');
       let mode = 'create', allocId = null, rowKey = p.rowKey;
@@ -398,7 +398,8 @@ export function timelineView(m, dispatch) {
     const cells = [];
     const capStops = [];
     const cw = unit * dayW;
-    for (let d = win.firstDay, k = 0; d <= win.lastDay; d += unit, k++) {
+    let k = 0; // cells in the strip (also counted for light rows, which have no cell nodes)
+    for (let d = win.firstDay; d <= win.lastDay; d += unit, k++) {
       const to = d + unit - 1;
       const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d);
       const weekend = unit === 1 && isWeekendDay(d);
@@ -418,7 +419,7 @@ export function timelineView(m, dispatch) {
     }
     const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
       cells,
-      capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { width: `${Math.ceil((win.lastDay - win.firstDay + 1) / unit) * cw}px`, backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
+      capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { width: `${k * cw}px`, backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
     const bars = [];
     for (const a of rel) {
       const [as, ae] = allocSpan(a);
