@@ -78,6 +78,7 @@ export function reload(what, m) {
   return get(paths[what], 'Loaded', 'LoadErr', { what });
 }
 
+export const loadActivity = () => get('/activity?limit=50', 'ActivityLoaded', 'ActivityErr');
 export const loadTasks = (id) => get(`/prj/${encodeURIComponent(id)}/tasks`, 'TasksLoaded', 'TasksErr', { projectId: id });
 export const loadActuals = (personId) => get('/actuals' + qs({ person_id: personId }), 'ActualsLoaded', 'ActualsErr', { personId });
 
@@ -97,5 +98,11 @@ export function routeEffects(m) {
   if (r.page === 'reports') return [...reportEffects(m), ...needFullAllocs(m)];
   if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), loadTasks(r.id), ...needFullAllocs(m)];
   if (r.page === 'projects') return needFullAllocs(m);
+  if (r.page === 'activity') return [loadActivity()];
   return [];
+}
+
+/** Load again everything the app shows (after missing live events). */
+export function reloadAll(m) {
+  return [...['team', 'people', 'projects', 'clients', 'timeoff', 'allocations'].map((w) => reload(w, m)), ...routeEffects(m)];
 }

@@ -48,6 +48,8 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     summaries: {},
     lastProjectId: null,
     undoBusy: false,
+    activity: { list: null, error: null, busy: null }, // the activity page: entries newest first; busy: the id being undone
+    live: { status: 'off', lastId: 0 }, // the events stream: 'off' | 'open' | 'down'; the newest event id seen
     tasks: {}, // project id -> list of tasks, or {error}
     taskForm: null, // {projectId, id, form, error, busy}
     plan: null, // {projectIds, status: 'loading'|'ready'|'applying'|'conflict', proposal, error}
@@ -61,9 +63,11 @@ export const set = (obj, patch) => ({ ...obj, ...patch });
 export const setSched = (m, patch) => set(m, { sched: set(m.sched, patch) });
 export const setData = (m, patch) => set(m, { data: set(m.data, patch) });
 
-export function toast(m, text, kind = 'error') {
+/** A toast; `action` ({label, msg}) adds a button, e.g. Redo after an undo. */
+export function toast(m, text, kind = 'error', action = null) {
   const id = m.seq;
-  return [set(m, { seq: id + 1, toasts: [...m.toasts, { id, text, kind }].slice(-4) }), [{ type: 'timer', ms: kind === 'error' ? 7000 : 3500, msg: { type: 'DismissToast', id } }]];
+  const ms = kind === 'error' || action ? 7000 : 3500;
+  return [set(m, { seq: id + 1, toasts: [...m.toasts, { id, text, kind, action }].slice(-4) }), [{ type: 'timer', ms, msg: { type: 'DismissToast', id } }]];
 }
 
 export function myRole(m) {

@@ -1,6 +1,6 @@
 // The clients page: the client dialog and archiving.
 
-import { http } from '../api.js';
+import { http, ifMatch } from '../api.js';
 import { strOrNull } from '../model.js';
 
 export const forms = {
@@ -21,6 +21,6 @@ export const forms = {
 export function update(m, msg) {
   switch (msg.type) {
     case 'ClientArchive':
-      return [m, [http('PATCH', `/clients/${encodeURIComponent(msg.id)}`, { archived: msg.archived }, 'Saved', 'ActionErr', { what: 'clients' })]];
+      return [m, [ifMatch(http('PATCH', `/clients/${encodeURIComponent(msg.id)}`, { archived: msg.archived }, 'Saved', 'ActionErr', { what: 'clients' }), 'client', m.data.clients.find((c) => c.id === msg.id))]];
   }
 }

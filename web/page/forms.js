@@ -2,7 +2,8 @@
 // or deleting a record. Each page defines its own forms (`forms` in its module:
 // open, request, and optionally input); this module only routes to them.
 
-import { http } from '../api.js';
+import { http, ifMatch } from '../api.js';
+import { findRecord, KIND_OF } from '../records.js';
 import { set, setData, toast, unauthorized, replaceIn } from '../model.js';
 import { reload, routeEffects } from '../load.js';
 import { goTo } from '../nav.js';
@@ -26,7 +27,9 @@ export function openDialog(m, kind, id, personId) {
   const f = FORMS[kind];
   if (!f || !f.open) return m;
   const o = f.open(m, id, personId);
-  return set(m, { dialog: { kind, id: o.id || null, form: o.form, error: null, busy: false } });
+  // base: the record as shown, whose version the save sends as If-Match
+  const base = o.id ? findRecord(m, KIND_OF[kind], o.id) || null : null;
+  return set(m, { dialog: { kind, id: o.id || null, form: o.form, error: null, busy: false, base } });
 }
 
 export function update(m, msg) {
@@ -48,7 +51,7 @@ export function update(m, msg) {
       const req = dialogRequest(d);
       if (req.error) return [set(m, { dialog: set(d, { error: req.error }) }), []];
       const m2 = set(m, { dialog: set(d, { busy: true, error: null }) });
-      return [d.kind === 'alloc' ? set(m2, { lastProjectId: d.form.project_id }) : m2, [req]];
+      return [d.kind === 'alloc' ? set(m2, { lastProjectId: d.form.project_id }) : m2, [d.id ? ifMatch(req, KIND_OF[d.kind], d.base) : req]];
     }
     case 'DialogErr': {
       const r = unauthorized(m, msg.status);
@@ -68,7 +71,8 @@ export function update(m, msg) {
     case 'Archive': {
       // DELETE: archives people; deletes clients, projects, time off
       const paths = { people: '/people/', clients: '/clients/', projects: '/prj/', timeoff: '/timeoff/' };
-      return [m, [http('DELETE', paths[msg.what] + encodeURIComponent(msg.id), undefined, 'Archived', 'ActionErr', { what: msg.what, id: msg.id })]];
+      const fx = http('DELETE', paths[msg.what] + encodeURIComponent(msg.id), undefined, 'Archived', 'ActionErr', { what: msg.what, id: msg.id });
+      return [m, [ifMatch(fx, KIND_OF[msg.what], findRecord(m, KIND_OF[msg.what], msg.id))]];
     }
     case 'Archived': {
       const w = msg.what;

@@ -1,7 +1,7 @@
 // The people page: the person dialog, archived people, calendar feeds and
 // the actual hours someone worked.
 
-import { http, asList } from '../api.js';
+import { http, asList, ifMatch } from '../api.js';
 import { isDate } from '../dates.js';
 import { set, toast, unauthorized, num, strOrNull } from '../model.js';
 import { reload, loadActuals } from '../load.js';
@@ -96,7 +96,7 @@ export function update(m, msg) {
     case 'ActualErr':
       return unauthorized(m, msg.status) || [setActuals(m, { busy: false, error: msg.error }), []];
     case 'ActualDelete':
-      return [m, [http('DELETE', `/actuals/${encodeURIComponent(msg.id)}`, undefined, 'ActualDeleted', 'ActualErr', { id: msg.id })]];
+      return [m, [ifMatch(http('DELETE', `/actuals/${encodeURIComponent(msg.id)}`, undefined, 'ActualDeleted', 'ActualErr', { id: msg.id }), 'actual', m.actuals.list.find((x) => x.id === msg.id))]];
     case 'ActualDeleted':
       return toast(setActuals(m, { list: m.actuals.list.filter((x) => x.id !== msg.id) }), 'Hours removed', 'info');
   }

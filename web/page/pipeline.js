@@ -1,6 +1,6 @@
 // The pipeline: project cards in status columns; dragging a card changes its status.
 
-import { http } from '../api.js';
+import { http, ifMatch } from '../api.js';
 import { set, setData, toast, canEdit, unauthorized, replaceIn } from '../model.js';
 import { goTo } from '../nav.js';
 import { STATUSES } from './project.js';
@@ -29,7 +29,8 @@ export function update(m, msg) {
       const before = m.data.projects.find((x) => x.id === msg.id);
       if (!before || before.status === msg.status || !STATUSES.includes(msg.status)) return [m, []];
       const after = { ...before, status: msg.status };
-      return [setData(m, { projects: replaceIn(m.data.projects, after) }), [http('PATCH', `/prj/${encodeURIComponent(msg.id)}`, { status: msg.status }, 'ProjectPatchOk', 'ProjectPatchErr', { id: msg.id, before })]];
+      const fx = http('PATCH', `/prj/${encodeURIComponent(msg.id)}`, { status: msg.status }, 'ProjectPatchOk', 'ProjectPatchErr', { id: msg.id, before });
+      return [setData(m, { projects: replaceIn(m.data.projects, after) }), [ifMatch(fx, 'project', before)]];
     }
     case 'ProjectPatchOk':
       return [msg.data && msg.data.id ? setData(m, { projects: replaceIn(m.data.projects, msg.data) }) : m, []];

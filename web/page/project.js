@@ -1,6 +1,6 @@
 // A project's page: its summary, its tasks, and the project dialog.
 
-import { http, asList } from '../api.js';
+import { http, asList, ifMatch } from '../api.js';
 import { taskForm, taskRequest } from '../plan.js';
 import { set, toast, canEdit, unauthorized, replaceIn, strOrNull } from '../model.js';
 import { loadTasks } from '../load.js';
@@ -60,7 +60,7 @@ export function update(m, msg) {
       const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
       const t = msg.id ? list.find((x) => x.id === msg.id) : null;
       if (msg.id && !t) return [m, []];
-      return [set(m, { taskForm: { projectId: msg.projectId, id: msg.id || null, form: taskForm(t || {}), error: null, busy: false } }), [{ type: 'focus', selector: '[data-testid="task-form"] input[name="name"]' }]];
+      return [set(m, { taskForm: { projectId: msg.projectId, id: msg.id || null, base: t || null, form: taskForm(t || {}), error: null, busy: false } }), [{ type: 'focus', selector: '[data-testid="task-form"] input[name="name"]' }]];
     }
     case 'TaskInput': {
       const tf = m.taskForm;
@@ -74,7 +74,7 @@ export function update(m, msg) {
       if (!tf || tf.busy) return [m, []];
       const req = taskRequest(tf);
       if (req.error) return [set(m, { taskForm: set(tf, { error: req.error }) }), []];
-      return [set(m, { taskForm: set(tf, { busy: true, error: null }) }), [req]];
+      return [set(m, { taskForm: set(tf, { busy: true, error: null }) }), [tf.id ? ifMatch(req, 'task', tf.base) : req]];
     }
     case 'TaskSaved': {
       const t = msg.data;
@@ -89,9 +89,12 @@ export function update(m, msg) {
       if (!m.taskForm) return toast(m, msg.error);
       return [set(m, { taskForm: set(m.taskForm, { busy: false, error: msg.error }) }), []];
     }
-    case 'TaskDelete':
+    case 'TaskDelete': {
       if (!canEdit(m)) return [m, []];
-      return [m, [http('DELETE', `/prj/${encodeURIComponent(msg.projectId)}/tasks/${encodeURIComponent(msg.id)}`, undefined, 'TaskDeleted', 'TaskDeleteErr', { projectId: msg.projectId, id: msg.id })]];
+      const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
+      const fx = http('DELETE', `/prj/${encodeURIComponent(msg.projectId)}/tasks/${encodeURIComponent(msg.id)}`, undefined, 'TaskDeleted', 'TaskDeleteErr', { projectId: msg.projectId, id: msg.id });
+      return [m, [ifMatch(fx, 'task', list.find((t) => t.id === msg.id))]];
+    }
     case 'TaskDeleted': {
       const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
       const m2 = set(m, {

@@ -1,7 +1,7 @@
 // The schedule page: the timeline's view (zoom, scroll, filters, keyboard),
 // dragging bars, and the allocation dialog.
 
-import { http } from '../api.js';
+import { http, ifMatch } from '../api.js';
 import { toDay, fromDay, startOfWeekDay, isDate } from '../dates.js';
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from '../schedule.js';
 import { allocSpan } from '../capacity.js';
@@ -54,7 +54,7 @@ function newAllocDialog(m, rowKey, start, end) {
 
 function editAllocDialog(a) {
   return {
-    kind: 'alloc', id: a.id, error: null, busy: false,
+    kind: 'alloc', id: a.id, error: null, busy: false, base: a,
     form: {
       person_id: a.person_id || '', placeholder_role: a.placeholder_role || '', project_id: a.project_id,
       start: a.start, end: a.end, hours_per_day: String(a.hours_per_day), tentative: !!a.tentative, note: a.note || '',
@@ -170,7 +170,9 @@ export function update(m, msg) {
         if (msg.mode !== 'create' && msg.allocId && allocById(m, msg.allocId)) return [set(m, { drag: { mode: 'click', allocId: msg.allocId } }), []];
         return [m, []];
       }
-      return [set(m, { drag: { mode: msg.mode, allocId: msg.allocId || null, originRowKey: msg.rowKey, rowKey: msg.rowKey, startDay: msg.day, day: msg.day, moved: false } }), []];
+      // base: the version the drag started from; if someone changes it meanwhile, the drop meets a 412
+      const base = msg.allocId ? allocById(m, msg.allocId) || null : null;
+      return [set(m, { drag: { mode: msg.mode, allocId: msg.allocId || null, base, originRowKey: msg.rowKey, rowKey: msg.rowKey, startDay: msg.day, day: msg.day, moved: false } }), []];
     }
     case 'DragMove': {
       const d = m.drag;
@@ -201,7 +203,8 @@ export function update(m, msg) {
         return [d.moved ? m1 : set(m1, { dialog: editAllocDialog(before) }), []];
       }
       // optimistic: show the change now, roll back if the server refuses
-      return [withAlloc(m1, after), [http('PATCH', `/allocations/${before.id}`, diff, 'AllocPatchOk', 'AllocPatchErr', { id: before.id, before })]];
+      const patch = http('PATCH', `/allocations/${before.id}`, diff, 'AllocPatchOk', 'AllocPatchErr', { id: before.id, before });
+      return [withAlloc(m1, after), [ifMatch(patch, 'allocation', d.base || before)]];
     }
     case 'AllocPatchOk':
       return [msg.data && msg.data.id ? withAlloc(m, msg.data) : m, []];
@@ -227,7 +230,8 @@ export function update(m, msg) {
     case 'DeleteAlloc': {
       const a = allocById(m, msg.id);
       if (!a) return [m, []];
-      return [withoutAlloc(set(m, { dialog: null }), msg.id), [http('DELETE', `/allocations/${msg.id}`, undefined, 'AllocDeleted', 'AllocPatchErr', { id: msg.id, before: a })]];
+      const base = m.dialog && m.dialog.kind === 'alloc' && m.dialog.id === msg.id && m.dialog.base ? m.dialog.base : a;
+      return [withoutAlloc(set(m, { dialog: null }), msg.id), [ifMatch(http('DELETE', `/allocations/${msg.id}`, undefined, 'AllocDeleted', 'AllocPatchErr', { id: msg.id, before: a }), 'allocation', base)]];
     }
     case 'AllocDeleted': {
       const [m2, fx] = toast(m, 'Allocation deleted (Ctrl+Z to undo)', 'info');

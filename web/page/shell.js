@@ -7,6 +7,7 @@ import { PUBLIC_PAGES, parseRoute, routePath } from '../route.js';
 import { fullAllocRange, extendAllocs, routeEffects } from '../load.js';
 import { goTo } from '../nav.js';
 import * as store from '../store.js';
+import { keepNewer, keepNewerInStore } from '../records.js';
 import * as people from './people.js';
 
 export function update(m, msg) {
@@ -26,7 +27,7 @@ export function update(m, msg) {
       const loaded = set(m.loaded, { [w]: true });
       if (w === 'team') return [set(setData(m, { team: msg.data }), { loaded }), []];
       if (w === 'allocations') {
-        const list = asList(msg.data, 'allocations');
+        const list = keepNewerInStore(m.data.allocations, asList(msg.data, 'allocations'));
         const allocations = msg.merge ? store.putAll(m.data.allocations, list) : store.fromList(list);
         const s = m.sched;
         const r = msg.range || fullAllocRange(m);
@@ -35,7 +36,7 @@ export function update(m, msg) {
         const m2 = setSched(set(setData(m, { allocations }), { loaded }), { allocRange, allocLoading: false, allocFull: allocRange.from <= full.from && allocRange.to >= full.to });
         return extendAllocs(m2);
       }
-      const list = asList(msg.data, w, 'people', 'projects', 'clients', 'timeoff');
+      const list = keepNewer(m.data[w] || [], asList(msg.data, w, 'people', 'projects', 'clients', 'timeoff'));
       const m2 = set(setData(m, { [w]: list }), { loaded });
       // the actual-hours form starts on the person linked to this login
       const own = w === 'people' && !m.actuals.form.person_id && m.user && list.find((p) => p.user_id === m.user.id && !p.archived);
