@@ -82,7 +82,7 @@ test("Ada's Ctrl+Z undoes Ada's own change, not Bea's newer one, and says what i
   const el = bar(ada, ids.mine);
   const box = await el.boundingBox();
   const cell = await ada.locator(`[data-testid="timeline-row"][data-person-id="${ids.person}"] [data-testid="cell"][data-date="${mon}"]`).boundingBox();
-  const from = { x: box.x + 10, y: box.y + box.height / 2 };
+  const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   const patched = ada.waitForResponse((r) => r.url().endsWith(`/api/v1/allocations/${ids.mine}`) && r.request().method() === 'PATCH');
   await ada.mouse.move(from.x, from.y);
   await ada.mouse.down();
@@ -205,7 +205,7 @@ test("the activity page lists both people's changes and undoes Bea's explicitly"
   await entry.getByTestId('activity-undo').click();
   const u = await undone;
   assert.equal(u.status(), 200, await u.text());
-  await ada.getByTestId('toast').filter({ hasText: 'Undid' }).waitFor();
+  await ada.getByTestId('toast').filter({ hasText: 'Undid: booked' }).last().waitFor();
   assert.equal((await api(ada, 'GET', `/allocations/${ids.beas}`)).status, 404, "Bea's booking is gone");
   // the entry can no longer be undone, and says why
   const again = list.locator(`[data-activity-id="${entryId}"]`);

@@ -33,16 +33,26 @@ function syncSubscriptions() {
 /**
  * The server's event stream. The browser resumes a dropped stream by itself
  * (sending Last-Event-ID); when it gives up (the server was away, or refused),
- * open a new one a little later and tell update it is a new connection, since
- * what happened meanwhile is unknown.
+ * open a new one a little later that resumes after the last event seen (the
+ * server replays what was missed, or says to reload). Without any event id
+ * yet, update is told it is a new connection: what happened meanwhile is unknown.
  */
 function openEvents(sub) {
-  let es = null, timer = null, closed = false, wait = 1000;
+  let es = null, timer = null, closed = false, wait = 1000, lastId = null;
   const data = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
-  const connect = (resumed) => {
-    es = new EventSource(sub.path, { withCredentials: true });
-    es.addEventListener('hello', (e) => { wait = 1000; dispatch({ type: sub.hello, data: data(e), resumed }); });
-    es.addEventListener('change', (e) => dispatch({ type: sub.change, event: data(e) }));
+  const connect = (again) => {
+    const resumeFrom = again && lastId != null ? lastId : null;
+    es = new EventSource(resumeFrom != null ? `${sub.path}?last_event_id=${resumeFrom}` : sub.path, { withCredentials: true });
+    es.addEventListener('hello', (e) => {
+      wait = 1000;
+      const d = data(e);
+      if (lastId == null && d && Number.isFinite(d.last_id)) lastId = d.last_id;
+      dispatch({ type: sub.hello, data: d, resumed: again && resumeFrom == null });
+    });
+    es.addEventListener('change', (e) => {
+      if (e.lastEventId) lastId = Number(e.lastEventId);
+      dispatch({ type: sub.change, event: data(e) });
+    });
     es.addEventListener('reload', () => dispatch({ type: sub.reload }));
     es.onerror = () => {
       if (closed || es.readyState !== EventSource.CLOSED) return;
