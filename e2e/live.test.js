@@ -71,8 +71,32 @@ test("Bea's new booking appears on Ada's open timeline within 2 s, without a rel
   await bar(ada, r.body.id).waitFor({ timeout: 2000 });
   const ms = Date.now() - t0;
   assert.ok(ms < 2000, `took ${ms} ms`);
+  t.diagnostic(`Bea's booking appeared on Ada's timeline ${ms} ms after Bea's POST answered`);
   assert.equal(await ada.evaluate(() => window.__sameDocument), true, 'no reload');
   ids.beas = r.body.id;
+  assert.deepEqual(errors, []);
+});
+
+test("a bar Ada is dragging stays in her hand while Bea's unrelated booking arrives", async (t) => {
+  if (missing) return t.skip(missing);
+  const el = bar(ada, ids.mine);
+  const box = await el.boundingBox();
+  const cell = await ada.locator(`[data-testid="timeline-row"][data-person-id="${ids.person}"] [data-testid="cell"][data-date="${mon}"]`).boundingBox();
+  const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await ada.mouse.move(from.x, from.y);
+  await ada.mouse.down();
+  await ada.mouse.move(from.x + cell.width, from.y, { steps: 6 });
+  await ada.waitForFunction(() => window.__kronuz.model.drag && window.__kronuz.model.drag.moved);
+  const r = await api(bea, 'POST', '/allocations', { person_id: ids.person, project_id: ids.project, start: addDays(mon, 9), end: addDays(mon, 9), hours_per_day: 1 });
+  assert.equal(r.status, 201);
+  await bar(ada, r.body.id).waitFor({ timeout: 2000 });
+  assert.equal(await ada.evaluate(() => !!window.__kronuz.model.drag), true, 'still dragging');
+  // and back where it started: no change, nothing sent
+  await ada.mouse.move(from.x, from.y, { steps: 6 });
+  await ada.mouse.up();
+  await expectAttr(el, 'data-start', mon);
+  assert.equal((await api(bea, 'DELETE', `/allocations/${r.body.id}`)).status, 204);
+  await bar(ada, r.body.id).waitFor({ state: 'detached', timeout: 2000 });
   assert.deepEqual(errors, []);
 });
 

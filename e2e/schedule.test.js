@@ -127,6 +127,8 @@ test('a refused edit rolls back and shows the server error', async (t) => {
     const alloc = await post('/allocations', { person_id: person.id, project_id: project.id, start: mon, end: mon, hours_per_day: 4 });
     return { person: person.id, alloc: alloc.id };
   }, nextMonday());
+  // a screen that misses the change below: its live events stream is cut
+  await page.route('**/api/v1/events*', (route) => route.abort());
   await page.goto(server.base + '/schedule');
   const el = bar(page, ids.alloc);
   await el.waitFor();
