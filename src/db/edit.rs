@@ -475,7 +475,10 @@ impl Db {
                 });
                 Ok(("Deleted project".into(), changes))
             }
-            Edit::CreateAllocation(input) => {
+            Edit::CreateAllocation(mut input) => {
+                if input.hours_per_day.is_none() {
+                    input.hours_per_day = Some(default_hours(s, &input));
+                }
                 let a =
                     Allocation::from_input(self.fresh_record_id(s, Kind::Allocation), team, input)?;
                 created("Created allocation", Record::Allocation(a))
@@ -688,4 +691,16 @@ fn apply_change(s: &mut Schedule, change: &Change) -> Result<()> {
 
 fn unreachable_change_err() -> AppError {
     AppError::Internal("a change with neither before nor after".into())
+}
+
+/// The hours per day of a new booking that gives none: see
+/// [`crate::domain::booked::default_hours_per_day`]; 8 for a placeholder. Invalid dates
+/// are refused later, by the validation every booking goes through.
+fn default_hours(s: &Schedule, input: &AllocationInput) -> f64 {
+    match input.person_id.as_ref().and_then(|p| s.people.get(p)) {
+        Some(person) if input.start <= input.end => {
+            crate::domain::booked::default_hours_per_day(s, person, input.start, input.end)
+        }
+        _ => 8.0,
+    }
 }
