@@ -192,6 +192,12 @@ export function defaultHours(person, allocs, from, to, off) {
   return { hours: roundHours(Math.min(24, leastCap)), overbooked: true, free: 0 };
 }
 
+/** The hours a new booking on a timeline row starts with (see defaultHours); 8 on a placeholder row. */
+export function newBookingHours(row, start, end, timeoff) {
+  if (!row || row.kind !== 'person' || !start || !end) return 8;
+  return defaultHours(row.person, row.allocs || [], toDay(start), toDay(end), indexTimeOff(timeoff)).hours;
+}
+
 /**
  * What a booking of `hours` a day over [from, to] would do to the person:
  * the days it would leave them over capacity and by how much in all.

@@ -5,7 +5,7 @@
 import { http, get, asList, qs } from './api.js';
 import { toDay, fromDay, addDays, startOfWeek, startOfWeekDay, today as todayStr, isDate } from './dates.js';
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from './schedule.js';
-import { allocSpan } from './capacity.js';
+import { allocSpan, newBookingHours } from './capacity.js';
 import * as store from './store.js';
 import { taskForm, taskRequest, planSpan } from './plan.js';
 
@@ -268,7 +268,7 @@ function newAllocDialog(m, rowKey, start, end) {
     form: {
       rowKey, person_id: row && row.kind === 'person' ? row.person.id : '',
       placeholder_role: row && row.kind === 'placeholder' ? row.role : '',
-      project_id: pid, start, end, hours_per_day: '8', tentative: false, note: '',
+      project_id: pid, start, end, hours_per_day: String(newBookingHours(row, start, end, m.data.timeoff)), tentative: false, note: '',
     },
   };
 }

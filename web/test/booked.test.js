@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { toDay } from '../dates.js';
-import { dayStats, rangeStats, indexTimeOff, hoursByProject, defaultHours, roundHours } from '../capacity.js';
+import { dayStats, rangeStats, indexTimeOff, hoursByProject, defaultHours, roundHours, overbookingBy, newBookingHours } from '../capacity.js';
 import { utilisationReport, pipelineReport } from '../reports.js';
 import { empty, putAll } from '../store.js';
 
@@ -64,4 +64,19 @@ test('the reports computed in the browser give the server\'s numbers', () => {
   for (const k of Object.keys(expected.totals)) assert.equal(u.totals[k], expected.totals[k], k);
   const p = pipelineReport(data, fixture.from, fixture.to);
   assert.deepEqual(p.weeks.map((w) => ({ start: w.start, end: w.end, capacity_hours: w.capacity_hours, confirmed_hours: w.confirmed_hours, tentative_hours: w.tentative_hours })), expected.weeks);
+});
+
+test('a booking that would overbook says by how much, counting tentative work', () => {
+  const ann = person('ann');
+  // Mon-Wed 03-02..03-04: 2h free a day; 3h a day is 1h over on each.
+  assert.deepEqual(overbookingBy(ann, mine('ann'), toDay('2026-03-02'), toDay('2026-03-04'), 3, off), { days: 3, hours: 3 });
+  assert.deepEqual(overbookingBy(ann, mine('ann'), toDay('2026-03-02'), toDay('2026-03-04'), 2, off), { days: 0, hours: 0 });
+  // 03-09..03-11: already 2h over (tentative) on two days, off on the third: 1h more each.
+  assert.deepEqual(overbookingBy(ann, mine('ann'), toDay('2026-03-09'), toDay('2026-03-11'), 1, off), { days: 2, hours: 2 });
+});
+
+test('a new booking on a timeline row starts with the person\'s free hours; a placeholder with 8', () => {
+  const row = { kind: 'person', person: person('ben'), allocs: mine('ben') };
+  assert.equal(newBookingHours(row, '2026-03-11', '2026-03-11', timeoff), 2);
+  assert.equal(newBookingHours({ kind: 'placeholder', allocs: [] }, '2026-03-11', '2026-03-11', timeoff), 8);
 });
