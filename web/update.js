@@ -7,7 +7,7 @@ import { toDay, fromDay, addDays, startOfWeek, startOfWeekDay, today as todayStr
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from './schedule.js';
 import { allocSpan, newBookingHours } from './capacity.js';
 import * as store from './store.js';
-import { taskForm, taskRequest, planSpan } from './plan.js';
+import { taskForm, taskRequest, planSpan, planTentative } from './plan.js';
 
 export const STATUSES = ['lead', 'proposal', 'won', 'active', 'done', 'lost'];
 export const STATUS_LABEL = { lead: 'Lead', proposal: 'Proposal', won: 'Won', active: 'Active', done: 'Done', lost: 'Lost' };
@@ -846,8 +846,9 @@ export function update(m, msg) {
     case 'PlanPreview': {
       const ids = msg.projectIds || (m.plan && m.plan.projectIds) || [];
       if (!ids.length || !canEdit(m) || (m.plan && (m.plan.status === 'loading' || m.plan.status === 'applying'))) return [m, []];
-      return [set(m, { plan: { projectIds: ids, status: 'loading', proposal: null, error: null } }),
-        [http('POST', '/schedule/preview', { project_ids: ids, from: m.today }, 'PlanPreviewed', 'PlanPreviewErr')]];
+      const tentative = planTentative(m.plan, msg);
+      return [set(m, { plan: { projectIds: ids, tentative, status: 'loading', proposal: null, error: null } }),
+        [http('POST', '/schedule/preview', { project_ids: ids, from: m.today, tentative }, 'PlanPreviewed', 'PlanPreviewErr')]];
     }
     case 'PlanPreviewed': {
       if (!m.plan) return [m, []];
