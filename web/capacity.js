@@ -49,6 +49,9 @@ function employed(person, day) {
 /** Rounds hours as the server does: 2 decimals. */
 export const roundHours = (x) => { const r = Math.round(x * 100) / 100; return r === 0 ? 0 : r; };
 
+/** Rounds a ratio such as utilisation as the server does: 4 decimals. */
+export const roundRatio = (x) => Math.round(x * 10000) / 10000;
+
 /** A placeholder row's capacity: a standard day on the team's working days. */
 export function placeholderCapacityOn(day, off) {
   if (weekdayOfDay(day) >= 5) return 0;

@@ -3,7 +3,7 @@
 // not offer a report (yet). Pure: no DOM.
 
 import { toDay, fromDay, startOfWeekDay } from './dates.js';
-import { dayStats, indexTimeOff, allocSpan, capacityOn, placeholderCapacityOn, roundHours } from './capacity.js';
+import { dayStats, indexTimeOff, allocSpan, capacityOn, placeholderCapacityOn, roundHours, roundRatio as ratio } from './capacity.js';
 import { values } from './store.js';
 
 function weeksOf(from, to) {
@@ -24,7 +24,6 @@ function byPerson(allocations) {
 }
 
 const round = roundHours;
-const ratio = (x) => Math.round(x * 10000) / 10000;
 const FIGURES = ['capacity_hours', 'scheduled_hours', 'tentative_hours', 'unscheduled_hours', 'overbooked_hours', 'free_hours'];
 const zero = () => Object.fromEntries(FIGURES.map((k) => [k, 0]));
 /** The rounded figures of unrounded sums, as the server writes them. */

@@ -131,7 +131,7 @@ export function projectView(m, dispatch) {
             h('td', {}, person ? person.name : `${a.placeholder_role || 'Placeholder'} (placeholder)`, a.tentative ? h('span', { class: 'tag' }, 'tentative') : null),
             h('td', {}, spanLabel(a.start, a.end)),
             h('td', {}, `${fmtNum(Number(a.hours_per_day), 2)}h`),
-            h('td', {}, `${fmtNum(allocationHours(a, person, off))}h`),
+            h('td', {}, fmtHours(allocationHours(a, person, off))),
             h('td', { class: 'right' }, button('Open', () => dispatch({ type: 'OpenEditAlloc', id: a.id }), 'small ghost')));
         }))));
 }

@@ -11,7 +11,7 @@
 
 import { h, memo } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
-import { dayStats, allocSpan, timeOffOn, bookedOn, hoursLabel, fmtHours } from '../capacity.js';
+import { dayStats, allocSpan, timeOffOn, bookedOn, hoursLabel, fmtHours, roundHours, roundRatio } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc, putAll } from '../store.js';
@@ -453,7 +453,8 @@ export function timelineView(m, dispatch) {
       scheduled += st.confirmed; tentative += st.tentative; cap += st.capacity;
       if (st.over > 0) overDays++;
     }
-    if (person && cap > 0) { util = scheduled / cap; tentUtil = tentative / cap; }
+    // rounded as the server rounds them, so that a percentage reads as in the reports
+    if (person && cap > 0) { util = roundRatio(scheduled / cap); tentUtil = roundRatio(tentative / cap); }
     const hours = hoursLabel({ scheduled, tentative });
     const headId = `rh-${i}`;
     const header = h('div', {
@@ -469,8 +470,8 @@ export function timelineView(m, dispatch) {
         class: 'util' + (overDays ? ' over' : util != null && util + tentUtil >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', 'data-hours': hours,
         title: person ? `${hours} of ${fmtHours(cap)} capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `Unstaffed demand in view: ${hours}`,
       },
-      h('span', { class: 'util-main' }, person ? pct(util ?? 0) : `${fmtNum(scheduled)}h`, tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtNum(tentative)}h`) : null),
-      h('span', { class: 'util-sub' }, person ? `${fmtNum(scheduled)}${tentative > 0 ? `+${fmtNum(tentative)}` : ''}/${fmtNum(cap)}h` : 'demand')));
+      h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
+      h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
     rowsV.push(h('div', {
       key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
       role: 'row', 'aria-rowindex': i + 2, 'aria-owns': headId, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
