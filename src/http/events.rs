@@ -105,7 +105,9 @@ struct LiveStream {
     _open: Open,
 }
 
-async fn next(mut s: LiveStream) -> Option<(std::result::Result<sse::Event, Infallible>, LiveStream)> {
+async fn next(
+    mut s: LiveStream,
+) -> Option<(std::result::Result<sse::Event, Infallible>, LiveStream)> {
     if let Some(event) = s.pending.pop_front() {
         return Some((Ok(event), s));
     }
