@@ -76,6 +76,21 @@ pub struct Settings {
     #[arg(long, env = "KRONUZ_MAX_CONCURRENCY", default_value_t = 1024)]
     pub max_concurrency: usize,
 
+    /// Seconds a client gets to send a request's head (request line and headers); also
+    /// the longest a kept-alive connection may sit idle. Slower ones are disconnected.
+    #[arg(long, env = "KRONUZ_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
+    /// Open connections one client address may hold; more are closed at once. Behind a
+    /// reverse proxy every client shares the proxy's address: size it for the proxy.
+    #[arg(long, env = "KRONUZ_MAX_CONNECTIONS_PER_IP", default_value_t = 512)]
+    pub max_connections_per_ip: usize,
+
+    /// Open connections in all (kept below the open-files limit); past it new
+    /// connections wait until one closes.
+    #[arg(long, env = "KRONUZ_MAX_CONNECTIONS", default_value_t = 8192)]
+    pub max_connections: usize,
+
     /// How the writer commits: `group` (many writes per fsync) or `per-write`.
     #[arg(long, env = "KRONUZ_COMMIT_MODE", value_enum, default_value_t = CommitMode::Group)]
     pub commit_mode: CommitMode,

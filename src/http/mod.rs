@@ -151,6 +151,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(refuse_large_headers))
         .layer(middleware::from_fn(move |req, next| with_timeout(timeout, req, next)))
         .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
@@ -210,6 +211,25 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
             return AppError::Forbidden("Cross-site requests may not change data".into())
                 .into_response();
         }
+    }
+    next.run(req).await
+}
+
+/// Largest single header accepted; the whole head is capped in [`crate::server`].
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// A single header over [`MAX_HEADER_BYTES`] is refused with 431 before any work.
+async fn refuse_large_headers(req: Request, next: Next) -> Response {
+    let too_large = req
+        .headers()
+        .iter()
+        .find(|(name, value)| name.as_str().len() + value.len() > MAX_HEADER_BYTES);
+    if let Some((name, _)) = too_large {
+        return AppError::HeaderTooLarge(format!(
+            "The {name} header is larger than {} kB",
+            MAX_HEADER_BYTES / 1024
+        ))
+        .into_response();
     }
     next.run(req).await
 }
