@@ -29,6 +29,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the web server (API and web app).
     Serve(Settings),
+    /// Copy the database to a new file, consistently, even while a server runs on it.
+    Backup(BackupArgs),
+    /// Put a backup in a data directory (not one a server is using).
+    Restore(RestoreArgs),
     /// Solve one PSPLIB single-mode RCPSP instance and print `{"makespan","starts"}` as JSON.
     Psplib(PsplibArgs),
 }
@@ -120,6 +124,29 @@ impl Settings {
         settings.data_dir = dir.into();
         settings.clone()
     }
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct BackupArgs {
+    /// The data directory to back up.
+    #[arg(long, env = "KRONUZ_DATA_DIR", default_value = "./kronuz-data")]
+    pub data_dir: PathBuf,
+    /// The backup file to write; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `kronuz backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The data directory to restore into; created if missing.
+    #[arg(long, env = "KRONUZ_DATA_DIR", default_value = "./kronuz-data")]
+    pub data_dir: PathBuf,
+    /// Replace the data already in the directory (it is kept beside, renamed).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Debug, Args)]
