@@ -7,6 +7,7 @@ mod clients;
 pub mod content_type;
 mod edits;
 mod extract;
+mod idempotency;
 mod meta;
 mod people;
 mod planning;
@@ -150,6 +151,7 @@ pub fn app(state: AppState) -> Router {
     api.fallback(web::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent_writes))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(refuse_large_headers))
         .layer(middleware::from_fn(move |req, next| with_timeout(timeout, req, next)))
