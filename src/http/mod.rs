@@ -9,6 +9,7 @@ mod edits;
 mod extract;
 mod idempotency;
 mod meta;
+mod openapi;
 mod people;
 mod planning;
 mod prj;
@@ -34,6 +35,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use auth::{TeamSchedule, dummy_hash, token_hash};
+pub use openapi::document;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -61,9 +63,7 @@ impl AppState {
             settings: Arc::new(settings),
             hash_permits: Arc::new(Semaphore::new(cores)),
             dummy_hash: dummy_hash.into(),
-            openapi: serde_json::to_string(&document())
-                .unwrap_or_default()
-                .into(),
+            openapi: document().to_string().into(),
         }
     }
 }
@@ -81,67 +81,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(timeoff::router())
         .merge(planning::router())
         .merge(reports::router())
-}
-
-/// The OpenAPI document: every route's own description, plus the answers any operation
-/// can give that the routes do not repeat (bad body, not logged in, overload).
-pub fn document() -> utoipa::openapi::OpenApi {
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    let mut doc = api_routes().split_for_parts().1;
-    let error = |description: &str| -> RefOr<utoipa::openapi::Response> {
-        let content = ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name("ErrorBody")))
-            .build();
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content("application/json", content)
-                .build(),
-        )
-    };
-    let public = [
-        "/healthz",
-        "/metrics",
-        "/api/v1/openapi.json",
-        "/api/v1/usr/signup",
-        "/api/v1/usr/login",
-        "/api/v1/usr/logout",
-    ];
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in operations.into_iter().flatten() {
-            let responses = &mut op.responses.responses;
-            let mut add = |code: &str, description: &str| {
-                responses
-                    .entry(code.to_string())
-                    .or_insert_with(|| error(description));
-            };
-            if op.request_body.is_some() {
-                add("400", "The body is not valid JSON");
-                add("413", "The body is too large");
-                add("415", "The body is not application/json");
-                add("422", "A field is invalid; the message names it");
-            } else if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
-                add("422", "A parameter is invalid; the message names it");
-            }
-            if !public.contains(&path.as_str()) && !path.starts_with("/ical/") {
-                add("401", "Not logged in, or the session expired");
-            }
-            if op.request_body.is_some() || path.starts_with("/api/") {
-                add(
-                    "503",
-                    "Overloaded, timed out, or the change could not be saved",
-                );
-            }
-        }
-    }
-    doc
 }
 
 /// Builds the application: routes, fallbacks and middleware.

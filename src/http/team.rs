@@ -161,9 +161,9 @@ async fn change_role(
     }))
 }
 
-/// Removes a member (owner); their sessions end at once.
+/// Removes a member (owner); their sessions end at once. 409 for the owner themself.
 #[utoipa::path(delete, path = "/api/v1/team/members/{user_id}", tag = "team", params(("user_id" = String, Path)),
-    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn remove_member(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -233,7 +233,16 @@ async fn list_activity(
     auth: AuthUser,
     ApiQuery(q): ApiQuery<ActivityQuery>,
 ) -> Result<Json<Vec<ActivityView>>> {
-    let limit = q.limit.unwrap_or(50).clamp(1, 1000);
+    let limit = match q.limit {
+        None => 50,
+        Some(n @ 1..=1000) => n,
+        Some(_) => {
+            return Err(crate::AppError::invalid(
+                "limit",
+                "must be between 1 and 1000",
+            ));
+        }
+    };
     let entries = state.db.activity(auth.team_id, limit).await?;
     Ok(Json(
         entries.iter().map(|a| ActivityView::from(&**a)).collect(),
