@@ -118,6 +118,37 @@ async fn handlers_still_see_the_client_address() {
     server.stop().await;
 }
 
+#[tokio::test]
+async fn past_the_overall_cap_a_connection_waits_for_one_to_close_and_is_then_served() {
+    let (server, _dir) = server_with(|s| {
+        s.max_connections = 2;
+        s.header_read_timeout_secs = 600;
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: kronuz\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(stream);
+    }
+    let mut third = TcpStream::connect(server.addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: kronuz\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let early = tokio::time::timeout(Duration::from_millis(500), third.peek(&mut byte)).await;
+    assert!(early.is_err(), "served past the cap");
+    held.pop();
+    let received = read_until_closed(&mut third).await.expect("never served");
+    assert!(String::from_utf8_lossy(&received).starts_with("HTTP/1.1 200"));
+    drop(held);
+    server.stop().await;
+}
+
 /// Starts `kronuz serve` with a hard limit of 1,024 open files (the usual default), so
 /// that a server which accepted every connection would run out of them.
 fn start_with_few_descriptors(data: &std::path::Path, flags: &[&str]) -> (Child, SocketAddr) {
