@@ -218,6 +218,43 @@ mod tests {
         assert!(table.take("::ffff:10.0.0.1".parse().unwrap()).is_none());
     }
 
+    #[tokio::test]
+    async fn handlers_see_the_address_the_client_connected_from() {
+        use axum::routing::get;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let app =
+            Router::new().route(
+                "/",
+                get(
+                    |ConnectInfo(from): ConnectInfo<std::net::SocketAddr>| async move {
+                        from.to_string()
+                    },
+                ),
+            );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let limits = Limits {
+            header_read_timeout: Duration::from_secs(10),
+            per_address: 8,
+            total: 8,
+        };
+        let server = tokio::spawn(run(listener, app, limits, async {
+            let _ = stopped.await;
+        }));
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let me = stream.local_addr().unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: kronuz\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.ends_with(&me.to_string()), "{answer}");
+        let _ = stop.send(());
+        server.await.unwrap();
+    }
+
     #[test]
     fn the_overall_cap_leaves_descriptors_for_the_store() {
         assert_eq!(total_cap(8192, Some(1024)), 960);
