@@ -12,7 +12,7 @@
 import { h, memo } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
-import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
+import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn, inkOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc, putAll } from '../store.js';
 import { ghostAllocations } from '../plan.js';
@@ -158,6 +158,7 @@ function renderGhost(a, lane, origin, dayW, projects) {
   const w = (e - s + 1) * dayW;
   const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
   const label = `Proposed: ${a.task_name} (${p ? p.name : 'project'}), ${hours}, ${spanLabel(a.start, a.end)}`;
+  const bg = mix(color, 0.16);
   return h('div', {
     key: 'ghost:' + a.id,
     class: 'bar plan-ghost' + (w < 40 ? ' narrow' : ''),
@@ -176,7 +177,9 @@ function renderGhost(a, lane, origin, dayW, projects) {
       top: `${ROW_TOP_PAD + lane * LANE_H}px`,
       height: `${LANE_H - 4}px`,
       '--bar': color,
-      '--ghost-bg': mix(color, 0.16),
+      '--ghost-bg': bg,
+      // the task name in the project's colour, dark enough to read
+      '--ghost-ink': inkOn(color, bg),
     },
   },
   h('strong', {}, a.task_name), ' ' + hours);
@@ -240,8 +243,7 @@ function mix(hex, k) {
   let v = mixMemo.get(key);
   if (!v) {
     const n = parseInt(hex.slice(1), 16);
-    const c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((x) => Math.round(x * k + 255 * (1 - k)));
-    v = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+    v = '#' + [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((x) => Math.round(x * k + 255 * (1 - k)).toString(16).padStart(2, '0')).join('');
     mixMemo.set(key, v);
   }
   return v;
