@@ -10,7 +10,7 @@
 // in once it settles.
 
 import { h, memo } from '../vdom.js';
-import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
+import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths, startOfWeekDay } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn, inkOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
@@ -188,11 +188,16 @@ function renderGhost(a, lane, origin, dayW, projects) {
 let resizeBound = false;
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-function cellLabel(rowTitle, from, to, st, unit) {
+/**
+ * A day cell's accessible name. It holds the words the cell shows (the reason
+ * for a day off; the hours over capacity, rounded in a narrow cell), so that
+ * what is seen is what is heard.
+ */
+function cellLabel(rowTitle, from, st, unit, narrow, reason) {
   const when = unit === 7 ? `Week of ${shortLabel(fromDay(from))}` : shortLabel(fromDay(from));
-  if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? 'day off' : 'no capacity'}`;
+  if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? (reason ? `day off, ${reason}` : 'day off') : 'no capacity'}`;
   let s = `${rowTitle}, ${when}: ${fmtNum(st.booked)}h booked of ${fmtNum(st.capacity)}h`;
-  if (st.over > 0) s += `, overbooked by ${fmtNum(st.over)}h`;
+  if (st.over > 0) s += narrow ? `, overbooked by ${fmtNum(st.over, 0)} hours` : `, overbooked by ${fmtNum(st.over)}h`;
   else if (st.free > 0) s += `, ${fmtNum(st.free)}h free`;
   return s;
 }
@@ -296,10 +301,10 @@ function dayHeader(s, win, origin, dayW, unit, todayN) {
           const nextMonth = SIDEBAR + (toDay(addMonths(ds.slice(0, 8) + '01', 1)) - origin) * dayW;
           left = Math.max(left, Math.min(s.scrollLeft + SIDEBAR, nextMonth - 90));
         }
-        headTop.push(h('div', { key: 'm' + d, class: 'head-month', style: { left: `${left}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
+        headTop.push(h('div', { key: 'm' + d, class: 'head-month', 'aria-hidden': 'true', style: { left: `${left}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
       }
       if (s.zoom === 'day' && weekdayOfDay(d) === 0) {
-        headTop.push(h('div', { key: 'w' + d, class: 'head-week', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
+        headTop.push(h('div', { key: 'w' + d, class: 'head-week', 'aria-hidden': 'true', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
       }
       const wk = ['M', 'T', 'W', 'T', 'F', 'S', 'S'][weekdayOfDay(d)];
       headDays.push(h('div', {
@@ -313,7 +318,7 @@ function dayHeader(s, win, origin, dayW, unit, todayN) {
       const ds = fromDay(d);
       for (let k = 0; k < 7; k++) {
         const dd = fromDay(d + k);
-        if (dd.slice(8, 10) === '01' || (d === win.firstDay && k === 0)) headTop.push(h('div', { key: 'm' + (d + k), class: 'head-month', style: { left: `${SIDEBAR + (d + k - origin) * dayW}px` } }, `${monthName(dd)} ${dd.slice(0, 4)}`));
+        if (dd.slice(8, 10) === '01' || (d === win.firstDay && k === 0)) headTop.push(h('div', { key: 'm' + (d + k), class: 'head-month', 'aria-hidden': 'true', style: { left: `${SIDEBAR + (d + k - origin) * dayW}px` } }, `${monthName(dd)} ${dd.slice(0, 4)}`));
       }
       headDays.push(h('div', {
         key: 'd' + d, class: 'head-day week' + (todayN >= d && todayN < d + 7 ? ' today' : ''), 'data-testid': 'day-header', 'data-date': ds,
@@ -366,10 +371,13 @@ export function timelineView(m, dispatch) {
   const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
   // the people column: one sticky strip holding every row's header (one sticky box
-  // instead of one per row keeps scrolling cheap); each row owns its header for
-  // assistive technology through aria-owns
+  // instead of one per row keeps scrolling cheap). Assistive technology reads the
+  // same facts from a visually hidden row header inside each row: the strip is
+  // outside the grid's rows, so it is hidden from it.
   const heads = [];
   const focus = s.focus;
+  // the cell holding the focused day (a week in the month scale)
+  const focusDay = focus ? (unit === 7 ? startOfWeekDay(focus.day) : focus.day) : null;
   // with a project or client filter, other work is dimmed
   const dimmed = (a) => (s.filter.project && a.project_id !== s.filter.project) || (s.filter.client && (projects.get(a.project_id) || {}).client_id !== s.filter.client);
   // rows whose inputs did not change reuse last frame's vnode (vertical scrolling
@@ -405,19 +413,21 @@ export function timelineView(m, dispatch) {
       const to = d + unit - 1;
       const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d);
       const weekend = unit === 1 && isWeekendDay(d);
-      const focused = focus && focus.row === row.key && focus.day === d;
+      const focused = focus && focus.row === row.key && focusDay === d;
       const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
       if (person && st.capacity > 0) capStops.push(capacityStops(k * cw, cw, ratio, st.over > 0));
       if (light) continue;
+      const narrow = cw < 30;
+      const reason = st.off && cw >= 40 && !st.booked ? (timeOffOn(off, person && person.id, d) || {}).reason || 'Off' : null;
       cells.push(h('div', {
         key: 'c' + d, id: focused ? cellId(i, d) : null,
         class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (ring ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d),
-        'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
+        'aria-label': cellLabel(row.title, d, st, unit, narrow, reason), 'aria-selected': focused ? 'true' : null,
       },
-      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
-      st.off && dayW * unit >= 40 && !st.booked ? h('span', { class: 'off-label' }, (timeOffOn(off, person && person.id, d) || {}).reason || 'Off') : null));
+      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, narrow ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
+      reason ? h('span', { class: 'off-label' }, reason) : null));
     }
     const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
       cells,
@@ -454,25 +464,29 @@ export function timelineView(m, dispatch) {
     } else {
       for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(statRel, d).booked;
     }
-    const headId = `rh-${i}`;
+    const utilText = person ? `${fmtNum(booked)}h booked of ${fmtNum(cap)}h capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `${fmtNum(booked)}h unstaffed demand in view`;
     const header = h('div', {
-      key: 'h' + row.key, id: headId, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
-      role: 'rowheader', 'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
+      key: 'h' + row.key, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
     },
       h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
       h('span', { class: 'who' },
         h('span', { class: 'name' }, row.title),
         h('span', { class: 'role' }, row.subtitle || '\u00a0')),
-      h('span', { class: 'util' + (overDays ? ' over' : util != null && util >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', title: person ? `${fmtNum(booked)}h booked of ${fmtNum(cap)}h capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `${fmtNum(booked)}h unstaffed demand in view` },
+      h('span', { class: 'util' + (overDays ? ' over' : util != null && util >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', title: utilText },
         person ? pct(util ?? 0) : `${fmtNum(booked)}h`,
         h('span', { class: 'util-sub' }, person ? `${fmtNum(booked)}/${fmtNum(cap)}h` : 'demand')));
     rowsV.push(h('div', {
       key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
-      role: 'row', 'aria-rowindex': i + 2, 'aria-owns': headId, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
+      role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
-    }, strip, bars));
+    },
+    h('div', { key: 'rh', class: 'sr-only', role: 'rowheader' }, `${row.title}${row.subtitle ? `, ${row.subtitle}` : ''}: ${person ? `${pct(util ?? 0)}, ` : ''}${utilText}`),
+    strip,
+    // the bookings in view: one cell of the row (a bar spans days, so it is no day's)
+    h('div', { key: 'bars', class: 'bars', role: 'gridcell' }, bars)));
     heads.push(header);
     if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header, light });
   }
@@ -480,6 +494,8 @@ export function timelineView(m, dispatch) {
 
   const todayLeft = SIDEBAR + (todayN - origin) * dayW;
   const focusIdx = focus ? layout.index.get(focus.row) : null;
+  // the focused cell is named only while it is drawn
+  const focusShown = focusIdx != null && focusIdx >= win.firstRow && focusIdx <= win.lastRow && focusDay >= win.firstDay && focusDay <= win.lastDay;
   const gridProps = {
     key: 'grid',
     class: 'tl-scroll' + (drag ? ' is-dragging' : ''),
@@ -488,19 +504,19 @@ export function timelineView(m, dispatch) {
     tabindex: '0',
     'aria-label': 'Schedule timeline. Arrow keys move between days and people, Enter opens, Ctrl+Z undoes.',
     'aria-rowcount': layout.rows.length + 1,
-    'aria-activedescendant': focusIdx != null ? cellId(focusIdx, focus.day) : null,
+    'aria-activedescendant': focusShown ? cellId(focusIdx, focusDay) : null,
     on,
     hook: mountHook(dispatch, s),
   };
   return h('div', { class: 'tl-wrap' },
     h('div', gridProps,
       h('div', { class: 'tl-canvas', style: { width: `${canvasW}px`, height: `${HEADER + layout.totalHeight}px` } },
-        h('div', { class: 'tl-head', role: 'row', style: { width: `${canvasW}px` } },
+        h('div', { class: 'tl-head', role: 'row', 'aria-rowindex': 1, style: { width: `${canvasW}px` } },
           memo('timeline-corner', [layout.rows], () => h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, plural(layout.rows.filter((r) => r.person).length, 'person', 'people')), h('span', { class: 'muted' }, 'use in view'))),
           headTop, headDays,
-          todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
+          todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', 'aria-hidden': 'true', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
         h('div', { class: 'tl-body', style: { height: `${layout.totalHeight}px` } },
-          h('div', { key: 'side', class: 'tl-side', style: { height: `${layout.totalHeight}px` } }, heads),
+          h('div', { key: 'side', class: 'tl-side', 'aria-hidden': 'true', style: { height: `${layout.totalHeight}px` } }, heads),
           rowsV,
           todayN >= win.firstDay && todayN <= win.lastDay ? h('div', { class: 'today-line', 'aria-hidden': 'true', style: { left: `${todayLeft + (unit === 1 ? dayW / 2 : 0)}px`, height: `${layout.totalHeight}px` } }) : null))),
     layout.rows.length === 0 ? h('div', { class: 'tl-empty' },
