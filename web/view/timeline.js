@@ -10,14 +10,16 @@
 // in once it settles.
 
 import { h, memo } from '../vdom.js';
-import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths, startOfWeekDay } from '../dates.js';
+import { toDay, fromDay, isWeekendDay, weekdayOfDay, shortLabel, spanLabel, startOfWeekDay } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
-import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn, inkOn } from '../schedule.js';
+import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, dayWidth, initials, hashColor } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc, putAll } from '../store.js';
 import { ghostAllocations } from '../plan.js';
 import { canEdit } from '../update.js';
 import { button, field, fmtNum, pct } from './ui.js';
+import { renderBar, renderGhost } from './bars.js';
+import { dayHeader } from './dayheader.js';
 
 // geometry of the last render, for the pointer handlers
 const geo = { layout: null, sched: null, dragging: false };
@@ -151,40 +153,6 @@ function withPlan(data, plan) {
 }
 const EMPTY_SET = new Set();
 
-function renderGhost(a, lane, origin, dayW, projects) {
-  const p = projects.get(a.project_id);
-  const [s, e] = allocSpan(a);
-  const color = projectColor(p);
-  const w = (e - s + 1) * dayW;
-  const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
-  const label = `Proposed: ${a.task_name} (${p ? p.name : 'project'}), ${hours}, ${spanLabel(a.start, a.end)}`;
-  const bg = mix(color, 0.16);
-  return h('div', {
-    key: 'ghost:' + a.id,
-    class: 'bar plan-ghost' + (w < 40 ? ' narrow' : ''),
-    'data-testid': 'ghost-allocation',
-    'data-ghost': '',
-    'data-task-id': a.task_id || null,
-    'data-person-id': a.person_id || null,
-    'data-start': a.start,
-    'data-end': a.end,
-    role: 'img',
-    'aria-label': label,
-    title: label,
-    style: {
-      left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
-      width: `${Math.max(4, w - 2)}px`,
-      top: `${ROW_TOP_PAD + lane * LANE_H}px`,
-      height: `${LANE_H - 4}px`,
-      '--bar': color,
-      '--ghost-bg': bg,
-      // the task name in the project's colour, dark enough to read
-      '--ghost-ink': inkOn(color, bg),
-    },
-  },
-  h('strong', {}, a.task_name), ' ' + hours);
-}
-
 let resizeBound = false;
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
@@ -232,103 +200,6 @@ function capacityStops(x, width, ratio, over) {
   const f = over ? b : a + Math.round((b - a) * ratio * 10) / 10;
   const fill = over ? CAP_OVER : ratio >= 1 ? CAP_FULL : CAP_FILL;
   return `transparent ${a}px, ${fill} ${a}px ${f}px, ${CAP_TRACK} ${f}px ${b}px, transparent ${b}px`;
-}
-
-/** Keep the label of a bar that starts left of the view inside the view. */
-function labelShift(barLeft, width, viewLeft) {
-  const hidden = viewLeft - barLeft;
-  if (hidden <= 0) return undefined;
-  return { paddingLeft: `${Math.max(0, Math.min(hidden, width - 90)) + 8}px` };
-}
-
-const mixMemo = new Map();
-/** The colour blended with white (amount of colour kept). */
-function mix(hex, k) {
-  const key = hex + k;
-  let v = mixMemo.get(key);
-  if (!v) {
-    const n = parseInt(hex.slice(1), 16);
-    v = '#' + [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((x) => Math.round(x * k + 255 * (1 - k)).toString(16).padStart(2, '0')).join('');
-    mixMemo.set(key, v);
-  }
-  return v;
-}
-
-function renderBar(a, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
-  const p = projects.get(a.project_id);
-  const [s, e] = allocSpan(a);
-  const color = projectColor(p);
-  const name = p ? p.name : 'Unknown project';
-  const w = (e - s + 1) * dayW;
-  const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
-  const label = `${name}, ${hours}${a.tentative ? ', tentative' : ''}, ${spanLabel(a.start, a.end)}`;
-  return h('div', {
-    key: 'bar:' + a.id,
-    class: 'bar' + (a.tentative ? ' tentative' : '') + (extraClass || '') + (w < 40 ? ' narrow' : ''),
-    'data-testid': 'allocation',
-    'data-allocation-id': a.id,
-    'data-start': a.start,
-    'data-end': a.end,
-    'data-editable': editable ? '' : null,
-    role: 'button',
-    'aria-label': label,
-    'data-note': a.note || null,
-    style: {
-      left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
-      width: `${Math.max(4, w - 2)}px`,
-      top: `${ROW_TOP_PAD + lane * LANE_H}px`,
-      height: `${LANE_H - 4}px`,
-      '--bar': color,
-      '--bar-text': a.tentative ? '#1b1f27' : textOn(color),
-      ...(a.tentative ? { '--hatch-a': mix(color, 0.35), '--hatch-b': mix(color, 0.18) } : {}),
-      ...labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft),
-    },
-  },
-  `${name} · ${hours}`);
-}
-
-/** The month / week / day header over the days in view. */
-function dayHeader(s, win, origin, dayW, unit, todayN) {
-  const headTop = [], headDays = [];
-  if (unit === 1) {
-    for (let d = win.firstDay; d <= win.lastDay; d++) {
-      const ds = fromDay(d);
-      const dom = +ds.slice(8, 10);
-      if (dom === 1 || d === win.firstDay) {
-        // the month in view at the left edge stays visible until the next one pushes it out
-        let left = SIDEBAR + (d - origin) * dayW;
-        if (d === win.firstDay || left < s.scrollLeft + SIDEBAR) {
-          const nextMonth = SIDEBAR + (toDay(addMonths(ds.slice(0, 8) + '01', 1)) - origin) * dayW;
-          left = Math.max(left, Math.min(s.scrollLeft + SIDEBAR, nextMonth - 90));
-        }
-        headTop.push(h('div', { key: 'm' + d, class: 'head-month', 'aria-hidden': 'true', style: { left: `${left}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
-      }
-      if (s.zoom === 'day' && weekdayOfDay(d) === 0) {
-        headTop.push(h('div', { key: 'w' + d, class: 'head-week', 'aria-hidden': 'true', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
-      }
-      const wk = ['M', 'T', 'W', 'T', 'F', 'S', 'S'][weekdayOfDay(d)];
-      headDays.push(h('div', {
-        key: 'd' + d, class: 'head-day' + (isWeekendDay(d) ? ' weekend' : '') + (d === todayN ? ' today' : '') + (weekdayOfDay(d) === 0 ? ' monday' : ''), 'data-testid': 'day-header', 'data-date': ds,
-        role: 'columnheader', 'aria-label': shortLabel(ds),
-        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${dayW}px` },
-      }, s.zoom === 'day' ? [h('span', { class: 'wd' }, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekdayOfDay(d)]), ' ', dom] : [h('span', {}, dom)]));
-    }
-  } else {
-    for (let d = win.firstDay; d <= win.lastDay; d += 7) {
-      const ds = fromDay(d);
-      for (let k = 0; k < 7; k++) {
-        const dd = fromDay(d + k);
-        if (dd.slice(8, 10) === '01' || (d === win.firstDay && k === 0)) headTop.push(h('div', { key: 'm' + (d + k), class: 'head-month', 'aria-hidden': 'true', style: { left: `${SIDEBAR + (d + k - origin) * dayW}px` } }, `${monthName(dd)} ${dd.slice(0, 4)}`));
-      }
-      headDays.push(h('div', {
-        key: 'd' + d, class: 'head-day week' + (todayN >= d && todayN < d + 7 ? ' today' : ''), 'data-testid': 'day-header', 'data-date': ds,
-        role: 'columnheader', 'aria-label': `Week of ${shortLabel(ds)}`,
-        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` },
-      }, `${+ds.slice(8, 10)}`));
-    }
-  }
-
-  return [headTop, headDays];
 }
 
 export function timelineView(m, dispatch) {
