@@ -63,7 +63,8 @@ function mix(hex, k) {
 export function renderBar(a, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
   const p = projects.get(a.project_id);
   const [s, e] = allocSpan(a);
-  const color = projectColor(p);
+  // a bar dimmed by a filter is a pale tint of its colour, its label still dark enough to read
+  const color = extraClass === ' dim' ? mix(projectColor(p), 0.3) : projectColor(p);
   const name = p ? p.name : 'Unknown project';
   const w = (e - s + 1) * dayW;
   const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
