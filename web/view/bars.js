@@ -1,5 +1,7 @@
 // The bars of the schedule timeline: an allocation, and a proposed (ghost)
-// one while a plan is previewed. Plain boxes whose label is their own text.
+// one while a plan is previewed. Plain boxes whose label is their own text;
+// each is a cell of its person's row in the timeline grid, beside the day cells
+// (a bar spans days, so it is no day's).
 import { h } from '../vdom.js';
 import { spanLabel } from '../dates.js';
 import { allocSpan } from '../capacity.js';
@@ -23,7 +25,7 @@ export function renderGhost(a, lane, origin, dayW, projects) {
     'data-person-id': a.person_id || null,
     'data-start': a.start,
     'data-end': a.end,
-    role: 'img',
+    role: 'gridcell',
     'aria-label': label,
     title: label,
     style: {
@@ -77,7 +79,7 @@ export function renderBar(a, lane, origin, dayW, projects, extraClass, editable,
     'data-start': a.start,
     'data-end': a.end,
     'data-editable': editable ? '' : null,
-    role: 'button',
+    role: 'gridcell',
     'aria-label': label,
     'data-note': a.note || null,
     style: {

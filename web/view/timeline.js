@@ -356,8 +356,7 @@ export function timelineView(m, dispatch) {
     },
     h('div', { key: 'rh', class: 'sr-only', role: 'rowheader' }, `${row.title}${row.subtitle ? `, ${row.subtitle}` : ''}: ${person ? `${pct(util ?? 0)}, ` : ''}${utilText}`),
     strip,
-    // the bookings in view: one cell of the row (a bar spans days, so it is no day's)
-    h('div', { key: 'bars', class: 'bars', role: 'gridcell' }, bars)));
+    bars));
     heads.push(header);
     if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header, light });
   }
