@@ -51,13 +51,19 @@ export function contrast(a, b) {
   return (x + 0.05) / (y + 0.05);
 }
 const INK = '#1b1f27';
+// asked once per bar drawn, of a few colours
+const textMemo = new Map();
 /**
  * Text colour for a background colour: white where it reads at 4.5:1, else the
  * ink, else black (one of white and black always reaches 4.5:1).
  */
 export function textOn(bg) {
-  if (contrast('#ffffff', bg) >= 4.5) return '#ffffff';
-  return contrast(INK, bg) >= 4.5 ? INK : '#000000';
+  let v = textMemo.get(bg);
+  if (!v) {
+    v = contrast('#ffffff', bg) >= 4.5 ? '#ffffff' : contrast(INK, bg) >= 4.5 ? INK : '#000000';
+    textMemo.set(bg, v);
+  }
+  return v;
 }
 /** The colour, darkened just enough to read at 4.5:1 on the background. */
 export function inkOn(color, bg) {
