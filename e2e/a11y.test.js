@@ -60,7 +60,7 @@ async function check(page, where, within = null) {
 }
 
 /** Checks an open dialog on its own (the page under it is checked without it). */
-const checkDialog = (page, where) => check(page, where, '[role="dialog"]');
+const checkDialog = (page, where) => check(page, where, '[role="dialog"], [role="alertdialog"]');
 
 async function closeDialog(page, dlg) {
   await page.keyboard.press('Escape');
@@ -167,10 +167,23 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await dlg.waitFor();
   await checkDialog(page, 'new booking dialog');
   await closeDialog(page, dlg);
-  await page.locator(`[data-testid="timeline-row"][data-person-id="${who}"] [data-testid="allocation"]`).first().click();
+  const booking = page.locator(`[data-testid="timeline-row"][data-person-id="${who}"] [data-testid="allocation"]`).first();
+  const bookingId = await booking.getAttribute('data-allocation-id');
+  await booking.click();
   await dlg.waitFor();
   await checkDialog(page, 'edit booking dialog');
-  await closeDialog(page, dlg);
+  // an edit refused because the booking changed meanwhile: the conflict dialog
+  await dlg.getByLabel('Note').fill('mine');
+  await page.evaluate(async (id) => {
+    const r = await fetch(`/api/v1/allocations/${id}`, { method: 'PATCH', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ hours_per_day: 3 }) });
+    if (!r.ok) throw new Error(`PATCH: ${r.status}`);
+  }, bookingId);
+  await dlg.getByTestId('dialog-submit').click();
+  const conflict = page.getByTestId('conflict-dialog');
+  await conflict.waitFor();
+  await checkDialog(page, 'conflict dialog');
+  await conflict.getByTestId('conflict-theirs-button').click();
+  await conflict.waitFor({ state: 'detached' });
 
   // projects: the pipeline, the new project dialog, a project page with tasks and its task form
   await page.getByTestId('nav-projects').click();
@@ -256,6 +269,11 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await dlg.getByTestId('invite-link').waitFor();
   await checkDialog(page, 'invite dialog with its link');
   await closeDialog(page, dlg);
+
+  // the activity: who changed what
+  await page.getByTestId('nav-activity').click();
+  await page.getByTestId('activity-list').waitFor();
+  await check(page, 'activity');
 
   // an address that is no page
   await page.goto(server.base + '/no-such-page');

@@ -9,6 +9,17 @@ export function http(method, path, body, ok, err, ctx = {}) {
 }
 export const get = (path, ok, err, ctx) => http('GET', path, undefined, ok, err, ctx);
 
+/**
+ * The write goes through only if the record is still the version the person
+ * saw (`If-Match`); when someone changed it since, the server answers 412 with
+ * the current record and the runtime dispatches `Conflict` (see page/conflict.js)
+ * instead of the error message. Without a base version the effect is unchanged.
+ */
+export function ifMatch(fx, kind, base) {
+  if (!fx || fx.type !== 'http' || !base || base.version == null) return fx;
+  return { ...fx, headers: { ...(fx.headers || {}), 'If-Match': `"${base.version}"` }, on412: { type: 'Conflict', kind, base } };
+}
+
 /** Accept either a bare array or an object wrapping one. */
 export function asList(data, ...keys) {
   if (Array.isArray(data)) return data;
@@ -31,5 +42,6 @@ export function errorMessage(status, body) {
   if (status === 401) return 'Please log in again.';
   if (status === 403) return 'You do not have permission to do that.';
   if (status === 404) return 'Not found.';
+  if (status === 412) return 'Someone changed this since you loaded it.';
   return `Something went wrong (HTTP ${status}).`;
 }

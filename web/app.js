@@ -1,8 +1,9 @@
 // Bootstrap and runtime: holds the one model, runs update(), renders the view
-// once per animation frame, and interprets effects (HTTP, navigation, timers,
-// scrolling, focus, clipboard) at the edge.
+// once per animation frame, interprets effects (HTTP, navigation, timers,
+// scrolling, focus, clipboard) and keeps the model's subscriptions (the live
+// events stream) open, all at the edge.
 
-import { init, update } from './update.js';
+import { init, update, subscriptions } from './update.js';
 import { view } from './view/index.js';
 import { patch } from './vdom.js';
 import { errorMessage } from './api.js';
@@ -14,8 +15,54 @@ let scheduled = false;
 
 function dispatch(msg) {
   const [next, effects] = update(model, msg);
-  if (next !== model) { model = next; schedule(); }
+  if (next !== model) { model = next; schedule(); syncSubscriptions(); }
   for (const fx of effects) run(fx);
+}
+
+// ---- subscriptions: opened when the model asks for them, closed when it stops
+
+const open = new Map(); // key -> close()
+
+function syncSubscriptions() {
+  const wanted = subscriptions(model);
+  const keys = new Set(wanted.map((s) => s.key));
+  for (const [key, close] of open) if (!keys.has(key)) { close(); open.delete(key); }
+  for (const sub of wanted) if (!open.has(sub.key) && sub.type === 'events') open.set(sub.key, openEvents(sub));
+}
+
+/**
+ * The server's event stream. The browser resumes a dropped stream by itself
+ * (sending Last-Event-ID); when it gives up (the server was away, or refused),
+ * open a new one a little later that resumes after the last event seen (the
+ * server replays what was missed, or says to reload). Without any event id
+ * yet, update is told it is a new connection: what happened meanwhile is unknown.
+ */
+function openEvents(sub) {
+  let es = null, timer = null, closed = false, wait = 1000, lastId = null;
+  const data = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
+  const connect = (again) => {
+    const resumeFrom = again && lastId != null ? lastId : null;
+    es = new EventSource(resumeFrom != null ? `${sub.path}?last_event_id=${resumeFrom}` : sub.path, { withCredentials: true });
+    es.addEventListener('hello', (e) => {
+      wait = 1000;
+      const d = data(e);
+      if (lastId == null && d && Number.isFinite(d.last_id)) lastId = d.last_id;
+      dispatch({ type: sub.hello, data: d, resumed: again && resumeFrom == null });
+    });
+    es.addEventListener('change', (e) => {
+      if (e.lastEventId) lastId = Number(e.lastEventId);
+      dispatch({ type: sub.change, event: data(e) });
+    });
+    es.addEventListener('reload', () => dispatch({ type: sub.reload }));
+    es.onerror = () => {
+      if (closed || es.readyState !== EventSource.CLOSED) return;
+      dispatch({ type: sub.down });
+      timer = setTimeout(() => connect(true), wait);
+      wait = Math.min(wait * 2, 30_000);
+    };
+  };
+  connect(false);
+  return () => { closed = true; clearTimeout(timer); if (es) es.close(); };
 }
 
 function schedule() {
@@ -38,7 +85,7 @@ function render() {
 }
 
 async function runHttp(fx) {
-  const init = { method: fx.method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  const init = { method: fx.method, credentials: 'same-origin', headers: { Accept: 'application/json', ...(fx.headers || {}) } };
   if (fx.body !== undefined) { init.body = JSON.stringify(fx.body); init.headers['Content-Type'] = 'application/json'; }
   let res;
   try {
@@ -51,7 +98,9 @@ async function runHttp(fx) {
   const text = await res.text().catch(() => '');
   if (text) { try { data = JSON.parse(text); } catch { data = text; } }
   if (res.ok) dispatch({ type: fx.ok, status: res.status, data, ...fx.ctx });
-  else dispatch({ type: fx.err, status: res.status, error: errorMessage(res.status, data), ...fx.ctx });
+  // someone changed the record since it was shown: the effect says where that goes, with the current record
+  else if (res.status === 412 && fx.on412) dispatch({ ...fx.on412, status: 412, error: errorMessage(412, data), current: data && data.current, request: fx });
+  else dispatch({ type: fx.err, status: res.status, error: errorMessage(res.status, data), body: data, ...fx.ctx });
 }
 
 function run(fx) {
@@ -93,9 +142,11 @@ document.addEventListener('keydown', (ev) => {
     else if (model.pipeDrag) dispatch({ type: 'PipeDragCancel' });
     return;
   }
-  if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && !ev.altKey && (ev.key === 'z' || ev.key === 'Z') && !typing && !model.dialog) {
-    ev.preventDefault();
-    dispatch({ type: 'Undo' });
+  if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !typing && !model.dialog) {
+    const key = ev.key.toLowerCase();
+    // Ctrl+Z undoes your own last change; Ctrl+Shift+Z and Ctrl+Y redo it
+    const msg = key === 'z' ? (ev.shiftKey ? 'Redo' : 'Undo') : key === 'y' && !ev.shiftKey ? 'Redo' : null;
+    if (msg) { ev.preventDefault(); dispatch({ type: msg }); }
   }
 });
 
@@ -110,6 +161,7 @@ document.addEventListener('click', (ev) => {
 const [m0, fx0] = init({ path: location.pathname, search: location.search });
 model = m0;
 render();
+syncSubscriptions();
 for (const fx of fx0) run(fx);
 
 // For debugging and the browser tests.

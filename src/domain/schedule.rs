@@ -174,6 +174,10 @@ pub struct Person {
     #[schema(value_type = Option<String>)]
     pub user_id: Option<Id>,
     pub archived: bool,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 fn default_weekly_hours() -> [f64; 7] {
@@ -245,6 +249,7 @@ impl Person {
             None => None,
         };
         Ok(Person {
+            version: 0,
             id,
             team_id,
             name: required_text("name", &input.name, 200)?,
@@ -303,6 +308,10 @@ pub struct Client {
     /// new work.
     #[serde(default)]
     pub archived: bool,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -316,6 +325,7 @@ pub struct ClientInput {
 impl Client {
     pub fn from_input(id: Id, team_id: Id, input: ClientInput) -> Result<Client, AppError> {
         Ok(Client {
+            version: 0,
             id,
             team_id,
             name: required_text("name", &input.name, 200)?,
@@ -357,6 +367,10 @@ pub struct Allocation {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub task_id: Option<Id>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -371,9 +385,13 @@ pub struct AllocationInput {
     pub placeholder_role: Option<String>,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    /// More than 0, at most 24.
+    /// More than 0, at most 24. When a new booking of a person leaves it out, it is
+    /// the hours the person has free on each working day of the range (the least of
+    /// them), or their capacity when a day has nothing free (the booking then
+    /// overbooks them); 8 for a placeholder.
+    #[serde(default)]
     #[schema(exclusive_minimum = 0, maximum = 24)]
-    pub hours_per_day: f64,
+    pub hours_per_day: Option<f64>,
     #[serde(default)]
     pub tentative: bool,
     #[serde(default)]
@@ -401,7 +419,7 @@ impl Allocation {
             _ => {}
         }
         let (start, end) = check_dates(input.start, input.end)?;
-        let hours_per_day = input.hours_per_day;
+        let hours_per_day = input.hours_per_day.unwrap_or(f64::NAN);
         if !(hours_per_day.is_finite() && hours_per_day > 0.0 && hours_per_day <= 24.0) {
             return Err(AppError::invalid(
                 "hours_per_day",
@@ -409,6 +427,7 @@ impl Allocation {
             ));
         }
         Ok(Allocation {
+            version: 0,
             id,
             team_id,
             project_id: input.project_id,
@@ -430,7 +449,7 @@ impl Allocation {
             placeholder_role: self.placeholder_role.clone(),
             start: self.start,
             end: self.end,
-            hours_per_day: self.hours_per_day,
+            hours_per_day: Some(self.hours_per_day),
             tentative: self.tentative,
             note: self.note.clone(),
         }
@@ -456,6 +475,10 @@ pub struct TimeOff {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub reason: Option<String>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -483,6 +506,7 @@ impl TimeOff {
     pub fn from_input(id: Id, team_id: Id, input: TimeOffInput) -> Result<TimeOff, AppError> {
         let (start, end) = check_dates(input.start, input.end)?;
         Ok(TimeOff {
+            version: 0,
             id,
             team_id,
             person_id: input.person_id,
@@ -509,6 +533,10 @@ pub struct Actual {
     pub date: NaiveDate,
     pub hours: f64,
     pub note: Option<String>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -528,6 +556,7 @@ pub struct ActualInput {
 impl Actual {
     pub fn from_input(id: Id, team_id: Id, input: ActualInput) -> Result<Actual, AppError> {
         Ok(Actual {
+            version: 0,
             id,
             team_id,
             person_id: input.person_id,

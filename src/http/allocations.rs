@@ -2,14 +2,14 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{RangeFilter, blocking, deleted, found, json_response, respond};
+use super::edits::{RangeFilter, blocking, deleted, found, json_response, respond, updated};
+use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::AllocationInput;
 use crate::domain::{Allocation, AuthUser, Id};
 use crate::error::ErrorBody;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -52,14 +52,17 @@ async fn list_allocations(
 }
 
 /// Books a person (or a placeholder role) on a project: `hours_per_day` on each of
-/// their working days in `[start, end]`.
+/// their working days in `[start, end]`. Without `hours_per_day`, a person is booked
+/// for the hours they have free (the least over the range's working days, so nobody
+/// is overbooked), or for their capacity when they have nothing free; a placeholder
+/// for 8.
 #[utoipa::path(post, path = "/api/v1/allocations", tag = "allocations", request_body = AllocationInput,
     responses((status = 201, body = Allocation), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_allocation(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<AllocationInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(
         &state,
         auth,
@@ -75,7 +78,7 @@ async fn create_allocation(
 async fn get_allocation(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
-) -> Result<Json<Allocation>> {
+) -> Result<Response> {
     found(&schedule.allocations, id, "Allocation")
 }
 
@@ -85,13 +88,15 @@ async fn get_allocation(
 async fn patch_allocation(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    respond(
+) -> Result<Response> {
+    updated(
         &state,
         auth,
         Edit::PatchAllocation(Id(id), patch),
+        if_match,
         StatusCode::OK,
     )
     .await
@@ -103,7 +108,8 @@ async fn patch_allocation(
 async fn delete_allocation(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    deleted(&state, auth, Edit::DeleteAllocation(Id(id))).await
+    deleted(&state, auth, Edit::DeleteAllocation(Id(id)), if_match).await
 }

@@ -3,18 +3,20 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{deleted, respond};
+use super::edits::{deleted, respond, updated};
 use super::extract::ApiJson;
+use super::extract::IfMatch;
 use crate::db::Edit;
 use crate::db::state::StoredProposal;
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
-use crate::planning::{Proposal, plan};
+use crate::planning::{Proposal, Tentative, plan};
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
@@ -62,7 +64,7 @@ async fn create_task(
     auth: AuthUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TaskInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     let s = state.db.schedule(auth.team_id.clone()).await?;
     if !s.projects.contains_key(&Id(id.clone())) {
         return Err(AppError::NotFound("Project not found".into()));
@@ -92,11 +94,19 @@ async fn task_of(state: &AppState, auth: &AuthUser, project: &str, task: &str) -
 async fn patch_task(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path((id, task)): Path<(String, String)>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     let task = task_of(&state, &auth, &id, &task).await?;
-    respond(&state, auth, Edit::PatchTask(task, patch), StatusCode::OK).await
+    updated(
+        &state,
+        auth,
+        Edit::PatchTask(task, patch),
+        if_match,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Removes a task (409 while another task depends on it).
@@ -106,10 +116,11 @@ async fn patch_task(
 async fn delete_task(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path((id, task)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     let task = task_of(&state, &auth, &id, &task).await?;
-    deleted(&state, auth, Edit::DeleteTask(task)).await
+    deleted(&state, auth, Edit::DeleteTask(task), if_match).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -122,9 +133,15 @@ pub struct PreviewBody {
     /// Search budget (default 2000, at most 10000).
     #[serde(default)]
     pub time_limit_ms: Option<u64>,
+    /// `blocks` (the default): existing tentative bookings count as taken. `ignore`:
+    /// plan over them; the proposal's `overbooked` then lists whom it overbooks, when.
+    #[serde(default)]
+    pub tentative: Tentative,
 }
 
 /// Proposes a levelled schedule for the projects' tasks. Nothing changes until applied.
+/// Tasks book only between their project's start and end dates; tasks that do not fit
+/// are listed unscheduled with the reason, late ones with their delay.
 #[utoipa::path(post, path = "/api/v1/schedule/preview", tag = "planning", request_body = PreviewBody,
     responses((status = 200, body = Proposal), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn preview(
@@ -140,7 +157,14 @@ async fn preview(
     let version = schedule.version;
     // The engine is CPU work: off the actor and off the async workers.
     let planned = tokio::task::spawn_blocking(move || {
-        plan(&schedule, &body.project_ids, body.from, limit, 1)
+        plan(
+            &schedule,
+            &body.project_ids,
+            body.from,
+            limit,
+            1,
+            body.tentative,
+        )
     })
     .await
     .map_err(|e| AppError::Internal(format!("planner task: {e}")))??;

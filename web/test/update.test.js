@@ -142,18 +142,31 @@ test('a click on a bar (no movement) opens the edit form; delete is optimistic',
   assert.equal(A(m, 'a1').id, 'a1', 'restored');
 });
 
-test('undo asks for the newest activity then undoes it and reloads', () => {
+test('undo asks the server to undo my own last change; the toast says what, with Redo', () => {
   let m = loggedIn();
   let fx;
   [m, fx] = update(m, { type: 'Undo' });
-  assert.equal(fx[0].path, '/api/v1/activity?limit=20');
-  [m, fx] = update(m, { type: 'UndoActivity', data: [{ id: 'act10', undo_of: 'act8' }, { id: 'act9', undo_of: null, undone_by: null }] });
-  assert.equal(fx[0].method, 'POST');
-  assert.equal(fx[0].path, '/api/v1/activity/act9/undo');
-  [m, fx] = update(m, { type: 'UndoOk' });
-  assert.ok(fx.some((f) => f.type === 'http' && f.path.startsWith('/api/v1/allocations?')));
-  [m, fx] = run(m, { type: 'Undo' }, { type: 'UndoErr', status: 409, error: 'A later change depends on this' });
-  assert.equal(m.toasts.at(-1).text, 'A later change depends on this');
+  assert.deepEqual([fx[0].method, fx[0].path], ['POST', '/api/v1/activity/undo']);
+  [m, fx] = update(m, { type: 'Undo' });
+  assert.equal(fx.length, 0, 'one at a time');
+  const moved = { ...A(m, 'a1'), start: '2025-01-13', end: '2025-01-17', version: 3 };
+  [m, fx] = update(m, { type: 'UndoOk', data: { id: 'act9', summary: "Undid: moved Ann's Apollo booking to 13–17 Jan", undo_of: 'act8', changes: [{ kind: 'allocation', id: 'a1', record: moved }] } });
+  assert.equal(A(m, 'a1').start, '2025-01-13', 'the undo shows at once');
+  const t = m.toasts.at(-1);
+  assert.equal(t.text, "Undid: moved Ann's Apollo booking to 13–17 Jan");
+  assert.deepEqual(t.action, { label: 'Redo', msg: { type: 'Redo' } });
+  [m, fx] = update(m, t.action.msg);
+  assert.deepEqual([fx[0].method, fx[0].path], ['POST', '/api/v1/activity/redo']);
+  [m] = update(m, { type: 'RedoOk', data: { id: 'act10', summary: "Redid: moved Ann's Apollo booking to 6–10 Jan", changes: [{ kind: 'allocation', id: 'a1', record: { ...moved, start: '2025-01-06', end: '2025-01-10', version: 4 } }] } });
+  assert.equal(A(m, 'a1').start, '2025-01-06');
+  assert.equal(m.toasts.at(-1).text, "Redid: moved Ann's Apollo booking to 6–10 Jan");
+  // the server's refusals, as told
+  [m] = run(m, { type: 'Undo' }, { type: 'UndoErr', status: 409, error: 'Nothing to undo' });
+  assert.equal(m.toasts.at(-1).text, 'Nothing to undo');
+  assert.equal(m.toasts.at(-1).kind, 'info');
+  [m] = run(m, { type: 'Undo' }, { type: 'UndoErr', status: 409, error: 'Cannot undo: Bob changed the allocation again since' });
+  assert.equal(m.toasts.at(-1).text, 'Cannot undo: Bob changed the allocation again since');
+  assert.equal(m.toasts.at(-1).kind, 'error');
   assert.equal(m.undoBusy, false);
 });
 

@@ -5,6 +5,8 @@ import { timelineView, scheduleToolbar } from './timeline.js';
 import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
 import { reportsView } from './reports.js';
+import { activityView } from './activity.js';
+import { conflictView } from './conflict.js';
 import { dialogView } from './dialogs.js';
 import { planBanner } from './tasks.js';
 import { button, pageHeader, link } from './ui.js';
@@ -19,6 +21,7 @@ const NAV = [
   ['timeoff', 'Time off', 'M12 3v2M5 12H3M21 12h-2M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z'],
   ['reports', 'Reports', 'M4 20V10M10 20V4M16 20v-7M22 20H2'],
   ['team', 'Team', 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6'],
+  ['activity', 'Activity', 'M12 7v5l3 2M21 12a9 9 0 1 1-9-9 9 9 0 0 1 9 9z'],
 ];
 
 function icon(d) {
@@ -60,6 +63,7 @@ function page(m, dispatch) {
     case 'timeoff': return timeoffView(m, dispatch);
     case 'reports': return reportsView(m, dispatch);
     case 'team': return teamView(m, dispatch);
+    case 'activity': return activityView(m, dispatch);
     default: return h('div', { class: 'page' }, pageHeader('Page not found', 'There is nothing at this address.', [link('/schedule', 'Go to the schedule', { class: 'btn primary' })]));
   }
 }
@@ -67,7 +71,9 @@ function page(m, dispatch) {
 function toasts(m, dispatch) {
   return h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' },
     m.toasts.map((t) => h('div', { key: 't' + t.id, class: 'toast ' + t.kind, 'data-testid': t.kind === 'error' ? 'toast-error' : 'toast', role: t.kind === 'error' ? 'alert' : null },
-      h('span', {}, t.text), button('×', () => dispatch({ type: 'DismissToast', id: t.id }), 'icon ghost', { 'aria-label': 'Dismiss' }))));
+      h('span', {}, t.text),
+      t.action ? button(t.action.label, () => { dispatch({ type: 'DismissToast', id: t.id }); dispatch(t.action.msg); }, 'ghost small', { 'data-testid': 'toast-action' }) : null,
+      button('×', () => dispatch({ type: 'DismissToast', id: t.id }), 'icon ghost', { 'aria-label': 'Dismiss' }))));
 }
 
 export function view(m, dispatch) {
@@ -76,6 +82,6 @@ export function view(m, dispatch) {
   return h('div', { class: 'shell', key: 'app' },
     nav(m, dispatch),
     h('main', { class: 'main', id: 'main' }, page(m, dispatch)),
-    dialogView(m, dispatch),
+    m.dialog && m.dialog.kind === 'conflict' ? conflictView(m, dispatch) : dialogView(m, dispatch),
     toasts(m, dispatch));
 }

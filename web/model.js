@@ -1,0 +1,101 @@
+// The one model: its first value, and the small helpers every page uses to
+// change it (copy-on-write, toasts, the 401 that sends someone to log in).
+
+import { get } from './api.js';
+import { toDay, fromDay, startOfWeek, today as todayStr } from './dates.js';
+import { dayWidth } from './schedule.js';
+import * as store from './store.js';
+import { PUBLIC_PAGES, parseRoute, routePath } from './route.js';
+
+export function init({ path = '/', search = '', today = todayStr() } = {}) {
+  const route = parseRoute(path, search);
+  const origin = fromDay(toDay(startOfWeek(today)) - 7 * 26);
+  const days = 7 * 104;
+  const model = {
+    today,
+    route,
+    session: 'checking', // 'checking' | 'in' | 'out'
+    user: null,
+    afterLogin: PUBLIC_PAGES.has(route.page) ? '/schedule' : routePath(route),
+    auth: { name: '', email: '', password: '', error: null, busy: false },
+    data: { team: null, people: [], projects: [], clients: [], timeoff: [], allocations: store.empty() },
+    loaded: {},
+    sched: {
+      today,
+      zoom: 'week',
+      origin,
+      days,
+      scrollTop: 0,
+      scrollLeft: Math.max(0, (toDay(today) - toDay(origin) - 3) * dayWidth('week')),
+      viewW: 1200,
+      viewH: 700,
+      filter: { q: '', role: '', skill: '', project: '', client: '' },
+      sort: 'name',
+      focus: null, // {row: key, day: number}
+      allocRange: null, // the window of allocations loaded: {from, to}
+      allocLoading: false,
+      allocFull: false,
+      fast: 0, // while scrolling fast: the number of the latest fast step (fastSeq), else 0
+      fastSeq: 0,
+    },
+    drag: null,
+    pipeDrag: null,
+    dialog: null,
+    toasts: [],
+    seq: 1,
+    showArchived: false,
+    reports: { from: startOfWeek(today), weeks: 12, util: null, pipeline: null, local: {}, error: null, loading: false },
+    summaries: {},
+    lastProjectId: null,
+    undoBusy: false,
+    activity: { list: null, error: null, busy: null }, // the activity page: entries newest first; busy: the id being undone
+    live: { status: 'off', lastId: 0 }, // the events stream: 'off' | 'open' | 'down'; the newest event id seen
+    tasks: {}, // project id -> list of tasks, or {error}
+    taskForm: null, // {projectId, id, form, error, busy}
+    plan: null, // {projectIds, status: 'loading'|'ready'|'applying'|'conflict', proposal, error}
+    teamForm: null, // edits of the team settings: {name, timezone, week_start, error, busy}; null shows the team's values
+    actuals: { form: { person_id: '', project_id: '', date: today, hours: '', note: '' }, list: [], loading: false, error: null, busy: false },
+  };
+  return [model, [get('/usr/me', 'MeOk', 'MeErr')]];
+}
+
+export const set = (obj, patch) => ({ ...obj, ...patch });
+export const setSched = (m, patch) => set(m, { sched: set(m.sched, patch) });
+export const setData = (m, patch) => set(m, { data: set(m.data, patch) });
+
+/** A toast; `action` ({label, msg}) adds a button, e.g. Redo after an undo. */
+export function toast(m, text, kind = 'error', action = null) {
+  const id = m.seq;
+  const ms = kind === 'error' || action ? 7000 : 3500;
+  return [set(m, { seq: id + 1, toasts: [...m.toasts, { id, text, kind, action }].slice(-4) }), [{ type: 'timer', ms, msg: { type: 'DismissToast', id } }]];
+}
+
+export function myRole(m) {
+  const team = m.data.team;
+  if (!team || !m.user) return 'owner';
+  const me = (team.members || []).find((x) => x.user_id === m.user.id || x.email === m.user.email);
+  return me ? me.role : 'member';
+}
+export const canEdit = (m) => myRole(m) !== 'member';
+
+export function replaceIn(list, item) {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i < 0) return [...list, item];
+  const out = list.slice();
+  out[i] = item;
+  return out;
+}
+
+export function withAlloc(m, a) { return setData(m, { allocations: store.put(m.data.allocations, a) }); }
+export function withoutAlloc(m, id) { return setData(m, { allocations: store.remove(m.data.allocations, id) }); }
+export const allocById = (m, id) => store.get(m.data.allocations, id);
+
+/** A 401: the session ended; log in again and come back here. Null for any other status. */
+export function unauthorized(m, status) {
+  if (status !== 401) return null;
+  const m2 = set(m, { session: 'out', user: null, route: { page: 'login' }, afterLogin: routePath(m.route), dialog: null });
+  return [m2, [{ type: 'navigate', path: '/login', replace: true }]];
+}
+
+export const num = (v) => (v === '' || v == null ? null : Number(v));
+export const strOrNull = (v) => (v == null || String(v).trim() === '' ? null : String(v).trim());

@@ -1,0 +1,73 @@
+// Undo and redo, and the activity page. Ctrl+Z undoes the person's own newest
+// change that can still be undone, Ctrl+Shift+Z / Ctrl+Y redoes it (the server
+// knows whose change is whose); the page lists who did what, when, and undoes
+// anyone's change explicitly.
+
+import { http, asList } from '../api.js';
+import { set, toast, unauthorized } from '../model.js';
+import { applyRecords, changesOf } from '../records.js';
+import { reloadAll, loadActivity } from '../load.js';
+
+/** Apply what an undo or redo changed (its live event will say the same, once). */
+function applyEntry(m, entry) {
+  const changes = changesOf(entry);
+  if (!changes.length) return [m, reloadAll(m)];
+  const m2 = applyRecords(m, changes);
+  return [m2, m2.route.page === 'activity' ? [loadActivity()] : []];
+}
+
+/** "x minutes ago" from unix seconds. */
+export function timeAgo(at, nowMs) {
+  const s = Math.max(0, Math.round(nowMs / 1000 - at));
+  if (s < 45) return 'just now';
+  const min = Math.round(s / 60);
+  if (min < 60) return min === 1 ? 'a minute ago' : `${min} minutes ago`;
+  const h = Math.round(min / 60);
+  if (h < 24) return h === 1 ? 'an hour ago' : `${h} hours ago`;
+  const d = Math.round(h / 24);
+  return d === 1 ? 'yesterday' : `${d} days ago`;
+}
+
+export function update(m, msg) {
+  switch (msg.type) {
+    case 'Undo':
+    case 'Redo':
+      if (m.undoBusy || m.session !== 'in') return [m, []];
+      return [set(m, { undoBusy: true }), [http('POST', msg.type === 'Undo' ? '/activity/undo' : '/activity/redo', undefined, msg.type + 'Ok', 'UndoErr')]];
+    case 'UndoOk':
+    case 'RedoOk': {
+      const entry = msg.data || {};
+      const [m2, fx] = applyEntry(set(m, { undoBusy: false }), entry);
+      const action = msg.type === 'UndoOk' ? { label: 'Redo', msg: { type: 'Redo' } } : { label: 'Undo', msg: { type: 'Undo' } };
+      const [m3, tfx] = toast(m2, entry.summary || (msg.type === 'UndoOk' ? 'Undone' : 'Redone'), 'info', action);
+      return [m3, [...tfx, ...fx]];
+    }
+    case 'UndoErr': {
+      const m2 = set(m, { undoBusy: false });
+      return unauthorized(m2, msg.status) || toast(m2, msg.error, /^Nothing to/.test(msg.error || '') ? 'info' : 'error');
+    }
+
+    // ---- the activity page
+    case 'ActivityLoaded':
+      return [set(m, { activity: set(m.activity, { list: asList(msg.data, 'activity', 'entries'), error: null }) }), []];
+    case 'ActivityErr':
+      return unauthorized(m, msg.status) || [set(m, { activity: set(m.activity, { error: msg.error }) }), []];
+    case 'ActivityUndo':
+      if (m.activity.busy) return [m, []];
+      return [set(m, { activity: set(m.activity, { busy: msg.id }) }),
+        [http('POST', `/activity/${encodeURIComponent(msg.id)}/undo`, undefined, 'ActivityUndone', 'ActivityUndoErr', { id: msg.id })]];
+    case 'ActivityUndone': {
+      const entry = msg.data || {};
+      const [m2, fx] = applyEntry(set(m, { activity: set(m.activity, { busy: null }) }), entry);
+      const [m3, tfx] = toast(m2, entry.summary || 'Undone', 'info');
+      return [m3, [...tfx, ...fx, ...(fx.some((f) => f.ok === 'ActivityLoaded') ? [] : [loadActivity()])]];
+    }
+    case 'ActivityUndoErr': {
+      const m2 = set(m, { activity: set(m.activity, { busy: null }) });
+      const r = unauthorized(m2, msg.status);
+      if (r) return r;
+      const [m3, fx] = toast(m2, msg.error);
+      return [m3, [...fx, loadActivity()]];
+    }
+  }
+}

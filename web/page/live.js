@@ -1,0 +1,46 @@
+// Live updates: while logged in, the app subscribes to the team's committed
+// changes (`GET /api/v1/events`, run by the runtime as a subscription) and
+// applies each to the model, so a colleague's booking appears without a
+// reload. A drag in progress keeps its own state; only the data changes.
+
+import { set } from '../model.js';
+import { applyRecords, changesOf } from '../records.js';
+import { reloadAll, routeEffects, reportEffects } from '../load.js';
+import { get } from '../api.js';
+
+export function subscriptions(m) {
+  if (m.session !== 'in' || !m.user) return [];
+  return [{ type: 'events', key: 'events:' + m.user.id, path: '/api/v1/events', hello: 'LiveHello', change: 'LiveChange', reload: 'LiveReload', down: 'LiveDown' }];
+}
+
+/** What the current page shows that a change can make stale beyond the records themselves. */
+function pageEffects(m, changes) {
+  const r = m.route;
+  if (r.page === 'activity') return routeEffects(m);
+  if (r.page === 'reports') return reportEffects(m);
+  if (r.page === 'project' && changes.some((c) => ['allocation', 'task', 'actual', 'project'].includes(c.kind))) {
+    return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id })];
+  }
+  return [];
+}
+
+export function update(m, msg) {
+  switch (msg.type) {
+    case 'LiveHello': {
+      const lastId = Math.max(m.live.lastId, Number(msg.data && msg.data.last_id) || 0);
+      const m2 = set(m, { live: { status: 'open', lastId } });
+      // a new connection (not the browser's own resume): what happened meanwhile is unknown
+      return [m2, msg.resumed ? reloadAll(m2) : []];
+    }
+    case 'LiveChange': {
+      const ev = msg.event || {};
+      const changes = changesOf(ev);
+      const m2 = set(applyRecords(m, changes), { live: { status: 'open', lastId: Math.max(m.live.lastId, Number(ev.id) || 0) } });
+      return [m2, pageEffects(m2, changes)];
+    }
+    case 'LiveReload':
+      return [m, reloadAll(m)];
+    case 'LiveDown':
+      return [set(m, { live: set(m.live, { status: 'down' }) }), []];
+  }
+}

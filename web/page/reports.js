@@ -1,0 +1,22 @@
+// The reports page: utilisation and pipeline over a range of weeks.
+
+import { isDate, startOfWeek } from '../dates.js';
+import { set, unauthorized } from '../model.js';
+import { reportEffects } from '../load.js';
+
+export function update(m, msg) {
+  switch (msg.type) {
+    case 'ReportRange': {
+      const from = msg.from && isDate(msg.from) ? startOfWeek(msg.from) : m.reports.from;
+      const weeks = msg.weeks ? Math.max(1, Math.min(104, Number(msg.weeks) || 12)) : m.reports.weeks;
+      const m2 = set(m, { reports: set(m.reports, { from, weeks, loading: true, error: null }) });
+      return [m2, reportEffects(m2)];
+    }
+    case 'ReportLoaded':
+      return [set(m, { reports: set(m.reports, { [msg.which]: msg.data, local: set(m.reports.local, { [msg.which]: false }), loading: false, error: null }) }), []];
+    case 'ReportErr':
+      // a server without this report: compute it in the browser from the schedule
+      if (msg.status === 404) return [set(m, { reports: set(m.reports, { local: set(m.reports.local, { [msg.which]: true }), loading: false }) }), []];
+      return unauthorized(m, msg.status) || [set(m, { reports: set(m.reports, { loading: false, error: msg.error }) }), []];
+  }
+}
