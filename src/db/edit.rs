@@ -8,7 +8,7 @@ use crate::domain::project::patch_project;
 use crate::domain::schedule::{
     Actual, ActualInput, AllocationInput, ClientInput, PersonInput, TimeOffInput, merge_patch,
 };
-use crate::domain::task::{Task, TaskInput, check_acyclic};
+use crate::domain::task::{Task, TaskInput, check_no_cycle_from};
 use crate::domain::{
     Allocation, AuthUser, Client, Id, Person, Project, ProjectInput, Schedule, TimeOff, Timestamp,
 };
@@ -192,11 +192,6 @@ fn dependents(s: &Schedule, kind: Kind, id: &Id) -> Option<String> {
                 + s.actuals.values().filter(|a| &a.project_id == id).count()
                 + s.tasks.values().filter(|t| &t.project_id == id).count()
         }
-        Kind::Task => s
-            .tasks
-            .values()
-            .filter(|t| t.depends_on.contains(id))
-            .count(),
         Kind::Person => {
             s.allocations
                 .values()
@@ -280,13 +275,15 @@ impl Db {
         };
         // Check the whole change set against a scratch copy (O(1) to take), in order.
         let mut scratch = schedule;
+        let refused = |e| match (e, &undo_of) {
+            // Undoing into a state whose references are gone conflicts with later changes.
+            (AppError::Invalid(m), Some(_)) => AppError::Conflict(format!("Cannot undo: {m}")),
+            (e, _) => e,
+        };
         for change in &changes {
-            apply_change(&mut scratch, change).map_err(|e| match (e, &undo_of) {
-                // Undoing into a state whose references are gone conflicts with later changes.
-                (AppError::Invalid(m), Some(_)) => AppError::Conflict(format!("Cannot undo: {m}")),
-                (e, _) => e,
-            })?;
+            apply_change(&mut scratch, change).map_err(refused)?;
         }
+        check_result(&scratch, &changes).map_err(refused)?;
         scratch.version += 1;
         scratch.memo = Default::default();
         self.schedules.insert(team.clone(), scratch);
@@ -564,12 +561,6 @@ impl Db {
             Edit::CreateTask(project_id, input) => {
                 let t =
                     Task::from_input(self.fresh_record_id(s, Kind::Task), team, project_id, input)?;
-                check_acyclic(
-                    s.tasks
-                        .values()
-                        .filter(|o| o.project_id == t.project_id)
-                        .chain([&t]),
-                )?;
                 created("Added task", Record::Task(t))
             }
             Edit::PatchTask(id, patch) => {
@@ -582,11 +573,6 @@ impl Db {
                     before.project_id.clone(),
                     merge_patch(&before.input(), patch)?,
                 )?;
-                let siblings = s
-                    .tasks
-                    .values()
-                    .filter(|o| o.project_id == after.project_id && o.id != id);
-                check_acyclic(siblings.chain([&after]))?;
                 updated("Edited task", Record::Task(before), Record::Task(after))
             }
             Edit::DeleteTask(id) => {
@@ -667,7 +653,41 @@ impl Db {
     }
 }
 
-/// Applies one change to a schedule, refusing one that would leave a dangling reference.
+/// The rules over a whole change set, checked once on its result (each is linear in
+/// the team's records, however many the change touches): the limits, no dependency
+/// cycle through a changed task, no task left waiting for a removed one.
+fn check_result(s: &Schedule, changes: &[Change]) -> Result<()> {
+    crate::domain::limits::check(s, changes)?;
+    let changed = changes.iter().filter_map(|c| match &c.after {
+        Some(Record::Task(t)) => Some(&t.id),
+        _ => None,
+    });
+    check_no_cycle_from(changed, |id| s.tasks.get(id))?;
+    let removed: std::collections::HashSet<&Id> = changes
+        .iter()
+        .filter_map(|c| match (&c.before, &c.after) {
+            (Some(Record::Task(t)), None) => Some(&t.id),
+            _ => None,
+        })
+        .collect();
+    if !removed.is_empty() {
+        let waiting = s
+            .tasks
+            .values()
+            .filter(|t| t.depends_on.iter().any(|d| removed.contains(d)))
+            .count();
+        if waiting > 0 {
+            return Err(AppError::Conflict(format!(
+                "Cannot remove: the task still has {waiting} dependent record(s)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Applies one change to a schedule, refusing one that would leave a dangling reference
+/// (tasks waiting for a removed task are checked once for the whole set, in
+/// `check_result`).
 fn apply_change(s: &mut Schedule, change: &Change) -> Result<()> {
     match (&change.before, &change.after) {
         (_, Some(after)) => {

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod calendar;
+pub mod limits;
 pub mod project;
 pub mod schedule;
 pub mod task;
