@@ -149,11 +149,17 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             query: (email, address),
             resp,
         }) => respond(resp, db.login_lookup(&email, address, now())),
-        LoginFailed(email, address) => db.login_failed(email, address, now()),
-        Login(Req {
-            query: (user_id, token_hash),
+        SignupCheck(Req {
+            query: (email, address),
             resp,
-        }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
+        }) => respond(resp, db.signup_check(&email, address, now())),
+        Login(Req {
+            query: (user_id, token_hash, address),
+            resp,
+        }) => {
+            lp.commit(db.login(&user_id, token_hash, address, now()), resp)
+                .await
+        }
         Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
         Edit(Req {
             query: (auth, edit),

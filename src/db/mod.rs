@@ -13,6 +13,7 @@
 mod actor;
 mod edit;
 pub mod state;
+mod throttle;
 
 use crate::domain::activity::Activity;
 use crate::domain::user::Invite;
@@ -41,10 +42,11 @@ pub enum Dm {
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
+    /// Counts a login attempt and looks the account up, in one message.
     LoginLookup(Req<(String, IpAddr), Result<Option<Credentials>>>),
-    /// A directive: record a failed login for throttling. No reply.
-    LoginFailed(String, IpAddr),
-    Login(Req<(Id, String), Result<User>>),
+    /// Throttles sign-ups per address and refuses a taken email (email, address).
+    SignupCheck(Req<(String, IpAddr), Result<()>>),
+    Login(Req<(Id, String, IpAddr), Result<User>>),
     Logout(Req<String, Result<()>>),
     /// A snapshot of the team's schedule (O(1)); reads are computed from it outside.
     Schedule(Req<Id, Result<Schedule>>),
@@ -177,21 +179,12 @@ impl DbTx {
         self.send(Dm::LoginLookup, (email, address)).await?
     }
 
-    pub async fn login_failed(&self, email: String, address: IpAddr) {
-        match &self.0 {
-            Backend::Actor(tx) => {
-                let _ = tx.send(Dm::LoginFailed(email, address)).await;
-            }
-            Backend::Locked(lock) => {
-                let mut guard = lock.write().await;
-                let (db, lp) = &mut *guard;
-                actor::handle(db, lp, Dm::LoginFailed(email, address)).await;
-            }
-        }
+    pub async fn signup_check(&self, email: String, address: IpAddr) -> Result<()> {
+        self.send(Dm::SignupCheck, (email, address)).await?
     }
 
-    pub async fn login(&self, user_id: Id, token_hash: String) -> Result<User> {
-        self.send(Dm::Login, (user_id, token_hash)).await?
+    pub async fn login(&self, user_id: Id, token_hash: String, address: IpAddr) -> Result<User> {
+        self.send(Dm::Login, (user_id, token_hash, address)).await?
     }
 
     pub async fn logout(&self, token_hash: String) -> Result<()> {

@@ -16,23 +16,7 @@ use std::net::IpAddr;
 /// A change and what it must write.
 pub type Applied<T> = Result<(T, Vec<Mutation>)>;
 
-/// Limits on failed logins inside a sliding window.
-#[derive(Clone, Copy, Debug)]
-pub struct LoginThrottle {
-    pub window_secs: i64,
-    pub per_account: usize,
-    pub per_address: usize,
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            window_secs: 15 * 60,
-            per_account: 10,
-            per_address: 100,
-        }
-    }
-}
+pub use super::throttle::LoginThrottle;
 
 /// Settings the state needs from the configuration.
 #[derive(Clone, Copy, Debug)]
@@ -75,7 +59,8 @@ pub struct Db {
     sessions: HashMap<String, Session>,
     /// When each session's `last_seen_at` was last written to disk.
     sessions_persisted: HashMap<String, Timestamp>,
-    failed_logins: HashMap<FailureKey, VecDeque<Timestamp>>,
+    /// Login and sign-up attempts, for throttling (kept across reloads).
+    attempts: super::throttle::Attempts,
     pub(super) invites: HashMap<String, Invite>,
     /// Each team's schedule, keyed by team id; the team itself lives inside.
     pub(super) schedules: HashMap<Id, Schedule>,
@@ -99,12 +84,6 @@ pub struct StoredProposal {
     pub created_at: Timestamp,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum FailureKey {
-    Account(String),
-    Address(IpAddr),
-}
-
 impl Db {
     /// Builds the state from everything the store holds.
     pub fn new(snapshot: Snapshot, policy: Policy) -> Db {
@@ -115,7 +94,7 @@ impl Db {
             users_by_email: HashMap::new(),
             sessions: HashMap::new(),
             sessions_persisted: HashMap::new(),
-            failed_logins: HashMap::new(),
+            attempts: Default::default(),
             invites: HashMap::new(),
             schedules: HashMap::new(),
             activity: HashMap::new(),
@@ -130,9 +109,9 @@ impl Db {
     /// Replaces the durable part of the state with `snapshot` (after a failed commit);
     /// login throttling is kept.
     pub fn reload(&mut self, snapshot: Snapshot) {
-        let failed_logins = std::mem::take(&mut self.failed_logins);
+        let attempts = std::mem::take(&mut self.attempts);
         *self = Db::new(snapshot, self.policy);
-        self.failed_logins = failed_logins;
+        self.attempts = attempts;
     }
 
     fn load(&mut self, snapshot: Snapshot) {
@@ -277,33 +256,18 @@ impl Db {
         session
     }
 
-    /// Checks the throttle, then returns the user id and password hash for `email`
-    /// (None when unknown: the caller still hashes, so timing does not tell).
+    /// Counts a login attempt (refusing it while the account or address backs off),
+    /// then returns the user id and password hash for `email` (None when unknown: the
+    /// caller still hashes, so timing does not tell). Counting here, before the
+    /// password is checked, is what makes parallel guesses count too.
     pub fn login_lookup(
         &mut self,
         email: &str,
         address: IpAddr,
         now: Timestamp,
     ) -> Result<Option<Credentials>> {
-        let t = self.policy.throttle;
-        for (key, limit) in [
-            (FailureKey::Account(email.to_string()), t.per_account),
-            (FailureKey::Address(address), t.per_address),
-        ] {
-            if let Some(failures) = self.failed_logins.get_mut(&key) {
-                while failures
-                    .front()
-                    .is_some_and(|&at| now - at >= t.window_secs)
-                {
-                    failures.pop_front();
-                }
-                if failures.len() >= limit {
-                    let oldest = failures.front().copied().unwrap_or(now);
-                    let retry_after = (oldest + t.window_secs - now).max(1) as u64;
-                    return Err(AppError::TooManyRequests { retry_after });
-                }
-            }
-        }
+        self.attempts
+            .begin_login(&self.policy.throttle, email, address, now)?;
         Ok(self
             .users_by_email
             .get(email)
@@ -314,27 +278,35 @@ impl Db {
             }))
     }
 
-    pub fn login_failed(&mut self, email: String, address: IpAddr, now: Timestamp) {
-        let window = self.policy.throttle.window_secs;
-        if self.failed_logins.len() > 100_000 {
-            // Bound the memory a flood of bogus logins can take: drop stale entries.
-            self.failed_logins
-                .retain(|_, v| v.back().is_some_and(|&at| now - at < window));
+    /// Before paying for a password hash: refuses a sign-up while `address` backs off,
+    /// and one for a taken email (409), which counts towards that backoff.
+    pub fn signup_check(&mut self, email: &str, address: IpAddr, now: Timestamp) -> Result<()> {
+        let policy = self.policy.throttle;
+        self.attempts.check_signup(&policy, address, now)?;
+        if self.email_taken(email) {
+            self.attempts.signup_taken(&policy, address, now);
+            return Err(AppError::Conflict(
+                "An account with this email already exists".into(),
+            ));
         }
-        for key in [FailureKey::Account(email), FailureKey::Address(address)] {
-            self.failed_logins.entry(key).or_default().push_back(now);
-        }
+        Ok(())
     }
 
     /// Starts a session for a user whose password was just verified.
-    pub fn login(&mut self, user_id: &Id, token_hash: String, now: Timestamp) -> Applied<User> {
+    pub fn login(
+        &mut self,
+        user_id: &Id,
+        token_hash: String,
+        address: IpAddr,
+        now: Timestamp,
+    ) -> Applied<User> {
         let user = self
             .users
             .get(user_id)
             .cloned()
             .ok_or_else(|| AppError::Unauthorized("Wrong email or password".into()))?;
-        self.failed_logins
-            .remove(&FailureKey::Account(user.email.clone()));
+        self.attempts
+            .login_succeeded(&self.policy.throttle, &user.email, address);
         let session = self.new_session(user_id, token_hash, now);
         Ok((user, vec![Mutation::Put(Record::Session(session))]))
     }
@@ -429,17 +401,15 @@ mod tests {
     use super::*;
     use std::net::Ipv4Addr;
 
+    const IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
     fn policy() -> Policy {
         Policy {
             sessions: SessionPolicy {
                 idle_secs: 100,
                 max_secs: 1000,
             },
-            throttle: LoginThrottle {
-                window_secs: 60,
-                per_account: 3,
-                per_address: 5,
-            },
+            throttle: LoginThrottle::default(),
         }
     }
 
@@ -507,7 +477,7 @@ mod tests {
     fn expired_sessions_are_purged_and_live_ones_kept() {
         let mut db = Db::new(Snapshot::default(), policy());
         let (user, _) = db.signup(account("a@x.io", "old"), 0).unwrap();
-        db.login(&user.id, "new".into(), 150).unwrap();
+        db.login(&user.id, "new".into(), IP, 150).unwrap();
         // "old" expired at 101 (idle 100): still remembered, to say so.
         assert!(db.purge_expired_sessions(200).is_empty());
         assert_eq!(
@@ -518,7 +488,7 @@ mod tests {
         );
         let later = EXPIRED_SESSIONS_KEPT_SECS + 200;
         let (user, _) = db.signup(account("b@x.io", "gone"), 0).unwrap();
-        db.login(&user.id, "fresh".into(), later - 50).unwrap();
+        db.login(&user.id, "fresh".into(), IP, later - 50).unwrap();
         assert_eq!(db.purge_expired_sessions(later).len(), 1);
         assert!(db.authenticate(&user.id, "fresh", later).is_ok());
         assert_eq!(
@@ -533,32 +503,10 @@ mod tests {
     fn logout_ends_only_that_session() {
         let mut db = Db::new(Snapshot::default(), policy());
         let (user, _) = db.signup(account("a@x.io", "t1"), 0).unwrap();
-        db.login(&user.id, "t2".into(), 1).unwrap();
+        db.login(&user.id, "t2".into(), IP, 1).unwrap();
         db.logout("t1").unwrap();
         assert!(db.authenticate(&user.id, "t1", 2).is_err());
         assert!(db.authenticate(&user.id, "t2", 2).is_ok());
-    }
-
-    #[test]
-    fn failed_logins_are_throttled_per_account_then_released() {
-        let mut db = Db::new(Snapshot::default(), policy());
-        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        for _ in 0..3 {
-            assert!(db.login_lookup("a@x.io", ip, 0).is_ok());
-            db.login_failed("a@x.io".into(), ip, 0);
-        }
-        match db.login_lookup("a@x.io", ip, 10) {
-            Err(AppError::TooManyRequests { retry_after }) => assert_eq!(retry_after, 50),
-            other => panic!("expected 429, got {other:?}"),
-        }
-        assert!(
-            db.login_lookup("b@x.io", ip, 10).is_ok(),
-            "other accounts are not locked"
-        );
-        assert!(
-            db.login_lookup("a@x.io", ip, 60).is_ok(),
-            "the window slides"
-        );
     }
 }
 

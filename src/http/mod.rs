@@ -3,6 +3,7 @@
 
 mod allocations;
 mod auth;
+pub mod client_addr;
 mod clients;
 pub mod content_type;
 mod edits;
