@@ -199,6 +199,10 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
                 .await
         }
+        DeleteFeed(Req {
+            query: (auth, person),
+            resp,
+        }) => lp.commit(db.delete_feed(&auth, &person), resp).await,
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.

@@ -320,6 +320,7 @@ impl Db {
             original.undone_by = Some(entry.id.clone());
             mutations.push(Mutation::Put(Record::Activity(original.clone())));
         }
+        mutations.extend(self.end_feeds_of_archived(&entry.changes));
         mutations.push(Mutation::Put(Record::Activity(entry.clone())));
         self.remember_activity(entry);
         Ok((result, mutations))

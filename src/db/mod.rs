@@ -12,6 +12,7 @@
 
 mod actor;
 mod edit;
+mod feeds;
 pub mod state;
 mod throttle;
 
@@ -62,6 +63,8 @@ pub enum Dm {
     ApplyProposal(Req<(AuthUser, Id), Result<Option<Record>>>),
     /// Make a new calendar-feed token hash for a person (revoking the old one).
     RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
+    /// End a person's calendar feed.
+    DeleteFeed(Req<(AuthUser, Id), Result<()>>),
     /// Which team and person a calendar-feed token hash belongs to.
     Feed(Req<String, Option<(Id, Id)>>),
     /// Stop taking messages, commit everything, close the store, then reply.
@@ -244,6 +247,10 @@ impl DbTx {
     ) -> Result<()> {
         self.send(Dm::RotateFeed, (auth, person_id, token_hash))
             .await?
+    }
+
+    pub async fn delete_feed(&self, auth: AuthUser, person_id: Id) -> Result<()> {
+        self.send(Dm::DeleteFeed, (auth, person_id)).await?
     }
 
     pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {

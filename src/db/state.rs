@@ -529,46 +529,6 @@ fn team_of(record: &Record) -> Id {
     }
 }
 
-impl Db {
-    /// Gives `person_id` a calendar feed with this token hash, revoking any earlier one.
-    /// Owners and managers may, and a member for the person linked to their login.
-    pub fn rotate_feed(
-        &mut self,
-        auth: &AuthUser,
-        person_id: &Id,
-        token_hash: String,
-        now: Timestamp,
-    ) -> Applied<()> {
-        let person = self
-            .schedule(&auth.team_id)?
-            .people
-            .get(person_id)
-            .cloned()
-            .ok_or_else(|| AppError::NotFound("Person not found".into()))?;
-        if !auth.role.can_edit_schedule() && person.user_id.as_ref() != Some(&auth.user_id) {
-            return Err(AppError::Forbidden(
-                "Only owners, managers and the person themselves can make a calendar feed".into(),
-            ));
-        }
-        self.feeds.retain(|_, f| &f.person_id != person_id);
-        let feed = crate::domain::schedule::CalendarFeed {
-            person_id: person_id.clone(),
-            team_id: auth.team_id.clone(),
-            token_hash: token_hash.clone(),
-            created_at: now,
-        };
-        self.feeds.insert(token_hash, feed.clone());
-        Ok(((), vec![Mutation::Put(Record::CalendarFeed(feed))]))
-    }
-
-    /// The team and person of the feed with this token hash.
-    pub fn feed(&self, token_hash: &str) -> Option<(Id, Id)> {
-        self.feeds
-            .get(token_hash)
-            .map(|f| (f.team_id.clone(), f.person_id.clone()))
-    }
-}
-
 /// A team and who is in it.
 #[derive(Clone, Debug)]
 pub struct TeamView {
@@ -727,6 +687,8 @@ impl Db {
         if let Some(ids) = self.members.get_mut(&user.team_id) {
             ids.remove(&user.id);
         }
+        // What the login reached through its people goes with it.
+        mutations.extend(self.unlink_people(&user.team_id, &user.id));
         Ok(((), mutations))
     }
 }
