@@ -105,3 +105,86 @@ async fn a_feed_ends_when_its_member_leaves_its_person_is_archived_or_it_is_dele
     assert_eq!(fetch_status(&server, &url).await, StatusCode::NOT_FOUND);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn invites_are_listed_without_tokens_revoked_and_accepted_only_by_the_invited_email() {
+    let server = TestServer::fresh().await;
+    let (owner, _) = signup(&server, "ann@x.io").await;
+    let cat = invite(&owner, &server, "cat@x.io", "manager").await;
+    let dan = invite(&owner, &server, "dan@x.io", "member").await;
+    assert_ne!(cat["id"], Value::Null);
+    assert_ne!(
+        cat["id"].as_str(),
+        Some(kronuz::http::token_hash(cat["token"].as_str().unwrap()).as_str())
+    );
+
+    let (status, list) = get(&owner, &server, "/api/v1/team/invites").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let emails: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails.len(), 2);
+    assert!(emails.contains(&"cat@x.io") && emails.contains(&"dan@x.io"));
+    let text = list.to_string();
+    for secret in [&cat, &dan] {
+        let token = secret["token"].as_str().unwrap();
+        assert!(
+            !text.contains(token) && !text.contains(&kronuz::http::token_hash(token)),
+            "{text}"
+        );
+    }
+
+    // Anyone else holding Cat's link cannot use it; Cat can.
+    let token = cat["token"].as_str().unwrap();
+    let (_, status, err) = accept(&server, "eve@x.io", token).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+    assert!(
+        err["error"].as_str().unwrap().contains("another email"),
+        "{err}"
+    );
+    let (_, status, user) = accept(&server, "cat@x.io", token).await;
+    assert_eq!(status, StatusCode::CREATED, "{user}");
+    assert_eq!(user["role"], "manager");
+
+    // A revoked invitation signs nobody up and leaves the list; only the owner revokes.
+    let cat_client = client();
+    login(&cat_client, &server, "cat@x.io", "correct horse").await;
+    let dan_path = format!("/api/v1/team/invites/{}", id(&dan));
+    assert_eq!(
+        delete(&cat_client, &server, &dan_path).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&cat_client, &server, "/api/v1/team/invites").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        delete(&owner, &server, &dan_path).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        delete(&owner, &server, &dan_path).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, status, _) = accept(&server, "dan@x.io", dan["token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, list) = get(&owner, &server, "/api/v1/team/invites").await;
+    assert_eq!(list, json!([]));
+
+    // Another team's owner cannot see or revoke them.
+    let fin = invite(&owner, &server, "fin@x.io", "member").await;
+    let (other, _) = signup(&server, "zed@x.io").await;
+    assert_eq!(
+        get(&other, &server, "/api/v1/team/invites").await.1,
+        json!([])
+    );
+    let fin_path = format!("/api/v1/team/invites/{}", id(&fin));
+    assert_eq!(
+        delete(&other, &server, &fin_path).await.0,
+        StatusCode::NOT_FOUND
+    );
+    server.stop().await;
+}

@@ -179,6 +179,11 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             )
             .await
         }
+        ListInvites(Req { query, resp }) => respond(resp, db.list_invites(&query, now())),
+        RevokeInvite(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.revoke_invite(&auth, &id, now()), resp).await,
         ChangeRole(Req {
             query: (auth, user, role),
             resp,

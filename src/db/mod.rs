@@ -13,6 +13,7 @@
 mod actor;
 mod edit;
 mod feeds;
+mod invites;
 pub mod state;
 mod throttle;
 
@@ -57,6 +58,10 @@ pub enum Dm {
     Team(Req<Id, Result<TeamView>>),
     PatchTeam(Req<(AuthUser, serde_json::Value), Result<TeamView>>),
     CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
+    /// The team's pending invitations (owner).
+    ListInvites(Req<AuthUser, Result<Vec<Invite>>>),
+    /// Revoke a pending invitation by its public id (owner).
+    RevokeInvite(Req<(AuthUser, Id), Result<()>>),
     ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
     SaveProposal(Req<StoredProposal, Id>),
@@ -221,6 +226,14 @@ impl DbTx {
 
     pub async fn create_invite(&self, auth: AuthUser, invite: NewInvite) -> Result<Invite> {
         self.send(Dm::CreateInvite, (auth, invite)).await?
+    }
+
+    pub async fn list_invites(&self, auth: AuthUser) -> Result<Vec<Invite>> {
+        self.send(Dm::ListInvites, auth).await?
+    }
+
+    pub async fn revoke_invite(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::RevokeInvite, (auth, id)).await?
     }
 
     pub async fn change_role(&self, auth: AuthUser, user_id: Id, role: Role) -> Result<User> {

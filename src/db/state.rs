@@ -198,6 +198,11 @@ impl Db {
                     .ok_or_else(|| {
                         AppError::invalid("invite", "this invitation is unknown, used or expired")
                     })?;
+                if !invite.email.is_empty() && invite.email != account.email {
+                    return Err(AppError::Forbidden(
+                        "This invitation is for another email address: sign up with the address it was sent to".into(),
+                    ));
+                }
                 let used = Invite {
                     used: true,
                     ..invite.clone()
@@ -557,9 +562,6 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-/// How long an invitation stays valid.
-pub const INVITE_TTL_SECS: i64 = 7 * 86_400;
-
 impl Db {
     pub fn team(&self, team_id: &Id) -> Result<TeamView> {
         let team = (*self.schedule(team_id)?.team).clone();
@@ -602,28 +604,6 @@ impl Db {
             self.team(&auth.team_id)?,
             vec![Mutation::Put(Record::Team(next))],
         ))
-    }
-
-    pub fn create_invite(
-        &mut self,
-        auth: &AuthUser,
-        email: String,
-        role: Role,
-        token_hash: String,
-        now: Timestamp,
-    ) -> Applied<Invite> {
-        auth.require_owner()?;
-        let invite = Invite {
-            token_hash: token_hash.clone(),
-            team_id: auth.team_id.clone(),
-            email,
-            role,
-            created_by: auth.user_id.clone(),
-            expires_at: now + INVITE_TTL_SECS,
-            used: false,
-        };
-        self.invites.insert(token_hash, invite.clone());
-        Ok((invite.clone(), vec![Mutation::Put(Record::Invite(invite))]))
     }
 
     fn member(&self, auth: &AuthUser, user_id: &Id) -> Result<User> {

@@ -72,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/api/v1/usr/signup", tag = "accounts", request_body = SignupBody,
     responses(
         (status = 201, description = "Signed up; cookies `usrid` and `session` set", body = UserView),
+        (status = 403, description = "The invitation is for another email", body = ErrorBody),
         (status = 409, description = "Email taken", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
         (status = 429, description = "Too many sign-ups from this address; `Retry-After` says when to try again", body = ErrorBody)))]
