@@ -6,6 +6,8 @@ use crate::Result;
 use crate::domain::now;
 use crate::store::Mutation;
 use crate::store::writer::{Restore, WriteJob, WriterMsg};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 fn respond<T>(resp: oneshot::Sender<T>, value: T) {
@@ -73,6 +75,7 @@ pub(super) async fn run(
     mut restores: mpsc::UnboundedReceiver<Restore>,
     writer: mpsc::Sender<WriterMsg>,
     mut db: Db,
+    storage_lost: Arc<AtomicBool>,
 ) {
     let mut lp = Loop { writer, epoch: 0 };
     // Sessions that expired while the server was down go now, not when next presented.
@@ -81,13 +84,28 @@ pub(super) async fn run(
         let m = tokio::select! {
             biased;
             Some(restore) = restores.recv() => {
-                tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
-                db.reload(restore.snapshot);
                 lp.epoch = restore.epoch;
+                match restore.snapshot {
+                    Some(snapshot) => {
+                        tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
+                        db.reload(snapshot);
+                        storage_lost.store(false, Ordering::SeqCst);
+                    }
+                    None => {
+                        tracing::error!("memory may hold writes the disk refused; refusing every request until the committed state is read back");
+                        storage_lost.store(true, Ordering::SeqCst);
+                    }
+                }
                 continue;
             }
             m = rx.recv() => match m { Some(m) => m, None => break },
         };
+        // Nothing in memory may be served or changed until the disk's state is back;
+        // dropping the request's reply makes `DbTx` answer it 503.
+        if storage_lost.load(Ordering::SeqCst) && !matches!(m, Dm::Shutdown(_)) {
+            drop(m);
+            continue;
+        }
         let started = std::time::Instant::now();
         let go_on = handle(&mut db, &lp, m).await;
         crate::metrics::METRICS.actor_message(started.elapsed());

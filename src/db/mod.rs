@@ -27,6 +27,8 @@ use crate::{AppError, Result};
 pub use edit::Edit;
 use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 /// A request to the actor: the query and where to send the answer.
@@ -84,9 +86,15 @@ pub struct NewInvite {
     pub token_hash: String,
 }
 
-/// The handle to the actor. Cloning it is cheap (one `Arc` inside the sender).
+/// The handle to the actor. Cloning it is cheap (an `Arc` inside the sender, and one
+/// for the flag).
 #[derive(Clone)]
-pub struct DbTx(Backend);
+pub struct DbTx {
+    backend: Backend,
+    /// Set by the actor while the committed state cannot be read back after a failed
+    /// commit: then every request is answered 503 without reaching it.
+    storage_lost: Arc<AtomicBool>,
+}
 
 #[derive(Clone)]
 enum Backend {
@@ -117,17 +125,23 @@ impl Db {
         restores: mpsc::UnboundedReceiver<Restore>,
     ) -> (DbTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
-        let handle = tokio::spawn(actor::run(rx, restores, writer, self));
-        (DbTx(Backend::Actor(tx)), handle)
+        let storage_lost = Arc::new(AtomicBool::new(false));
+        let handle = tokio::spawn(actor::run(rx, restores, writer, self, storage_lost.clone()));
+        let db = DbTx {
+            backend: Backend::Actor(tx),
+            storage_lost,
+        };
+        (db, handle)
     }
 
     /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
     /// commit is not rolled back in memory here (the restores are dropped).
     pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>) -> DbTx {
         let lp = actor::Loop { writer, epoch: 0 };
-        DbTx(Backend::Locked(std::sync::Arc::new(
-            tokio::sync::RwLock::new((self, lp)),
-        )))
+        DbTx {
+            backend: Backend::Locked(Arc::new(tokio::sync::RwLock::new((self, lp)))),
+            storage_lost: Arc::default(),
+        }
     }
 }
 
@@ -138,9 +152,12 @@ impl DbTx {
     where
         F: FnOnce(Req<Q, R>) -> Dm,
     {
+        if self.storage_lost.load(Ordering::SeqCst) {
+            return Err(AppError::storage_lost());
+        }
         let (resp, rx) = oneshot::channel();
         let m = dm(Req { query, resp });
-        match &self.0 {
+        match &self.backend {
             Backend::Actor(tx) => tx.send(m).await.map_err(|_| AppError::shutting_down())?,
             Backend::Locked(lock) => {
                 let rest = actor::handle_read(&lock.read().await.0, m);
@@ -151,7 +168,13 @@ impl DbTx {
                 }
             }
         }
-        rx.await.map_err(|_| AppError::shutting_down())
+        rx.await.map_err(|_| {
+            if self.storage_lost.load(Ordering::SeqCst) {
+                AppError::storage_lost()
+            } else {
+                AppError::shutting_down()
+            }
+        })
     }
 
     pub async fn authenticate(&self, usrid: Id, token_hash: String) -> Result<AuthUser> {
