@@ -129,3 +129,171 @@ async fn probing_for_taken_emails_backs_off_per_address_and_only_a_trusted_proxy
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_session_and_log_out_everywhere_ends_all() {
+    let server = TestServer::fresh().await;
+    let (laptop, _) = signup(&server, "ann@x.io").await;
+    let phone = client();
+    assert_eq!(
+        login(&phone, &server, "ann@x.io", "correct horse").await.0,
+        StatusCode::OK
+    );
+
+    let (status, err) = post(
+        &laptop,
+        &server,
+        "/api/v1/usr/password",
+        json!({"current_password": "wrong horse", "new_password": "battery staple"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("current_password"),
+        "{err}"
+    );
+    assert_eq!(
+        get(&phone, &server, "/api/v1/usr/me").await.0,
+        StatusCode::OK
+    );
+
+    let (status, body) = post(
+        &laptop,
+        &server,
+        "/api/v1/usr/password",
+        json!({"current_password": "correct horse", "new_password": "battery staple"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(
+        get(&laptop, &server, "/api/v1/usr/me").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&phone, &server, "/api/v1/usr/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&client(), &server, "ann@x.io", "correct horse")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&phone, &server, "ann@x.io", "battery staple").await.0,
+        StatusCode::OK
+    );
+
+    let (status, _) = post(&laptop, &server, "/api/v1/usr/logout-all", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&laptop, &server, "/api/v1/usr/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&phone, &server, "/api/v1/usr/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // It survives a restart: the ended sessions are gone from disk too.
+    assert_eq!(
+        login(&phone, &server, "ann@x.io", "battery staple").await.0,
+        StatusCode::OK
+    );
+    let server = server.restart().await;
+    assert_eq!(
+        get(&laptop, &server, "/api/v1/usr/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&phone, &server, "/api/v1/usr/me").await.0,
+        StatusCode::OK
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_owner_resets_a_members_password_with_a_one_time_link() {
+    let server = TestServer::fresh().await;
+    let (owner, _) = signup(&server, "ann@x.io").await;
+    let (_, inv) = post(
+        &owner,
+        &server,
+        "/api/v1/team/invites",
+        json!({"email": "bob@x.io", "role": "member"}),
+    )
+    .await;
+    let bob = client();
+    let (status, bob_user) = post(
+        &bob,
+        &server,
+        "/api/v1/usr/signup",
+        json!({"email": "bob@x.io", "password": "forgotten one", "name": "Bob", "invite": inv["token"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{bob_user}");
+    let reset_path = format!(
+        "/api/v1/team/members/{}/reset",
+        bob_user["id"].as_str().unwrap()
+    );
+
+    // Only the owner starts one; a member cannot, even for themselves.
+    assert_eq!(
+        post(&bob, &server, &reset_path, json!({})).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, link) = post(&owner, &server, &reset_path, json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{link}");
+    let url = link["url"].as_str().unwrap();
+    let token = url.strip_prefix("/reset?token=").unwrap();
+    assert!(link["expires_at"].as_i64().unwrap() > 0);
+
+    let (status, err) = post(
+        &client(),
+        &server,
+        "/api/v1/usr/reset",
+        json!({"token": "not-a-token", "password": "brand new one"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (status, body) = post(
+        &client(),
+        &server,
+        "/api/v1/usr/reset",
+        json!({"token": token, "password": "brand new one"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    // Bob's old session ended; the new password works, the old one does not.
+    assert_eq!(
+        get(&bob, &server, "/api/v1/usr/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&bob, &server, "bob@x.io", "forgotten one").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&bob, &server, "bob@x.io", "brand new one").await.0,
+        StatusCode::OK
+    );
+    // The link works once.
+    let (status, err) = post(
+        &client(),
+        &server,
+        "/api/v1/usr/reset",
+        json!({"token": token, "password": "a third one"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"].as_str().unwrap().contains("used or expired"),
+        "{err}"
+    );
+    // The reset page is the web app's.
+    let page = reqwest::get(server.url(url)).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    server.stop().await;
+}

@@ -222,6 +222,27 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
                 .await
         }
+        PasswordLookup(Req {
+            query: (user, address),
+            resp,
+        }) => respond(resp, db.password_lookup(&user, address, now())),
+        ChangePassword(Req {
+            query: (user, hash, keep, address),
+            resp,
+        }) => {
+            lp.commit(db.change_password(&user, hash, &keep, address), resp)
+                .await
+        }
+        LogoutAll(Req { query, resp }) => lp.commit(db.logout_all(&query), resp).await,
+        StartReset(Req {
+            query: (auth, member, hash),
+            resp,
+        }) => respond(resp, db.start_reset(&auth, &member, hash, now())),
+        ResetUsable(Req { query, resp }) => respond(resp, db.reset_usable(&query, now())),
+        FinishReset(Req {
+            query: (token, hash),
+            resp,
+        }) => lp.commit(db.finish_reset(&token, hash, now()), resp).await,
         DeleteFeed(Req {
             query: (auth, person),
             resp,

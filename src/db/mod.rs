@@ -14,6 +14,7 @@ mod actor;
 mod edit;
 mod feeds;
 mod invites;
+mod passwords;
 pub mod state;
 mod throttle;
 
@@ -74,6 +75,16 @@ pub enum Dm {
     DeleteFeed(Req<(AuthUser, Id), Result<()>>),
     /// Which team and person a calendar-feed token hash belongs to.
     Feed(Req<String, Option<(Id, Id)>>),
+    /// Counts an attempt to confirm a user's password; what to check it against.
+    PasswordLookup(Req<(Id, IpAddr), Result<Credentials>>),
+    /// Sets a user's password hash, ending every session but the one given.
+    ChangePassword(Req<(Id, String, String, IpAddr), Result<()>>),
+    LogoutAll(Req<Id, Result<()>>),
+    /// An owner starts a reset for a member: the token hash; answers when it expires.
+    StartReset(Req<(AuthUser, Id, String), Result<i64>>),
+    ResetUsable(Req<String, Result<()>>),
+    /// Uses a reset link: token hash and new password hash.
+    FinishReset(Req<(String, String), Result<()>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -291,6 +302,42 @@ impl DbTx {
 
     pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
         self.send(Dm::Feed, token_hash).await
+    }
+
+    pub async fn password_lookup(&self, user_id: Id, address: IpAddr) -> Result<Credentials> {
+        self.send(Dm::PasswordLookup, (user_id, address)).await?
+    }
+
+    pub async fn change_password(
+        &self,
+        user_id: Id,
+        password_hash: String,
+        keep_session: String,
+        address: IpAddr,
+    ) -> Result<()> {
+        self.send(
+            Dm::ChangePassword,
+            (user_id, password_hash, keep_session, address),
+        )
+        .await?
+    }
+
+    pub async fn logout_all(&self, user_id: Id) -> Result<()> {
+        self.send(Dm::LogoutAll, user_id).await?
+    }
+
+    pub async fn start_reset(&self, auth: AuthUser, member: Id, token_hash: String) -> Result<i64> {
+        self.send(Dm::StartReset, (auth, member, token_hash))
+            .await?
+    }
+
+    pub async fn reset_usable(&self, token_hash: String) -> Result<()> {
+        self.send(Dm::ResetUsable, token_hash).await?
+    }
+
+    pub async fn finish_reset(&self, token_hash: String, password_hash: String) -> Result<()> {
+        self.send(Dm::FinishReset, (token_hash, password_hash))
+            .await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

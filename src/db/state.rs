@@ -51,7 +51,7 @@ const LAST_SEEN_PERSIST_SECS: i64 = 3600;
 
 /// Everything the server knows, owned by the actor.
 pub struct Db {
-    policy: Policy,
+    pub(super) policy: Policy,
     pub(super) users: HashMap<Id, User>,
     /// Each team's members' ids.
     members: HashMap<Id, std::collections::BTreeSet<Id>>,
@@ -60,7 +60,10 @@ pub struct Db {
     /// When each session's `last_seen_at` was last written to disk.
     sessions_persisted: HashMap<String, Timestamp>,
     /// Login and sign-up attempts, for throttling (kept across reloads).
-    attempts: super::throttle::Attempts,
+    pub(super) attempts: super::throttle::Attempts,
+    /// Password resets started by an owner, by the hash of their token. Kept in memory
+    /// only: a restart voids them (the owner makes a new link), and so does a reload.
+    pub(super) resets: HashMap<String, super::passwords::PasswordReset>,
     pub(super) invites: HashMap<String, Invite>,
     /// Each team's schedule, keyed by team id; the team itself lives inside.
     pub(super) schedules: HashMap<Id, Schedule>,
@@ -95,6 +98,7 @@ impl Db {
             sessions: HashMap::new(),
             sessions_persisted: HashMap::new(),
             attempts: Default::default(),
+            resets: HashMap::new(),
             invites: HashMap::new(),
             schedules: HashMap::new(),
             activity: HashMap::new(),
@@ -390,6 +394,24 @@ impl Db {
             .collect()
     }
 
+    /// Ends every session of `user_id` except `keep` (a token hash); the deletions.
+    pub(super) fn end_sessions(&mut self, user_id: &Id, keep: Option<&str>) -> Vec<Mutation> {
+        let ended: Vec<String> = self
+            .sessions
+            .iter()
+            .filter(|(h, s)| &s.user_id == user_id && Some(h.as_str()) != keep)
+            .map(|(h, _)| h.clone())
+            .collect();
+        ended
+            .into_iter()
+            .map(|hash| {
+                self.sessions.remove(&hash);
+                self.sessions_persisted.remove(&hash);
+                Mutation::Delete(Kind::Session, Id(hash))
+            })
+            .collect()
+    }
+
     /// Ends one session; its token never works again.
     pub fn logout(&mut self, token_hash: &str) -> Applied<()> {
         self.sessions.remove(token_hash);
@@ -606,7 +628,7 @@ impl Db {
         ))
     }
 
-    fn member(&self, auth: &AuthUser, user_id: &Id) -> Result<User> {
+    pub(super) fn member(&self, auth: &AuthUser, user_id: &Id) -> Result<User> {
         self.users
             .get(user_id)
             .filter(|u| u.team_id == auth.team_id)
@@ -651,17 +673,8 @@ impl Db {
             ));
         }
         let mut mutations = vec![Mutation::Delete(Kind::User, user.id.clone())];
-        let ended: Vec<String> = self
-            .sessions
-            .iter()
-            .filter(|(_, s)| s.user_id == user.id)
-            .map(|(h, _)| h.clone())
-            .collect();
-        for hash in ended {
-            self.sessions.remove(&hash);
-            self.sessions_persisted.remove(&hash);
-            mutations.push(Mutation::Delete(Kind::Session, Id(hash)));
-        }
+        mutations.extend(self.end_sessions(&user.id, None));
+        self.resets.retain(|_, r| r.user_id != user.id);
         self.users_by_email.remove(&user.email);
         self.users.remove(&user.id);
         if let Some(ids) = self.members.get_mut(&user.team_id) {

@@ -9,6 +9,7 @@ pub mod content_type;
 mod edits;
 mod extract;
 mod meta;
+mod passwords;
 mod people;
 mod planning;
 mod prj;
@@ -73,6 +74,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(meta::api_info())
         .merge(meta::router())
         .merge(usr::router())
+        .merge(passwords::router())
         .merge(prj::router())
         .merge(team::router())
         .merge(people::router())
@@ -106,6 +108,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         "/api/v1/usr/signup",
         "/api/v1/usr/login",
         "/api/v1/usr/logout",
+        "/api/v1/usr/reset",
     ];
     for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
