@@ -8,11 +8,12 @@ import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } fro
 import { allocSpan } from './capacity.js';
 import * as store from './store.js';
 import { taskForm, taskRequest, planSpan } from './plan.js';
+import { accountUpdate } from './account.js';
 
 export const STATUSES = ['lead', 'proposal', 'won', 'active', 'done', 'lost'];
 export const STATUS_LABEL = { lead: 'Lead', proposal: 'Proposal', won: 'Won', active: 'Active', done: 'Done', lost: 'Lost' };
 export const DEFAULT_PROBABILITY = { lead: 10, proposal: 50, won: 100, active: 100, done: 100, lost: 0 };
-const PUBLIC_PAGES = new Set(['login', 'signup']);
+const PUBLIC_PAGES = new Set(['login', 'signup', 'reset']);
 
 // ---------------------------------------------------------------- routes
 
@@ -22,6 +23,7 @@ export function parseRoute(path, search = '') {
   const page = parts[0] || 'schedule';
   if (page === 'projects' && parts[1]) return { page: 'project', id: decodeURIComponent(parts[1]) };
   if (page === 'signup') return { page, invite: params.get('invite') || '' };
+  if (page === 'reset') return { page, token: params.get('token') || '' };
   const known = ['schedule', 'login', 'signup', 'projects', 'people', 'clients', 'timeoff', 'reports', 'team'];
   return { page: known.includes(page) ? page : 'notfound', path };
 }
@@ -29,6 +31,7 @@ export function parseRoute(path, search = '') {
 export function routePath(route) {
   if (route.page === 'project') return '/projects/' + encodeURIComponent(route.id);
   if (route.page === 'signup' && route.invite) return '/signup?invite=' + encodeURIComponent(route.invite);
+  if (route.page === 'reset') return '/reset?token=' + encodeURIComponent(route.token || '');
   return '/' + route.page;
 }
 
@@ -226,7 +229,7 @@ function goTo(m, path, replace = false) {
     m2 = set(m2, { route: { page: 'login' }, afterLogin: path });
     return [m2, [{ type: 'navigate', path: '/login', replace: true }]];
   }
-  if (m.session === 'in' && PUBLIC_PAGES.has(route.page) && !route.invite) {
+  if (m.session === 'in' && PUBLIC_PAGES.has(route.page) && !route.invite && route.page !== 'reset') {
     m2 = set(m2, { route: { page: 'schedule' } });
     return [m2, [{ type: 'navigate', path: '/schedule', replace: true }]];
   }
@@ -449,11 +452,13 @@ const newestFirst = (list) => list.slice().sort((a, b) => (a.date === b.date ? 0
 // ---------------------------------------------------------------- update
 
 export function update(m, msg) {
+  const handled = accountUpdate(m, msg);
+  if (handled) return handled;
   switch (msg.type) {
     // ---- session
     case 'MeOk': {
       const m2 = set(m, { session: 'in', user: msg.data });
-      if (PUBLIC_PAGES.has(m.route.page) && !m.route.invite) {
+      if (PUBLIC_PAGES.has(m.route.page) && !m.route.invite && m.route.page !== 'reset') {
         const m3 = set(m2, { route: parseRoute(m.afterLogin) });
         return [m3, [{ type: 'navigate', path: m.afterLogin, replace: true }, ...loadAll(m3), ...routeEffects(m3)]];
       }
