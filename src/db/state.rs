@@ -202,6 +202,14 @@ impl Db {
                     .ok_or_else(|| {
                         AppError::invalid("invite", "this invitation is unknown, used or expired")
                     })?;
+                let members = self.members.get(&invite.team_id).map_or(0, |m| m.len());
+                if members >= crate::domain::limits::MEMBERS_PER_TEAM {
+                    return Err(crate::domain::limits::reached(
+                        "a team",
+                        crate::domain::limits::MEMBERS_PER_TEAM,
+                        "members",
+                    ));
+                }
                 if !invite.email.is_empty() && invite.email != account.email {
                     return Err(AppError::Forbidden(
                         "This invitation is for another email address: sign up with the address it was sent to".into(),
