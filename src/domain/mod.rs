@@ -157,7 +157,10 @@ mod tests {
             "Ann\u{2060}",
         ] {
             let err = required_text("name", bad, 200).unwrap_err().to_string();
-            assert!(err.starts_with("name: must not contain invisible"), "{bad:?}: {err}");
+            assert!(
+                err.starts_with("name: must not contain invisible"),
+                "{bad:?}: {err}"
+            );
         }
         for good in ["Ann Smith", "Zoë O'Brien", "محمد", "李小龙", "Line\nbreak"] {
             assert!(required_text("name", good, 200).is_ok(), "{good:?}");
