@@ -96,3 +96,49 @@ test('team settings persist, and actual hours can be recorded and deleted', asyn
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('an owner makes a reset link for a member, who sets a new password with it and logs in', async (t) => {
+  if (missing) return t.skip(missing);
+  const owner = await newPage(browser, errors);
+  await signUp(owner, server.base, { name: 'Rita Reset' });
+  const invite = await owner.evaluate(async () => {
+    const r = await fetch('/api/v1/team/invites', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'forgetful@example.com', role: 'member' }) });
+    return r.json();
+  });
+  const member = await newPage(browser, errors);
+  await member.goto(server.base + invite.url);
+  await member.getByLabel('Name').fill('Fred Forgetful');
+  await member.getByLabel('Email').fill('forgetful@example.com');
+  await member.getByLabel('Password').fill('first password');
+  await member.getByRole('button', { name: 'Sign up' }).click();
+  await member.getByTestId('nav-schedule').waitFor();
+  await member.context().close();
+
+  await owner.goto(server.base + '/team'); // the team as it is now, with Fred
+  await owner.getByRole('button', { name: 'Reset the password of Fred Forgetful' }).click();
+  const link = await owner.getByTestId('reset-link').inputValue();
+  assert.match(link, /\/reset\?token=[0-9a-f]{64}$/);
+  await owner.context().close();
+
+  const page = await newPage(browser, errors);
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+  await page.getByLabel('New password').fill('second password');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  await page.getByLabel('Email').fill('forgetful@example.com');
+  await page.getByLabel('Password').fill('second password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('nav-schedule').waitFor();
+
+  // In the team page, the password section changes it again.
+  await page.getByTestId('nav-team').click();
+  const section = page.getByTestId('password-section');
+  await section.getByLabel('Current password').fill('second password');
+  await section.getByLabel('New password').fill('third password');
+  const changed = page.waitForResponse((r) => r.url().endsWith('/api/v1/usr/password'));
+  await section.getByRole('button', { name: 'Change password' }).click();
+  assert.equal((await changed).status(), 204);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

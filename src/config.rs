@@ -1,6 +1,7 @@
 //! Command line and environment: every flag is also a `KRONUZ_*` variable.
 
 use crate::db::StateBackend;
+use crate::http::client_addr::ProxyNet;
 use crate::store::writer::CommitMode;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -17,7 +18,8 @@ use std::path::PathBuf;
         --listen / KRONUZ_LISTEN          address to listen on (default 127.0.0.1:8080)\n  \
         --data-dir / KRONUZ_DATA_DIR      where the data lives (default ./kronuz-data)\n  \
         --log / KRONUZ_LOG                log filter (default info)\n  \
-        --secure-cookies / KRONUZ_SECURE_COOKIES   mark cookies Secure behind HTTPS\n\
+        --secure-cookies / KRONUZ_SECURE_COOKIES   mark cookies Secure behind HTTPS\n  \
+        --trusted-proxy / KRONUZ_TRUSTED_PROXY     proxies whose X-Forwarded-For counts\n\
         `kronuz serve --help` lists them all."
 )]
 pub struct Cli {
@@ -108,6 +110,12 @@ pub struct Settings {
     /// (for working on the front end).
     #[arg(long, env = "KRONUZ_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
+
+    /// A reverse proxy whose `Forwarded` / `X-Forwarded-For` header names the client:
+    /// an IP address or a network such as 10.0.0.0/8. Repeat the flag, or separate
+    /// with commas. Without it, the connection's peer is the client (for throttling).
+    #[arg(long, env = "KRONUZ_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<ProxyNet>,
 
     /// Cap on the database size in pages: only for tests that make the disk "full".
     #[arg(skip)]

@@ -83,6 +83,15 @@ impl AppError {
         AppError::Unavailable("Storage is unavailable; the change was not saved".into())
     }
 
+    /// The error every request gets while the committed state cannot be read back
+    /// after a failed commit (memory may hold what the disk refused).
+    pub fn storage_lost() -> Self {
+        AppError::Unavailable(
+            "Storage is unavailable; the server is recovering its saved state, try again shortly"
+                .into(),
+        )
+    }
+
     /// The error a request gets when the database actor is gone (shutting down).
     pub fn shutting_down() -> Self {
         AppError::Unavailable("The server is shutting down".into())

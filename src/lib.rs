@@ -42,7 +42,8 @@
 //! activity log (for undo), and hands the resulting `Mutation`s and the reply to the
 //! writer thread, which sends the reply only after the transaction holding it has
 //! committed. If that commit fails, the writer reloads the committed state and the
-//! actor swaps it in, so memory never keeps what the disk lacks.
+//! actor swaps it in, so memory never keeps what the disk lacks; while that state
+//! cannot be read back, every request is answered 503 until it can.
 //!
 //! Several planners at once: every record carries a `version` (its `ETag`); a PATCH or
 //! DELETE with `If-Match` naming an older one is refused with 412 and the record as it

@@ -236,6 +236,75 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_ackno
     server.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_saved_state_cannot_be_read_back_nothing_is_served_until_it_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let (c, _) = signup(&server, "ann@x.io").await;
+    let mut settings: Settings = server.stop().await;
+    settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
+    let server = TestServer::start_with(settings.clone()).await;
+
+    // Behind the server's back, a row it cannot read: reloading the state will fail.
+    let db = rusqlite::Connection::open(settings.data_dir.join("kronuz.sqlite3")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    db.execute(
+        "INSERT INTO clients (id, body) VALUES ('unreadable', '{')",
+        [],
+    )
+    .unwrap();
+
+    let mut acked = Vec::new();
+    let mut refused = None;
+    for i in 0..2000 {
+        let name = format!("{i:04}-{}", "x".repeat(190));
+        let (status, body) = post(&c, &server, "/api/v1/prj", json!({"name": name})).await;
+        match status {
+            StatusCode::CREATED => acked.push(name),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                refused = Some(name);
+                break;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    let refused = refused.expect("the capped database never filled up");
+    // The disk refused a write and its saved state cannot be read: memory may hold the
+    // refused write, so neither reads nor writes are served.
+    for path in ["/api/v1/prj/list", "/api/v1/usr/me", "/api/v1/people"] {
+        let (status, body) = get(&c, &server, path).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("Storage is unavailable"),
+            "{body}"
+        );
+    }
+    let (status, _) = post(&c, &server, "/api/v1/prj", json!({"name": "later"})).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let (status, _) = login(&client(), &server, "ann@x.io", "correct horse").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+
+    // Once the state reads again, it is served: exactly what the disk holds.
+    db.execute("DELETE FROM clients WHERE id = 'unreadable'", [])
+        .unwrap();
+    let started = std::time::Instant::now();
+    let list = loop {
+        let (status, list) = get(&c, &server, "/api/v1/prj/list").await;
+        if status == StatusCode::OK {
+            break list;
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{list}");
+        assert!(started.elapsed().as_secs() < 30, "never recovered");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(names(&list), acked);
+    assert!(!names(&list).contains(&refused));
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn the_benchmark_only_rwlock_backend_serves_the_same_api() {
     let dir = tempfile::tempdir().unwrap();

@@ -12,7 +12,7 @@ export function goTo(m, path, replace = false) {
     m2 = set(m2, { route: { page: 'login' }, afterLogin: path });
     return [m2, [{ type: 'navigate', path: '/login', replace: true }]];
   }
-  if (m.session === 'in' && PUBLIC_PAGES.has(route.page) && !route.invite) {
+  if (m.session === 'in' && PUBLIC_PAGES.has(route.page) && !route.invite && route.page !== 'reset') {
     m2 = set(m2, { route: { page: 'schedule' } });
     return [m2, [{ type: 'navigate', path: '/schedule', replace: true }]];
   }

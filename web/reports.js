@@ -107,10 +107,14 @@ export function pipelineReport(data, from, to) {
   return { from, to, weeks };
 }
 
+/** A CSV cell, as the server writes them: text a spreadsheet would run as a formula
+ * (starting with = + - @ tab or CR) gets a leading ', and cells holding a separator,
+ * quote or line break are quoted. Numbers stay numbers. */
 function csvCell(v) {
   if (v == null) return '';
-  const s = typeof v === 'number' ? String(Math.round(v * 10000) / 10000) : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = typeof v === 'number' ? String(Math.round(v * 10000) / 10000) : String(v);
+  if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** CSV text of rows (objects) with the given columns; header row = field names. */

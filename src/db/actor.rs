@@ -8,6 +8,8 @@ use crate::domain::now;
 use crate::events::{Event, Events};
 use crate::store::Mutation;
 use crate::store::writer::{Restore, WriteJob, WriterMsg};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 fn respond<T>(resp: oneshot::Sender<T>, value: T) {
@@ -103,6 +105,7 @@ pub(super) async fn run(
     writer: mpsc::Sender<WriterMsg>,
     events: Events,
     mut db: Db,
+    storage_lost: Arc<AtomicBool>,
 ) {
     let mut lp = Loop::new(writer, events);
     // Sessions that expired while the server was down go now, not when next presented.
@@ -111,13 +114,28 @@ pub(super) async fn run(
         let m = tokio::select! {
             biased;
             Some(restore) = restores.recv() => {
-                tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
-                db.reload(restore.snapshot);
                 lp.epoch = restore.epoch;
+                match restore.snapshot {
+                    Some(snapshot) => {
+                        tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
+                        db.reload(snapshot);
+                        storage_lost.store(false, Ordering::SeqCst);
+                    }
+                    None => {
+                        tracing::error!("memory may hold writes the disk refused; refusing every request until the committed state is read back");
+                        storage_lost.store(true, Ordering::SeqCst);
+                    }
+                }
                 continue;
             }
             m = rx.recv() => match m { Some(m) => m, None => break },
         };
+        // Nothing in memory may be served or changed until the disk's state is back;
+        // dropping the request's reply makes `DbTx` answer it 503.
+        if storage_lost.load(Ordering::SeqCst) && !matches!(m, Dm::Shutdown(_)) {
+            drop(m);
+            continue;
+        }
         let started = std::time::Instant::now();
         let go_on = handle(&mut db, &mut lp, m).await;
         crate::metrics::METRICS.actor_message(started.elapsed());
@@ -179,11 +197,17 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
             query: (email, address),
             resp,
         }) => respond(resp, db.login_lookup(&email, address, now())),
-        LoginFailed(email, address) => db.login_failed(email, address, now()),
-        Login(Req {
-            query: (user_id, token_hash),
+        SignupCheck(Req {
+            query: (email, address),
             resp,
-        }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
+        }) => respond(resp, db.signup_check(&email, address, now())),
+        Login(Req {
+            query: (user_id, token_hash, address),
+            resp,
+        }) => {
+            lp.commit(db.login(&user_id, token_hash, address, now()), resp)
+                .await
+        }
         Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
         Edit(Req {
             query: (auth, edit, if_match),
@@ -207,6 +231,11 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
             )
             .await
         }
+        ListInvites(Req { query, resp }) => respond(resp, db.list_invites(&query, now())),
+        RevokeInvite(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.revoke_invite(&auth, &id, now()), resp).await,
         ChangeRole(Req {
             query: (auth, user, role),
             resp,
@@ -236,6 +265,31 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
             resp,
         }) => respond(resp, lp.keys.begin(&team, scope, fingerprint, now())),
         IdempotencyFinish(scope, answer, kept) => lp.keys.finish(scope, answer, kept),
+        PasswordLookup(Req {
+            query: (user, address),
+            resp,
+        }) => respond(resp, db.password_lookup(&user, address, now())),
+        ChangePassword(Req {
+            query: (user, hash, keep, address),
+            resp,
+        }) => {
+            lp.commit(db.change_password(&user, hash, &keep, address), resp)
+                .await
+        }
+        LogoutAll(Req { query, resp }) => lp.commit(db.logout_all(&query), resp).await,
+        StartReset(Req {
+            query: (auth, member, hash),
+            resp,
+        }) => respond(resp, db.start_reset(&auth, &member, hash, now())),
+        ResetUsable(Req { query, resp }) => respond(resp, db.reset_usable(&query, now())),
+        FinishReset(Req {
+            query: (token, hash),
+            resp,
+        }) => lp.commit(db.finish_reset(&token, hash, now()), resp).await,
+        DeleteFeed(Req {
+            query: (auth, person),
+            resp,
+        }) => lp.commit(db.delete_feed(&auth, &person), resp).await,
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.

@@ -3,14 +3,14 @@
 //! history and turned into store mutations the same way.
 
 use super::describe::describe;
-use super::records::{apply_change, dependents, get_record, kind_name, not_found};
+use super::records::{apply_change, check_result, dependents, get_record, kind_name, not_found};
 use super::state::{Applied, Db};
 use crate::domain::activity::{Action, Activity, Change};
 use crate::domain::project::patch_project;
 use crate::domain::schedule::{
     Actual, ActualInput, AllocationInput, ClientInput, PersonInput, TimeOffInput, merge_patch,
 };
-use crate::domain::task::{Task, TaskInput, check_acyclic};
+use crate::domain::task::{Task, TaskInput};
 use crate::domain::{
     Allocation, AuthUser, Client, Id, Person, Project, ProjectInput, Schedule, TimeOff, Timestamp,
 };
@@ -163,6 +163,11 @@ impl Db {
         // Check the whole change set against a scratch copy (O(1) to take), in order,
         // giving each record written its next version.
         let mut scratch = schedule;
+        let refused = |e| match (e, &undo_of) {
+            // Undoing into a state whose references are gone conflicts with later changes.
+            (AppError::Invalid(m), Some(_)) => AppError::Conflict(format!("Cannot undo: {m}")),
+            (e, _) => e,
+        };
         for change in &mut changes {
             if let Some(after) = &mut change.after {
                 let current = get_record(&scratch, after.kind(), &Id(after.id().to_string()))
@@ -170,12 +175,9 @@ impl Db {
                 let version = current.max(after.version()) + 1;
                 after.set_version(version);
             }
-            apply_change(&mut scratch, change).map_err(|e| match (e, &undo_of) {
-                // Undoing into a state whose references are gone conflicts with later changes.
-                (AppError::Invalid(m), Some(_)) => AppError::Conflict(format!("Cannot undo: {m}")),
-                (e, _) => e,
-            })?;
+            apply_change(&mut scratch, change).map_err(refused)?;
         }
+        check_result(&scratch, &changes).map_err(refused)?;
         scratch.version += 1;
         scratch.memo = Default::default();
         self.schedules.insert(team.clone(), scratch);
@@ -213,6 +215,7 @@ impl Db {
             original.undone_by = Some(entry.id.clone());
             mutations.push(Mutation::Put(Record::Activity(original.clone())));
         }
+        mutations.extend(self.end_feeds_of_archived(&entry.changes));
         mutations.push(Mutation::Put(Record::Activity(entry.clone())));
         let entry = self.remember_activity(entry);
         Ok((Edited { record, entry }, mutations))
@@ -440,12 +443,6 @@ impl Db {
             Edit::CreateTask(project_id, input) => {
                 let t =
                     Task::from_input(self.fresh_record_id(s, Kind::Task), team, project_id, input)?;
-                check_acyclic(
-                    s.tasks
-                        .values()
-                        .filter(|o| o.project_id == t.project_id)
-                        .chain([&t]),
-                )?;
                 created(Record::Task(t))
             }
             Edit::PatchTask(id, patch) => {
@@ -458,11 +455,6 @@ impl Db {
                     before.project_id.clone(),
                     merge_patch(&before.input(), patch)?,
                 )?;
-                let siblings = s
-                    .tasks
-                    .values()
-                    .filter(|o| o.project_id == after.project_id && o.id != id);
-                check_acyclic(siblings.chain([&after]))?;
                 updated(Record::Task(before), Record::Task(after))
             }
             Edit::DeleteTask(id) => {

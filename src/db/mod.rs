@@ -13,9 +13,13 @@
 mod actor;
 mod describe;
 mod edit;
+mod feeds;
 pub mod idempotency;
+mod invites;
+mod passwords;
 mod records;
 pub mod state;
+mod throttle;
 pub mod undo;
 
 use crate::domain::activity::Activity;
@@ -28,6 +32,8 @@ use crate::{AppError, Result};
 pub use edit::{Edit, Edited};
 use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 /// A request to the actor: the query and where to send the answer.
@@ -45,10 +51,11 @@ pub enum Dm {
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
+    /// Counts a login attempt and looks the account up, in one message.
     LoginLookup(Req<(String, IpAddr), Result<Option<Credentials>>>),
-    /// A directive: record a failed login for throttling. No reply.
-    LoginFailed(String, IpAddr),
-    Login(Req<(Id, String), Result<User>>),
+    /// Throttles sign-ups per address and refuses a taken email (email, address).
+    SignupCheck(Req<(String, IpAddr), Result<()>>),
+    Login(Req<(Id, String, IpAddr), Result<User>>),
     Logout(Req<String, Result<()>>),
     /// A snapshot of the team's schedule (O(1)); reads are computed from it outside.
     Schedule(Req<Id, Result<Schedule>>),
@@ -59,12 +66,18 @@ pub enum Dm {
     Team(Req<Id, Result<TeamView>>),
     PatchTeam(Req<(AuthUser, serde_json::Value), Result<TeamView>>),
     CreateInvite(Req<(AuthUser, NewInvite), Result<Invite>>),
+    /// The team's pending invitations (owner).
+    ListInvites(Req<AuthUser, Result<Vec<Invite>>>),
+    /// Revoke a pending invitation by its public id (owner).
+    RevokeInvite(Req<(AuthUser, Id), Result<()>>),
     ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
     SaveProposal(Req<StoredProposal, Id>),
     ApplyProposal(Req<(AuthUser, Id), Result<Edited>>),
     /// Make a new calendar-feed token hash for a person (revoking the old one).
     RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
+    /// End a person's calendar feed.
+    DeleteFeed(Req<(AuthUser, Id), Result<()>>),
     /// Which team and person a calendar-feed token hash belongs to.
     Feed(Req<String, Option<(Id, Id)>>),
     /// Claim an `Idempotency-Key` for a write: (team, (user, key), request fingerprint).
@@ -75,6 +88,16 @@ pub enum Dm {
         std::sync::Arc<idempotency::Answer>,
         bool,
     ),
+    /// Counts an attempt to confirm a user's password; what to check it against.
+    PasswordLookup(Req<(Id, IpAddr), Result<Credentials>>),
+    /// Sets a user's password hash, ending every session but the one given.
+    ChangePassword(Req<(Id, String, String, IpAddr), Result<()>>),
+    LogoutAll(Req<Id, Result<()>>),
+    /// An owner starts a reset for a member: the token hash; answers when it expires.
+    StartReset(Req<(AuthUser, Id, String), Result<i64>>),
+    ResetUsable(Req<String, Result<()>>),
+    /// Uses a reset link: token hash and new password hash.
+    FinishReset(Req<(String, String), Result<()>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -87,9 +110,15 @@ pub struct NewInvite {
     pub token_hash: String,
 }
 
-/// The handle to the actor. Cloning it is cheap (one `Arc` inside the sender).
+/// The handle to the actor. Cloning it is cheap (an `Arc` inside the sender, and one
+/// for the flag).
 #[derive(Clone)]
-pub struct DbTx(Backend);
+pub struct DbTx {
+    backend: Backend,
+    /// Set by the actor while the committed state cannot be read back after a failed
+    /// commit: then every request is answered 503 without reaching it.
+    storage_lost: Arc<AtomicBool>,
+}
 
 #[derive(Clone)]
 enum Backend {
@@ -121,17 +150,30 @@ impl Db {
         events: Events,
     ) -> (DbTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
-        let handle = tokio::spawn(actor::run(rx, restores, writer, events, self));
-        (DbTx(Backend::Actor(tx)), handle)
+        let storage_lost = Arc::new(AtomicBool::new(false));
+        let handle = tokio::spawn(actor::run(
+            rx,
+            restores,
+            writer,
+            events,
+            self,
+            storage_lost.clone(),
+        ));
+        let db = DbTx {
+            backend: Backend::Actor(tx),
+            storage_lost,
+        };
+        (db, handle)
     }
 
     /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
     /// commit is not rolled back in memory here (the restores are dropped).
     pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>, events: Events) -> DbTx {
         let lp = actor::Loop::new(writer, events);
-        DbTx(Backend::Locked(std::sync::Arc::new(
-            tokio::sync::RwLock::new((self, lp)),
-        )))
+        DbTx {
+            backend: Backend::Locked(Arc::new(tokio::sync::RwLock::new((self, lp)))),
+            storage_lost: Arc::default(),
+        }
     }
 }
 
@@ -142,9 +184,12 @@ impl DbTx {
     where
         F: FnOnce(Req<Q, R>) -> Dm,
     {
+        if self.storage_lost.load(Ordering::SeqCst) {
+            return Err(AppError::storage_lost());
+        }
         let (resp, rx) = oneshot::channel();
         let m = dm(Req { query, resp });
-        match &self.0 {
+        match &self.backend {
             Backend::Actor(tx) => tx.send(m).await.map_err(|_| AppError::shutting_down())?,
             Backend::Locked(lock) => {
                 let rest = actor::handle_read(&lock.read().await.0, m);
@@ -155,7 +200,13 @@ impl DbTx {
                 }
             }
         }
-        rx.await.map_err(|_| AppError::shutting_down())
+        rx.await.map_err(|_| {
+            if self.storage_lost.load(Ordering::SeqCst) {
+                AppError::storage_lost()
+            } else {
+                AppError::shutting_down()
+            }
+        })
     }
 
     pub async fn authenticate(&self, usrid: Id, token_hash: String) -> Result<AuthUser> {
@@ -191,21 +242,12 @@ impl DbTx {
         self.send(Dm::LoginLookup, (email, address)).await?
     }
 
-    pub async fn login_failed(&self, email: String, address: IpAddr) {
-        match &self.0 {
-            Backend::Actor(tx) => {
-                let _ = tx.send(Dm::LoginFailed(email, address)).await;
-            }
-            Backend::Locked(lock) => {
-                let mut guard = lock.write().await;
-                let (db, lp) = &mut *guard;
-                actor::handle(db, lp, Dm::LoginFailed(email, address)).await;
-            }
-        }
+    pub async fn signup_check(&self, email: String, address: IpAddr) -> Result<()> {
+        self.send(Dm::SignupCheck, (email, address)).await?
     }
 
-    pub async fn login(&self, user_id: Id, token_hash: String) -> Result<User> {
-        self.send(Dm::Login, (user_id, token_hash)).await?
+    pub async fn login(&self, user_id: Id, token_hash: String, address: IpAddr) -> Result<User> {
+        self.send(Dm::Login, (user_id, token_hash, address)).await?
     }
 
     pub async fn logout(&self, token_hash: String) -> Result<()> {
@@ -251,6 +293,14 @@ impl DbTx {
         self.send(Dm::CreateInvite, (auth, invite)).await?
     }
 
+    pub async fn list_invites(&self, auth: AuthUser) -> Result<Vec<Invite>> {
+        self.send(Dm::ListInvites, auth).await?
+    }
+
+    pub async fn revoke_invite(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::RevokeInvite, (auth, id)).await?
+    }
+
     pub async fn change_role(&self, auth: AuthUser, user_id: Id, role: Role) -> Result<User> {
         self.send(Dm::ChangeRole, (auth, user_id, role)).await?
     }
@@ -275,6 +325,10 @@ impl DbTx {
     ) -> Result<()> {
         self.send(Dm::RotateFeed, (auth, person_id, token_hash))
             .await?
+    }
+
+    pub async fn delete_feed(&self, auth: AuthUser, person_id: Id) -> Result<()> {
+        self.send(Dm::DeleteFeed, (auth, person_id)).await?
     }
 
     pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
@@ -304,7 +358,7 @@ impl DbTx {
         kept: bool,
     ) {
         let m = Dm::IdempotencyFinish(scope, answer, kept);
-        match &self.0 {
+        match &self.backend {
             Backend::Actor(tx) => {
                 let _ = tx.send(m).await;
             }
@@ -314,6 +368,42 @@ impl DbTx {
                 actor::handle(db, lp, m).await;
             }
         }
+    }
+
+    pub async fn password_lookup(&self, user_id: Id, address: IpAddr) -> Result<Credentials> {
+        self.send(Dm::PasswordLookup, (user_id, address)).await?
+    }
+
+    pub async fn change_password(
+        &self,
+        user_id: Id,
+        password_hash: String,
+        keep_session: String,
+        address: IpAddr,
+    ) -> Result<()> {
+        self.send(
+            Dm::ChangePassword,
+            (user_id, password_hash, keep_session, address),
+        )
+        .await?
+    }
+
+    pub async fn logout_all(&self, user_id: Id) -> Result<()> {
+        self.send(Dm::LogoutAll, user_id).await?
+    }
+
+    pub async fn start_reset(&self, auth: AuthUser, member: Id, token_hash: String) -> Result<i64> {
+        self.send(Dm::StartReset, (auth, member, token_hash))
+            .await?
+    }
+
+    pub async fn reset_usable(&self, token_hash: String) -> Result<()> {
+        self.send(Dm::ResetUsable, token_hash).await?
+    }
+
+    pub async fn finish_reset(&self, token_hash: String, password_hash: String) -> Result<()> {
+        self.send(Dm::FinishReset, (token_hash, password_hash))
+            .await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

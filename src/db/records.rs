@@ -151,11 +151,6 @@ pub(super) fn dependents(s: &Schedule, kind: Kind, id: &Id) -> Option<String> {
                 + s.actuals.values().filter(|a| &a.project_id == id).count()
                 + s.tasks.values().filter(|t| &t.project_id == id).count()
         }
-        Kind::Task => s
-            .tasks
-            .values()
-            .filter(|t| t.depends_on.contains(id))
-            .count(),
         Kind::Person => {
             s.allocations
                 .values()
@@ -182,7 +177,41 @@ pub(super) fn not_found(kind: Kind) -> AppError {
     AppError::NotFound(format!("{title} not found"))
 }
 
-/// Applies one change to a schedule, refusing one that would leave a dangling reference.
+/// The rules over a whole change set, checked once on its result (each is linear in
+/// the team's records, however many the change touches): the limits, no dependency
+/// cycle through a changed task, no task left waiting for a removed one.
+pub(super) fn check_result(s: &Schedule, changes: &[Change]) -> Result<()> {
+    crate::domain::limits::check(s, changes)?;
+    let changed = changes.iter().filter_map(|c| match &c.after {
+        Some(Record::Task(t)) => Some(&t.id),
+        _ => None,
+    });
+    crate::domain::task::check_no_cycle_from(changed, |id| s.tasks.get(id))?;
+    let removed: std::collections::HashSet<&Id> = changes
+        .iter()
+        .filter_map(|c| match (&c.before, &c.after) {
+            (Some(Record::Task(t)), None) => Some(&t.id),
+            _ => None,
+        })
+        .collect();
+    if !removed.is_empty() {
+        let waiting = s
+            .tasks
+            .values()
+            .filter(|t| t.depends_on.iter().any(|d| removed.contains(d)))
+            .count();
+        if waiting > 0 {
+            return Err(AppError::Conflict(format!(
+                "Cannot remove: the task still has {waiting} dependent record(s)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Applies one change to a schedule, refusing one that would leave a dangling reference
+/// (tasks waiting for a removed task are checked once for the whole set, in
+/// `check_result`).
 pub(super) fn apply_change(s: &mut Schedule, change: &Change) -> Result<()> {
     match (&change.before, &change.after) {
         (_, Some(after)) => {

@@ -16,23 +16,7 @@ use std::net::IpAddr;
 /// A change and what it must write.
 pub type Applied<T> = Result<(T, Vec<Mutation>)>;
 
-/// Limits on failed logins inside a sliding window.
-#[derive(Clone, Copy, Debug)]
-pub struct LoginThrottle {
-    pub window_secs: i64,
-    pub per_account: usize,
-    pub per_address: usize,
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            window_secs: 15 * 60,
-            per_account: 10,
-            per_address: 100,
-        }
-    }
-}
+pub use super::throttle::LoginThrottle;
 
 /// Settings the state needs from the configuration.
 #[derive(Clone, Copy, Debug)]
@@ -67,7 +51,7 @@ const LAST_SEEN_PERSIST_SECS: i64 = 3600;
 
 /// Everything the server knows, owned by the actor.
 pub struct Db {
-    policy: Policy,
+    pub(super) policy: Policy,
     pub(super) users: HashMap<Id, User>,
     /// Each team's members' ids.
     members: HashMap<Id, std::collections::BTreeSet<Id>>,
@@ -75,7 +59,11 @@ pub struct Db {
     sessions: HashMap<String, Session>,
     /// When each session's `last_seen_at` was last written to disk.
     sessions_persisted: HashMap<String, Timestamp>,
-    failed_logins: HashMap<FailureKey, VecDeque<Timestamp>>,
+    /// Login and sign-up attempts, for throttling (kept across reloads).
+    pub(super) attempts: super::throttle::Attempts,
+    /// Password resets started by an owner, by the hash of their token. Kept in memory
+    /// only: a restart voids them (the owner makes a new link), and so does a reload.
+    pub(super) resets: HashMap<String, super::passwords::PasswordReset>,
     pub(super) invites: HashMap<String, Invite>,
     /// Each team's schedule, keyed by team id; the team itself lives inside.
     pub(super) schedules: HashMap<Id, Schedule>,
@@ -99,12 +87,6 @@ pub struct StoredProposal {
     pub created_at: Timestamp,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum FailureKey {
-    Account(String),
-    Address(IpAddr),
-}
-
 impl Db {
     /// Builds the state from everything the store holds.
     pub fn new(snapshot: Snapshot, policy: Policy) -> Db {
@@ -115,7 +97,8 @@ impl Db {
             users_by_email: HashMap::new(),
             sessions: HashMap::new(),
             sessions_persisted: HashMap::new(),
-            failed_logins: HashMap::new(),
+            attempts: Default::default(),
+            resets: HashMap::new(),
             invites: HashMap::new(),
             schedules: HashMap::new(),
             activity: HashMap::new(),
@@ -130,9 +113,9 @@ impl Db {
     /// Replaces the durable part of the state with `snapshot` (after a failed commit);
     /// login throttling is kept.
     pub fn reload(&mut self, snapshot: Snapshot) {
-        let failed_logins = std::mem::take(&mut self.failed_logins);
+        let attempts = std::mem::take(&mut self.attempts);
         *self = Db::new(snapshot, self.policy);
-        self.failed_logins = failed_logins;
+        self.attempts = attempts;
     }
 
     fn load(&mut self, snapshot: Snapshot) {
@@ -224,6 +207,19 @@ impl Db {
                     .ok_or_else(|| {
                         AppError::invalid("invite", "this invitation is unknown, used or expired")
                     })?;
+                let members = self.members.get(&invite.team_id).map_or(0, |m| m.len());
+                if members >= crate::domain::limits::MEMBERS_PER_TEAM {
+                    return Err(crate::domain::limits::reached(
+                        "a team",
+                        crate::domain::limits::MEMBERS_PER_TEAM,
+                        "members",
+                    ));
+                }
+                if !invite.email.is_empty() && invite.email != account.email {
+                    return Err(AppError::Forbidden(
+                        "This invitation is for another email address: sign up with the address it was sent to".into(),
+                    ));
+                }
                 let used = Invite {
                     used: true,
                     ..invite.clone()
@@ -282,33 +278,18 @@ impl Db {
         session
     }
 
-    /// Checks the throttle, then returns the user id and password hash for `email`
-    /// (None when unknown: the caller still hashes, so timing does not tell).
+    /// Counts a login attempt (refusing it while the account or address backs off),
+    /// then returns the user id and password hash for `email` (None when unknown: the
+    /// caller still hashes, so timing does not tell). Counting here, before the
+    /// password is checked, is what makes parallel guesses count too.
     pub fn login_lookup(
         &mut self,
         email: &str,
         address: IpAddr,
         now: Timestamp,
     ) -> Result<Option<Credentials>> {
-        let t = self.policy.throttle;
-        for (key, limit) in [
-            (FailureKey::Account(email.to_string()), t.per_account),
-            (FailureKey::Address(address), t.per_address),
-        ] {
-            if let Some(failures) = self.failed_logins.get_mut(&key) {
-                while failures
-                    .front()
-                    .is_some_and(|&at| now - at >= t.window_secs)
-                {
-                    failures.pop_front();
-                }
-                if failures.len() >= limit {
-                    let oldest = failures.front().copied().unwrap_or(now);
-                    let retry_after = (oldest + t.window_secs - now).max(1) as u64;
-                    return Err(AppError::TooManyRequests { retry_after });
-                }
-            }
-        }
+        self.attempts
+            .begin_login(&self.policy.throttle, email, address, now)?;
         Ok(self
             .users_by_email
             .get(email)
@@ -319,27 +300,35 @@ impl Db {
             }))
     }
 
-    pub fn login_failed(&mut self, email: String, address: IpAddr, now: Timestamp) {
-        let window = self.policy.throttle.window_secs;
-        if self.failed_logins.len() > 100_000 {
-            // Bound the memory a flood of bogus logins can take: drop stale entries.
-            self.failed_logins
-                .retain(|_, v| v.back().is_some_and(|&at| now - at < window));
+    /// Before paying for a password hash: refuses a sign-up while `address` backs off,
+    /// and one for a taken email (409), which counts towards that backoff.
+    pub fn signup_check(&mut self, email: &str, address: IpAddr, now: Timestamp) -> Result<()> {
+        let policy = self.policy.throttle;
+        self.attempts.check_signup(&policy, address, now)?;
+        if self.email_taken(email) {
+            self.attempts.signup_taken(&policy, address, now);
+            return Err(AppError::Conflict(
+                "An account with this email already exists".into(),
+            ));
         }
-        for key in [FailureKey::Account(email), FailureKey::Address(address)] {
-            self.failed_logins.entry(key).or_default().push_back(now);
-        }
+        Ok(())
     }
 
     /// Starts a session for a user whose password was just verified.
-    pub fn login(&mut self, user_id: &Id, token_hash: String, now: Timestamp) -> Applied<User> {
+    pub fn login(
+        &mut self,
+        user_id: &Id,
+        token_hash: String,
+        address: IpAddr,
+        now: Timestamp,
+    ) -> Applied<User> {
         let user = self
             .users
             .get(user_id)
             .cloned()
             .ok_or_else(|| AppError::Unauthorized("Wrong email or password".into()))?;
-        self.failed_logins
-            .remove(&FailureKey::Account(user.email.clone()));
+        self.attempts
+            .login_succeeded(&self.policy.throttle, &user.email, address);
         let session = self.new_session(user_id, token_hash, now);
         Ok((user, vec![Mutation::Put(Record::Session(session))]))
     }
@@ -418,6 +407,24 @@ impl Db {
             .collect()
     }
 
+    /// Ends every session of `user_id` except `keep` (a token hash); the deletions.
+    pub(super) fn end_sessions(&mut self, user_id: &Id, keep: Option<&str>) -> Vec<Mutation> {
+        let ended: Vec<String> = self
+            .sessions
+            .iter()
+            .filter(|(h, s)| &s.user_id == user_id && Some(h.as_str()) != keep)
+            .map(|(h, _)| h.clone())
+            .collect();
+        ended
+            .into_iter()
+            .map(|hash| {
+                self.sessions.remove(&hash);
+                self.sessions_persisted.remove(&hash);
+                Mutation::Delete(Kind::Session, Id(hash))
+            })
+            .collect()
+    }
+
     /// Ends one session; its token never works again.
     pub fn logout(&mut self, token_hash: &str) -> Applied<()> {
         self.sessions.remove(token_hash);
@@ -434,17 +441,15 @@ mod tests {
     use super::*;
     use std::net::Ipv4Addr;
 
+    const IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
     fn policy() -> Policy {
         Policy {
             sessions: SessionPolicy {
                 idle_secs: 100,
                 max_secs: 1000,
             },
-            throttle: LoginThrottle {
-                window_secs: 60,
-                per_account: 3,
-                per_address: 5,
-            },
+            throttle: LoginThrottle::default(),
         }
     }
 
@@ -512,7 +517,7 @@ mod tests {
     fn expired_sessions_are_purged_and_live_ones_kept() {
         let mut db = Db::new(Snapshot::default(), policy());
         let (user, _) = db.signup(account("a@x.io", "old"), 0).unwrap();
-        db.login(&user.id, "new".into(), 150).unwrap();
+        db.login(&user.id, "new".into(), IP, 150).unwrap();
         // "old" expired at 101 (idle 100): still remembered, to say so.
         assert!(db.purge_expired_sessions(200).is_empty());
         assert_eq!(
@@ -523,7 +528,7 @@ mod tests {
         );
         let later = EXPIRED_SESSIONS_KEPT_SECS + 200;
         let (user, _) = db.signup(account("b@x.io", "gone"), 0).unwrap();
-        db.login(&user.id, "fresh".into(), later - 50).unwrap();
+        db.login(&user.id, "fresh".into(), IP, later - 50).unwrap();
         assert_eq!(db.purge_expired_sessions(later).len(), 1);
         assert!(db.authenticate(&user.id, "fresh", later).is_ok());
         assert_eq!(
@@ -538,32 +543,10 @@ mod tests {
     fn logout_ends_only_that_session() {
         let mut db = Db::new(Snapshot::default(), policy());
         let (user, _) = db.signup(account("a@x.io", "t1"), 0).unwrap();
-        db.login(&user.id, "t2".into(), 1).unwrap();
+        db.login(&user.id, "t2".into(), IP, 1).unwrap();
         db.logout("t1").unwrap();
         assert!(db.authenticate(&user.id, "t1", 2).is_err());
         assert!(db.authenticate(&user.id, "t2", 2).is_ok());
-    }
-
-    #[test]
-    fn failed_logins_are_throttled_per_account_then_released() {
-        let mut db = Db::new(Snapshot::default(), policy());
-        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        for _ in 0..3 {
-            assert!(db.login_lookup("a@x.io", ip, 0).is_ok());
-            db.login_failed("a@x.io".into(), ip, 0);
-        }
-        match db.login_lookup("a@x.io", ip, 10) {
-            Err(AppError::TooManyRequests { retry_after }) => assert_eq!(retry_after, 50),
-            other => panic!("expected 429, got {other:?}"),
-        }
-        assert!(
-            db.login_lookup("b@x.io", ip, 10).is_ok(),
-            "other accounts are not locked"
-        );
-        assert!(
-            db.login_lookup("a@x.io", ip, 60).is_ok(),
-            "the window slides"
-        );
     }
 }
 
@@ -583,46 +566,6 @@ fn team_of(record: &Record) -> Id {
         Record::Task(x) => x.team_id.clone(),
         Record::Session(_) => Id(String::new()),
         Record::CalendarFeed(x) => x.team_id.clone(),
-    }
-}
-
-impl Db {
-    /// Gives `person_id` a calendar feed with this token hash, revoking any earlier one.
-    /// Owners and managers may, and a member for the person linked to their login.
-    pub fn rotate_feed(
-        &mut self,
-        auth: &AuthUser,
-        person_id: &Id,
-        token_hash: String,
-        now: Timestamp,
-    ) -> Applied<()> {
-        let person = self
-            .schedule(&auth.team_id)?
-            .people
-            .get(person_id)
-            .cloned()
-            .ok_or_else(|| AppError::NotFound("Person not found".into()))?;
-        if !auth.role.can_edit_schedule() && person.user_id.as_ref() != Some(&auth.user_id) {
-            return Err(AppError::Forbidden(
-                "Only owners, managers and the person themselves can make a calendar feed".into(),
-            ));
-        }
-        self.feeds.retain(|_, f| &f.person_id != person_id);
-        let feed = crate::domain::schedule::CalendarFeed {
-            person_id: person_id.clone(),
-            team_id: auth.team_id.clone(),
-            token_hash: token_hash.clone(),
-            created_at: now,
-        };
-        self.feeds.insert(token_hash, feed.clone());
-        Ok(((), vec![Mutation::Put(Record::CalendarFeed(feed))]))
-    }
-
-    /// The team and person of the feed with this token hash.
-    pub fn feed(&self, token_hash: &str) -> Option<(Id, Id)> {
-        self.feeds
-            .get(token_hash)
-            .map(|f| (f.team_id.clone(), f.person_id.clone()))
     }
 }
 
@@ -653,9 +596,6 @@ const WEEKDAYS: [&str; 7] = [
     "saturday",
     "sunday",
 ];
-
-/// How long an invitation stays valid.
-pub const INVITE_TTL_SECS: i64 = 7 * 86_400;
 
 impl Db {
     pub fn team(&self, team_id: &Id) -> Result<TeamView> {
@@ -701,29 +641,7 @@ impl Db {
         ))
     }
 
-    pub fn create_invite(
-        &mut self,
-        auth: &AuthUser,
-        email: String,
-        role: Role,
-        token_hash: String,
-        now: Timestamp,
-    ) -> Applied<Invite> {
-        auth.require_owner()?;
-        let invite = Invite {
-            token_hash: token_hash.clone(),
-            team_id: auth.team_id.clone(),
-            email,
-            role,
-            created_by: auth.user_id.clone(),
-            expires_at: now + INVITE_TTL_SECS,
-            used: false,
-        };
-        self.invites.insert(token_hash, invite.clone());
-        Ok((invite.clone(), vec![Mutation::Put(Record::Invite(invite))]))
-    }
-
-    fn member(&self, auth: &AuthUser, user_id: &Id) -> Result<User> {
+    pub(super) fn member(&self, auth: &AuthUser, user_id: &Id) -> Result<User> {
         self.users
             .get(user_id)
             .filter(|u| u.team_id == auth.team_id)
@@ -768,22 +686,15 @@ impl Db {
             ));
         }
         let mut mutations = vec![Mutation::Delete(Kind::User, user.id.clone())];
-        let ended: Vec<String> = self
-            .sessions
-            .iter()
-            .filter(|(_, s)| s.user_id == user.id)
-            .map(|(h, _)| h.clone())
-            .collect();
-        for hash in ended {
-            self.sessions.remove(&hash);
-            self.sessions_persisted.remove(&hash);
-            mutations.push(Mutation::Delete(Kind::Session, Id(hash)));
-        }
+        mutations.extend(self.end_sessions(&user.id, None));
+        self.resets.retain(|_, r| r.user_id != user.id);
         self.users_by_email.remove(&user.email);
         self.users.remove(&user.id);
         if let Some(ids) = self.members.get_mut(&user.team_id) {
             ids.remove(&user.id);
         }
+        // What the login reached through its people goes with it.
+        mutations.extend(self.unlink_people(&user.team_id, &user.id));
         Ok(((), mutations))
     }
 }

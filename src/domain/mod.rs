@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod booked;
 pub mod calendar;
+pub mod limits;
 pub mod project;
 pub mod schedule;
 pub mod task;
@@ -110,7 +111,10 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, cra
 }
 
 /// Refuses control characters (NUL, escapes, ...) in text meant for people and files;
-/// line breaks and tabs are fine.
+/// line breaks and tabs are fine. Also refuses the invisible characters that make text
+/// show other than it is: bidirectional overrides and isolates (a name that reads
+/// "Invoice.pdf" but is "fdp.eciovnI") and zero-width characters (two names that look
+/// the same but differ).
 pub fn check_printable(field: &str, value: &str) -> Result<(), crate::AppError> {
     if value
         .chars()
@@ -121,7 +125,27 @@ pub fn check_printable(field: &str, value: &str) -> Result<(), crate::AppError> 
             "must not contain control characters",
         ));
     }
+    if value.chars().any(is_invisible_format) {
+        return Err(crate::AppError::invalid(
+            field,
+            "must not contain invisible direction or zero-width characters",
+        ));
+    }
     Ok(())
+}
+
+/// Bidirectional controls (marks, embeddings, overrides, isolates) and zero-width
+/// characters.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Turns a list into its distinct items in order, refusing more than `max` items before
@@ -142,4 +166,30 @@ pub fn distinct<T: Eq + std::hash::Hash + Clone>(
         .into_iter()
         .filter(|x| seen.insert(x.clone()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_refuse_direction_overrides_and_zero_width_characters() {
+        for bad in [
+            "Invoice\u{202E}fdp.exe",
+            "Ann\u{200B}Smith",
+            "\u{2066}Ann\u{2069}",
+            "Ann\u{200F}",
+            "\u{FEFF}Ann",
+            "Ann\u{2060}",
+        ] {
+            let err = required_text("name", bad, 200).unwrap_err().to_string();
+            assert!(
+                err.starts_with("name: must not contain invisible"),
+                "{bad:?}: {err}"
+            );
+        }
+        for good in ["Ann Smith", "Zoë O'Brien", "محمد", "李小龙", "Line\nbreak"] {
+            assert!(required_text("name", good, 200).is_ok(), "{good:?}");
+        }
+    }
 }

@@ -87,7 +87,11 @@ impl Task {
                 "must be more than 0 and at most 100000",
             ));
         }
-        let depends_on = super::distinct("depends_on", input.depends_on, 200)?;
+        let depends_on = super::distinct(
+            "depends_on",
+            input.depends_on,
+            super::limits::DEPENDENCIES_PER_TASK,
+        )?;
         if depends_on.contains(&id) {
             return Err(AppError::invalid(
                 "depends_on",
@@ -145,72 +149,200 @@ impl Task {
 /// Refuses a dependency cycle among `tasks`, naming it by task names.
 pub fn check_acyclic<'a>(tasks: impl Iterator<Item = &'a Task>) -> Result<(), AppError> {
     let tasks: HashMap<&Id, &Task> = tasks.map(|t| (&t.id, t)).collect();
-    // 0 = unvisited, 1 = on the current path, 2 = done.
-    let mut state: HashMap<&Id, u8> = HashMap::new();
-    fn visit<'a>(
-        id: &'a Id,
-        tasks: &HashMap<&'a Id, &'a Task>,
-        state: &mut HashMap<&'a Id, u8>,
-        path: &mut Vec<&'a Id>,
-    ) -> Option<Vec<&'a Id>> {
-        match state.get(id) {
-            Some(2) => return None,
-            Some(1) => {
-                let from = path.iter().position(|p| *p == id).unwrap_or(0);
-                let mut cycle = path[from..].to_vec();
-                cycle.push(id);
-                return Some(cycle);
-            }
-            _ => {}
+    let mut starts: Vec<&Id> = tasks.keys().copied().collect();
+    starts.sort();
+    check_no_cycle_from(starts, |id| tasks.get(id).copied())
+}
+
+/// Refuses a dependency cycle reachable from the tasks `starts`, following
+/// `depends_on` through `get`. When the tasks were acyclic before a change, checking
+/// from the changed tasks is enough: a new cycle passes through one of them. One
+/// iterative depth-first walk: linear in what it reaches, whatever the depth.
+pub fn check_no_cycle_from<'a>(
+    starts: impl IntoIterator<Item = &'a Id>,
+    get: impl Fn(&Id) -> Option<&'a Task>,
+) -> Result<(), AppError> {
+    match find_cycle(starts, &get) {
+        None => Ok(()),
+        Some(cycle) => {
+            // A long cycle is named by its ends: the message stays readable and small.
+            const SHOWN: usize = 6;
+            let name = |i: &Id| get(i).map_or(i.as_str(), |t| t.name.as_str()).to_string();
+            let names: Vec<String> = if cycle.len() <= 2 * SHOWN {
+                cycle.iter().map(&name).collect()
+            } else {
+                let mut v: Vec<String> = cycle[..SHOWN].iter().map(&name).collect();
+                v.push(format!("… {} more …", cycle.len() - 2 * SHOWN));
+                v.extend(cycle[cycle.len() - SHOWN..].iter().map(&name));
+                v
+            };
+            Err(AppError::invalid(
+                "depends_on",
+                format!("dependency cycle: {}", names.join(" -> ")),
+            ))
         }
-        state.insert(id, 1);
-        path.push(id);
-        if let Some(task) = tasks.get(id) {
-            for dep in &task.depends_on {
-                if let Some(c) = visit(dep, tasks, state, path) {
-                    return Some(c);
+    }
+}
+
+/// The first cycle found from `starts`, as the path that closes it (first id repeated
+/// at the end). Colours: absent = unvisited, `OnPath`, `Done`.
+fn find_cycle<'a>(
+    starts: impl IntoIterator<Item = &'a Id>,
+    get: &impl Fn(&Id) -> Option<&'a Task>,
+) -> Option<Vec<Id>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Colour {
+        OnPath,
+        Done,
+    }
+    let mut colour: HashMap<&'a Id, Colour> = HashMap::new();
+    // The current path: each task and how many of its dependencies were followed.
+    let mut path: Vec<(&'a Id, usize)> = Vec::new();
+    for start in starts {
+        if colour.contains_key(start) {
+            continue;
+        }
+        colour.insert(start, Colour::OnPath);
+        path.push((start, 0));
+        while let Some((id, next)) = path.last_mut() {
+            let deps = get(id).map_or(&[][..], |t| t.depends_on.as_slice());
+            match deps.get(*next) {
+                None => {
+                    colour.insert(*id, Colour::Done);
+                    path.pop();
+                }
+                Some(dep) => {
+                    *next += 1;
+                    // Follow the reference as stored in the task, which lives as long as 'a.
+                    let Some(dep) = get(dep).map(|t| &t.id) else {
+                        continue;
+                    };
+                    match colour.get(dep) {
+                        Some(Colour::Done) => {}
+                        Some(Colour::OnPath) => {
+                            let from = path.iter().position(|(p, _)| *p == dep).unwrap_or(0);
+                            let mut cycle: Vec<Id> =
+                                path[from..].iter().map(|(p, _)| (*p).clone()).collect();
+                            cycle.push(dep.clone());
+                            return Some(cycle);
+                        }
+                        None => {
+                            colour.insert(dep, Colour::OnPath);
+                            path.push((dep, 0));
+                        }
+                    }
                 }
             }
         }
-        path.pop();
-        state.insert(id, 2);
-        None
     }
-    let mut ids: Vec<&Id> = tasks.keys().copied().collect();
-    ids.sort();
-    for id in ids {
-        if let Some(cycle) = visit(id, &tasks, &mut state, &mut Vec::new()) {
-            let names: Vec<&str> = cycle
-                .iter()
-                .map(|i| tasks.get(i).map_or(i.as_str(), |t| t.name.as_str()))
-                .collect();
-            return Err(AppError::invalid(
-                "depends_on",
-                format!("dependency cycle: {}", names.join(" -> ")),
-            ));
-        }
-    }
-    Ok(())
+    None
 }
 
 /// `tasks` ordered so that every task comes before the tasks it depends on (the order
-/// in which they can be removed one by one).
+/// in which they can be removed one by one). Kahn's algorithm: linear in the tasks and
+/// their dependencies.
 pub fn dependents_first<'a>(tasks: impl Iterator<Item = &'a Task>) -> Vec<Task> {
-    let mut left: Vec<Task> = tasks.cloned().collect();
-    let mut out = Vec::with_capacity(left.len());
-    while !left.is_empty() {
-        let needed: std::collections::HashSet<Id> = left
-            .iter()
-            .flat_map(|t| t.depends_on.iter().cloned())
-            .collect();
-        let (free, rest): (Vec<Task>, Vec<Task>) =
-            left.into_iter().partition(|t| !needed.contains(&t.id));
-        if free.is_empty() {
-            out.extend(rest); // a cycle cannot be stored, but never loop forever
-            break;
+    let tasks: Vec<&Task> = tasks.collect();
+    let index: HashMap<&Id, usize> = tasks.iter().enumerate().map(|(i, t)| (&t.id, i)).collect();
+    // How many tasks of the set still depend on each one.
+    let mut dependents = vec![0usize; tasks.len()];
+    for t in &tasks {
+        for d in &t.depends_on {
+            if let Some(&i) = index.get(d) {
+                dependents[i] += 1;
+            }
         }
-        out.extend(free);
-        left = rest;
     }
+    let mut ready: Vec<usize> = (0..tasks.len()).filter(|&i| dependents[i] == 0).collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    let mut placed = vec![false; tasks.len()];
+    while let Some(i) = ready.pop() {
+        placed[i] = true;
+        out.push(tasks[i].clone());
+        for d in &tasks[i].depends_on {
+            if let Some(&j) = index.get(d) {
+                dependents[j] -= 1;
+                if dependents[j] == 0 {
+                    ready.push(j);
+                }
+            }
+        }
+    }
+    // A cycle cannot be stored, but never lose a task: the rest go last.
+    out.extend(
+        (0..tasks.len())
+            .filter(|&i| !placed[i])
+            .map(|i| tasks[i].clone()),
+    );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(id: &str, deps: &[&str]) -> Task {
+        Task {
+            id: Id::from(id),
+            team_id: Id::from("team"),
+            project_id: Id::from("p"),
+            name: format!("T{id}"),
+            effort_hours: 1.0,
+            person_id: None,
+            role: None,
+            skills: vec![],
+            depends_on: deps.iter().map(|d| Id::from(*d)).collect(),
+            earliest_start: None,
+            deadline: None,
+            priority: 0,
+            may_split: true,
+            max_hours_per_day: None,
+        }
+    }
+
+    /// `n` tasks, each depending on the one before.
+    fn chain(n: usize) -> Vec<Task> {
+        (0..n)
+            .map(|i| {
+                let prev = i.checked_sub(1).map(|p| p.to_string());
+                task(
+                    &i.to_string(),
+                    &prev.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+            })
+            .collect()
+    }
+
+    /// 200,000 deep: far deeper than any thread's stack would take recursively.
+    #[test]
+    fn a_very_long_chain_is_checked_and_ordered_without_recursion() {
+        let tasks = chain(200_000);
+        assert!(check_acyclic(tasks.iter()).is_ok());
+        let order = dependents_first(tasks.iter());
+        assert_eq!(order.len(), tasks.len());
+        assert_eq!(order[0].id.as_str(), "199999");
+        assert_eq!(order[199_999].id.as_str(), "0");
+    }
+
+    #[test]
+    fn a_cycle_is_named_and_a_long_one_by_its_ends() {
+        let tasks = [task("a", &["b"]), task("b", &["c"]), task("c", &["a"])];
+        let err = check_acyclic(tasks.iter()).unwrap_err().to_string();
+        assert_eq!(err, "depends_on: dependency cycle: Ta -> Tb -> Tc -> Ta");
+        let mut tasks = chain(1000);
+        tasks[0].depends_on = vec![Id::from("999")];
+        let err = check_acyclic(tasks.iter()).unwrap_err().to_string();
+        assert!(err.contains("more"), "{err}");
+        assert!(err.len() < 200, "{err}");
+    }
+
+    #[test]
+    fn checking_from_the_changed_task_finds_a_cycle_through_it() {
+        let mut tasks: HashMap<Id, Task> =
+            chain(5).into_iter().map(|t| (t.id.clone(), t)).collect();
+        let start = Id::from("0");
+        assert!(check_no_cycle_from([&start], |id| tasks.get(id)).is_ok());
+        tasks.get_mut(&start).unwrap().depends_on = vec![Id::from("4")];
+        assert!(check_no_cycle_from([&start], |id| tasks.get(id)).is_err());
+    }
 }

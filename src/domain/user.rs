@@ -209,6 +209,10 @@ impl AuthUser {
 /// An invitation to join a team. Only the token's hash is kept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Invite {
+    /// The public id, by which the owner lists and revokes it (never the token's hash;
+    /// invitations stored before it existed get a fresh one at each start).
+    #[serde(default = "Id::random")]
+    pub id: Id,
     pub token_hash: String,
     pub team_id: Id,
     pub email: String,

@@ -87,22 +87,6 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .map(|(_, v)| v.trim_matches('"'))
 }
 
-/// The client's IP address (for throttling), or 0.0.0.0 when not served over a socket.
-pub struct ClientAddr(pub std::net::IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|ci| ci.0.ip())
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        Ok(ClientAddr(ip))
-    }
-}
-
 /// The version an `If-Match` header names: `"3"`, `3` or `W/"3"`; `*` or no header asks
 /// for no check. A tag kronuz never issued matches no version, so the write gets 412.
 pub struct IfMatch(pub Option<u64>);

@@ -4,6 +4,7 @@
 mod activity;
 mod allocations;
 mod auth;
+pub mod client_addr;
 mod clients;
 pub mod content_type;
 mod edits;
@@ -12,6 +13,7 @@ mod extract;
 mod idempotency;
 mod meta;
 mod openapi;
+mod passwords;
 mod people;
 mod planning;
 mod prj;
@@ -83,6 +85,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(meta::api_info())
         .merge(meta::router())
         .merge(usr::router())
+        .merge(passwords::router())
         .merge(prj::router())
         .merge(team::router())
         .merge(activity::router())

@@ -67,6 +67,7 @@ pub fn document() -> Value {
         "/api/v1/usr/signup",
         "/api/v1/usr/login",
         "/api/v1/usr/logout",
+        "/api/v1/usr/reset",
     ];
     for (path, item) in doc.paths.paths.iter_mut() {
         // A PATCH or DELETE of one record honours If-Match.

@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pipeline))
         .routes(routes!(actuals))
         .routes(routes!(project_summary))
-        .routes(routes!(rotate_ical))
+        .routes(routes!(rotate_ical, delete_ical))
         .routes(routes!(ical_feed))
 }
 
@@ -173,7 +173,7 @@ pub struct FeedUrl {
 /// Makes a new secret calendar-feed URL for a person, revoking the previous one.
 /// Owners and managers may; a member only for the person linked to their login.
 #[utoipa::path(post, path = "/api/v1/people/{id}/ical", tag = "people", params(("id" = String, Path)),
-    responses((status = 200, body = FeedUrl), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = FeedUrl), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "The person is archived", body = ErrorBody)))]
 async fn rotate_ical(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -189,8 +189,22 @@ async fn rotate_ical(
     }))
 }
 
+/// Ends a person's calendar feed: its URL answers 404 from now on. Who may make a feed
+/// may end it.
+#[utoipa::path(delete, path = "/api/v1/people/{id}/ical", tag = "people", params(("id" = String, Path)),
+    responses((status = 204, description = "The feed is ended (or there was none)"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_ical(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    state.db.delete_feed(auth, Id(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A person's allocations and days off as iCalendar (RFC 5545). The token in the path
-/// is the only credential: no cookies needed, so calendar apps can subscribe.
+/// is the only credential: no cookies needed, so calendar apps can subscribe. A feed
+/// ended, or of a person archived, is 404.
 #[utoipa::path(get, path = "/ical/{file}", tag = "people", params(("file" = String, Path, description = "<token>.ics")),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
 async fn ical_feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {

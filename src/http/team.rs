@@ -20,7 +20,8 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_team, patch_team))
-        .routes(routes!(create_invite))
+        .routes(routes!(list_invites, create_invite))
+        .routes(routes!(revoke_invite))
         .routes(routes!(change_role, remove_member))
 }
 
@@ -88,6 +89,8 @@ pub struct InviteBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct InviteCreated {
+    /// The invitation's public id (to list or revoke it).
+    pub id: String,
     /// The secret to pass as `invite` to signup; shown once.
     pub token: String,
     pub email: String,
@@ -98,7 +101,8 @@ pub struct InviteCreated {
     pub url: String,
 }
 
-/// Invites someone to the team (owner). The token is valid for 7 days, once.
+/// Invites someone to the team (owner). The token is valid for 7 days, once, and only
+/// for a sign-up with the invited email.
 #[utoipa::path(post, path = "/api/v1/team/invites", tag = "team", request_body = InviteBody,
     responses((status = 201, body = InviteCreated), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_invite(
@@ -123,6 +127,7 @@ async fn create_invite(
     Ok((
         StatusCode::CREATED,
         Json(InviteCreated {
+            id: invite.id.0,
             token,
             email: invite.email,
             role: invite.role,
@@ -130,6 +135,52 @@ async fn create_invite(
             url,
         }),
     ))
+}
+
+/// A pending invitation as the owner sees it (never its token).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InviteView {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    /// Seconds since the Unix epoch.
+    pub expires_at: i64,
+    /// The user id of who invited.
+    pub created_by: String,
+}
+
+/// The team's invitations not yet used or expired, the soonest to expire first (owner).
+#[utoipa::path(get, path = "/api/v1/team/invites", tag = "team",
+    responses((status = 200, body = Vec<InviteView>), (status = 403, body = ErrorBody)))]
+async fn list_invites(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<Vec<InviteView>>> {
+    let invites = state.db.list_invites(auth).await?;
+    Ok(Json(
+        invites
+            .into_iter()
+            .map(|i| InviteView {
+                id: i.id.0,
+                email: i.email,
+                role: i.role,
+                expires_at: i.expires_at,
+                created_by: i.created_by.0,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes a pending invitation (owner): its link no longer signs anyone up.
+#[utoipa::path(delete, path = "/api/v1/team/invites/{id}", tag = "team", params(("id" = String, Path)),
+    responses((status = 204, description = "Revoked"), (status = 403, body = ErrorBody), (status = 404, description = "No pending invitation with this id", body = ErrorBody)))]
+async fn revoke_invite(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    state.db.revoke_invite(auth, Id(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -156,9 +207,11 @@ async fn change_role(
     }))
 }
 
-/// Removes a member (owner); their sessions end at once. 409 for the owner themself.
+/// Removes a member (owner); their sessions end at once, and so do the calendar feeds
+/// of the people linked to their login (which are unlinked).
 #[utoipa::path(delete, path = "/api/v1/team/members/{user_id}", tag = "team", params(("user_id" = String, Path)),
-    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The owner tried to remove themselves", body = ErrorBody)))]
 async fn remove_member(
     State(state): State<AppState>,
     auth: AuthUser,

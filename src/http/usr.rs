@@ -4,7 +4,8 @@ use super::AppState;
 use super::auth::{
     clear_cookies, hash_password, new_token, session_cookies, token_hash, verify_password,
 };
-use super::extract::{ApiJson, ClientAddr, cookie};
+use super::client_addr::ClientAddr;
+use super::extract::{ApiJson, cookie};
 use crate::db::state::NewAccount;
 use crate::domain::user::{check_name, check_password, normalise_email};
 use crate::domain::{AuthUser, Role, User};
@@ -71,21 +72,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/api/v1/usr/signup", tag = "accounts", request_body = SignupBody,
     responses(
         (status = 201, description = "Signed up; cookies `usrid` and `session` set", body = UserView),
+        (status = 403, description = "The invitation is for another email", body = ErrorBody),
         (status = 409, description = "Email taken", body = ErrorBody),
-        (status = 422, description = "A field is invalid", body = ErrorBody)))]
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address; `Retry-After` says when to try again", body = ErrorBody)))]
 async fn signup(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     ApiJson(body): ApiJson<SignupBody>,
 ) -> Result<impl IntoResponse> {
     let email = normalise_email(&body.email)?;
     check_password(&body.password)?;
     let name = check_name(&body.name)?;
+    // "Email taken" is said plainly, so that someone who forgot they have an account
+    // learns it (there is no mail server to tell them instead); an address told so a
+    // few times backs off, so that probing which emails have accounts is slow.
     // Refuse a taken email before paying for a hash; the actor checks again atomically.
-    if state.db.email_taken(email.clone()).await? {
-        return Err(AppError::Conflict(
-            "An account with this email already exists".into(),
-        ));
-    }
+    state.db.signup_check(email.clone(), address).await?;
     let password_hash = hash_password(&state, body.password).await?;
     let token = new_token();
     let user = state
@@ -121,13 +124,13 @@ async fn login(
         Some(c) => (Some(c.user_id), Some(c.password_hash)),
         None => (None, None),
     };
+    // The attempt was counted by the lookup, before the check: parallel guesses too.
     if !verify_password(&state, body.password, stored).await? {
-        state.db.login_failed(email, address).await;
         return Err(wrong());
     }
     let user_id = user_id.ok_or_else(wrong)?;
     let token = new_token();
-    let user = state.db.login(user_id, token_hash(&token)).await?;
+    let user = state.db.login(user_id, token_hash(&token), address).await?;
     let cookies = session_cookies(&state, &user.id, &token);
     Ok((cookies, Json(UserView::from(user))))
 }

@@ -11,6 +11,11 @@
 //! lacks, and nobody told "not saved" can read the write back.
 //! Jobs carry the actor's `epoch` so the writer can tell which ones were built on state
 //! that has since been thrown away.
+//!
+//! If the committed state cannot be read back either, memory may hold what the disk
+//! refused: the writer tells the actor at once (a [`Restore`] without a snapshot), which
+//! then answers every request 503 rather than serve that state, and keeps trying to
+//! read it, backing off, until it can; then the actor swaps it in and serves again.
 
 use super::{Mutation, Snapshot, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
@@ -31,11 +36,16 @@ pub enum WriterMsg {
     Close(oneshot::Sender<Result<(), StoreError>>),
 }
 
-/// The last committed state, sent to the actor after a failed commit.
+/// The last committed state, sent to the actor after a failed commit; `None` when it
+/// cannot be read (yet): until a snapshot follows, nothing in memory may be served.
 pub struct Restore {
     pub epoch: u64,
-    pub snapshot: Snapshot,
+    pub snapshot: Option<Snapshot>,
 }
+
+/// How long the writer waits between attempts to read the committed state back.
+const RELOAD_FIRST_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+const RELOAD_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum CommitMode {
@@ -88,46 +98,57 @@ impl Writer {
                 let _ = self.store.close();
                 return;
             }
+            let mut closing = None;
             for msg in inbox.drain(..) {
                 match msg {
                     WriterMsg::Job(job) if job.epoch < self.min_epoch => finish(job, false),
                     WriterMsg::Job(job) => jobs.push(job),
                     WriterMsg::Close(reply) => {
-                        self.flush(&mut jobs);
-                        let _ = reply.send(self.store.close());
-                        return;
+                        closing = Some(reply);
+                        break;
                     }
                 }
             }
-            self.flush(&mut jobs);
+            // A close that arrives while the state cannot be read ends the waiting too.
+            if let Some(reply) = self.flush(&mut jobs, &mut rx).or(closing) {
+                let _ = reply.send(self.store.close());
+                return;
+            }
         }
     }
 
-    fn flush(&mut self, jobs: &mut Vec<WriteJob>) {
+    /// Commits `jobs`; a close request that came while recovering from a failure.
+    fn flush(&mut self, jobs: &mut Vec<WriteJob>, rx: &mut mpsc::Receiver<WriterMsg>) -> Closing {
         if jobs.is_empty() {
-            return;
+            return None;
         }
         match self.mode {
-            CommitMode::Group => self.commit(std::mem::take(jobs)),
+            CommitMode::Group => self.commit(std::mem::take(jobs), rx),
             CommitMode::PerWrite => {
-                for job in jobs.drain(..) {
+                let mut pending = std::mem::take(jobs).into_iter();
+                while let Some(job) = pending.next() {
                     if job.epoch < self.min_epoch {
                         finish(job, false);
-                    } else {
-                        self.commit(vec![job]);
+                    } else if let Some(reply) = self.commit(vec![job], rx) {
+                        pending.for_each(|j| finish(j, false));
+                        return Some(reply);
                     }
                 }
+                None
             }
         }
     }
 
-    fn commit(&mut self, jobs: Vec<WriteJob>) {
+    fn commit(&mut self, jobs: Vec<WriteJob>, rx: &mut mpsc::Receiver<WriterMsg>) -> Closing {
         let batch: Vec<&Mutation> = jobs.iter().flat_map(|j| j.mutations.iter()).collect();
         let started = std::time::Instant::now();
         let result = self.store.commit(&batch);
         crate::metrics::METRICS.commit(jobs.len(), started.elapsed(), result.is_ok());
         match result {
-            Ok(()) => jobs.into_iter().for_each(|j| finish(j, true)),
+            Ok(()) => {
+                jobs.into_iter().for_each(|j| finish(j, true));
+                None
+            }
             Err(e) => {
                 tracing::error!(error = %e, writes = jobs.len(), "commit failed; the writes were refused");
                 let failed_epoch = jobs.iter().map(|j| j.epoch).max().unwrap_or(self.min_epoch);
@@ -135,31 +156,67 @@ impl Writer {
                 // Restore memory first, answer after: a client told "not saved" must not
                 // then read the refused write back. The actor takes restores before any
                 // other message, so every request sent after this answer sees the restore.
-                self.restore();
-                jobs.into_iter().for_each(|j| finish(j, false));
+                let (jobs_now, closing) = self.restore(jobs, rx);
+                jobs_now.into_iter().for_each(|j| finish(j, false));
+                closing
             }
         }
     }
 
-    /// Hands the actor the last committed state so memory drops the refused writes.
-    fn restore(&mut self) {
-        for attempt in 1..=5 {
+    /// Hands the actor the last committed state so memory drops the refused writes. If
+    /// it cannot be read, the actor stops serving first (before `refused` are answered),
+    /// and the reading is retried, backing off, until it works or a close arrives.
+    fn restore(
+        &mut self,
+        refused: Vec<WriteJob>,
+        rx: &mut mpsc::Receiver<WriterMsg>,
+    ) -> (Vec<WriteJob>, Closing) {
+        let mut refused = Some(refused);
+        let mut wait = RELOAD_FIRST_WAIT;
+        let mut attempt = 1u64;
+        loop {
             match self.store.load() {
                 Ok(snapshot) => {
                     let _ = self.restores.send(Restore {
                         epoch: self.min_epoch,
-                        snapshot,
+                        snapshot: Some(snapshot),
                     });
-                    return;
+                    if attempt > 1 {
+                        tracing::warn!(attempt, "the committed state is readable again; serving");
+                    }
+                    return (refused.unwrap_or_default(), None);
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, attempt, "cannot reload the committed state");
-                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    tracing::error!(error = %e, attempt, "cannot reload the committed state; refusing every request until it can");
+                    if let Some(jobs) = refused.take() {
+                        let _ = self.restores.send(Restore {
+                            epoch: self.min_epoch,
+                            snapshot: None,
+                        });
+                        jobs.into_iter().for_each(|j| finish(j, false));
+                    }
                 }
             }
+            // Wait, but stop waiting for a close: the state cannot be served anyway.
+            let deadline = std::time::Instant::now() + wait;
+            while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+                match rx.try_recv() {
+                    Ok(WriterMsg::Job(job)) => finish(job, false),
+                    Ok(WriterMsg::Close(reply)) => return (Vec::new(), Some(reply)),
+                    Err(mpsc::error::TryRecvError::Disconnected) => return (Vec::new(), None),
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        std::thread::sleep(left.min(std::time::Duration::from_millis(20)));
+                    }
+                }
+            }
+            wait = (wait * 2).min(RELOAD_MAX_WAIT);
+            attempt += 1;
         }
     }
 }
+
+/// A close request received while recovering, to answer once the store is closed.
+type Closing = Option<oneshot::Sender<Result<(), StoreError>>>;
 
 fn finish(job: WriteJob, committed: bool) {
     if let Some(done) = job.done {

@@ -9,7 +9,7 @@ export function update(m, msg) {
   switch (msg.type) {
     case 'MeOk': {
       const m2 = set(m, { session: 'in', user: msg.data });
-      if (PUBLIC_PAGES.has(m.route.page) && !m.route.invite) {
+      if (PUBLIC_PAGES.has(m.route.page) && !m.route.invite && m.route.page !== 'reset') {
         const m3 = set(m2, { route: parseRoute(m.afterLogin) });
         return [m3, [{ type: 'navigate', path: m.afterLogin, replace: true }, ...loadAll(m3), ...routeEffects(m3)]];
       }

@@ -51,6 +51,12 @@ test('pipeline by week, by hand', () => {
   assert.equal(w2.weighted_hours, 1.6);
 });
 
+test('CSV neutralises cells a spreadsheet would run as formulas, and keeps numbers', () => {
+  const rows = [{ a: '=HYPERLINK("http://x")', b: '+1', c: '-2', d: '@SUM(A1)', e: '\tx', f: '\rx', g: -3.5, h: 'Ann' }];
+  const line = toCsv(rows, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']).split('\n').slice(1).join('\n');
+  assert.equal(line, `"'=HYPERLINK(""http://x"")",'+1,'-2,'@SUM(A1),'\tx,"'\rx",-3.5,Ann\n`);
+});
+
 test('CSV has a header of field names and quotes when needed', () => {
   assert.equal(toCsv([{ a: 'x, y', b: 1.5 }], ['a', 'b']), 'a,b\n"x, y",1.5\n');
   const csv = utilisationCsv(utilisationReport(data, '2025-01-06', '2025-01-12'));

@@ -110,3 +110,35 @@ test('actual hours: a 403 shows the server message beside the form', () => {
   assert.equal(m.actuals.error, 'members may record hours only for themselves');
   assert.equal(m.actuals.busy, false);
 });
+
+test('changing the password sends both and clears them; an owner gets a reset link', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = run(m, { type: 'AccountInput', field: 'current', value: 'old password' }, { type: 'PasswordChange' });
+  assert.equal(fx.length, 0, 'a short new password is caught before sending');
+  assert.match(m.account.error, /8 characters/);
+  [m, fx] = run(m, { type: 'AccountInput', field: 'next', value: 'new password' }, { type: 'PasswordChange' });
+  assert.deepEqual(fx.map((f) => [f.method, f.path, f.body]), [['POST', '/api/v1/usr/password', { current_password: 'old password', new_password: 'new password' }]]);
+  [m] = update(m, { type: 'PasswordChanged' });
+  assert.equal(m.account.current, '');
+  assert.equal(m.account.next, '');
+  [m, fx] = update(m, { type: 'ResetMember', userId: 'u2' });
+  assert.equal(fx[0].path, '/api/v1/team/members/u2/reset');
+  [m] = update(m, { type: 'ResetLinkMade', data: { url: '/reset?token=abc' } });
+  assert.equal(m.account.resetLink, '/reset?token=abc');
+  [, fx] = update(m, { type: 'LogoutEverywhere' });
+  assert.equal(fx[0].path, '/api/v1/usr/logout-all');
+});
+
+test('a reset link opens its page, sends the token with the new password, then goes to log in', () => {
+  let [m] = init({ path: '/reset', search: '?token=t0k', today: TODAY });
+  assert.deepEqual(m.route, { page: 'reset', token: 't0k' });
+  [m] = update(m, { type: 'MeErr' });
+  assert.equal(m.route.page, 'reset', 'a logged-out visitor stays on the page');
+  let fx;
+  [m, fx] = run(m, { type: 'ResetInput', value: 'brand new one' }, { type: 'ResetSubmit' });
+  assert.deepEqual(fx.map((f) => [f.path, f.body]), [['/api/v1/usr/reset', { token: 't0k', password: 'brand new one' }]]);
+  [m, fx] = update(m, { type: 'ResetDone' });
+  assert.equal(m.route.page, 'login');
+  assert.equal(fx[0].path, '/login');
+});

@@ -1,6 +1,7 @@
 // The application shell: left navigation, the current page, dialogs, toasts.
 import { h } from '../vdom.js';
 import { authView } from './auth.js';
+import { resetView } from './account.js';
 import { timelineView } from './timeline.js';
 import { scheduleToolbar } from './toolbar.js';
 import { pipelineView, projectView } from './pipeline.js';
@@ -79,6 +80,7 @@ function toasts(m, dispatch) {
 
 export function view(m, dispatch) {
   if (m.session === 'checking') return h('div', { class: 'shell boot', key: 'boot' }, h('div', { class: 'boot' }, 'Loading kronuz…'));
+  if (m.route.page === 'reset') return h('div', { class: 'shell public', key: 'public' }, resetView(m, dispatch), toasts(m, dispatch));
   if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, authView(m, dispatch), toasts(m, dispatch));
   return h('div', { class: 'shell', key: 'app' },
     nav(m, dispatch),

@@ -1,5 +1,6 @@
 // People, clients, time off and team pages.
 import { h } from '../vdom.js';
+import { passwordSection } from './account.js';
 import { canEdit, myRole, teamSettings, WEEKDAYS } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
 import { spanLabel, longLabel, toDay } from '../dates.js';
@@ -165,6 +166,9 @@ export function teamView(m, dispatch) {
           h('td', {}, owner && !me
             ? h('select', { 'aria-label': `Role of ${mem.name || mem.email}`, value: mem.role, on: { change: (e) => dispatch({ type: 'SetMemberRole', userId: mem.user_id, role: e.target.value }) } }, roles.map(([v, l]) => h('option', { value: v, selected: v === mem.role }, l)))
             : h('span', { class: 'tag role-' + mem.role }, mem.role)),
-          h('td', { class: 'right' }, owner && !me ? button('Remove', () => dispatch({ type: 'RemoveMember', userId: mem.user_id }), 'small ghost danger-text', { 'aria-label': `Remove ${mem.name || mem.email}` }) : null));
-      }))));
+          h('td', { class: 'right' }, owner && !me ? [
+            button('Reset password', () => dispatch({ type: 'ResetMember', userId: mem.user_id }), 'small ghost', { 'aria-label': `Reset the password of ${mem.name || mem.email}`, 'data-testid': 'reset-member' }),
+            button('Remove', () => dispatch({ type: 'RemoveMember', userId: mem.user_id }), 'small ghost danger-text', { 'aria-label': `Remove ${mem.name || mem.email}` })] : null));
+      }))),
+    passwordSection(m, dispatch));
 }

@@ -155,8 +155,8 @@ pub enum Reason {
     },
     /// The task waited for its predecessors: the chain of task ids that
     /// determined its start, from the first task of the chain to the direct
-    /// predecessor. Also given for tasks left unscheduled because a
-    /// predecessor could not be scheduled.
+    /// predecessor (the nearest 20 of a longer chain). Also given for tasks
+    /// left unscheduled because a predecessor could not be scheduled.
     Predecessor {
         /// Task ids, first to last.
         chain: Vec<String>,
@@ -879,8 +879,13 @@ fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
     }
 }
 
+/// At most this many predecessors name why a task waited: with many late
+/// tasks on a long chain, whole chains would cost quadratic time and memory.
+const CHAIN_SHOWN: usize = 20;
+
 /// The predecessor chain that set task `j`'s start: repeatedly the
-/// predecessor that bound the start (or is unscheduled), first task first.
+/// predecessor that bound the start (or is unscheduled), first task first;
+/// the nearest [`CHAIN_SHOWN`] of a longer chain.
 fn chain(pb: &Problem, prep: &Prepared, sch: &Schedule, j: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = j;
@@ -906,7 +911,7 @@ fn chain(pb: &Problem, prep: &Prepared, sch: &Schedule, j: usize) -> Vec<String>
             }
         };
         match binding {
-            Some(p) if out.len() < prep.preds.len() => {
+            Some(p) if out.len() < CHAIN_SHOWN => {
                 out.push(p);
                 cur = p;
             }
