@@ -244,7 +244,7 @@ mod tests {
                 placeholder_role: None,
                 start: day,
                 end: day,
-                hours_per_day: 1.0,
+                hours_per_day: Some(1.0),
                 tentative: false,
                 note: None,
             };

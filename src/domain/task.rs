@@ -283,6 +283,7 @@ mod tests {
 
     fn task(id: &str, deps: &[&str]) -> Task {
         Task {
+            version: 0,
             id: Id::from(id),
             team_id: Id::from("team"),
             project_id: Id::from("p"),
