@@ -120,8 +120,8 @@ async fn list_activity(
     ApiQuery(q): ApiQuery<ActivityQuery>,
 ) -> Result<Json<Vec<ActivityView>>> {
     let limit = q.limit.unwrap_or(50).clamp(1, 1000);
-    let schedule = state.db.schedule(auth.team_id.clone()).await?;
-    let entries = state.db.activity(auth.team_id.clone(), limit).await?;
+    let schedule = state.db.schedule(auth.space().clone()).await?;
+    let entries = state.db.activity(auth.space().clone(), limit).await?;
     let names = member_names(&state, auth.team_id).await?;
     super::edits::blocking(move || {
         let views = entries

@@ -14,6 +14,7 @@ mod people;
 mod planning;
 mod prj;
 mod reports;
+mod scenarios;
 mod team;
 mod timeoff;
 mod usr;
@@ -92,6 +93,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(timeoff::router())
         .merge(planning::router())
         .merge(reports::router())
+        .merge(scenarios::router())
 }
 
 /// The OpenAPI document: every route's own description, plus the answers any operation
