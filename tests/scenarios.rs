@@ -455,6 +455,25 @@ async fn a_conflicting_live_edit_is_a_409_naming_the_record_and_on_conflict_deci
     .await;
     assert_eq!(cmp["conflicts"][0]["id"], t.booking.as_str());
 
+    // Only bookings changed: the project's hours are live's plus the difference.
+    let (_, cmp) = get(
+        &t.c,
+        &s,
+        &format!("/api/v1/scenarios/{}/compare", scenarios[1]),
+    )
+    .await;
+    assert_eq!(
+        cmp["projects_effect"][0]["live"]["scheduled_hours"], 10.0,
+        "{cmp}"
+    );
+    assert_eq!(
+        cmp["projects_effect"][0]["scenario"]["scheduled_hours"], 35.0,
+        "{cmp}"
+    );
+    assert_eq!(
+        cmp["projects_effect"][0]["scenario"]["finish"],
+        "2026-07-10"
+    );
     let (status, merged) = call(
         &t.c,
         &s,

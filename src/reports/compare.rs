@@ -6,7 +6,8 @@
 use super::hours;
 use super::utilisation::{Figures, Interval, utilisation};
 use crate::domain::booked;
-use crate::domain::{Id, Schedule};
+use crate::domain::calendar::DayGrid;
+use crate::domain::{Allocation, Id, Schedule};
 use crate::store::{Kind, Record};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -173,20 +174,74 @@ fn span(differences: &[Difference], today: NaiveDate) -> (NaiveDate, NaiveDate) 
     (from, to)
 }
 
-fn project_figures(s: &Schedule, id: &Id) -> Option<ProjectFigures> {
-    s.projects.get(id)?;
-    let booked = booked::project_hours(s, id);
-    let finish = s
-        .allocations
+/// The last day any allocation of project `id` books.
+fn finish(s: &Schedule, id: &Id) -> Option<NaiveDate> {
+    s.allocations
         .values()
         .filter(|a| &a.project_id == id)
         .map(|a| a.end)
-        .max();
+        .max()
+}
+
+fn figures(s: &Schedule, id: &Id, booked: booked::Hours) -> Option<ProjectFigures> {
+    s.projects.get(id)?;
     Some(ProjectFigures {
-        finish,
+        finish: finish(s, id),
         scheduled_hours: hours(booked.scheduled),
         tentative_hours: hours(booked.tentative),
     })
+}
+
+/// One allocation's booked hours in `s`, counted as `booked::project_hours` counts them
+/// (the days its person, or a placeholder, works, times its hours per day).
+fn allocation_hours(s: &Schedule, a: &Allocation) -> booked::Hours {
+    let grid = DayGrid::new(s, a.start, a.end);
+    let capacity = match &a.person_id {
+        None => grid.placeholder_capacity(),
+        Some(p) => match s.people.get(p) {
+            Some(person) => grid.capacity(person),
+            None => return booked::Hours::default(),
+        },
+    };
+    let mut out = booked::Hours::default();
+    out.add(a, booked::allocation_hours(&grid, a, &capacity));
+    out
+}
+
+/// Each touched project's booked hours in the scenario. When the scenario changed no
+/// one's capacity (people, time off), only its changed allocations differ from live:
+/// live's hours plus theirs minus what they replaced, without recounting the project.
+fn scenario_hours(
+    live: &Schedule,
+    scenario: &Schedule,
+    differences: &[Difference],
+    project: &Id,
+    live_hours: booked::Hours,
+) -> booked::Hours {
+    let capacity_changed = differences
+        .iter()
+        .any(|d| matches!(d.kind, Kind::Person | Kind::TimeOff));
+    if capacity_changed {
+        return booked::project_hours(scenario, project);
+    }
+    let mut out = live_hours;
+    for d in differences.iter().filter(|d| d.kind == Kind::Allocation) {
+        if let Some(Record::Allocation(a)) = &d.live
+            && &a.project_id == project
+        {
+            let h = allocation_hours(live, a);
+            out.scheduled -= h.scheduled;
+            out.tentative -= h.tentative;
+        }
+        if let Some(Record::Allocation(a)) = &d.scenario
+            && &a.project_id == project
+        {
+            let h = allocation_hours(scenario, a);
+            out.scheduled += h.scheduled;
+            out.tentative += h.tentative;
+        }
+    }
+    out
 }
 
 /// Compares `scenario` with `live`, given the records the scenario changed.
@@ -303,9 +358,11 @@ pub fn compare(
                 .or_else(|| live.projects.get(&id))
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
+            let live_hours = booked::project_hours(live, &id);
+            let scenario_hours = scenario_hours(live, scenario, differences, &id, live_hours);
             ProjectDelta {
-                live: project_figures(live, &id),
-                scenario: project_figures(scenario, &id),
+                live: figures(live, &id, live_hours),
+                scenario: figures(scenario, &id, scenario_hours),
                 project_id: id,
                 name,
             }
