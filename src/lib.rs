@@ -11,7 +11,8 @@
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
-//!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
+//!   actual, the iCalendar feed and a scenario's comparison with live: pure functions
+//!   over `Schedule` snapshots.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
 //!   and day) and from its plan back to allocations.
 //! - `kronuz_schedule` (its own crate): the scheduling engine (RCPSP solver for PSPLIB,
@@ -36,6 +37,14 @@
 //! writer thread, which sends the reply only after the transaction holding it has
 //! committed. If that commit fails, the writer reloads the committed state and the
 //! actor swaps it in, so memory never keeps what the disk lacks.
+//!
+//! # Scenarios
+//! A request with a `Kronuz-Scenario: <id>` header works on that scenario instead of
+//! live: the auth extractors (`http::auth`) read the header, and the actor's auth step
+//! checks it names an open scenario of the caller's team (404 otherwise) and puts it in
+//! `AuthUser::scenario`. Everything after that is the same path: `Db::edit_if` and the
+//! reads pick the schedule and the activity log by `AuthUser::space`. How forks are kept
+//! in memory and on disk is in `db::scenarios`.
 
 pub mod config;
 pub mod db;

@@ -18,6 +18,17 @@
 //! record live changes, in the same transaction, which is why open scenarios per team
 //! are capped ([`OPEN_PER_TEAM`]). A merged or archived scenario's rows are deleted; its
 //! name and status stay, for the list.
+//!
+//! **Scope.** A scenario forks the schedule: people, clients, projects, allocations, time
+//! off, actual hours and tasks. The team's settings, members, invites and calendar feeds
+//! are not schedule and stay shared (a request in a scenario that changes them changes
+//! the team). Edits inside a scenario publish no live events: they are nobody else's
+//! live schedule; a merge publishes one, like any live change.
+//!
+//! **Why rows and not a log of edits.** Replaying a scenario's edits onto today's live at
+//! start would give a different scenario whenever live moved on; storing each touched
+//! record's state (and its base) gives back exactly the fork, costs one row per record
+//! however often it is edited, and is what compare and merge need anyway.
 
 use super::records::{get_record, kind_name, put_record, remove_record};
 use super::state::{Applied, Db};

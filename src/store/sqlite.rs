@@ -279,8 +279,9 @@ impl Store for SqliteStore {
     }
 }
 
-/// Each team's most recent activity while loading: only those are kept in memory (and
-/// undoable), so older history costs neither start-up memory nor time after the read.
+/// Each team's (and each scenario's) most recent activity while loading: only those are
+/// kept in memory (and undoable), so older history costs neither start-up memory nor
+/// time after the read.
 #[derive(Default)]
 struct RecentActivity {
     by_team: std::collections::HashMap<crate::domain::Id, Vec<crate::domain::activity::Activity>>,
