@@ -1,5 +1,5 @@
 //! Scenarios at consulting-firm scale, in process (no HTTP, no disk): 1,000 people,
-//! 100,000 allocations. Times a fork, compare and merge, and counts the bytes ten
+//! 50 projects, 100,000 allocations. Times a fork, compare and merge, and counts the bytes ten
 //! scenarios of 100 changed allocations each hold beyond live, with a counting global
 //! allocator. `cargo bench --bench scenarios` (release; about a minute).
 
@@ -50,13 +50,27 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 
 const SCENARIOS: usize = 10;
 const CHANGES: usize = 100;
+const PROJECTS: usize = 50;
 
 fn main() {
     let s = large(1000, 100_000, 2000);
     let mut records = vec![Record::Team((*s.team).clone())];
     records.extend(s.people.values().cloned().map(Record::Person));
-    records.extend(s.projects.values().cloned().map(Record::Project));
-    records.extend(s.allocations.values().cloned().map(Record::Allocation));
+    // 50 projects, as in the scale run (scripts/bench-scale.sh), rather than the
+    // fixture's one project holding every booking.
+    let template = s.projects.values().next().expect("a project").clone();
+    let project = |i: usize| Id(format!("P{i}"));
+    for i in 0..PROJECTS {
+        let mut p = template.clone();
+        p.id = project(i);
+        p.name = format!("Project {i}");
+        records.push(Record::Project(p));
+    }
+    records.extend(s.allocations.values().enumerate().map(|(i, a)| {
+        let mut a = a.clone();
+        a.project_id = project(i % PROJECTS);
+        Record::Allocation(a)
+    }));
     records.extend(s.timeoff.values().cloned().map(Record::TimeOff));
     drop(s);
     let policy = Policy {
@@ -163,7 +177,9 @@ fn main() {
     }
 
     let mib = |b: isize| b as f64 / (1024.0 * 1024.0);
-    println!("1,000 people, 100,000 allocations, 2,000 days off; in process, median of runs");
+    println!(
+        "1,000 people, 50 projects, 100,000 allocations, 2,000 days off; in process, median of runs"
+    );
     println!(
         "  live schedule alone (counted):        {:.1} MiB",
         mib(live_alone)

@@ -12,7 +12,7 @@ use crate::store::{Kind, Record};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The longest span of months a comparison covers.
 const MAX_MONTHS: u32 = 36;
@@ -174,22 +174,16 @@ fn span(differences: &[Difference], today: NaiveDate) -> (NaiveDate, NaiveDate) 
     (from, to)
 }
 
-/// The last day any allocation of project `id` books.
-fn finish(s: &Schedule, id: &Id) -> Option<NaiveDate> {
-    s.allocations
-        .values()
-        .filter(|a| &a.project_id == id)
-        .map(|a| a.end)
-        .max()
-}
-
-fn figures(s: &Schedule, id: &Id, booked: booked::Hours) -> Option<ProjectFigures> {
-    s.projects.get(id)?;
-    Some(ProjectFigures {
-        finish: finish(s, id),
-        scheduled_hours: hours(booked.scheduled),
-        tentative_hours: hours(booked.tentative),
-    })
+/// The last day any allocation of each of `projects` books.
+fn finishes(s: &Schedule, projects: &BTreeSet<Id>) -> HashMap<Id, NaiveDate> {
+    let mut out: HashMap<Id, NaiveDate> = HashMap::new();
+    for a in s.allocations.values() {
+        if projects.contains(&a.project_id) {
+            let end = out.entry(a.project_id.clone()).or_insert(a.end);
+            *end = (*end).max(a.end);
+        }
+    }
+    out
 }
 
 /// One allocation's booked hours in `s`, counted as `booked::project_hours` counts them
@@ -208,40 +202,56 @@ fn allocation_hours(s: &Schedule, a: &Allocation) -> booked::Hours {
     out
 }
 
-/// Each touched project's booked hours in the scenario. When the scenario changed no
+/// The touched projects' booked hours in the scenario. When the scenario changed no
 /// one's capacity (people, time off), only its changed allocations differ from live:
-/// live's hours plus theirs minus what they replaced, without recounting the project.
+/// live's hours plus theirs minus what they replaced, without recounting the projects.
 fn scenario_hours(
     live: &Schedule,
     scenario: &Schedule,
     differences: &[Difference],
-    project: &Id,
-    live_hours: booked::Hours,
-) -> booked::Hours {
+    projects: &BTreeSet<Id>,
+    live_hours: &HashMap<Id, booked::Hours>,
+) -> HashMap<Id, booked::Hours> {
     let capacity_changed = differences
         .iter()
         .any(|d| matches!(d.kind, Kind::Person | Kind::TimeOff));
     if capacity_changed {
-        return booked::project_hours(scenario, project);
+        return booked::projects_hours(scenario, projects);
     }
-    let mut out = live_hours;
+    let mut out = live_hours.clone();
     for d in differences.iter().filter(|d| d.kind == Kind::Allocation) {
         if let Some(Record::Allocation(a)) = &d.live
-            && &a.project_id == project
+            && let Some(h) = out.get_mut(&a.project_id)
         {
-            let h = allocation_hours(live, a);
-            out.scheduled -= h.scheduled;
-            out.tentative -= h.tentative;
+            let x = allocation_hours(live, a);
+            h.scheduled -= x.scheduled;
+            h.tentative -= x.tentative;
         }
         if let Some(Record::Allocation(a)) = &d.scenario
-            && &a.project_id == project
+            && let Some(h) = out.get_mut(&a.project_id)
         {
-            let h = allocation_hours(scenario, a);
-            out.scheduled += h.scheduled;
-            out.tentative += h.tentative;
+            let x = allocation_hours(scenario, a);
+            h.scheduled += x.scheduled;
+            h.tentative += x.tentative;
         }
     }
     out
+}
+
+/// A project's figures on one side, `None` where the side has no such project.
+fn side(
+    s: &Schedule,
+    id: &Id,
+    hours_of: &HashMap<Id, booked::Hours>,
+    finish: &HashMap<Id, NaiveDate>,
+) -> Option<ProjectFigures> {
+    s.projects.get(id)?;
+    let booked = hours_of.get(id).copied().unwrap_or_default();
+    Some(ProjectFigures {
+        finish: finish.get(id).copied(),
+        scheduled_hours: hours(booked.scheduled),
+        tentative_hours: hours(booked.tentative),
+    })
 }
 
 /// Compares `scenario` with `live`, given the records the scenario changed.
@@ -349,23 +359,25 @@ pub fn compare(
             }
         })
         .collect();
+    let live_hours = booked::projects_hours(live, &touched_projects);
+    let scenario_hours =
+        scenario_hours(live, scenario, differences, &touched_projects, &live_hours);
+    let (live_finish, scenario_finish) = (
+        finishes(live, &touched_projects),
+        finishes(scenario, &touched_projects),
+    );
     let projects_effect = touched_projects
-        .into_iter()
-        .map(|id| {
-            let name = scenario
+        .iter()
+        .map(|id| ProjectDelta {
+            project_id: id.clone(),
+            name: scenario
                 .projects
-                .get(&id)
-                .or_else(|| live.projects.get(&id))
+                .get(id)
+                .or_else(|| live.projects.get(id))
                 .map(|p| p.name.clone())
-                .unwrap_or_default();
-            let live_hours = booked::project_hours(live, &id);
-            let scenario_hours = scenario_hours(live, scenario, differences, &id, live_hours);
-            ProjectDelta {
-                live: figures(live, &id, live_hours),
-                scenario: figures(scenario, &id, scenario_hours),
-                project_id: id,
-                name,
-            }
+                .unwrap_or_default(),
+            live: side(live, id, &live_hours, &live_finish),
+            scenario: side(scenario, id, &scenario_hours, &scenario_finish),
         })
         .collect();
     Comparison {
