@@ -62,7 +62,7 @@ fn main() {
             .await
             .expect("signup");
         let auth = db
-            .authenticate(user.id.clone(), token.clone())
+            .authenticate(user.id.clone(), token.clone(), None)
             .await
             .expect("auth");
         for i in 0..50 {
@@ -92,7 +92,7 @@ fn main() {
                 tasks.push(tokio::spawn(async move {
                     let mut n = 0u64;
                     while started.elapsed() < RUN {
-                        db.authenticate(uid.clone(), tok.clone())
+                        db.authenticate(uid.clone(), tok.clone(), None)
                             .await
                             .expect("auth");
                         db.schedule(team.clone()).await.expect("schedule");

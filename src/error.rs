@@ -27,6 +27,12 @@ pub enum AppError {
         message: String,
         current: Box<serde_json::Value>,
     },
+    /// A scenario's merge met records live changed since the fork: 409, with the list.
+    #[error("{message}")]
+    MergeConflict {
+        message: String,
+        conflicts: Box<serde_json::Value>,
+    },
     #[error("Request body is too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -66,7 +72,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::MergeConflict { .. } => StatusCode::CONFLICT,
             AppError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -112,6 +118,11 @@ impl IntoResponse for AppError {
             AppError::Stale { ref current, .. } => (
                 status,
                 axum::Json(serde_json::json!({ "error": message, "current": current })),
+            )
+                .into_response(),
+            AppError::MergeConflict { ref conflicts, .. } => (
+                status,
+                axum::Json(serde_json::json!({ "error": message, "conflicts": conflicts })),
             )
                 .into_response(),
             _ => (status, axum::Json(ErrorBody { error: message })).into_response(),

@@ -18,7 +18,8 @@
 //! - [`server`]: the accept loop: connection caps per address and in all, the time a
 //!   client gets to send a request's head, graceful drain.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
-//!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
+//!   actual, the iCalendar feed and a scenario's comparison with live: pure functions
+//!   over `Schedule` snapshots.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
 //!   and day) and from its plan back to allocations.
 //! - `kronuz_schedule` (its own crate): the scheduling engine (RCPSP solver for PSPLIB,
@@ -50,6 +51,14 @@
 //! is now. Each person's undo (`POST /api/v1/activity/undo`) reverts their own newest
 //! change; the activity log says in words who did what. Once a change is committed the
 //! writer hands its event to [`events`], and every open screen of the team applies it.
+//!
+//! # Scenarios
+//! A request with a `Kronuz-Scenario: <id>` header works on that scenario instead of
+//! live: the auth extractors (`http::auth`) read the header, and the actor's auth step
+//! checks it names an open scenario of the caller's team (404 otherwise) and puts it in
+//! `AuthUser::scenario`. Everything after that is the same path: `Db::edit_if` and the
+//! reads pick the schedule and the activity log by `AuthUser::space`. How forks are kept
+//! in memory and on disk is in `db::scenarios`.
 
 pub mod config;
 pub mod db;

@@ -86,6 +86,9 @@ function render() {
 
 async function runHttp(fx) {
   const init = { method: fx.method, credentials: 'same-origin', headers: { Accept: 'application/json', ...(fx.headers || {}) } };
+  // Inside a scenario every API call works on it (the server answers 404 for one
+  // that is gone, never the live schedule).
+  if (model.scenario && fx.path.startsWith('/api/')) init.headers['Kronuz-Scenario'] = model.scenario.id;
   if (fx.body !== undefined) { init.body = JSON.stringify(fx.body); init.headers['Content-Type'] = 'application/json'; }
   let res;
   try {

@@ -61,6 +61,7 @@ export function loadAll(m) {
     get('/clients?include_archived=true', 'Loaded', 'LoadErr', { what: 'clients' }),
     get('/timeoff' + qs({ from, to }), 'Loaded', 'LoadErr', { what: 'timeoff' }),
     loadAllocs(full ? fullAllocRange(m) : initialAllocRange(m), false),
+    get('/scenarios', 'ScenariosLoaded', 'ScenarioErr'),
   ];
 }
 

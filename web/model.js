@@ -54,6 +54,10 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     taskForm: null, // {projectId, id, form, error, busy}
     plan: null, // {projectIds, status: 'loading'|'ready'|'applying'|'conflict', proposal, error}
     teamForm: null, // edits of the team settings: {name, timezone, week_start, error, busy}; null shows the team's values
+    scenarios: null, // the team's scenarios, as listed by the server
+    scenario: null, // the scenario being edited ({id, name}); null is the live schedule
+    scenarioName: '', // the name typed for a new scenario
+    compare: null, // the compare view: {id, data, error, conflicts, busy}
     actuals: { form: { person_id: '', project_id: '', date: today, hours: '', note: '' }, list: [], loading: false, error: null, busy: false },
   };
   return [model, [get('/usr/me', 'MeOk', 'MeErr')]];

@@ -159,6 +159,11 @@ pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
         }) => respond(resp, db.activity(&team, limit)),
         Team(Req { query, resp }) => respond(resp, db.team(&query)),
         Feed(Req { query, resp }) => respond(resp, db.feed(&query)),
+        Scenarios(Req { query, resp }) => respond(resp, db.scenarios(&query)),
+        ForkView(Req {
+            query: (auth, id),
+            resp,
+        }) => respond(resp, db.fork_view(&auth, &id)),
         other => return Some(other),
     }
     None
@@ -172,26 +177,52 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
     };
     match m {
         AuthenticateSchedule(Req {
-            query: (usrid, token_hash),
+            query: (usrid, token_hash, scenario),
             resp,
-        }) => match db.authenticate(&usrid, &token_hash, now()) {
+        }) => match db.authenticate_in(&usrid, &token_hash, scenario, now()) {
             Ok((auth, mutations)) => {
-                let schedule = db.schedule(&auth.team_id);
+                let schedule = db.schedule(auth.space());
                 respond(resp, schedule.map(|s| (auth, s)));
                 lp.persist_quietly(mutations).await;
             }
             Err(e) => respond(resp, Err(e)),
         },
         Authenticate(Req {
-            query: (usrid, token_hash),
+            query: (usrid, token_hash, scenario),
             resp,
-        }) => match db.authenticate(&usrid, &token_hash, now()) {
+        }) => match db.authenticate_in(&usrid, &token_hash, scenario, now()) {
             Ok((auth, mutations)) => {
                 respond(resp, Ok(auth));
                 lp.persist_quietly(mutations).await;
             }
             Err(e) => respond(resp, Err(e)),
         },
+        CreateScenario(Req {
+            query: (auth, name),
+            resp,
+        }) => {
+            lp.commit(db.create_scenario(&auth, &name, now()), resp)
+                .await
+        }
+        RenameScenario(Req {
+            query: (auth, id, name),
+            resp,
+        }) => lp.commit(db.rename_scenario(&auth, &id, &name), resp).await,
+        ArchiveScenario(Req {
+            query: (auth, id),
+            resp,
+        }) => {
+            lp.commit(db.archive_scenario(&auth, &id, now()), resp)
+                .await
+        }
+        MergeScenario(Req {
+            query: (auth, id, on_conflict),
+            resp,
+        }) => {
+            let applied = db.merge_scenario(&auth, &id, on_conflict, now());
+            let event = db.event_of(&applied);
+            lp.commit_then(applied, resp, event).await
+        }
         Signup(Req { query, resp }) => lp.commit(db.signup(query, now()), resp).await,
         LoginLookup(Req {
             query: (email, address),
@@ -209,10 +240,8 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
                 .await
         }
         Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
-        Edit(Req {
-            query: (auth, edit, if_match),
-            resp,
-        }) => {
+        Edit(Req { query, resp }) => {
+            let (auth, edit, if_match) = *query;
             let applied = db.edit_if(&auth, edit, if_match, now());
             let event = db.event_of(&applied);
             lp.commit_then(applied, resp, event).await
@@ -302,7 +331,8 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
             return false;
         }
         // Answered by `handle_read` above.
-        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_) => {}
+        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_)
+        | Scenarios(_) | ForkView(_) => {}
     }
     true
 }

@@ -79,17 +79,9 @@ pub enum Edit {
 }
 
 impl Db {
-    /// A consistent, cheap copy of the team's schedule for reads done outside the loop.
-    pub fn schedule(&self, team_id: &Id) -> Result<Schedule> {
-        self.schedules
-            .get(team_id)
-            .cloned()
-            .ok_or_else(|| AppError::Unauthorized("Not logged in".into()))
-    }
-
     pub(super) fn remember_activity(&mut self, entry: Activity) -> Arc<Activity> {
         let entry = Arc::new(entry.normalised());
-        let log = self.activity.entry(entry.team_id.clone()).or_default();
+        let log = self.activity.entry(entry.space().clone()).or_default();
         log.push_back(entry.clone());
         while log.len() > crate::domain::activity::ACTIVITY_KEPT {
             log.pop_front();
@@ -97,10 +89,10 @@ impl Db {
         entry
     }
 
-    /// The team's activity, newest first.
-    pub fn activity(&self, team_id: &Id, limit: usize) -> Vec<std::sync::Arc<Activity>> {
+    /// The activity of a team's live schedule or of a scenario, newest first.
+    pub fn activity(&self, space: &Id, limit: usize) -> Vec<std::sync::Arc<Activity>> {
         self.activity
-            .get(team_id)
+            .get(space)
             .map(|log| log.iter().rev().take(limit).cloned().collect())
             .unwrap_or_default()
     }
@@ -130,28 +122,30 @@ impl Db {
         if_match: Option<u64>,
         now: Timestamp,
     ) -> Applied<Edited> {
-        let schedule = self.schedule(&auth.team_id)?;
+        // Live or a scenario: the same rules, only the schedule and the log differ.
+        let space = auth.space().clone();
+        let schedule = self.schedule(&space)?;
         let is_actual = matches!(edit, Edit::RecordActual(_) | Edit::DeleteActual(_));
         if !is_actual {
             auth.require_schedule_editor()?;
         }
         let team = auth.team_id.clone();
         if let (Some(expected), Some((kind, id))) = (if_match, edit.target()) {
-            self.check_version(&schedule, kind, id, expected)?;
+            self.check_version(&schedule, &space, kind, id, expected)?;
         }
         let (summary, mut changes, undo_of, action) = match edit {
             Edit::Undo(id) => {
-                let (summary, changes, action) = self.plan_undo(&schedule, &team, &id)?;
+                let (summary, changes, action) = self.plan_undo(&schedule, &space, &id)?;
                 (summary, changes, Some(id), action)
             }
             Edit::UndoMine => {
                 let id = self.my_undo(&schedule, auth)?;
-                let (summary, changes, action) = self.plan_undo(&schedule, &team, &id)?;
+                let (summary, changes, action) = self.plan_undo(&schedule, &space, &id)?;
                 (summary, changes, Some(id), action)
             }
             Edit::RedoMine => {
                 let id = self.my_redo(&schedule, auth)?;
-                let (summary, changes, action) = self.plan_undo(&schedule, &team, &id)?;
+                let (summary, changes, action) = self.plan_undo(&schedule, &space, &id)?;
                 (summary, changes, Some(id), action)
             }
             Edit::Batch(summary, changes) => (summary, changes, None, Action::Change),
@@ -180,18 +174,9 @@ impl Db {
         check_result(&scratch, &changes).map_err(refused)?;
         scratch.version += 1;
         scratch.memo = Default::default();
-        self.schedules.insert(team.clone(), scratch);
+        self.set_schedule(&space, scratch);
         let record = changes.first().and_then(|c| c.after.clone());
-        let mut mutations: Vec<Mutation> = changes
-            .iter()
-            .filter_map(|c| match (&c.after, &c.before) {
-                (Some(after), _) => Some(Mutation::Put(after.clone())),
-                (None, Some(before)) => {
-                    Some(Mutation::Delete(before.kind(), Id(before.id().to_string())))
-                }
-                (None, None) => None,
-            })
-            .collect();
+        let mut mutations = self.edit_mutations(auth, &changes);
         let entry = Activity {
             id: Id::random(),
             team_id: team.clone(),
@@ -203,12 +188,13 @@ impl Db {
             undo_of: undo_of.clone(),
             undone_by: None,
             action,
+            scenario: auth.scenario.clone(),
         };
         self.next_seq += 1;
         if let Some(undone) = undo_of
             && let Some(original) = self
                 .activity
-                .get_mut(&team)
+                .get_mut(&space)
                 .and_then(|log| log.iter_mut().find(|a| a.id == undone))
         {
             let original = std::sync::Arc::make_mut(original);
@@ -224,19 +210,30 @@ impl Db {
     /// The live event an applied edit makes once committed.
     pub(super) fn event_of(&self, applied: &Applied<Edited>) -> Option<crate::events::Event> {
         let (edited, _) = applied.as_ref().ok()?;
+        // A scenario's edits are its own: live subscribers never see them.
+        if edited.entry.scenario.is_some() {
+            return None;
+        }
         let name = self.user_name(&edited.entry.user_id);
         Some(crate::events::Event::from_entry(&edited.entry, name))
     }
 
     /// 412 unless record `kind`/`id` is at version `expected`; 404 if it is gone.
-    fn check_version(&self, s: &Schedule, kind: Kind, id: &Id, expected: u64) -> Result<()> {
+    fn check_version(
+        &self,
+        s: &Schedule,
+        space: &Id,
+        kind: Kind,
+        id: &Id,
+        expected: u64,
+    ) -> Result<()> {
         let current = get_record(s, kind, id).ok_or_else(|| not_found(kind))?;
         if current.version() == expected {
             return Ok(());
         }
         let who = self
             .activity
-            .get(&s.team.id)
+            .get(space)
             .and_then(|log| log.iter().rev().find(|a| a.touches(kind, id.as_str())))
             .map(|a| self.user_name(&a.user_id))
             .unwrap_or_else(|| "Someone".into());

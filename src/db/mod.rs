@@ -18,11 +18,13 @@ pub mod idempotency;
 mod invites;
 mod passwords;
 mod records;
+mod scenarios;
 pub mod state;
 mod throttle;
 pub mod undo;
 
 use crate::domain::activity::Activity;
+use crate::domain::scenario::{OnConflict, Scenario};
 use crate::domain::user::Invite;
 use crate::domain::{AuthUser, Id, Role, Schedule, User};
 use crate::events::Events;
@@ -30,6 +32,7 @@ use crate::store::StoreError;
 use crate::store::writer::{Restore, WriterMsg};
 use crate::{AppError, Result};
 pub use edit::{Edit, Edited};
+pub use scenarios::{Difference, ForkView};
 use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -42,12 +45,20 @@ pub struct Req<Q, R> {
     pub resp: oneshot::Sender<R>,
 }
 
+/// What a request presents to the auth step: the `usrid` cookie, the hash of the
+/// `session` cookie, and the scenario its header names (if any).
+pub type Presented = (Id, String, Option<Id>);
+
+/// An edit, who asks for it (and in which space), and the `If-Match` version.
+pub type EditRequest = (AuthUser, Edit, Option<u64>);
+
 /// Every message the actor understands.
 pub enum Dm {
-    Authenticate(Req<(Id, String), Result<AuthUser>>),
-    /// The auth step and a snapshot of the user's team's schedule in one round trip:
-    /// what every read needs.
-    AuthenticateSchedule(Req<(Id, String), Result<(AuthUser, Schedule)>>),
+    /// The auth step: session cookie, and the scenario the request names, if any.
+    Authenticate(Req<Presented, Result<AuthUser>>),
+    /// The auth step and a snapshot of the schedule the request works on (the team's
+    /// live one, or the scenario it names) in one round trip: what every read needs.
+    AuthenticateSchedule(Req<Presented, Result<(AuthUser, Schedule)>>),
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
@@ -61,7 +72,7 @@ pub enum Dm {
     Schedule(Req<Id, Result<Schedule>>),
     /// Any change to the schedule, including undo; `Option<u64>` is the `If-Match`
     /// version the edit's record must still have.
-    Edit(Req<(AuthUser, Edit, Option<u64>), Result<Edited>>),
+    Edit(Req<Box<EditRequest>, Result<Edited>>),
     Activity(Req<(Id, usize), Vec<std::sync::Arc<Activity>>>),
     Team(Req<Id, Result<TeamView>>),
     PatchTeam(Req<(AuthUser, serde_json::Value), Result<TeamView>>),
@@ -98,6 +109,13 @@ pub enum Dm {
     ResetUsable(Req<String, Result<()>>),
     /// Uses a reset link: token hash and new password hash.
     FinishReset(Req<(String, String), Result<()>>),
+    Scenarios(Req<Id, Vec<Scenario>>),
+    CreateScenario(Req<(AuthUser, String), Result<Scenario>>),
+    RenameScenario(Req<(AuthUser, Id, String), Result<Scenario>>),
+    ArchiveScenario(Req<(AuthUser, Id), Result<()>>),
+    /// Both schedules and the records a scenario changed, for a comparison.
+    ForkView(Req<(AuthUser, Id), Result<ForkView>>),
+    MergeScenario(Req<(AuthUser, Id, Option<OnConflict>), Result<Edited>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -209,16 +227,55 @@ impl DbTx {
         })
     }
 
-    pub async fn authenticate(&self, usrid: Id, token_hash: String) -> Result<AuthUser> {
-        self.send(Dm::Authenticate, (usrid, token_hash)).await?
+    /// Who holds this session, working on live (`scenario` `None`) or in that scenario
+    /// (404 unless it is an open scenario of their team).
+    pub async fn authenticate(
+        &self,
+        usrid: Id,
+        token_hash: String,
+        scenario: Option<Id>,
+    ) -> Result<AuthUser> {
+        self.send(Dm::Authenticate, (usrid, token_hash, scenario))
+            .await?
     }
 
     pub async fn authenticate_schedule(
         &self,
         usrid: Id,
         token_hash: String,
+        scenario: Option<Id>,
     ) -> Result<(AuthUser, Schedule)> {
-        self.send(Dm::AuthenticateSchedule, (usrid, token_hash))
+        self.send(Dm::AuthenticateSchedule, (usrid, token_hash, scenario))
+            .await?
+    }
+
+    pub async fn scenarios(&self, team_id: Id) -> Result<Vec<Scenario>> {
+        self.send(Dm::Scenarios, team_id).await
+    }
+
+    pub async fn create_scenario(&self, auth: AuthUser, name: String) -> Result<Scenario> {
+        self.send(Dm::CreateScenario, (auth, name)).await?
+    }
+
+    pub async fn rename_scenario(&self, auth: AuthUser, id: Id, name: String) -> Result<Scenario> {
+        self.send(Dm::RenameScenario, (auth, id, name)).await?
+    }
+
+    pub async fn archive_scenario(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::ArchiveScenario, (auth, id)).await?
+    }
+
+    pub async fn fork_view(&self, auth: AuthUser, id: Id) -> Result<ForkView> {
+        self.send(Dm::ForkView, (auth, id)).await?
+    }
+
+    pub async fn merge_scenario(
+        &self,
+        auth: AuthUser,
+        id: Id,
+        on_conflict: Option<OnConflict>,
+    ) -> Result<Edited> {
+        self.send(Dm::MergeScenario, (auth, id, on_conflict))
             .await?
     }
 
@@ -260,7 +317,7 @@ impl DbTx {
 
     /// Applies a change to the caller's team's schedule; answers after it is durable.
     pub async fn edit(&self, auth: AuthUser, edit: Edit) -> Result<Edited> {
-        self.send(Dm::Edit, (auth, edit, None)).await?
+        self.send(Dm::Edit, Box::new((auth, edit, None))).await?
     }
 
     /// As [`DbTx::edit`], only if the edited record is still at version `if_match`.
@@ -270,7 +327,8 @@ impl DbTx {
         edit: Edit,
         if_match: Option<u64>,
     ) -> Result<Edited> {
-        self.send(Dm::Edit, (auth, edit, if_match)).await?
+        self.send(Dm::Edit, Box::new((auth, edit, if_match)))
+            .await?
     }
 
     pub async fn activity(

@@ -75,11 +75,14 @@ pub struct Db {
     pub(super) proposals: HashMap<Id, StoredProposal>,
     /// Calendar feeds by the hash of their token.
     pub(super) feeds: HashMap<String, crate::domain::schedule::CalendarFeed>,
+    /// Every team's scenarios by id; open ones hold their fork (see `db::scenarios`).
+    pub(super) scenarios: HashMap<Id, super::scenarios::ScenarioState>,
 }
 
 /// A previewed plan: the changes it makes, valid only at the schedule version it saw.
 #[derive(Clone, Debug)]
 pub struct StoredProposal {
+    /// The schedule it was previewed on: a team's live one, or a scenario.
     pub team_id: Id,
     pub version: u64,
     pub summary: String,
@@ -105,6 +108,7 @@ impl Db {
             next_seq: 1,
             proposals: HashMap::new(),
             feeds: HashMap::new(),
+            scenarios: HashMap::new(),
         };
         db.load(snapshot);
         db
@@ -120,6 +124,7 @@ impl Db {
 
     fn load(&mut self, snapshot: Snapshot) {
         let mut activities = Vec::new();
+        let mut scenarios = Vec::new();
         for record in snapshot.records {
             match record {
                 Record::User(u) => {
@@ -145,6 +150,7 @@ impl Db {
                 Record::CalendarFeed(f) => {
                     self.feeds.insert(f.token_hash.clone(), f);
                 }
+                Record::Scenario(s) => scenarios.push(s),
                 other => {
                     let team = team_of(&other);
                     match self.schedules.get_mut(&team) {
@@ -156,10 +162,15 @@ impl Db {
                 }
             }
         }
+        // Scenarios after every live record: each is rebuilt as live plus its rows.
+        self.load_scenarios(scenarios, snapshot.scenario_rows);
         activities.sort_by_key(|a| a.seq);
         for a in activities {
             self.next_seq = self.next_seq.max(a.seq + 1);
-            self.remember_activity(a);
+            // A closed scenario's log is history only: it stays on disk.
+            if a.scenario.as_ref().is_none_or(|s| self.is_open_scenario(s)) {
+                self.remember_activity(a);
+            }
         }
     }
 
@@ -172,7 +183,7 @@ impl Db {
         self.users.len()
     }
 
-    fn fresh_id(&self, taken: impl Fn(&Id) -> bool) -> Id {
+    pub(super) fn fresh_id(&self, taken: impl Fn(&Id) -> bool) -> Id {
         loop {
             let id = Id::random();
             if !taken(&id) {
@@ -374,6 +385,7 @@ impl Db {
             user_id: user.id.clone(),
             team_id: user.team_id.clone(),
             role: user.role,
+            scenario: None,
         };
         Ok((auth, mutations))
     }
@@ -566,6 +578,7 @@ fn team_of(record: &Record) -> Id {
         Record::Task(x) => x.team_id.clone(),
         Record::Session(_) => Id(String::new()),
         Record::CalendarFeed(x) => x.team_id.clone(),
+        Record::Scenario(x) => x.team_id.clone(),
     }
 }
 
@@ -739,12 +752,12 @@ impl Db {
         let proposal = self
             .proposals
             .get(id)
-            .filter(|p| p.team_id == auth.team_id && now - p.created_at < PROPOSAL_TTL_SECS)
+            .filter(|p| &p.team_id == auth.space() && now - p.created_at < PROPOSAL_TTL_SECS)
             .cloned()
             .ok_or_else(|| {
                 AppError::NotFound("Proposal not found or expired; preview again".into())
             })?;
-        if self.schedule(&auth.team_id)?.version != proposal.version {
+        if self.schedule(auth.space())?.version != proposal.version {
             return Err(AppError::Conflict(
                 "The schedule changed since the preview; preview again".into(),
             ));

@@ -58,7 +58,7 @@ impl Db {
         let mut first_refusal = None;
         let mine = self
             .activity
-            .get(&auth.team_id)
+            .get(auth.space())
             .into_iter()
             .flatten()
             .rev()
@@ -68,7 +68,7 @@ impl Db {
             if entry.action == Action::Undo || entry.undone_by.is_some() {
                 continue;
             }
-            match self.plan_undo(s, &auth.team_id, &entry.id) {
+            match self.plan_undo(s, auth.space(), &entry.id) {
                 Ok(_) => return Ok(entry.id.clone()),
                 Err(e) => {
                     first_refusal.get_or_insert(e);
@@ -83,7 +83,7 @@ impl Db {
     pub(super) fn my_redo(&self, s: &Schedule, auth: &AuthUser) -> Result<Id> {
         let mine = self
             .activity
-            .get(&auth.team_id)
+            .get(auth.space())
             .into_iter()
             .flatten()
             .rev()
@@ -95,7 +95,7 @@ impl Db {
                 Action::Redo => continue,
                 Action::Undo if entry.undone_by.is_some() => continue,
                 Action::Undo => {
-                    self.plan_undo(s, &auth.team_id, &entry.id)?;
+                    self.plan_undo(s, auth.space(), &entry.id)?;
                     return Ok(entry.id.clone());
                 }
             }
@@ -149,7 +149,7 @@ pub fn reverse(
 
 /// Whether two states of a record are the same apart from their versions (an undo
 /// restores content; the version always moves on).
-fn same_content(a: Option<&Record>, b: Option<&Record>) -> bool {
+pub(super) fn same_content(a: Option<&Record>, b: Option<&Record>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) if a.version() != b.version() => {
             let mut b = b.clone();

@@ -38,6 +38,9 @@ pub struct Activity {
     /// walks back through their changes and redos, Ctrl+Shift+Z through their undos.
     #[serde(default)]
     pub action: Action,
+    /// The scenario this entry changed; `None` for the live schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Id>,
 }
 
 /// What an activity entry did.
@@ -57,6 +60,11 @@ impl Activity {
             self.action = Action::Undo;
         }
         self
+    }
+
+    /// The log this entry belongs to: its scenario's, or its team's live one.
+    pub fn space(&self) -> &Id {
+        self.scenario.as_ref().unwrap_or(&self.team_id)
     }
 
     /// Whether any of this entry's changes touched record `kind`/`id`.

@@ -136,12 +136,30 @@ pub fn allocation_hours(grid: &DayGrid, a: &Allocation, capacity: &[f64]) -> f64
 
 /// A project's scheduled and tentative hours over its allocations' whole ranges.
 pub fn project_hours(schedule: &Schedule, project_id: &Id) -> Hours {
+    projects_hours(
+        schedule,
+        &std::collections::BTreeSet::from([project_id.clone()]),
+    )
+    .remove(project_id)
+    .unwrap_or_default()
+}
+
+/// As [`project_hours`] for several projects at once: one day grid and each person's
+/// capacity computed once for all of them (a day's capacity does not depend on the
+/// span the grid covers), so comparing fifty projects costs about what one costs.
+pub fn projects_hours(
+    schedule: &Schedule,
+    projects: &std::collections::BTreeSet<Id>,
+) -> std::collections::HashMap<Id, Hours> {
+    let mut out: std::collections::HashMap<Id, Hours> = projects
+        .iter()
+        .map(|p| (p.clone(), Hours::default()))
+        .collect();
     let allocs: Vec<&Allocation> = schedule
         .allocations
         .values()
-        .filter(|a| &a.project_id == project_id)
+        .filter(|a| projects.contains(&a.project_id))
         .collect();
-    let mut out = Hours::default();
     let (Some(from), Some(to)) = (
         allocs.iter().map(|a| a.start).min(),
         allocs.iter().map(|a| a.end).max(),
@@ -161,7 +179,9 @@ pub fn project_hours(schedule: &Schedule, project_id: &Id) -> Hours {
                 capacity.entry(p).or_insert_with(|| grid.capacity(person))
             }
         };
-        out.add(a, allocation_hours(&grid, a, cap));
+        if let Some(h) = out.get_mut(&a.project_id) {
+            h.add(a, allocation_hours(&grid, a, cap));
+        }
     }
     out
 }

@@ -8,6 +8,7 @@ pub mod booked;
 pub mod calendar;
 pub mod limits;
 pub mod project;
+pub mod scenario;
 pub mod schedule;
 pub mod task;
 pub mod user;

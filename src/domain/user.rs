@@ -181,9 +181,18 @@ pub struct AuthUser {
     pub user_id: Id,
     pub team_id: Id,
     pub role: Role,
+    /// The open scenario the request works in (its `Kronuz-Scenario` header, checked
+    /// by the auth step); `None` is the live schedule.
+    pub scenario: Option<Id>,
 }
 
 impl AuthUser {
+    /// The key of the schedule and activity log this request reads and changes: the
+    /// scenario's id inside a scenario, the team's id on live.
+    pub fn space(&self) -> &Id {
+        self.scenario.as_ref().unwrap_or(&self.team_id)
+    }
+
     /// Refuses with 403 unless the user may edit the schedule.
     pub fn require_schedule_editor(&self) -> Result<(), AppError> {
         if self.role.can_edit_schedule() {

@@ -129,8 +129,8 @@ async fn list_activity(
             ));
         }
     };
-    let schedule = state.db.schedule(auth.team_id.clone()).await?;
-    let entries = state.db.activity(auth.team_id.clone(), limit).await?;
+    let schedule = state.db.schedule(auth.space().clone()).await?;
+    let entries = state.db.activity(auth.space().clone(), limit).await?;
     let names = member_names(&state, auth.team_id).await?;
     super::edits::blocking(move || {
         let views = entries

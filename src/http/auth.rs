@@ -39,12 +39,32 @@ pub(super) fn credentials(headers: &HeaderMap) -> Result<(Id, String), AppError>
     Ok((Id::from(usrid), token_hash(token)))
 }
 
+/// The header that puts a request in a scenario instead of the live schedule.
+pub const SCENARIO_HEADER: &str = "kronuz-scenario";
+
+/// The scenario a request names in its `Kronuz-Scenario` header, if any. The one place
+/// the space of a request is read; the auth step then checks it is an open scenario of
+/// the caller's team (404 otherwise, never silently live).
+fn scenario(parts: &Parts) -> Result<Option<Id>, AppError> {
+    let Some(value) = parts.headers.get(SCENARIO_HEADER) else {
+        return Ok(None);
+    };
+    match value.to_str().map(str::trim) {
+        Ok(v) if !v.is_empty() && v.len() <= 64 => Ok(Some(Id::from(v))),
+        _ => Err(AppError::NotFound(
+            "Scenario not found, or merged or archived".into(),
+        )),
+    }
+}
+
+/// The signed-in user, working on live or in the scenario the request names: every
+/// schedule edit made with it lands in that space.
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let (usrid, hash) = credentials(&parts.headers)?;
-        state.db.authenticate(usrid, hash).await
+        state.db.authenticate(usrid, hash, scenario(parts)?).await
     }
 }
 
@@ -63,7 +83,7 @@ impl FromRequestParts<AppState> for Session {
         let (usrid, token_hash) = credentials(&parts.headers)?;
         let auth = state
             .db
-            .authenticate(usrid.clone(), token_hash.clone())
+            .authenticate(usrid.clone(), token_hash.clone(), None)
             .await?;
         Ok(Session {
             auth,
@@ -73,8 +93,8 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// For reads: the signed-in user's team's schedule, as a snapshot, taken in the same
-/// round trip to the actor as the auth step.
+/// For reads: the schedule the request works on (the team's live one, or the scenario
+/// it names), as a snapshot, taken in the same round trip to the actor as the auth step.
 pub struct TeamSchedule(pub crate::domain::Schedule);
 
 impl FromRequestParts<AppState> for TeamSchedule {
@@ -82,7 +102,10 @@ impl FromRequestParts<AppState> for TeamSchedule {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let (usrid, hash) = credentials(&parts.headers)?;
-        let (_, schedule) = state.db.authenticate_schedule(usrid, hash).await?;
+        let (_, schedule) = state
+            .db
+            .authenticate_schedule(usrid, hash, scenario(parts)?)
+            .await?;
         Ok(TeamSchedule(schedule))
     }
 }

@@ -125,7 +125,7 @@ async fn next(
             },
             _ = recheck.tick() => {
                 let (usrid, hash) = (s.session.usrid.clone(), s.session.token_hash.clone());
-                if s.state.db.authenticate(usrid, hash).await.is_err() {
+                if s.state.db.authenticate(usrid, hash, None).await.is_err() {
                     return None;
                 }
             }

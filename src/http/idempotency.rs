@@ -63,7 +63,7 @@ pub async fn idempotent_writes(
     let Ok((usrid, token_hash)) = credentials(req.headers()) else {
         return next.run(req).await;
     };
-    let Ok(auth) = state.db.authenticate(usrid, token_hash).await else {
+    let Ok(auth) = state.db.authenticate(usrid, token_hash, None).await else {
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();

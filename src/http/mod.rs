@@ -18,6 +18,7 @@ mod people;
 mod planning;
 mod prj;
 mod reports;
+mod scenarios;
 mod team;
 mod timeoff;
 mod usr;
@@ -96,6 +97,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(timeoff::router())
         .merge(planning::router())
         .merge(reports::router())
+        .merge(scenarios::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.

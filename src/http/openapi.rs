@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 
 /// Text meant for people: not blank, no control characters but tab and line breaks
 /// (`domain::required_text` and `domain::check_printable`).
-const TEXT: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*\
-                    [^\\s\\u0000-\\u001f\\u007f-\\u009f]\
-                    [^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
+const TEXT: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*\
+                    [^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]\
+                    [^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$";
 /// Optional text: as [`TEXT`], but blank means "none".
-const OPTIONAL_TEXT: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
+const OPTIONAL_TEXT: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$";
 /// A day between 1970 and 2200 (`domain::calendar::check_date`), `YYYY-MM-DD`.
 const DATE: &str = "^(19[7-9][0-9]|2[01][0-9][0-9]|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 /// IANA time zone names such as `Europe/London` (`domain::schedule::check_timezone`).
@@ -72,7 +72,11 @@ pub fn document() -> Value {
     for (path, item) in doc.paths.paths.iter_mut() {
         // A PATCH or DELETE of one record honours If-Match.
         for op in [&mut item.patch, &mut item.delete].into_iter().flatten() {
-            if path.ends_with('}') && path.starts_with("/api/v1/") && !path.contains("/team/") {
+            if path.ends_with('}')
+                && path.starts_with("/api/v1/")
+                && !path.contains("/team/")
+                && !path.contains("/scenarios/")
+            {
                 op.responses.responses.entry("412".into()).or_insert_with(|| {
                     error("The record changed since the version named by If-Match; the body's `current` is the record now")
                 });

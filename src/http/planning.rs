@@ -65,7 +65,7 @@ async fn create_task(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<Response> {
-    let s = state.db.schedule(auth.team_id.clone()).await?;
+    let s = state.db.schedule(auth.space().clone()).await?;
     if !s.projects.contains_key(&Id(id.clone())) {
         return Err(AppError::NotFound("Project not found".into()));
     }
@@ -79,7 +79,7 @@ async fn create_task(
 }
 
 async fn task_of(state: &AppState, auth: &AuthUser, project: &str, task: &str) -> Result<Id> {
-    let s = state.db.schedule(auth.team_id.clone()).await?;
+    let s = state.db.schedule(auth.space().clone()).await?;
     let id = Id(task.to_string());
     match s.tasks.get(&id) {
         Some(t) if t.project_id.as_str() == project => Ok(id),
@@ -153,7 +153,7 @@ async fn preview(
     crate::domain::calendar::check_date("from", body.from)?;
     let limit =
         std::time::Duration::from_millis(body.time_limit_ms.unwrap_or(2000).clamp(10, 10_000));
-    let schedule = state.db.schedule(auth.team_id.clone()).await?;
+    let schedule = state.db.schedule(auth.space().clone()).await?;
     let version = schedule.version;
     // The engine is CPU work: off the actor and off the async workers.
     let planned = tokio::task::spawn_blocking(move || {
@@ -173,7 +173,7 @@ async fn preview(
         planned.proposal.allocations.len()
     );
     let stored = StoredProposal {
-        team_id: auth.team_id.clone(),
+        team_id: auth.space().clone(),
         version,
         summary,
         changes: planned.changes,
@@ -205,7 +205,7 @@ async fn apply(
         .db
         .apply_proposal(auth.clone(), body.proposal_id)
         .await?;
-    let entry = state.db.activity(auth.team_id, 1).await?;
+    let entry = state.db.activity(auth.space().clone(), 1).await?;
     Ok(Json(
         serde_json::json!({ "applied": true, "activity_id": entry.first().map(|a| a.id.0.clone()) }),
     ))

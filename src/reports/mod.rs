@@ -25,6 +25,7 @@
 //! The pipeline report's definitions are in [`pipeline`]; overbooked days, project
 //! summaries and planned-vs-actual below; the calendar feed in [`ical`].
 
+pub mod compare;
 pub mod ical;
 pub mod pipeline;
 pub mod utilisation;

@@ -136,6 +136,9 @@ pub struct Utilisation {
     pub people: Vec<PersonUtilisation>,
     /// Everyone's figures added up (utilisation from the sums).
     pub totals: Figures,
+    /// With `interval`: everyone's figures added up per week or month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_totals: Option<Vec<PeriodFigures>>,
 }
 
 /// The utilisation of each person over `[from, to]`, optionally per period.
@@ -157,6 +160,7 @@ pub fn utilisation(
         })
         .unwrap_or_default();
     let mut total = Sums::default();
+    let mut period_totals = vec![Sums::default(); bounds.len()];
     let mut rows = Vec::new();
     for person in people(schedule, include_archived) {
         let allocs = by_person.get(&person.id).into_iter().flatten().copied();
@@ -172,9 +176,11 @@ pub fn utilisation(
             let mut sums = Sums::default();
             let periods = bounds
                 .iter()
-                .map(|&(a, b, start, end)| {
+                .zip(period_totals.iter_mut())
+                .map(|(&(a, b, start, end), period_total)| {
                     let s = sum_days(a, b);
                     sums.add(&s);
+                    period_total.add(&s);
                     PeriodFigures {
                         start,
                         end,
@@ -199,6 +205,17 @@ pub fn utilisation(
         to,
         people: rows,
         totals: total.figures(),
+        period_totals: interval.map(|_| {
+            bounds
+                .iter()
+                .zip(&period_totals)
+                .map(|(&(_, _, start, end), sums)| PeriodFigures {
+                    start,
+                    end,
+                    figures: sums.figures(),
+                })
+                .collect()
+        }),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod sqlite;
 pub mod writer;
 
 use crate::domain::activity::Activity;
+use crate::domain::scenario::Scenario;
 use crate::domain::schedule::{Actual, CalendarFeed};
 use crate::domain::task::Task;
 use crate::domain::user::Invite;
@@ -82,6 +83,7 @@ records! {
     Activity(Activity) => "activity", |x| x.id.as_str();
     Task(Task) => "tasks", |x| x.id.as_str();
     CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
+    Scenario(Scenario) => "scenarios", |x| x.id.as_str();
 }
 
 /// Applies `$body` to the record inside any schedule kind (those that carry a version).
@@ -133,6 +135,7 @@ impl Kind {
             Kind::Activity => "activity",
             Kind::Task => "task",
             Kind::CalendarFeed => "calendar_feed",
+            Kind::Scenario => "scenario",
         }
     }
 }
@@ -145,12 +148,34 @@ pub enum Mutation {
     Put(Record),
     /// Remove the record of this kind and id (absent is fine).
     Delete(Kind, Id),
+    /// Insert or replace one record's row of a scenario (never the live row).
+    ScenarioRow(Box<ScenarioRow>),
+    /// Forget every row of a scenario (it was merged or archived).
+    ClearScenario(Id),
+}
+
+/// One record as an open scenario holds it, kept apart from the live tables: a
+/// scenario is rebuilt at start as live plus its rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioRow {
+    pub scenario_id: Id,
+    pub kind: Kind,
+    pub id: Id,
+    /// The record in the scenario; `None` when the scenario does not have it.
+    pub value: Option<Record>,
+    /// The record as live had it at the fork: what merging compares live against.
+    pub base: Option<Record>,
+    /// Whether the scenario itself changed the record (otherwise the row only keeps
+    /// the fork's value of a record live changed since).
+    pub touched: bool,
 }
 
 /// Everything in the store, as loaded at start or after a failed commit.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub records: Vec<Record>,
+    /// The rows of every open scenario.
+    pub scenario_rows: Vec<ScenarioRow>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,6 @@
 //! The embedded backend: one SQLite file in WAL mode with `synchronous=FULL`.
 
-use super::{Kind, Mutation, Record, Snapshot, Store, StoreError};
+use super::{Kind, Mutation, Record, ScenarioRow, Snapshot, Store, StoreError};
 use crate::domain::activity::ACTIVITY_KEPT;
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 use std::fs::File;
@@ -27,6 +27,13 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE tasks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
     // 4: calendar feed secrets (hashed), one per person.
     "CREATE TABLE calendar_feeds (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 5: scenarios, and each open scenario's records apart from the live tables
+    //    (`value`/`base` NULL: absent in the scenario / at the fork).
+    "CREATE TABLE scenarios (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE scenario_records (
+         scenario_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
+         value TEXT, base TEXT, touched INTEGER NOT NULL,
+         PRIMARY KEY (scenario_id, kind, id)) STRICT;",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.
@@ -151,6 +158,47 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    fn load_scenario_rows(&mut self) -> Result<Vec<ScenarioRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT scenario_id, kind, id, value, base, touched FROM scenario_records")
+            .map_err(classify)?;
+        let mut rows = stmt.query([]).map_err(classify)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(classify)? {
+            let scenario_id: String = row.get(0).map_err(classify)?;
+            let table: String = row.get(1).map_err(classify)?;
+            let id: String = row.get(2).map_err(classify)?;
+            let value: Option<String> = row.get(3).map_err(classify)?;
+            let base: Option<String> = row.get(4).map_err(classify)?;
+            let touched: bool = row.get(5).map_err(classify)?;
+            let corrupt = |why: String| {
+                StoreError::Corrupt(format!("scenario {scenario_id} row {table}/{id}: {why}"))
+            };
+            let kind = Kind::ALL
+                .iter()
+                .copied()
+                .find(|k| k.table() == table)
+                .ok_or_else(|| corrupt("unknown kind".into()))?;
+            let read = |json: Option<String>| {
+                json.map(|j| Record::from_json(kind, &j))
+                    .transpose()
+                    .map_err(|e| corrupt(e.to_string()))
+            };
+            out.push(ScenarioRow {
+                kind,
+                id: crate::domain::Id(id.clone()),
+                value: read(value)?,
+                base: read(base)?,
+                touched,
+                scenario_id: crate::domain::Id(scenario_id.clone()),
+            });
+        }
+        Ok(out)
+    }
+}
+
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
         let mut records = Vec::new();
@@ -172,7 +220,11 @@ impl Store for SqliteStore {
             }
         }
         records.extend(recent.into_records());
-        Ok(Snapshot { records })
+        let scenario_rows = self.load_scenario_rows()?;
+        Ok(Snapshot {
+            records,
+            scenario_rows,
+        })
     }
 
     fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError> {
@@ -195,6 +247,31 @@ impl Store for SqliteStore {
                         .and_then(|mut s| s.execute([id.as_str()]))
                         .map_err(classify)?;
                 }
+                Mutation::ScenarioRow(row) => {
+                    let json = |r: &Option<Record>| r.as_ref().map(Record::to_json).transpose();
+                    let (value, base) = (json(&row.value)?, json(&row.base)?);
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO scenario_records \
+                         (scenario_id, kind, id, value, base, touched) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            row.scenario_id.as_str(),
+                            row.kind.table(),
+                            row.id.as_str(),
+                            value,
+                            base,
+                            row.touched
+                        ])
+                    })
+                    .map_err(classify)?;
+                }
+                Mutation::ClearScenario(id) => {
+                    tx.prepare_cached("DELETE FROM scenario_records WHERE scenario_id = ?1")
+                        .and_then(|mut s| s.execute([id.as_str()]))
+                        .map_err(classify)?;
+                }
             }
         }
         // Dropping `tx` on an error above rolls it back.
@@ -208,8 +285,9 @@ impl Store for SqliteStore {
     }
 }
 
-/// Each team's most recent activity while loading: only those are kept in memory (and
-/// undoable), so older history costs neither start-up memory nor time after the read.
+/// Each team's (and each scenario's) most recent activity while loading: only those are
+/// kept in memory (and undoable), so older history costs neither start-up memory nor
+/// time after the read.
 #[derive(Default)]
 struct RecentActivity {
     by_team: std::collections::HashMap<crate::domain::Id, Vec<crate::domain::activity::Activity>>,
@@ -217,7 +295,7 @@ struct RecentActivity {
 
 impl RecentActivity {
     fn keep(&mut self, entry: crate::domain::activity::Activity) {
-        let log = self.by_team.entry(entry.team_id.clone()).or_default();
+        let log = self.by_team.entry(entry.space().clone()).or_default();
         log.push(entry);
         if log.len() >= 2 * ACTIVITY_KEPT {
             Self::trim(log);

@@ -9,7 +9,8 @@ import { reloadAll, routeEffects, reportEffects } from '../load.js';
 import { get } from '../api.js';
 
 export function subscriptions(m) {
-  if (m.session !== 'in' || !m.user) return [];
+  // live events are live's: inside a scenario they would mix live into it
+  if (m.session !== 'in' || !m.user || m.scenario) return [];
   return [{ type: 'events', key: 'events:' + m.user.id, path: '/api/v1/events', hello: 'LiveHello', change: 'LiveChange', reload: 'LiveReload', down: 'LiveDown' }];
 }
 

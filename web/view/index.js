@@ -11,6 +11,7 @@ import { activityView } from './activity.js';
 import { conflictView } from './conflict.js';
 import { dialogView } from './dialogs.js';
 import { planBanner } from './tasks.js';
+import { scenarioSwitcher, scenarioBanner, compareView } from './scenarios.js';
 import { button, pageHeader, link } from './ui.js';
 import { canEdit, myRole } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
@@ -36,6 +37,7 @@ function nav(m, dispatch) {
   return h('nav', { class: 'sidenav', 'aria-label': 'Main' },
     h('a', { class: 'brand', href: '/schedule', 'data-nav': '' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
     h('div', { class: 'team-name' }, (m.data.team && m.data.team.name) || '\u00a0'),
+    scenarioSwitcher(m, dispatch),
     h('ul', {}, NAV.map(([page, label, d]) => h('li', { key: page },
       h('a', { href: '/' + page, 'data-nav': '', class: page === active ? 'active' : '', 'aria-current': page === active ? 'page' : null, 'data-testid': 'nav-' + page }, icon(d), h('span', {}, label))))),
     h('div', { class: 'nav-foot' },
@@ -82,9 +84,10 @@ export function view(m, dispatch) {
   if (m.session === 'checking') return h('div', { class: 'shell boot', key: 'boot' }, h('div', { class: 'boot' }, 'Loading kronuz…'));
   if (m.route.page === 'reset') return h('div', { class: 'shell public', key: 'public' }, resetView(m, dispatch), toasts(m, dispatch));
   if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, authView(m, dispatch), toasts(m, dispatch));
-  return h('div', { class: 'shell', key: 'app' },
+  return h('div', { class: 'shell' + (m.scenario ? ' in-scenario' : ''), key: 'app' },
     nav(m, dispatch),
-    h('main', { class: 'main', id: 'main' }, page(m, dispatch)),
+    h('main', { class: 'main', id: 'main' }, scenarioBanner(m, dispatch), page(m, dispatch)),
+    compareView(m, dispatch),
     m.dialog && m.dialog.kind === 'conflict' ? conflictView(m, dispatch) : dialogView(m, dispatch),
     toasts(m, dispatch));
 }
