@@ -144,6 +144,7 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
             ],
         ),
         ("ClientInput", vec![("name", text(200))]),
+        ("ScenarioInput", vec![("name", text(200))]),
         (
             "ProjectInput",
             vec![
@@ -360,6 +361,13 @@ fn merge(target: &mut Value, rules: &Value) {
 
 /// Adds to the generated document what the types cannot say.
 pub fn refine(doc: &mut Value) {
+    // A merge's body is optional (no body: conflicts refuse the merge), never null.
+    if let Some(body) = doc
+        .pointer_mut("/paths/~1api~1v1~1scenarios~1{id}~1merge/post/requestBody")
+        .and_then(Value::as_object_mut)
+    {
+        body.insert("required".into(), json!(false));
+    }
     let schemas = &mut doc["components"]["schemas"];
     if schemas.get("TeamInput").is_none() {
         schemas["TeamInput"] = json!({

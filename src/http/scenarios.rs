@@ -103,7 +103,8 @@ async fn archive_scenario(
 /// their effect on utilisation per person and month, on each project's finish and
 /// booked hours, and on the team's monthly totals.
 #[utoipa::path(get, path = "/api/v1/scenarios/{id}/compare", tag = "scenarios", params(("id" = String, Path)),
-    responses((status = 200, body = Comparison), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Comparison), (status = 404, body = ErrorBody),
+        (status = 409, description = "The scenario was merged: there is nothing left to compare", body = ErrorBody)))]
 async fn compare_scenario(
     State(state): State<AppState>,
     auth: AuthUser,
