@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod booked;
 pub mod calendar;
+pub mod money;
 pub mod project;
 pub mod schedule;
 pub mod task;

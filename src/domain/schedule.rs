@@ -36,6 +36,8 @@ pub struct Schedule {
 pub struct Memo {
     /// `GET /api/v1/prj/list`'s JSON body: read far more often than projects change.
     pub project_list: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
+    /// The same for members: without the money fields.
+    pub project_list_for_members: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
 }
 
 impl Schedule {

@@ -1,0 +1,537 @@
+//! The financials report: revenue, cost and margin per period and per project, with the
+//! pipeline counted three ways, and each project's budget burn.
+//!
+//! # Definitions
+//! - Hours are the booked hours of [`crate::domain::booked`] (a person's on their
+//!   working days, a placeholder's on the team's), counted in whole hundredths of an
+//!   hour; the rates of each hour come from [`crate::domain::money`].
+//! - **confirmed**: non-tentative allocations of `won`, `active` and `done` projects.
+//!   **tentative**: every other booked hour, at face value. **weighted**: every booked
+//!   hour × its project's probability / 100 (`lost` counts 0), tentative or not.
+//! - **revenue**: `time_and_materials`: hours × bill rate; `non_billable`: 0;
+//!   `fixed_fee`: the fee × the hours / all the project's booked hours (over its whole
+//!   life, confirmed and tentative). **cost**: hours × cost rate on every project.
+//!   **margin**: revenue − cost.
+//! - **budget_used** (whole life, not just the range): the value at bill rates of the
+//!   actual hours recorded, and of the booked hours (confirmed and tentative) after the
+//!   project's last recorded day. **budget_runs_out_on**: the first day on which that
+//!   running total exceeds `budget_amount`.
+//! - Sums are exact integers (millionths of the currency) and rounded to cents once, at
+//!   the end; archived people count (money already earned or spent is history).
+
+use super::Interval;
+use super::utilisation::{periods, push_row};
+use crate::domain::booked::{self, round_hours};
+use crate::domain::calendar::DayGrid;
+use crate::domain::money::{self, Billing, Booked, Money, centihours};
+use crate::domain::{Allocation, Id, Project, Schedule, Status};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Amounts under the three views of the same hours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MoneyViews {
+    pub confirmed: Money,
+    pub tentative: Money,
+    pub weighted: Money,
+}
+
+/// Hours under the three views.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct HourViews {
+    pub confirmed: f64,
+    pub tentative: f64,
+    pub weighted: f64,
+}
+
+/// Revenue, cost, margin and hours of a period, a project or the whole range.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    pub revenue: MoneyViews,
+    pub cost: MoneyViews,
+    /// `revenue - cost`.
+    pub margin: MoneyViews,
+    pub hours: HourViews,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FinancialPeriod {
+    /// First day of the month (or Monday), or `from`.
+    pub start: NaiveDate,
+    /// Last day of the month (or Sunday), or `to`.
+    pub end: NaiveDate,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ProjectFinancials {
+    #[schema(value_type = String)]
+    pub project_id: Id,
+    pub name: String,
+    pub status: Status,
+    pub probability: u8,
+    pub billing: Billing,
+    /// Over `[from, to]`.
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub budget_amount: Option<Money>,
+    /// Actual hours at bill rates, then booked hours after the last recorded day.
+    pub budget_used: Money,
+    /// `budget_amount - budget_used`; null without a budget.
+    pub budget_remaining: Option<Money>,
+    /// The first day `budget_used`'s running total exceeds `budget_amount`.
+    pub budget_runs_out_on: Option<NaiveDate>,
+}
+
+/// `GET /api/v1/reports/financials`.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Financials {
+    /// ISO 4217 code of every amount.
+    pub currency: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub periods: Vec<FinancialPeriod>,
+    /// Every project with hours in the range or a money budget, by name.
+    pub projects: Vec<ProjectFinancials>,
+    pub totals: Figures,
+}
+
+const CONFIRMED: usize = 0;
+const TENTATIVE: usize = 1;
+const WEIGHTED: usize = 2;
+
+/// Exact sums of one project in one period. Hours in ten-thousandths of an hour,
+/// money in millionths of the currency (hundredths of an hour × cents × 100 or × a
+/// probability in percent).
+#[derive(Clone, Copy, Debug, Default)]
+struct Acc {
+    hours: [i64; 3],
+    revenue: [i128; 3],
+    cost: [i128; 3],
+}
+
+impl Acc {
+    fn add(&mut self, o: &Acc) {
+        for v in 0..3 {
+            self.hours[v] += o.hours[v];
+            self.revenue[v] += o.revenue[v];
+            self.cost[v] += o.cost[v];
+        }
+    }
+
+    fn figures(&self) -> Figures {
+        let m = |x: &[i128; 3]| MoneyViews {
+            confirmed: Money::from_micros(x[CONFIRMED]),
+            tentative: Money::from_micros(x[TENTATIVE]),
+            weighted: Money::from_micros(x[WEIGHTED]),
+        };
+        let margin: [i128; 3] = std::array::from_fn(|v| self.revenue[v] - self.cost[v]);
+        let h = |v: usize| round_hours(self.hours[v] as f64 / 10_000.0);
+        Figures {
+            revenue: m(&self.revenue),
+            cost: m(&self.cost),
+            margin: m(&margin),
+            hours: HourViews {
+                confirmed: h(CONFIRMED),
+                tentative: h(TENTATIVE),
+                weighted: h(WEIGHTED),
+            },
+        }
+    }
+}
+
+/// `a * b / c` rounded to the nearest, halves away from zero (`c > 0`).
+fn mul_div(a: i128, b: i128, c: i128) -> i128 {
+    let n = a * b;
+    let q = n / c;
+    let r = n % c;
+    if r.abs() * 2 >= c { q + n.signum() } else { q }
+}
+
+/// How one project counts.
+struct Counted<'a> {
+    project: &'a Project,
+    billing: Billing,
+    /// Percent; 0 for `lost`.
+    probability: i128,
+    /// Whether its non-tentative hours are confirmed.
+    won: bool,
+}
+
+impl<'a> Counted<'a> {
+    fn new(project: &'a Project) -> Counted<'a> {
+        Counted {
+            project,
+            billing: project.billing(),
+            probability: if project.status == Status::Lost {
+                0
+            } else {
+                i128::from(project.probability)
+            },
+            won: matches!(project.status, Status::Won | Status::Active | Status::Done),
+        }
+    }
+}
+
+/// Per-person capacity over a grid, computed once per person who is booked.
+struct Capacities<'g, 's> {
+    grid: &'g DayGrid<'s>,
+    people: HashMap<&'s Id, Vec<f64>>,
+    placeholder: Vec<f64>,
+}
+
+impl<'g, 's> Capacities<'g, 's> {
+    fn new(grid: &'g DayGrid<'s>) -> Self {
+        Capacities {
+            grid,
+            people: HashMap::new(),
+            placeholder: grid.placeholder_capacity(),
+        }
+    }
+
+    /// Who `a` books and their capacity; `None` for a person no longer in the team.
+    fn of(&mut self, s: &'s Schedule, a: &'s Allocation) -> Option<(Booked<'s>, &[f64])> {
+        match (&a.person_id, &a.placeholder_role) {
+            (Some(id), _) => {
+                let person = s.people.get(id)?;
+                let grid = self.grid;
+                let cap = self
+                    .people
+                    .entry(id)
+                    .or_insert_with(|| grid.capacity(person));
+                Some((Booked::Person(person), cap))
+            }
+            (None, Some(role)) => Some((Booked::Placeholder(role), &self.placeholder)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The financials of `[from, to]` by `interval`; with `only`, of that project alone.
+pub fn financials(
+    schedule: &Schedule,
+    from: NaiveDate,
+    to: NaiveDate,
+    interval: Interval,
+    only: Option<&Id>,
+) -> Financials {
+    let card = &schedule.team.rates;
+    let grid = DayGrid::new(schedule, from, to);
+    let spans = periods(from, to, interval);
+    let mut period_of = vec![0usize; grid.len];
+    let mut period_end = Vec::with_capacity(spans.len());
+    for (p, (start, end)) in spans.iter().enumerate() {
+        let (a, b) = grid.clip(*start, *end);
+        period_of[a..b].iter_mut().for_each(|x| *x = p);
+        period_end.push(b);
+    }
+
+    let mut projects: Vec<&Project> = schedule
+        .projects
+        .values()
+        .filter(|p| only.is_none_or(|id| &p.id == id))
+        .collect();
+    projects.sort_by_cached_key(|p| p.sort_key());
+    let index: HashMap<&Id, usize> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (&p.id, i))
+        .collect();
+    let counted: Vec<Counted> = projects.iter().map(|p| Counted::new(p)).collect();
+    let mut acc = vec![vec![Acc::default(); spans.len()]; projects.len()];
+    let mut has_hours = vec![false; projects.len()];
+
+    let mut caps = Capacities::new(&grid);
+    let mut booked = vec![0.0; grid.len];
+    for a in schedule.allocations.values() {
+        if !a.overlaps(Some(from), Some(to)) {
+            continue;
+        }
+        let Some(&pi) = index.get(&a.project_id) else {
+            continue;
+        };
+        let c = &counted[pi];
+        let Some((who, cap)) = caps.of(schedule, a) else {
+            continue;
+        };
+        let bill = match c.billing {
+            Billing::TimeAndMaterials => money::bill_rate(c.project, who, card).cents(),
+            Billing::FixedFee | Billing::NonBillable => 0,
+        };
+        let bill = i128::from(bill);
+        let cost = i128::from(money::cost_rate(who, card).cents());
+        let view = if !a.tentative && c.won {
+            CONFIRMED
+        } else {
+            TENTATIVE
+        };
+        let (x, y) = grid.clip(a.start, a.end);
+        booked[x..y].iter_mut().for_each(|b| *b = 0.0);
+        grid.book(a, cap, &mut booked);
+        let mut i = x;
+        while i < y {
+            let p = period_of[i];
+            let end = period_end[p].min(y);
+            let ch: i64 = booked[i..end].iter().map(|h| centihours(*h)).sum();
+            i = end;
+            if ch == 0 {
+                continue;
+            }
+            has_hours[pi] = true;
+            let ch128 = i128::from(ch);
+            let slot = &mut acc[pi][p];
+            slot.hours[view] += ch * 100;
+            slot.hours[WEIGHTED] += ch * c.probability as i64;
+            slot.revenue[view] += ch128 * bill * 100;
+            slot.revenue[WEIGHTED] += ch128 * bill * c.probability;
+            slot.cost[view] += ch128 * cost * 100;
+            slot.cost[WEIGHTED] += ch128 * cost * c.probability;
+        }
+    }
+
+    // A fixed fee is earned in proportion to hours, over the project's whole life.
+    for (pi, c) in counted.iter().enumerate() {
+        let Some(fee) = c.project.fee.filter(|_| c.billing == Billing::FixedFee) else {
+            continue;
+        };
+        if !has_hours[pi] {
+            continue;
+        }
+        let all = booked::project_hours(schedule, &c.project.id);
+        let total = i128::from(centihours(all.scheduled + all.tentative));
+        if total == 0 {
+            continue;
+        }
+        for slot in acc[pi].iter_mut() {
+            for v in 0..3 {
+                slot.revenue[v] = mul_div(
+                    i128::from(fee.cents()) * 100,
+                    i128::from(slot.hours[v]),
+                    total,
+                );
+            }
+        }
+    }
+
+    let mut totals = Acc::default();
+    let mut by_period = vec![Acc::default(); spans.len()];
+    let mut rows = Vec::new();
+    for (pi, c) in counted.iter().enumerate() {
+        let mut sum = Acc::default();
+        for (p, slot) in acc[pi].iter().enumerate() {
+            sum.add(slot);
+            by_period[p].add(slot);
+        }
+        totals.add(&sum);
+        if !has_hours[pi] && c.project.budget_amount.is_none() {
+            continue;
+        }
+        let budget = budget(schedule, c.project, card);
+        rows.push(ProjectFinancials {
+            project_id: c.project.id.clone(),
+            name: c.project.name.clone(),
+            status: c.project.status,
+            probability: c.project.probability,
+            billing: c.billing,
+            figures: sum.figures(),
+            budget_amount: c.project.budget_amount,
+            budget_used: budget.used,
+            budget_remaining: c.project.budget_amount.map(|b| Money(b.0 - budget.used.0)),
+            budget_runs_out_on: budget.runs_out_on,
+        });
+    }
+    Financials {
+        currency: schedule.team.currency.clone(),
+        from,
+        to,
+        periods: spans
+            .iter()
+            .zip(&by_period)
+            .map(|((start, end), a)| FinancialPeriod {
+                start: *start,
+                end: *end,
+                figures: a.figures(),
+            })
+            .collect(),
+        projects: rows,
+        totals: totals.figures(),
+    }
+}
+
+/// A project's budget burn.
+struct Burn {
+    used: Money,
+    runs_out_on: Option<NaiveDate>,
+}
+
+/// Actual hours at bill rates, then booked hours after the last recorded day, over the
+/// project's whole life (see the module doc).
+fn budget(schedule: &Schedule, project: &Project, card: &money::RateCard) -> Burn {
+    let actuals: Vec<_> = schedule
+        .actuals
+        .values()
+        .filter(|a| a.project_id == project.id)
+        .collect();
+    let last_recorded = actuals.iter().map(|a| a.date).max();
+    let allocs: Vec<&Allocation> = schedule
+        .allocations
+        .values()
+        .filter(|a| a.project_id == project.id && last_recorded.is_none_or(|l| a.end > l))
+        .collect();
+    let first = actuals
+        .iter()
+        .map(|a| a.date)
+        .chain(allocs.iter().map(|a| a.start))
+        .min();
+    let last = actuals
+        .iter()
+        .map(|a| a.date)
+        .chain(allocs.iter().map(|a| a.end))
+        .max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return Burn {
+            used: Money::ZERO,
+            runs_out_on: None,
+        };
+    };
+    let grid = DayGrid::new(schedule, first, last);
+    // Per day, in hundredths of an hour × cents.
+    let mut value = vec![0i128; grid.len];
+    for a in &actuals {
+        let Some(person) = schedule.people.get(&a.person_id) else {
+            continue;
+        };
+        let rate = money::bill_rate(project, Booked::Person(person), card).cents();
+        value[grid.index(a.date)] += i128::from(centihours(a.hours)) * i128::from(rate);
+    }
+    let mut caps = Capacities::new(&grid);
+    let mut booked = vec![0.0; grid.len];
+    let after = last_recorded.map_or(0, |l| grid.index(l) + 1);
+    for a in allocs {
+        let Some((who, cap)) = caps.of(schedule, a) else {
+            continue;
+        };
+        let rate = i128::from(money::bill_rate(project, who, card).cents());
+        let (x, y) = grid.clip(a.start, a.end);
+        let x = x.max(after);
+        if x >= y {
+            continue;
+        }
+        booked[x..y].iter_mut().for_each(|b| *b = 0.0);
+        grid.book(a, cap, &mut booked);
+        for i in x..y {
+            value[i] += i128::from(centihours(booked[i])) * rate;
+        }
+    }
+    // Compared in the same unit: hundredths of an hour × cents.
+    let limit = project.budget_amount.map(|b| i128::from(b.0) * 100);
+    let mut running = 0i128;
+    let mut runs_out_on = None;
+    for (i, v) in value.iter().enumerate() {
+        running += v;
+        if runs_out_on.is_none() && limit.is_some_and(|l| running > l) {
+            runs_out_on = Some(grid.date(i));
+        }
+    }
+    Burn {
+        used: Money::from_micros(running * 100),
+        runs_out_on,
+    }
+}
+
+/// The report as CSV: one row per period (`row` = `period`), then per project
+/// (`row` = `project`), then the totals; amounts with two decimals.
+pub fn financials_csv(report: &Financials) -> String {
+    let mut out = String::new();
+    let mut header: Vec<String> = ["row", "start", "end", "project_id", "project", "currency"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for what in ["revenue", "cost", "margin", "hours"] {
+        for view in ["confirmed", "tentative", "weighted"] {
+            header.push(format!("{what}_{view}"));
+        }
+    }
+    header.extend(
+        [
+            "budget_amount",
+            "budget_used",
+            "budget_remaining",
+            "budget_runs_out_on",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    push_row(&mut out, &header);
+    let cells = |f: &Figures| {
+        let m = |v: &MoneyViews| {
+            [
+                v.confirmed.decimal(),
+                v.tentative.decimal(),
+                v.weighted.decimal(),
+            ]
+        };
+        let mut c = Vec::with_capacity(12);
+        c.extend(m(&f.revenue));
+        c.extend(m(&f.cost));
+        c.extend(m(&f.margin));
+        c.extend([
+            f.hours.confirmed.to_string(),
+            f.hours.tentative.to_string(),
+            f.hours.weighted.to_string(),
+        ]);
+        c
+    };
+    let cur = &report.currency;
+    for p in &report.periods {
+        let mut row = vec![
+            "period".into(),
+            p.start.to_string(),
+            p.end.to_string(),
+            String::new(),
+            String::new(),
+            cur.clone(),
+        ];
+        row.extend(cells(&p.figures));
+        row.extend([String::new(), String::new(), String::new(), String::new()]);
+        push_row(&mut out, &row);
+    }
+    let opt = |m: Option<Money>| m.map(Money::decimal).unwrap_or_default();
+    for p in &report.projects {
+        let mut row = vec![
+            "project".into(),
+            report.from.to_string(),
+            report.to.to_string(),
+            p.project_id.to_string(),
+            p.name.clone(),
+            cur.clone(),
+        ];
+        row.extend(cells(&p.figures));
+        row.extend([
+            opt(p.budget_amount),
+            p.budget_used.decimal(),
+            opt(p.budget_remaining),
+            p.budget_runs_out_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ]);
+        push_row(&mut out, &row);
+    }
+    let mut row = vec![
+        "total".into(),
+        report.from.to_string(),
+        report.to.to_string(),
+        String::new(),
+        String::new(),
+        cur.clone(),
+    ];
+    row.extend(cells(&report.totals));
+    row.extend([String::new(), String::new(), String::new(), String::new()]);
+    push_row(&mut out, &row);
+    out
+}
+
+#[cfg(test)]
+mod tests;
