@@ -69,7 +69,7 @@ async fn events(
     ));
     match sub.backlog {
         Backlog::Reload => pending.push_back(reload()),
-        Backlog::Replay(missed) => pending.extend(missed.iter().map(|e| change(e))),
+        Backlog::Replay(missed) => pending.extend(missed.iter().map(|e| change(&session.auth, e))),
     }
     crate::metrics::METRICS.event_subscriber(true);
     let stream = Stream_ {
@@ -116,7 +116,7 @@ async fn next(mut s: Stream_) -> Option<(std::result::Result<sse::Event, Infalli
     loop {
         tokio::select! {
             received = s.live.recv() => return match received {
-                Ok(event) => Some((Ok(change(&event)), s)),
+                Ok(event) => Some((Ok(change(&s.session.auth, &event)), s)),
                 // Fell too far behind: the client reloads rather than the server buffering.
                 Err(broadcast::error::RecvError::Lagged(_)) => Some((Ok(reload()), s)),
                 Err(broadcast::error::RecvError::Closed) => None,
@@ -135,11 +135,23 @@ fn named(name: &str, data: &serde_json::Value) -> sse::Event {
     sse::Event::default().event(name).data(data.to_string())
 }
 
-fn change(event: &Event) -> sse::Event {
+/// A change as `reader` may see it: a member's stream carries no rates or amounts.
+fn change(reader: &crate::domain::AuthUser, event: &Event) -> sse::Event {
+    let data = if reader.sees_money() {
+        serde_json::to_string(event)
+    } else {
+        let mut event = event.clone();
+        for c in &mut event.changes {
+            if let Some(r) = &mut c.record {
+                crate::domain::money::hide_money(c.kind, r);
+            }
+        }
+        serde_json::to_string(&event)
+    };
     sse::Event::default()
         .id(event.id.to_string())
         .event("change")
-        .data(serde_json::to_string(event).unwrap_or_default())
+        .data(data.unwrap_or_default())
 }
 
 fn reload() -> sse::Event {

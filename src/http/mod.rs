@@ -10,6 +10,7 @@ mod edits;
 mod events;
 mod extract;
 mod meta;
+pub mod money;
 mod people;
 mod planning;
 mod prj;
@@ -92,6 +93,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(timeoff::router())
         .merge(planning::router())
         .merge(reports::router())
+        .merge(money::router())
 }
 
 /// The OpenAPI document: every route's own description, plus the answers any operation
