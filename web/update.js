@@ -23,6 +23,7 @@ import * as clients from './page/clients.js';
 import * as timeoff from './page/timeoff.js';
 import * as reports from './page/reports.js';
 import * as team from './page/team.js';
+import * as financials from './page/financials.js';
 
 export { init, myRole, canEdit } from './model.js';
 export { parseRoute, routePath } from './route.js';
@@ -33,7 +34,7 @@ export { STATUSES, STATUS_LABEL, DEFAULT_PROBABILITY } from './page/project.js';
 export { actualRequest } from './page/people.js';
 export { WEEKDAYS, teamSettings, teamSettingsRequest } from './page/team.js';
 
-const PAGES = [shell, auth, forms, activity, live, conflict, schedule, planning, pipeline, project, people, clients, timeoff, reports, team];
+const PAGES = [shell, auth, forms, activity, live, conflict, schedule, planning, pipeline, project, people, clients, timeoff, reports, financials, team];
 
 /** What the runtime keeps open for this model (e.g. the live events stream); each {type, key, ...}. */
 export function subscriptions(m) {
