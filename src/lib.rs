@@ -10,8 +10,12 @@
 //!   and the writer thread that group-commits.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app.
-//! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
-//!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
+//! - [`reports`]: utilisation, overbooked days, pipeline, financials (revenue, cost and
+//!   margin three ways, budget burn), project summaries, planned vs actual, and the
+//!   iCalendar feed: pure functions over a `Schedule` snapshot.
+//! - Money: the rules (cents, currency, rate card, billing, which rate an hour is worth)
+//!   in `domain::money`, the report in `reports::financials`, the endpoints and the
+//!   rule that members never see money in `http::money`.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
 //!   and day) and from its plan back to allocations.
 //! - `kronuz_schedule` (its own crate): the scheduling engine (RCPSP solver for PSPLIB,

@@ -44,7 +44,7 @@ export function revenueChart(report) {
     weighted: Number(p.revenue.weighted) || 0,
     margin: Number(p.margin.weighted) || 0,
   }));
-  const top = Math.max(1, ...rows.map((r) => Math.max(r.confirmed + r.tentative, r.weighted, r.margin)));
+  const top = 1.08 * Math.max(1, ...rows.map((r) => Math.max(r.confirmed + r.tentative, r.weighted, r.margin)));
   const bottom = Math.min(0, ...rows.map((r) => r.margin));
   const W = Math.max(640, rows.length * 72), H = 280, padL = 56, padB = 28, padT = 12;
   const plotW = W - padL - 8, plotH = H - padB - padT;
@@ -95,7 +95,7 @@ function projectTable(report) {
   return h('table', { class: 'table money-table', 'data-testid': 'financials-projects' },
     h('thead', {}, h('tr', {}, ['Project', 'Billing', 'Revenue (confirmed)', 'Revenue (weighted)', 'Cost (weighted)', 'Margin (weighted)', 'Budget burn', 'Budget runs out'].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, list.map((p) => h('tr', { key: p.project_id, 'data-testid': 'financials-row' },
-      h('th', { scope: 'row' }, h('a', { href: '/projects/' + encodeURIComponent(p.project_id), 'data-nav': '' }, p.name), h('span', { class: 'muted' }, ` · ${p.probability}%`)),
+      h('td', { class: 'pname' }, h('a', { href: '/projects/' + encodeURIComponent(p.project_id), 'data-nav': '' }, p.name), h('span', { class: 'muted' }, ` · ${p.probability}%`)),
       h('td', {}, BILLING[p.billing] || p.billing),
       h('td', { class: 'num' }, fmtMoney(p.revenue.confirmed, cur)),
       h('td', { class: 'num' }, fmtMoney(p.revenue.weighted, cur)),
