@@ -199,10 +199,28 @@ impl<'a> DayGrid<'a> {
     /// Adds what `allocation` books on each day of the range to `into`, given the
     /// capacity of whoever it books (see [`booked_on`]).
     pub fn book(&self, allocation: &Allocation, capacity: &[f64], into: &mut [f64]) {
-        let (a, b) = self.clip(allocation.start, allocation.end);
+        self.book_hours(
+            (allocation.start, allocation.end),
+            allocation.hours_per_day,
+            capacity,
+            into,
+        );
+    }
+
+    /// As [`DayGrid::book`], for a booking of `hours_per_day` over `[start, end]` given
+    /// by value (reports that copy what they need of each allocation into a compact
+    /// list call this).
+    pub fn book_hours(
+        &self,
+        (start, end): (NaiveDate, NaiveDate),
+        hours_per_day: f64,
+        capacity: &[f64],
+        into: &mut [f64],
+    ) {
+        let (a, b) = self.clip(start, end);
         for i in a..b {
             if capacity[i] > 0.0 {
-                into[i] += allocation.hours_per_day;
+                into[i] += hours_per_day;
             }
         }
     }

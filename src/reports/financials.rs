@@ -3,8 +3,9 @@
 //!
 //! # Definitions
 //! - Hours are the booked hours of [`crate::domain::booked`] (a person's on their
-//!   working days, a placeholder's on the team's), counted in whole hundredths of an
-//!   hour; the rates of each hour come from [`crate::domain::money`].
+//!   working days, a placeholder's on the team's, as `DayGrid::book` books them), each
+//!   allocation's per period in whole hundredths of an hour; the rates of each hour come
+//!   from [`crate::domain::money`].
 //! - **confirmed**: non-tentative allocations of `won`, `active` and `done` projects.
 //!   **tentative**: every other booked hour, at face value. **weighted**: every booked
 //!   hour × its project's probability / 100 (`lost` counts 0), tentative or not.
@@ -21,10 +22,11 @@
 
 use super::Interval;
 use super::utilisation::{periods, push_row};
-use crate::domain::booked::{self, round_hours};
+use crate::domain::booked::round_hours;
 use crate::domain::calendar::DayGrid;
 use crate::domain::money::{self, Billing, Booked, Money, centihours};
-use crate::domain::{Allocation, Id, Project, Schedule, Status};
+use crate::domain::schedule::Actual;
+use crate::domain::{Id, Person, Project, Schedule, Status};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -175,41 +177,63 @@ impl<'a> Counted<'a> {
     }
 }
 
-/// Per-person capacity over a grid, computed once per person who is booked.
+/// An allocation as the report counts it: whom it books and the rates of its hours,
+/// looked up once.
+struct Booking {
+    /// The allocation's fields the report reads, copied so that its loops run over one
+    /// compact list instead of chasing each allocation through the schedule's map.
+    start: NaiveDate,
+    end: NaiveDate,
+    hours_per_day: f64,
+    tentative: bool,
+    /// Index into the report's people; `None` for a placeholder.
+    person: Option<usize>,
+    /// Cents per hour.
+    bill: i128,
+    cost: i128,
+}
+
+/// Capacity over a grid, computed once per person who is booked.
 struct Capacities<'g, 's> {
     grid: &'g DayGrid<'s>,
-    people: HashMap<&'s Id, Vec<f64>>,
+    people: &'g [&'s Person],
+    of_person: Vec<Option<Vec<f64>>>,
     placeholder: Vec<f64>,
 }
 
 impl<'g, 's> Capacities<'g, 's> {
-    fn new(grid: &'g DayGrid<'s>) -> Self {
+    fn new(grid: &'g DayGrid<'s>, people: &'g [&'s Person]) -> Self {
         Capacities {
             grid,
-            people: HashMap::new(),
+            people,
+            of_person: vec![None; people.len()],
             placeholder: grid.placeholder_capacity(),
         }
     }
 
-    /// Who `a` books and their capacity; `None` for a person no longer in the team.
-    fn of(&mut self, s: &'s Schedule, a: &'s Allocation) -> Option<(Booked<'s>, &[f64])> {
-        match (&a.person_id, &a.placeholder_role) {
-            (Some(id), _) => {
-                let person = s.people.get(id)?;
-                let grid = self.grid;
-                let cap = self
-                    .people
-                    .entry(id)
-                    .or_insert_with(|| grid.capacity(person));
-                Some((Booked::Person(person), cap))
+    /// The capacity of whoever `b` books.
+    fn of(&mut self, b: &Booking) -> &[f64] {
+        match b.person {
+            Some(i) => {
+                let (grid, person) = (self.grid, self.people[i]);
+                self.of_person[i].get_or_insert_with(|| grid.capacity(person))
             }
-            (None, Some(role)) => Some((Booked::Placeholder(role), &self.placeholder)),
-            (None, None) => None,
+            None => &self.placeholder,
         }
     }
 }
 
+/// The longest span of days one shared grid covers for the projects' whole lives (a
+/// little over 12 years); beyond it each project gets a grid of its own, so memory stays
+/// bounded whatever dates the bookings have.
+const SHARED_SPAN_DAYS: i64 = 4 * super::MAX_DAYS;
+
 /// The financials of `[from, to]` by `interval`; with `only`, of that project alone.
+///
+/// One pass over the allocations groups them by project; the range's figures come from
+/// a grid over `[from, to]`, and each project's whole-life figures (all its booked hours,
+/// for a fixed fee; its budget burn) from a grid over every project's life, so each
+/// person's capacity is worked out once per grid.
 pub fn financials(
     schedule: &Schedule,
     from: NaiveDate,
@@ -217,17 +241,6 @@ pub fn financials(
     interval: Interval,
     only: Option<&Id>,
 ) -> Financials {
-    let card = &schedule.team.rates;
-    let grid = DayGrid::new(schedule, from, to);
-    let spans = periods(from, to, interval);
-    let mut period_of = vec![0usize; grid.len];
-    let mut period_end = Vec::with_capacity(spans.len());
-    for (p, (start, end)) in spans.iter().enumerate() {
-        let (a, b) = grid.clip(*start, *end);
-        period_of[a..b].iter_mut().for_each(|x| *x = p);
-        period_end.push(b);
-    }
-
     let mut projects: Vec<&Project> = schedule
         .projects
         .values()
@@ -240,67 +253,101 @@ pub fn financials(
         .map(|(i, p)| (&p.id, i))
         .collect();
     let counted: Vec<Counted> = projects.iter().map(|p| Counted::new(p)).collect();
-    let mut acc = vec![vec![Acc::default(); spans.len()]; projects.len()];
-    let mut has_hours = vec![false; projects.len()];
-
-    let mut caps = Capacities::new(&grid);
-    let mut booked = vec![0.0; grid.len];
+    let n = projects.len();
+    let card = &schedule.team.rates;
+    let people: Vec<&Person> = schedule.people.values().collect();
+    let position: HashMap<&Id, usize> =
+        people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let mut allocs: Vec<Vec<Booking>> = (0..n).map(|_| Vec::new()).collect();
+    let mut actuals: Vec<Vec<&Actual>> = vec![Vec::new(); n];
+    let mut life: Option<(NaiveDate, NaiveDate)> = None;
+    let mut widen = |a: NaiveDate, b: NaiveDate| {
+        life = Some(life.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+    };
     for a in schedule.allocations.values() {
-        if !a.overlaps(Some(from), Some(to)) {
-            continue;
-        }
         let Some(&pi) = index.get(&a.project_id) else {
             continue;
         };
-        let c = &counted[pi];
-        let Some((who, cap)) = caps.of(schedule, a) else {
-            continue;
+        let (person, who) = match (&a.person_id, &a.placeholder_role) {
+            (Some(id), _) => match position.get(id) {
+                Some(&i) => (Some(i), Booked::Person(people[i])),
+                None => continue, // no longer in the team
+            },
+            (None, Some(role)) => (None, Booked::Placeholder(role)),
+            (None, None) => continue,
         };
-        let bill = match c.billing {
-            Billing::TimeAndMaterials => money::bill_rate(c.project, who, card).cents(),
-            Billing::FixedFee | Billing::NonBillable => 0,
-        };
-        let bill = i128::from(bill);
-        let cost = i128::from(money::cost_rate(who, card).cents());
-        let view = if !a.tentative && c.won {
-            CONFIRMED
-        } else {
-            TENTATIVE
-        };
-        let (x, y) = grid.clip(a.start, a.end);
-        booked[x..y].iter_mut().for_each(|b| *b = 0.0);
-        grid.book(a, cap, &mut booked);
-        let mut i = x;
-        while i < y {
-            let p = period_of[i];
-            let end = period_end[p].min(y);
-            let ch: i64 = booked[i..end].iter().map(|h| centihours(*h)).sum();
-            i = end;
-            if ch == 0 {
-                continue;
-            }
-            has_hours[pi] = true;
-            let ch128 = i128::from(ch);
-            let slot = &mut acc[pi][p];
-            slot.hours[view] += ch * 100;
-            slot.hours[WEIGHTED] += ch * c.probability as i64;
-            slot.revenue[view] += ch128 * bill * 100;
-            slot.revenue[WEIGHTED] += ch128 * bill * c.probability;
-            slot.cost[view] += ch128 * cost * 100;
-            slot.cost[WEIGHTED] += ch128 * cost * c.probability;
+        allocs[pi].push(Booking {
+            start: a.start,
+            end: a.end,
+            hours_per_day: a.hours_per_day,
+            tentative: a.tentative,
+            person,
+            bill: i128::from(money::bill_rate(counted[pi].project, who, card).cents()),
+            cost: i128::from(money::cost_rate(who, card).cents()),
+        });
+        widen(a.start, a.end);
+    }
+    for a in schedule.actuals.values() {
+        if let Some(&pi) = index.get(&a.project_id) {
+            actuals[pi].push(a);
+            widen(a.date, a.date);
         }
     }
 
-    // A fixed fee is earned in proportion to hours, over the project's whole life.
+    let (mut acc, has_hours, spans) =
+        in_range(schedule, &people, &counted, &allocs, from, to, interval);
+
+    // Whole lives: all booked hours (a fixed fee is earned in proportion to them) and
+    // the budget burn.
+    let lives: Vec<Life> = match life {
+        Some((lo, hi)) if (hi - lo).num_days() < SHARED_SPAN_DAYS => {
+            let grid = DayGrid::new(schedule, lo, hi);
+            let mut caps = Capacities::new(&grid, &people);
+            let mut booked = vec![0.0; grid.len];
+            (0..n)
+                .map(|pi| {
+                    let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
+                    whole_life(
+                        schedule,
+                        &counted[pi],
+                        allocs,
+                        actuals,
+                        &mut caps,
+                        &mut booked,
+                    )
+                })
+                .collect()
+        }
+        _ => (0..n)
+            .map(|pi| {
+                let dates = allocs[pi]
+                    .iter()
+                    .flat_map(|b| [b.start, b.end])
+                    .chain(actuals[pi].iter().map(|a| a.date));
+                let (Some(lo), Some(hi)) = (dates.clone().min(), dates.max()) else {
+                    return Life::default();
+                };
+                let grid = DayGrid::new(schedule, lo, hi);
+                let mut caps = Capacities::new(&grid, &people);
+                let mut booked = vec![0.0; grid.len];
+                let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
+                whole_life(
+                    schedule,
+                    &counted[pi],
+                    allocs,
+                    actuals,
+                    &mut caps,
+                    &mut booked,
+                )
+            })
+            .collect(),
+    };
+
     for (pi, c) in counted.iter().enumerate() {
         let Some(fee) = c.project.fee.filter(|_| c.billing == Billing::FixedFee) else {
             continue;
         };
-        if !has_hours[pi] {
-            continue;
-        }
-        let all = booked::project_hours(schedule, &c.project.id);
-        let total = i128::from(centihours(all.scheduled + all.tentative));
+        let total = i128::from(lives[pi].centihours);
         if total == 0 {
             continue;
         }
@@ -328,7 +375,7 @@ pub fn financials(
         if !has_hours[pi] && c.project.budget_amount.is_none() {
             continue;
         }
-        let budget = budget(schedule, c.project, card);
+        let used = lives[pi].used;
         rows.push(ProjectFinancials {
             project_id: c.project.id.clone(),
             name: c.project.name.clone(),
@@ -337,9 +384,9 @@ pub fn financials(
             billing: c.billing,
             figures: sum.figures(),
             budget_amount: c.project.budget_amount,
-            budget_used: budget.used,
-            budget_remaining: c.project.budget_amount.map(|b| Money(b.0 - budget.used.0)),
-            budget_runs_out_on: budget.runs_out_on,
+            budget_used: used,
+            budget_remaining: c.project.budget_amount.map(|b| Money(b.0 - used.0)),
+            budget_runs_out_on: lives[pi].runs_out_on,
         });
     }
     Financials {
@@ -360,82 +407,150 @@ pub fn financials(
     }
 }
 
-/// A project's budget burn.
-struct Burn {
+/// Per project and period, the exact sums inside `[from, to]`; whether each project has
+/// hours there; the periods.
+type InRange = (Vec<Vec<Acc>>, Vec<bool>, Vec<(NaiveDate, NaiveDate)>);
+
+fn in_range(
+    schedule: &Schedule,
+    people: &[&Person],
+    counted: &[Counted],
+    allocs: &[Vec<Booking>],
+    from: NaiveDate,
+    to: NaiveDate,
+    interval: Interval,
+) -> InRange {
+    let grid = DayGrid::new(schedule, from, to);
+    let spans = periods(from, to, interval);
+    let mut period_of = vec![0usize; grid.len];
+    let mut period_end = Vec::with_capacity(spans.len());
+    for (p, (start, end)) in spans.iter().enumerate() {
+        let (a, b) = grid.clip(*start, *end);
+        period_of[a..b].iter_mut().for_each(|x| *x = p);
+        period_end.push(b);
+    }
+    let mut acc = vec![vec![Acc::default(); spans.len()]; counted.len()];
+    let mut has_hours = vec![false; counted.len()];
+    let mut caps = Capacities::new(&grid, people);
+    let mut booked = vec![0.0; grid.len];
+    for (pi, c) in counted.iter().enumerate() {
+        for b in &allocs[pi] {
+            if b.end < from || b.start > to {
+                continue;
+            }
+            let cap = caps.of(b);
+            let bill = match c.billing {
+                Billing::TimeAndMaterials => b.bill,
+                Billing::FixedFee | Billing::NonBillable => 0,
+            };
+            let cost = b.cost;
+            let view = if !b.tentative && c.won {
+                CONFIRMED
+            } else {
+                TENTATIVE
+            };
+            let (x, y) = grid.clip(b.start, b.end);
+            booked[x..y].iter_mut().for_each(|h| *h = 0.0);
+            grid.book_hours((b.start, b.end), b.hours_per_day, cap, &mut booked);
+            let mut i = x;
+            while i < y {
+                let p = period_of[i];
+                let end = period_end[p].min(y);
+                // One rounding per period: sums of booked hours, then hundredths.
+                let ch = centihours(booked[i..end].iter().sum());
+                i = end;
+                if ch == 0 {
+                    continue;
+                }
+                has_hours[pi] = true;
+                let ch128 = i128::from(ch);
+                let slot = &mut acc[pi][p];
+                slot.hours[view] += ch * 100;
+                slot.hours[WEIGHTED] += ch * c.probability as i64;
+                slot.revenue[view] += ch128 * bill * 100;
+                slot.revenue[WEIGHTED] += ch128 * bill * c.probability;
+                slot.cost[view] += ch128 * cost * 100;
+                slot.cost[WEIGHTED] += ch128 * cost * c.probability;
+            }
+        }
+    }
+    (acc, has_hours, spans)
+}
+
+/// A project over its whole life.
+#[derive(Clone, Copy, Debug, Default)]
+struct Life {
+    /// All its booked hours (confirmed and tentative), in hundredths.
+    centihours: i64,
+    /// Actual hours at bill rates, then booked hours after the last recorded day.
     used: Money,
+    /// The first day `used`'s running total exceeds the budget.
     runs_out_on: Option<NaiveDate>,
 }
 
-/// Actual hours at bill rates, then booked hours after the last recorded day, over the
-/// project's whole life (see the module doc).
-fn budget(schedule: &Schedule, project: &Project, card: &money::RateCard) -> Burn {
-    let actuals: Vec<_> = schedule
-        .actuals
-        .values()
-        .filter(|a| a.project_id == project.id)
-        .collect();
-    let last_recorded = actuals.iter().map(|a| a.date).max();
-    let allocs: Vec<&Allocation> = schedule
-        .allocations
-        .values()
-        .filter(|a| a.project_id == project.id && last_recorded.is_none_or(|l| a.end > l))
-        .collect();
-    let first = actuals
+/// A project's whole life on `caps`' grid, which covers all its allocations and actual
+/// hours (see the module doc for the budget burn).
+fn whole_life<'s>(
+    schedule: &'s Schedule,
+    c: &Counted,
+    allocs: &[Booking],
+    actuals: &[&Actual],
+    caps: &mut Capacities<'_, 's>,
+    booked: &mut [f64],
+) -> Life {
+    let card = &schedule.team.rates;
+    let grid = caps.grid;
+    let dates = allocs
         .iter()
-        .map(|a| a.date)
-        .chain(allocs.iter().map(|a| a.start))
-        .min();
-    let last = actuals
-        .iter()
-        .map(|a| a.date)
-        .chain(allocs.iter().map(|a| a.end))
-        .max();
-    let (Some(first), Some(last)) = (first, last) else {
-        return Burn {
-            used: Money::ZERO,
-            runs_out_on: None,
-        };
+        .flat_map(|b| [b.start, b.end])
+        .chain(actuals.iter().map(|a| a.date));
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+        return Life::default();
     };
-    let grid = DayGrid::new(schedule, first, last);
-    // Per day, in hundredths of an hour × cents.
-    let mut value = vec![0i128; grid.len];
-    for a in &actuals {
+    let offset = grid.index(first);
+    let len = grid.index(last) + 1 - offset;
+    // Per day of the project's life, in hundredths of an hour × cents.
+    let mut value = vec![0i128; len];
+    let last_recorded = actuals.iter().map(|a| a.date).max();
+    for a in actuals {
         let Some(person) = schedule.people.get(&a.person_id) else {
             continue;
         };
-        let rate = money::bill_rate(project, Booked::Person(person), card).cents();
-        value[grid.index(a.date)] += i128::from(centihours(a.hours)) * i128::from(rate);
+        let rate = money::bill_rate(c.project, Booked::Person(person), card).cents();
+        value[grid.index(a.date) - offset] += i128::from(centihours(a.hours)) * i128::from(rate);
     }
-    let mut caps = Capacities::new(&grid);
-    let mut booked = vec![0.0; grid.len];
     let after = last_recorded.map_or(0, |l| grid.index(l) + 1);
-    for a in allocs {
-        let Some((who, cap)) = caps.of(schedule, a) else {
-            continue;
-        };
-        let rate = i128::from(money::bill_rate(project, who, card).cents());
-        let (x, y) = grid.clip(a.start, a.end);
-        let x = x.max(after);
-        if x >= y {
-            continue;
-        }
-        booked[x..y].iter_mut().for_each(|b| *b = 0.0);
-        grid.book(a, cap, &mut booked);
-        for i in x..y {
-            value[i] += i128::from(centihours(booked[i])) * rate;
+    let mut centihours_all = 0i64;
+    for b in allocs {
+        let cap = caps.of(b);
+        let rate = b.bill;
+        let (x, y) = grid.clip(b.start, b.end);
+        booked[x..y].iter_mut().for_each(|h| *h = 0.0);
+        grid.book_hours((b.start, b.end), b.hours_per_day, cap, booked);
+        centihours_all += centihours(booked[x..y].iter().sum());
+        // A day books the allocation's hours or nothing: round those once.
+        let per_day = centihours(b.hours_per_day);
+        for (i, h) in booked.iter().enumerate().take(y).skip(x.max(after)) {
+            let ch = if *h == b.hours_per_day {
+                per_day
+            } else {
+                centihours(*h)
+            };
+            value[i - offset] += i128::from(ch) * rate;
         }
     }
     // Compared in the same unit: hundredths of an hour × cents.
-    let limit = project.budget_amount.map(|b| i128::from(b.0) * 100);
+    let limit = c.project.budget_amount.map(|b| i128::from(b.0) * 100);
     let mut running = 0i128;
     let mut runs_out_on = None;
     for (i, v) in value.iter().enumerate() {
         running += v;
         if runs_out_on.is_none() && limit.is_some_and(|l| running > l) {
-            runs_out_on = Some(grid.date(i));
+            runs_out_on = Some(grid.date(i + offset));
         }
     }
-    Burn {
+    Life {
+        centihours: centihours_all,
         used: Money::from_micros(running * 100),
         runs_out_on,
     }

@@ -307,3 +307,26 @@ fn csv_has_a_row_per_period_and_project_with_two_decimals() {
     );
     assert!(lines.last().unwrap().starts_with("total,"));
 }
+
+#[test]
+fn projects_far_apart_in_time_give_the_same_figures() {
+    let near = report(&week());
+    let mut s = week();
+    // A booking 30 years on makes the lives too long for one shared grid.
+    project(&mut s, "Z", json!({"status": "lead"}));
+    alloc(
+        &mut s,
+        "z1",
+        "Z",
+        "ben",
+        "2056-03-03",
+        "2056-03-04",
+        1.0,
+        false,
+    );
+    let far = report(&s);
+    assert_eq!(far.totals, near.totals);
+    for id in ["T", "F", "L", "N", "X"] {
+        assert_eq!(row(&far, id), row(&near, id), "{id}");
+    }
+}
