@@ -221,6 +221,18 @@ async fn the_rate_card_and_currency_refuse_bad_input_and_change_nothing() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (status, e) = post(
+        &owner,
+        &s,
+        "/api/v1/prj",
+        json!({"name": "Ghost rate", "rate_overrides": [{"person_id": "0000000000000000", "bill_rate": 10}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"].as_str().unwrap().contains("rate_overrides"),
+        "{e}"
+    );
     // A manager may set the money settings, not rename the team.
     let manager = invited(&owner, &s, "max@x.io", "manager").await;
     let (status, _) = patch(&manager, &s, "/api/v1/team", json!({"currency": "GBP"})).await;
