@@ -75,7 +75,8 @@ pub struct Project {
     /// How the project earns money; read it through [`Project::billing`].
     #[serde(default)]
     pub billing: Billing,
-    /// What a `fixed_fee` project earns in all.
+    /// What a `fixed_fee` project earns in all. Money fields (`fee`, `budget_amount`,
+    /// `rate_overrides`) are left out of what a member is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Money>,
     /// The budget in money, beside `budget_hours`.

@@ -171,7 +171,11 @@ pub struct Person {
     pub timezone: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    /// Per hour, in the team's currency; empty: the rate card's for the role. Left out
+    /// of what a member is sent.
     pub cost_rate: Option<f64>,
+    /// Per hour, in the team's currency; empty: the rate card's for the role. Left out
+    /// of what a member is sent.
     pub bill_rate: Option<f64>,
     #[schema(value_type = Option<String>)]
     pub user_id: Option<Id>,
