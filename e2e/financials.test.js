@@ -62,16 +62,20 @@ test('financials: revenue by month three ways, budget burn, the rate card; a mem
   await page.getByTestId('project-money').waitFor();
   assert.equal(await page.getByTestId('money-revenue').locator('.stat-v').innerText(), '€6,000.00');
   assert.equal(await page.getByTestId('money-runs-out').locator('.stat-v').innerText(), longDate(fri));
+  await page.screenshot({ path: path.join(os.tmpdir(), 'kronuz-project-money.png'), fullPage: true });
 
   // the rate card on the team page
   await page.getByTestId('nav-team').click();
   const card = page.getByTestId('rate-card');
+  await card.waitFor();
+  assert.equal(await card.getByTestId('currency').inputValue(), 'EUR');
   await card.getByLabel('Bill rate of Developer').fill('130');
   const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/team/rates') && r.request().method() === 'PUT');
   await card.getByTestId('rates-save').click();
   const r = await saved;
   assert.equal(r.status(), 200);
   assert.equal((await r.json()).roles.Developer.bill_rate, 130);
+  await page.screenshot({ path: path.join(os.tmpdir(), 'kronuz-rate-card.png'), fullPage: true });
 
   // a member: no Financials link, no money on the project page, no rates anywhere
   const invite = await api(page, 'POST', '/team/invites', { email: 'mia@example.com', role: 'member' }, 201);

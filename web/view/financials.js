@@ -176,12 +176,12 @@ export function rateCardView(m, dispatch) {
   if (!canEdit(m) || !m.rates) return null;
   const rows = rateRows(m);
   const f = m.rateForm;
-  const team = m.data.team || {};
+  const team = m.data.team || {}; // the rate card's answer is the fresher of the two
   const inp = (i, field) => (e) => dispatch({ type: 'RateInput', index: i, field, value: e.target.value });
   return h('section', { class: 'panel', 'data-testid': 'rate-card' },
     h('div', { class: 'panel-head' }, h('h2', {}, 'Rates'),
       h('label', { class: 'inline' }, 'Currency ',
-        h('input', { value: team.currency || m.rates.currency || 'USD', size: 4, maxlength: 3, 'aria-label': 'Currency (ISO 4217 code)', 'data-testid': 'currency',
+        h('input', { value: m.rates.currency || team.currency || 'USD', size: 4, maxlength: 3, 'aria-label': 'Currency (ISO 4217 code)', 'data-testid': 'currency',
           on: { change: (e) => dispatch({ type: 'CurrencyChange', value: e.target.value.trim().toUpperCase() }) } }))),
     h('p', { class: 'sub' }, 'Hourly rates per role, for people without rates of their own and for placeholders of that role. A project can override the bill rate.'),
     h('form', { on: { submit: (e) => { e.preventDefault(); dispatch({ type: 'RatesSubmit' }); } } },
