@@ -223,17 +223,18 @@ impl<'g, 's> Capacities<'g, 's> {
     }
 }
 
-/// The longest span of days one shared grid covers for the projects' whole lives (a
-/// little over 12 years); beyond it each project gets a grid of its own, so memory stays
-/// bounded whatever dates the bookings have.
+/// The longest span of days one shared grid covers for the range and the projects'
+/// whole lives (a little over 12 years); beyond it the range and each project get a grid
+/// of their own, so memory stays bounded whatever dates the bookings have.
 const SHARED_SPAN_DAYS: i64 = 4 * super::MAX_DAYS;
 
 /// The financials of `[from, to]` by `interval`; with `only`, of that project alone.
 ///
-/// One pass over the allocations groups them by project; the range's figures come from
-/// a grid over `[from, to]`, and each project's whole-life figures (all its booked hours,
-/// for a fixed fee; its budget burn) from a grid over every project's life, so each
-/// person's capacity is worked out once per grid.
+/// One pass over the allocations groups them by project, with their rates; then one
+/// grid over the range and every project's life books each allocation once, for both
+/// the range's figures and the whole-life ones (all its booked hours, for a fixed fee;
+/// its budget burn). Past [`SHARED_SPAN_DAYS`] the range and each project get grids of
+/// their own.
 pub fn financials(
     schedule: &Schedule,
     from: NaiveDate,
@@ -294,18 +295,27 @@ pub fn financials(
         }
     }
 
-    let (mut acc, has_hours, spans) =
-        in_range(schedule, &people, &counted, &allocs, from, to, interval);
-
-    // Whole lives: all booked hours (a fixed fee is earned in proportion to them) and
-    // the budget burn.
-    let lives: Vec<Life> = match life {
-        Some((lo, hi)) if (hi - lo).num_days() < SHARED_SPAN_DAYS => {
+    // The range's sums per project and period, and each project's whole life: all its
+    // booked hours (a fixed fee is earned in proportion to them) and its budget burn.
+    // When one grid can cover the range and every life, each allocation is booked once.
+    let shared = life
+        .map(|(lo, hi)| (lo.min(from), hi.max(to)))
+        .filter(|(lo, hi)| (*hi - *lo).num_days() < SHARED_SPAN_DAYS);
+    let periods_on = |grid: &DayGrid| Periods::new(grid, from, to, interval);
+    let (acc, has_hours, spans, lives) =
+        if let Some((lo, hi)) = shared.or(life.is_none().then_some((from, to))) {
             let grid = DayGrid::new(schedule, lo, hi);
+            let periods = periods_on(&grid);
+            let mut acc = vec![vec![Acc::default(); periods.spans.len()]; n];
+            let mut has_hours = vec![false; n];
             let mut caps = Capacities::new(&grid, &people);
             let mut booked = vec![0.0; grid.len];
-            (0..n)
-                .map(|pi| {
+            let lives: Vec<Life> = acc
+                .iter_mut()
+                .zip(has_hours.iter_mut())
+                .enumerate()
+                .map(|(pi, (row, has))| {
+                    let range = Some((&periods, row.as_mut_slice(), has));
                     let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
                     whole_life(
                         schedule,
@@ -314,34 +324,52 @@ pub fn financials(
                         actuals,
                         &mut caps,
                         &mut booked,
+                        range,
                     )
                 })
-                .collect()
-        }
-        _ => (0..n)
-            .map(|pi| {
-                let dates = allocs[pi]
-                    .iter()
-                    .flat_map(|b| [b.start, b.end])
-                    .chain(actuals[pi].iter().map(|a| a.date));
-                let (Some(lo), Some(hi)) = (dates.clone().min(), dates.max()) else {
-                    return Life::default();
-                };
-                let grid = DayGrid::new(schedule, lo, hi);
-                let mut caps = Capacities::new(&grid, &people);
-                let mut booked = vec![0.0; grid.len];
-                let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
-                whole_life(
-                    schedule,
-                    &counted[pi],
-                    allocs,
-                    actuals,
-                    &mut caps,
-                    &mut booked,
-                )
-            })
-            .collect(),
-    };
+                .collect();
+            (acc, has_hours, periods.spans, lives)
+        } else {
+            let grid = DayGrid::new(schedule, from, to);
+            let periods = periods_on(&grid);
+            let mut acc = vec![vec![Acc::default(); periods.spans.len()]; n];
+            let mut has_hours = vec![false; n];
+            let mut caps = Capacities::new(&grid, &people);
+            in_range(
+                &counted,
+                &allocs,
+                &periods,
+                &mut caps,
+                &mut acc,
+                &mut has_hours,
+            );
+            let lives = (0..n)
+                .map(|pi| {
+                    let dates = allocs[pi]
+                        .iter()
+                        .flat_map(|b| [b.start, b.end])
+                        .chain(actuals[pi].iter().map(|a| a.date));
+                    let (Some(lo), Some(hi)) = (dates.clone().min(), dates.max()) else {
+                        return Life::default();
+                    };
+                    let grid = DayGrid::new(schedule, lo, hi);
+                    let mut caps = Capacities::new(&grid, &people);
+                    let mut booked = vec![0.0; grid.len];
+                    let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
+                    whole_life(
+                        schedule,
+                        &counted[pi],
+                        allocs,
+                        actuals,
+                        &mut caps,
+                        &mut booked,
+                        None,
+                    )
+                })
+                .collect();
+            (acc, has_hours, periods.spans, lives)
+        };
+    let mut acc = acc;
 
     for (pi, c) in counted.iter().enumerate() {
         let Some(fee) = c.project.fee.filter(|_| c.billing == Billing::FixedFee) else {
@@ -407,74 +435,115 @@ pub fn financials(
     }
 }
 
-/// Per project and period, the exact sums inside `[from, to]`; whether each project has
-/// hours there; the periods.
-type InRange = (Vec<Vec<Acc>>, Vec<bool>, Vec<(NaiveDate, NaiveDate)>);
+/// The periods of `[from, to]` on a grid that covers it.
+struct Periods {
+    spans: Vec<(NaiveDate, NaiveDate)>,
+    /// Per day of the grid, its period (meaningful inside `first..last` only).
+    period_of: Vec<usize>,
+    /// Per period, the grid index after its last day.
+    period_end: Vec<usize>,
+    /// The grid indices of `[from, to]`: `first..last`.
+    first: usize,
+    last: usize,
+}
 
+impl Periods {
+    fn new(grid: &DayGrid, from: NaiveDate, to: NaiveDate, interval: Interval) -> Periods {
+        let spans = periods(from, to, interval);
+        let mut period_of = vec![0usize; grid.len];
+        let mut period_end = Vec::with_capacity(spans.len());
+        for (p, (start, end)) in spans.iter().enumerate() {
+            let (a, b) = grid.clip(*start, *end);
+            period_of[a..b].iter_mut().for_each(|x| *x = p);
+            period_end.push(b);
+        }
+        let (first, last) = grid.clip(from, to);
+        Periods {
+            spans,
+            period_of,
+            period_end,
+            first,
+            last,
+        }
+    }
+}
+
+/// Adds what booking `b` books inside the range (its hours on grid days `x..y` are in
+/// `booked`) to its project's sums per period.
+#[allow(clippy::too_many_arguments)]
+fn add_in_range(
+    c: &Counted,
+    b: &Booking,
+    booked: &[f64],
+    (x, y): (usize, usize),
+    periods: &Periods,
+    row: &mut [Acc],
+    has_hours: &mut bool,
+) {
+    let (x, y) = (x.max(periods.first), y.min(periods.last));
+    let bill = match c.billing {
+        Billing::TimeAndMaterials => b.bill,
+        Billing::FixedFee | Billing::NonBillable => 0,
+    };
+    let cost = b.cost;
+    let view = if !b.tentative && c.won {
+        CONFIRMED
+    } else {
+        TENTATIVE
+    };
+    let mut i = x;
+    while i < y {
+        let p = periods.period_of[i];
+        let end = periods.period_end[p].min(y);
+        // One rounding per period: sums of booked hours, then hundredths.
+        let ch = centihours(booked[i..end].iter().sum());
+        i = end;
+        if ch == 0 {
+            continue;
+        }
+        *has_hours = true;
+        let ch128 = i128::from(ch);
+        let slot = &mut row[p];
+        slot.hours[view] += ch * 100;
+        slot.hours[WEIGHTED] += ch * c.probability as i64;
+        slot.revenue[view] += ch128 * bill * 100;
+        slot.revenue[WEIGHTED] += ch128 * bill * c.probability;
+        slot.cost[view] += ch128 * cost * 100;
+        slot.cost[WEIGHTED] += ch128 * cost * c.probability;
+    }
+}
+
+/// Per project and period, the exact sums inside the range, on `caps`' grid.
 fn in_range(
-    schedule: &Schedule,
-    people: &[&Person],
     counted: &[Counted],
     allocs: &[Vec<Booking>],
-    from: NaiveDate,
-    to: NaiveDate,
-    interval: Interval,
-) -> InRange {
-    let grid = DayGrid::new(schedule, from, to);
-    let spans = periods(from, to, interval);
-    let mut period_of = vec![0usize; grid.len];
-    let mut period_end = Vec::with_capacity(spans.len());
-    for (p, (start, end)) in spans.iter().enumerate() {
-        let (a, b) = grid.clip(*start, *end);
-        period_of[a..b].iter_mut().for_each(|x| *x = p);
-        period_end.push(b);
-    }
-    let mut acc = vec![vec![Acc::default(); spans.len()]; counted.len()];
-    let mut has_hours = vec![false; counted.len()];
-    let mut caps = Capacities::new(&grid, people);
+    periods: &Periods,
+    caps: &mut Capacities,
+    acc: &mut [Vec<Acc>],
+    has_hours: &mut [bool],
+) {
+    let grid = caps.grid;
     let mut booked = vec![0.0; grid.len];
     for (pi, c) in counted.iter().enumerate() {
         for b in &allocs[pi] {
-            if b.end < from || b.start > to {
+            let (x, y) = grid.clip(b.start, b.end);
+            if x.max(periods.first) >= y.min(periods.last) {
                 continue;
             }
             let cap = caps.of(b);
-            let bill = match c.billing {
-                Billing::TimeAndMaterials => b.bill,
-                Billing::FixedFee | Billing::NonBillable => 0,
-            };
-            let cost = b.cost;
-            let view = if !b.tentative && c.won {
-                CONFIRMED
-            } else {
-                TENTATIVE
-            };
-            let (x, y) = grid.clip(b.start, b.end);
             booked[x..y].iter_mut().for_each(|h| *h = 0.0);
             grid.book_hours((b.start, b.end), b.hours_per_day, cap, &mut booked);
-            let mut i = x;
-            while i < y {
-                let p = period_of[i];
-                let end = period_end[p].min(y);
-                // One rounding per period: sums of booked hours, then hundredths.
-                let ch = centihours(booked[i..end].iter().sum());
-                i = end;
-                if ch == 0 {
-                    continue;
-                }
-                has_hours[pi] = true;
-                let ch128 = i128::from(ch);
-                let slot = &mut acc[pi][p];
-                slot.hours[view] += ch * 100;
-                slot.hours[WEIGHTED] += ch * c.probability as i64;
-                slot.revenue[view] += ch128 * bill * 100;
-                slot.revenue[WEIGHTED] += ch128 * bill * c.probability;
-                slot.cost[view] += ch128 * cost * 100;
-                slot.cost[WEIGHTED] += ch128 * cost * c.probability;
-            }
+            add_in_range(
+                c,
+                b,
+                &booked,
+                (x, y),
+                periods,
+                &mut acc[pi],
+                &mut has_hours[pi],
+            );
         }
     }
-    (acc, has_hours, spans)
 }
 
 /// A project over its whole life.
@@ -497,6 +566,7 @@ fn whole_life<'s>(
     actuals: &[&Actual],
     caps: &mut Capacities<'_, 's>,
     booked: &mut [f64],
+    mut range: Option<(&Periods, &mut [Acc], &mut bool)>,
 ) -> Life {
     let card = &schedule.team.rates;
     let grid = caps.grid;
@@ -527,6 +597,9 @@ fn whole_life<'s>(
         let (x, y) = grid.clip(b.start, b.end);
         booked[x..y].iter_mut().for_each(|h| *h = 0.0);
         grid.book_hours((b.start, b.end), b.hours_per_day, cap, booked);
+        if let Some((periods, row, has_hours)) = &mut range {
+            add_in_range(c, b, booked, (x, y), periods, row, has_hours);
+        }
         centihours_all += centihours(booked[x..y].iter().sum());
         // A day books the allocation's hours or nothing: round those once.
         let per_day = centihours(b.hours_per_day);
