@@ -470,7 +470,6 @@ impl Periods {
 
 /// Adds what booking `b` books inside the range (its hours on grid days `x..y` are in
 /// `booked`) to its project's sums per period.
-#[allow(clippy::too_many_arguments)]
 fn add_in_range(
     c: &Counted,
     b: &Booking,
