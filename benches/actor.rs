@@ -32,6 +32,10 @@ fn project(name: String) -> ProjectInput {
         end: None,
         budget_hours: None,
         billable: true,
+        billing: None,
+        fee: None,
+        budget_amount: None,
+        rate_overrides: Vec::new(),
         color: None,
     }
 }

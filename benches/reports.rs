@@ -1,9 +1,10 @@
 //! The reports at consulting-firm scale, without HTTP: 1,000 people, 100,000 allocations,
 //! 2,000 days off, one year. Splits the utilisation report into computing it and
-//! serialising its JSON. `cargo bench --bench reports` (release; a few seconds).
+//! serialising its JSON; the financials report on the same team with rates, 20 projects
+//! and actual hours. `cargo bench --bench reports` (release; a few seconds).
 
-use kronuz::reports::fixtures::{date, large};
-use kronuz::reports::{Interval, overbooked, pipeline, utilisation};
+use kronuz::reports::fixtures::{date, large, large_with_money};
+use kronuz::reports::{Interval, financials, overbooked, pipeline, utilisation};
 use std::time::{Duration, Instant};
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -42,4 +43,14 @@ fn main() {
     println!("  pipeline (53 weeks):         {pipe:?}");
     println!("  overbooked ({} person-days): {over:?}", days.len());
     println!("  snapshot of the schedule (clone): {snapshot:?}");
+
+    let m = large_with_money(1000, 100_000, 2000);
+    let (money, report) = time(11, || financials(&m, from, to, Interval::Month, None));
+    let (money_json, bytes) = time(11, || serde_json::to_vec(&report).expect("json"));
+    let (weekly_money, _) = time(11, || financials(&m, from, to, Interval::Week, None));
+    println!(
+        "  financials, 12 months, 20 projects, 5,000 actual-hours entries: compute {money:?}, JSON {money_json:?} ({} KiB)",
+        bytes.len() / 1024
+    );
+    println!("  financials, 53 weeks:        {weekly_money:?}");
 }

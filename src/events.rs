@@ -83,6 +83,8 @@ pub struct Frame {
     pub team_id: Id,
     /// The event's JSON.
     pub json: String,
+    /// The same without rates and amounts, for members (who never see money).
+    pub member_json: String,
 }
 
 impl Frame {
@@ -91,8 +93,20 @@ impl Frame {
             id: event.id,
             team_id: event.team_id.clone(),
             json: serde_json::to_string(event).unwrap_or_default(),
+            member_json: serde_json::to_string(&without_money(event)).unwrap_or_default(),
         }
     }
+}
+
+/// `event` with the money fields of its records taken out.
+fn without_money(event: &Event) -> Event {
+    let mut hidden = event.clone();
+    for c in &mut hidden.changes {
+        if let Some(r) = &mut c.record {
+            crate::domain::money::hide_money(c.kind, r);
+        }
+    }
+    hidden
 }
 
 /// What a subscriber missed since the id it last saw.

@@ -18,8 +18,12 @@
 //! - [`server`]: the accept loop: connection caps per address and in all, the time a
 //!   client gets to send a request's head, graceful drain.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
-//!   actual, the iCalendar feed and a scenario's comparison with live: pure functions
-//!   over `Schedule` snapshots.
+//!   actual, financials (revenue, cost and margin three ways, budget burn), the
+//!   iCalendar feed and a scenario's comparison with live: pure functions over
+//!   `Schedule` snapshots.
+//! - Money: the rules (cents, currency, rate card, billing, which rate an hour is worth)
+//!   in `domain::money`, the report in `reports::financials`, the endpoints and the
+//!   rule that members never see money in `http::money`.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
 //!   and day) and from its plan back to allocations.
 //! - `kronuz_schedule` (its own crate): the scheduling engine (RCPSP solver for PSPLIB,

@@ -9,7 +9,7 @@ const LABEL = {
   hours_per_day: 'Hours per day', tentative: 'Tentative', note: 'Note', name: 'Name', email: 'Email', role: 'Role',
   skills: 'Skills', weekly_hours: 'Weekly hours', start_date: 'Starts', end_date: 'Leaves', cost_rate: 'Cost rate',
   bill_rate: 'Bill rate', archived: 'Archived', status: 'Status', probability: 'Probability', budget_hours: 'Budget',
-  billable: 'Billable', color: 'Colour', reason: 'Reason', hours: 'Hours', date: 'Date', effort_hours: 'Effort', earliest_start: 'Earliest start', deadline: 'Deadline', priority: 'Priority',
+  billable: 'Billable', billing: 'Billing', fee: 'Fee', budget_amount: 'Budget (money)', rate_overrides: 'Rate overrides', color: 'Colour', reason: 'Reason', hours: 'Hours', date: 'Date', effort_hours: 'Effort', earliest_start: 'Earliest start', deadline: 'Deadline', priority: 'Priority',
   depends_on: 'Depends on', skill: 'Skill',
 };
 const NAMES = { person_id: 'people', project_id: 'projects', client_id: 'clients' };

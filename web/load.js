@@ -5,7 +5,8 @@
 import { get, qs } from './api.js';
 import { toDay, fromDay, addDays, startOfWeek } from './dates.js';
 import { dayWidth, SIDEBAR } from './schedule.js';
-import { setSched } from './model.js';
+import { setSched, canEdit } from './model.js';
+import { financialsEffects, loadProjectMoney, loadRates } from './page/financials.js';
 
 /**
  * Allocations are loaded by date window: first the weeks around today, then
@@ -97,7 +98,11 @@ export function routeEffects(m) {
   const r = m.route;
   if (m.session !== 'in') return [];
   if (r.page === 'reports') return [...reportEffects(m), ...needFullAllocs(m)];
-  if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), loadTasks(r.id), ...needFullAllocs(m)];
+  // money only for those who may see it (members get 403 from the server anyway)
+  const money = canEdit(m);
+  if (r.page === 'financials') return money ? financialsEffects(m) : [];
+  if (r.page === 'team') return money ? [loadRates()] : [];
+  if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), loadTasks(r.id), ...needFullAllocs(m), ...(money ? [loadProjectMoney(r.id)] : [])];
   if (r.page === 'projects') return needFullAllocs(m);
   if (r.page === 'activity') return [loadActivity()];
   return [];

@@ -2,7 +2,7 @@
 // change it (copy-on-write, toasts, the 401 that sends someone to log in).
 
 import { get } from './api.js';
-import { toDay, fromDay, startOfWeek, today as todayStr } from './dates.js';
+import { toDay, fromDay, startOfWeek, startOfMonth, today as todayStr } from './dates.js';
 import { dayWidth } from './schedule.js';
 import * as store from './store.js';
 import { PUBLIC_PAGES, parseRoute, routePath } from './route.js';
@@ -46,6 +46,10 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     showArchived: false,
     reports: { from: startOfWeek(today), weeks: 12, util: null, pipeline: null, local: {}, error: null, loading: false },
     summaries: {},
+    financials: { from: startOfMonth(today), months: 12, data: null, error: null, loading: false, forbidden: false }, // the Financials page
+    projectMoney: {}, // project id -> its financials (owners and managers)
+    rates: null, // the team's rate card as the server has it: {currency, roles}
+    rateForm: null, // edits of the rate card: {rows: [{role, cost_rate, bill_rate}], error, busy}
     lastProjectId: null,
     undoBusy: false,
     activity: { list: null, error: null, busy: null }, // the activity page: entries newest first; busy: the id being undone

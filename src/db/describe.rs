@@ -276,6 +276,8 @@ mod tests {
             name: "T".into(),
             week_start: "monday".into(),
             timezone: "UTC".into(),
+            currency: "USD".into(),
+            rates: Default::default(),
             created_at: 0,
         });
         for (id, name) in [("B", "Ben Okafor"), ("A", "Ann Lee")] {

@@ -129,6 +129,11 @@ pub(super) fn check_refs(s: &Schedule, record: &Record) -> Result<()> {
                     format!("no client {c} in this team"),
                 ));
             }
+            for o in &p.rate_overrides {
+                if let Some(id) = &o.person_id {
+                    person("rate_overrides.person_id", id)?;
+                }
+            }
         }
         _ => {}
     }

@@ -246,6 +246,8 @@ impl Db {
                     name: format!("{}'s team", account.name),
                     week_start: "monday".into(),
                     timezone: "UTC".into(),
+                    currency: crate::domain::money::default_currency(),
+                    rates: Default::default(),
                     created_at: now,
                 };
                 self.schedules
@@ -598,7 +600,14 @@ pub struct TeamInput {
     pub week_start: String,
     /// IANA time zone, e.g. "Europe/London".
     pub timezone: String,
+    /// ISO 4217 code, e.g. "EUR" (owners and managers).
+    pub currency: String,
+    /// The rate card (owners and managers; also `PUT /api/v1/team/rates`).
+    pub rates: crate::domain::money::RateCard,
 }
+
+/// What a manager may change of the team: its money settings.
+const MANAGER_TEAM_FIELDS: [&str; 2] = ["currency", "rates"];
 
 const WEEKDAYS: [&str; 7] = [
     "monday",
@@ -624,12 +633,21 @@ impl Db {
     }
 
     pub fn patch_team(&mut self, auth: &AuthUser, patch: serde_json::Value) -> Applied<TeamView> {
-        auth.require_owner()?;
+        let money_only = patch
+            .as_object()
+            .is_some_and(|o| o.keys().all(|k| MANAGER_TEAM_FIELDS.contains(&k.as_str())));
+        if money_only {
+            auth.require_schedule_editor()?;
+        } else {
+            auth.require_owner()?;
+        }
         let team = (*self.schedule(&auth.team_id)?.team).clone();
         let current = TeamInput {
             name: team.name.clone(),
             week_start: team.week_start.clone(),
             timezone: team.timezone.clone(),
+            currency: team.currency.clone(),
+            rates: team.rates.clone(),
         };
         let input = crate::domain::schedule::merge_patch(&current, patch)?;
         let week_start = input.week_start.trim().to_lowercase();
@@ -643,6 +661,8 @@ impl Db {
             name: crate::domain::required_text("name", &input.name, 200)?,
             week_start,
             timezone: crate::domain::schedule::check_timezone("timezone", input.timezone.trim())?,
+            currency: crate::domain::money::check_currency("currency", &input.currency)?,
+            rates: input.rates.checked()?,
             ..team
         };
         if let Some(s) = self.schedules.get_mut(&auth.team_id) {

@@ -189,10 +189,28 @@ impl<'a> DayGrid<'a> {
     /// capacity above 0, nothing elsewhere (see [`super::booked`], which counts through
     /// this). Placeholders book on the team's working days ([`Self::placeholder_capacity`]).
     pub fn book(&self, allocation: &Allocation, capacity: &[f64], into: &mut [f64]) {
-        let (a, b) = self.clip(allocation.start, allocation.end);
+        self.book_hours(
+            (allocation.start, allocation.end),
+            allocation.hours_per_day,
+            capacity,
+            into,
+        );
+    }
+
+    /// As [`DayGrid::book`], for a booking of `hours_per_day` over `[start, end]` given
+    /// by value (reports that copy what they need of each allocation into a compact
+    /// list call this).
+    pub fn book_hours(
+        &self,
+        (start, end): (NaiveDate, NaiveDate),
+        hours_per_day: f64,
+        capacity: &[f64],
+        into: &mut [f64],
+    ) {
+        let (a, b) = self.clip(start, end);
         for i in a..b {
             if capacity[i] > 0.0 {
-                into[i] += allocation.hours_per_day;
+                into[i] += hours_per_day;
             }
         }
     }

@@ -199,6 +199,8 @@ mod tests {
             week_start: "monday".into(),
             timezone: "UTC".into(),
             created_at: 0,
+            currency: "USD".into(),
+            rates: Default::default(),
         })
     }
 

@@ -1,5 +1,6 @@
 //! Projects: the jobs a team schedules people on, won or still in the pipeline.
 
+use super::money::{Billing, Money, RateOverride, check_overrides};
 use super::schedule::{check_dates, check_range};
 use super::{Id, Timestamp};
 use crate::AppError;
@@ -68,8 +69,22 @@ pub struct Project {
     pub end: Option<NaiveDate>,
     #[serde(default)]
     pub budget_hours: Option<f64>,
+    /// `false` exactly when `billing` is `non_billable` (kept for older clients).
     #[serde(default = "yes")]
     pub billable: bool,
+    /// How the project earns money; read it through [`Project::billing`].
+    #[serde(default)]
+    pub billing: Billing,
+    /// What a `fixed_fee` project earns in all. Money fields (`fee`, `budget_amount`,
+    /// `rate_overrides`) are left out of what a member is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Money>,
+    /// The budget in money, beside `budget_hours`.
+    #[serde(default)]
+    pub budget_amount: Option<Money>,
+    /// The project's own bill rates for a person or a role.
+    #[serde(default)]
+    pub rate_overrides: Vec<RateOverride>,
     /// `#rrggbb`
     #[serde(default = "default_color")]
     pub color: String,
@@ -118,8 +133,19 @@ pub struct ProjectInput {
     pub end: Option<NaiveDate>,
     #[serde(default)]
     pub budget_hours: Option<f64>,
+    /// Older form of `billing`: `false` means `non_billable`.
     #[serde(default = "yes")]
     pub billable: bool,
+    /// `time_and_materials` (default), `fixed_fee` (give `fee`) or `non_billable`.
+    #[serde(default)]
+    pub billing: Option<Billing>,
+    /// Required for `fixed_fee`; ignored otherwise.
+    #[serde(default)]
+    pub fee: Option<Money>,
+    #[serde(default)]
+    pub budget_amount: Option<Money>,
+    #[serde(default)]
+    pub rate_overrides: Vec<RateOverride>,
     #[serde(default)]
     pub color: Option<String>,
 }
@@ -161,6 +187,27 @@ impl Project {
                     .transpose()?,
             ),
         };
+        let billing = match input.billing {
+            Some(Billing::NonBillable) | None if !input.billable => Billing::NonBillable,
+            Some(_) if !input.billable => {
+                return Err(AppError::invalid(
+                    "billable",
+                    "false contradicts billing; give billing alone",
+                ));
+            }
+            Some(b) => b,
+            None => Billing::TimeAndMaterials,
+        };
+        let fee = match (billing, input.fee) {
+            (Billing::FixedFee, Some(f)) => Some(Money::check("fee", f)?),
+            (Billing::FixedFee, None) => {
+                return Err(AppError::invalid(
+                    "fee",
+                    "is required for a fixed_fee project",
+                ));
+            }
+            _ => None,
+        };
         Ok(Project {
             version: 0,
             id,
@@ -176,7 +223,14 @@ impl Project {
                 .budget_hours
                 .map(|b| check_range("budget_hours", b, 0.0, 1e9))
                 .transpose()?,
-            billable: input.billable,
+            billable: billing != Billing::NonBillable,
+            billing,
+            fee,
+            budget_amount: input
+                .budget_amount
+                .map(|m| Money::check("budget_amount", m))
+                .transpose()?,
+            rate_overrides: check_overrides(input.rate_overrides)?,
             color: match input.color {
                 Some(c) => check_color(&c)?,
                 None => PALETTE[n % PALETTE.len()].to_string(),
@@ -196,7 +250,21 @@ impl Project {
             end: self.end,
             budget_hours: self.budget_hours,
             billable: self.billable,
+            billing: Some(self.billing()),
+            fee: self.fee,
+            budget_amount: self.budget_amount,
+            rate_overrides: self.rate_overrides.clone(),
             color: Some(self.color.clone()),
+        }
+    }
+
+    /// How the project bills: records stored before `billing` existed say it with
+    /// `billable: false`.
+    pub fn billing(&self) -> Billing {
+        if self.billable {
+            self.billing
+        } else {
+            Billing::NonBillable
         }
     }
 
@@ -216,6 +284,15 @@ pub fn patch_project(
     let mut input = current.input();
     if patch.get("status").is_some() && patch.get("probability").is_none() {
         input.probability = None;
+    }
+    // One of the two billing fields given alone decides; the other follows it.
+    match (
+        patch.get("billing").is_some(),
+        patch.get("billable").is_some(),
+    ) {
+        (true, false) => input.billable = true,
+        (false, true) => input.billing = None,
+        _ => {}
     }
     let input = super::schedule::merge_patch(&input, patch)?;
     let mut next = Project::from_input(

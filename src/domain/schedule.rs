@@ -36,6 +36,8 @@ pub struct Schedule {
 pub struct Memo {
     /// `GET /api/v1/prj/list`'s JSON body: read far more often than projects change.
     pub project_list: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
+    /// The same for members: without the money fields.
+    pub project_list_for_members: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
 }
 
 impl Schedule {
@@ -169,7 +171,11 @@ pub struct Person {
     pub timezone: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    /// Per hour, in the team's currency; empty: the rate card's for the role. Left out
+    /// of what a member is sent.
     pub cost_rate: Option<f64>,
+    /// Per hour, in the team's currency; empty: the rate card's for the role. Left out
+    /// of what a member is sent.
     pub bill_rate: Option<f64>,
     #[schema(value_type = Option<String>)]
     pub user_id: Option<Id>,

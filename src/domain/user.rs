@@ -46,6 +46,12 @@ pub struct Team {
     /// IANA name, the default for the team's people.
     #[serde(default = "utc")]
     pub timezone: String,
+    /// ISO 4217 code of every amount of the team.
+    #[serde(default = "super::money::default_currency")]
+    pub currency: String,
+    /// Rates per role, for people without their own and for placeholders.
+    #[serde(default)]
+    pub rates: super::money::RateCard,
     pub created_at: Timestamp,
 }
 
@@ -200,6 +206,22 @@ impl AuthUser {
         } else {
             Err(AppError::Forbidden(
                 "Only owners and managers can change the schedule".into(),
+            ))
+        }
+    }
+
+    /// Whether the user sees money: rates, revenue, cost, margin and budgets in money.
+    pub fn sees_money(&self) -> bool {
+        self.role.can_edit_schedule()
+    }
+
+    /// Refuses with 403 unless the user sees money (owners and managers).
+    pub fn require_money(&self) -> Result<(), AppError> {
+        if self.sees_money() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "Only owners and managers can see rates and money".into(),
             ))
         }
     }

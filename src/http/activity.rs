@@ -57,7 +57,12 @@ pub struct ActivityView {
     pub why_not: Option<String>,
 }
 
-fn view(a: &Activity, names: &HashMap<Id, String>, why_not: Option<String>) -> ActivityView {
+fn view(
+    reader: &AuthUser,
+    a: &Activity,
+    names: &HashMap<Id, String>,
+    why_not: Option<String>,
+) -> ActivityView {
     let changes = a
         .changes
         .iter()
@@ -67,10 +72,15 @@ fn view(a: &Activity, names: &HashMap<Id, String>, why_not: Option<String>) -> A
                 .as_ref()
                 .or(c.before.as_ref())
                 .map(|r| r.kind_name());
+            let shown = |r: &crate::store::Record| {
+                let mut v = r.to_value();
+                super::money::hide_money(reader, r.kind_name(), &mut v);
+                v
+            };
             serde_json::json!({
                 "kind": kind,
-                "before": c.before.as_ref().map(|r| r.to_value()),
-                "after": c.after.as_ref().map(|r| r.to_value()),
+                "before": c.before.as_ref().map(shown),
+                "after": c.after.as_ref().map(shown),
             })
         })
         .collect();
@@ -131,7 +141,7 @@ async fn list_activity(
     };
     let schedule = state.db.schedule(auth.space().clone()).await?;
     let entries = state.db.activity(auth.space().clone(), limit).await?;
-    let names = member_names(&state, auth.team_id).await?;
+    let names = member_names(&state, auth.team_id.clone()).await?;
     super::edits::blocking(move || {
         let views = entries
             .iter()
@@ -139,7 +149,7 @@ async fn list_activity(
             .map(|(i, a)| {
                 let newer: Vec<&Arc<Activity>> = entries[..i].iter().collect();
                 let why = why_not(&schedule, a, &newer, |u| name_of(&names, u));
-                view(a, &names, why)
+                view(&auth, a, &names, why)
             })
             .collect();
         Json(views)
@@ -149,10 +159,11 @@ async fn list_activity(
 
 async fn undo_with(state: &AppState, auth: AuthUser, edit: Edit) -> Result<Json<ActivityView>> {
     let team = auth.team_id.clone();
+    let reader = auth.clone();
     let edited = state.db.edit(auth, edit).await?;
     let names = member_names(state, team).await?;
     // A fresh undo can itself be redone: nothing is newer yet.
-    Ok(Json(view(&edited.entry, &names, None)))
+    Ok(Json(view(&reader, &edited.entry, &names, None)))
 }
 
 /// Undoes the caller's own newest change that can still be undone (Ctrl+Z). The answer

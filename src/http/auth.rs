@@ -110,6 +110,23 @@ impl FromRequestParts<AppState> for TeamSchedule {
     }
 }
 
+/// As [`TeamSchedule`], with who is reading: for reads whose answer depends on the
+/// role (members never see money).
+pub struct ReaderSchedule(pub AuthUser, pub crate::domain::Schedule);
+
+impl FromRequestParts<AppState> for ReaderSchedule {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let (usrid, hash) = credentials(&parts.headers)?;
+        let (auth, schedule) = state
+            .db
+            .authenticate_schedule(usrid, hash, scenario(parts)?)
+            .await?;
+        Ok(ReaderSchedule(auth, schedule))
+    }
+}
+
 /// `Set-Cookie` headers that log the browser in as `user_id` with `token`.
 pub fn session_cookies(state: &AppState, user_id: &Id, token: &str) -> HeaderMap {
     let max_age = i64::from(state.settings.session_max_days) * 86_400;

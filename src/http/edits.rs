@@ -30,10 +30,13 @@ pub async fn updated(
     if_match: IfMatch,
     status: StatusCode,
 ) -> Result<Response> {
+    let reader = auth.clone();
     let edited = state.db.edit_if(auth, edit, if_match.0).await?;
     Ok(match edited.record {
         Some(r) if status != StatusCode::NO_CONTENT => {
-            (status, etag(r.version()), Json(r.to_value())).into_response()
+            let mut value = r.to_value();
+            super::money::hide_money(&reader, r.kind_name(), &mut value);
+            (status, etag(r.version()), Json(value)).into_response()
         }
         _ => StatusCode::NO_CONTENT.into_response(),
     })
@@ -102,7 +105,23 @@ pub fn json_response<T: serde::Serialize>(value: &T) -> axum::response::Response
     }
 }
 
-/// The record `id` in one of the team's maps with its `ETag`, or 404 ("Person not found").
+/// The record `id` in one of the team's maps with its `ETag`, or 404 ("Person not
+/// found"); without its money fields for a reader who may not see money.
+pub fn found_for<T: Clone + serde::Serialize + Versioned>(
+    reader: &AuthUser,
+    records: &imbl::OrdMap<Id, T>,
+    id: String,
+    what: &str,
+) -> Result<Response> {
+    let r = records
+        .get(&Id(id))
+        .ok_or_else(|| crate::AppError::NotFound(format!("{what} not found")))?;
+    let mut value = serde_json::to_value(r).unwrap_or_default();
+    super::money::hide_money(reader, &what.to_lowercase(), &mut value);
+    Ok((etag(r.version()), Json(value)).into_response())
+}
+
+/// The record `id` with its `ETag`, for kinds that hold no money.
 pub fn found<T: Clone + serde::Serialize + Versioned>(
     records: &imbl::OrdMap<Id, T>,
     id: String,

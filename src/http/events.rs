@@ -69,7 +69,7 @@ async fn events(
     ));
     match sub.backlog {
         Backlog::Reload => pending.push_back(reload()),
-        Backlog::Replay(missed) => pending.extend(missed.iter().map(|e| change(e))),
+        Backlog::Replay(missed) => pending.extend(missed.iter().map(|e| change(&session.auth, e))),
     }
     crate::metrics::METRICS.event_subscriber(true);
     let stream = LiveStream {
@@ -118,7 +118,7 @@ async fn next(
     loop {
         tokio::select! {
             received = s.live.recv() => return match received {
-                Ok(event) => Some((Ok(change(&event)), s)),
+                Ok(event) => Some((Ok(change(&s.session.auth, &event)), s)),
                 // Fell too far behind: the client reloads rather than the server buffering.
                 Err(broadcast::error::RecvError::Lagged(_)) => Some((Ok(reload()), s)),
                 Err(broadcast::error::RecvError::Closed) => None,
@@ -137,11 +137,16 @@ fn named(name: &str, data: &serde_json::Value) -> sse::Event {
     sse::Event::default().event(name).data(data.to_string())
 }
 
-fn change(frame: &Frame) -> sse::Event {
+/// A change as `reader` may see it: a member's stream carries no rates or amounts.
+fn change(reader: &crate::domain::AuthUser, frame: &Frame) -> sse::Event {
     sse::Event::default()
         .id(frame.id.to_string())
         .event("change")
-        .data(&frame.json)
+        .data(if reader.sees_money() {
+            &frame.json
+        } else {
+            &frame.member_json
+        })
 }
 
 fn reload() -> sse::Event {

@@ -12,6 +12,7 @@ mod events;
 mod extract;
 mod idempotency;
 mod meta;
+pub mod money;
 mod openapi;
 mod passwords;
 mod people;
@@ -98,6 +99,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(planning::router())
         .merge(reports::router())
         .merge(scenarios::router())
+        .merge(money::router())
 }
 
 /// Builds the application: routes, fallbacks and middleware.

@@ -1,12 +1,13 @@
 //! People, the resources being scheduled: `/api/v1/people*`.
 
 use super::AppState;
-use super::auth::TeamSchedule;
-use super::edits::found;
+use super::auth::ReaderSchedule;
+use super::edits::found_for;
 use super::edits::respond;
 use super::edits::updated;
 use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
+use super::money::hide_money;
 use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::PersonInput;
@@ -36,21 +37,30 @@ pub struct ArchivedFilter {
     pub include_archived: bool,
 }
 
-/// The team's people, sorted by name; archived ones only when asked for.
+/// The team's people, sorted by name; archived ones only when asked for. A member
+/// gets them without `cost_rate` and `bill_rate`.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ArchivedFilter),
     responses((status = 200, body = Vec<Person>), (status = 401, body = ErrorBody)))]
 async fn list_people(
-    TeamSchedule(schedule): TeamSchedule,
+    ReaderSchedule(auth, schedule): ReaderSchedule,
     ApiQuery(f): ApiQuery<ArchivedFilter>,
-) -> Result<Json<Vec<Person>>> {
-    let mut people: Vec<Person> = schedule
+) -> Result<Json<Vec<Value>>> {
+    let mut people: Vec<&Person> = schedule
         .people
         .values()
         .filter(|p| f.include_archived || !p.archived)
-        .cloned()
         .collect();
     people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.id.clone()));
-    Ok(Json(people))
+    Ok(Json(
+        people
+            .into_iter()
+            .map(|p| {
+                let mut v = serde_json::to_value(p).unwrap_or_default();
+                hide_money(&auth, "person", &mut v);
+                v
+            })
+            .collect(),
+    ))
 }
 
 /// Adds a person. `weekly_hours` defaults to `[8,8,8,8,8,0,0]` (Monday first).
@@ -64,14 +74,14 @@ async fn create_person(
     respond(&state, auth, Edit::CreatePerson(input), StatusCode::CREATED).await
 }
 
-/// One person (archived ones too).
+/// One person (archived ones too); a member gets no rates.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
     responses((status = 200, body = Person), (status = 404, body = ErrorBody)))]
 async fn get_person(
-    TeamSchedule(schedule): TeamSchedule,
+    ReaderSchedule(auth, schedule): ReaderSchedule,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    found(&schedule.people, id, "Person")
+    found_for(&auth, &schedule.people, id, "Person")
 }
 
 /// Changes any subset of a person's fields (`"archived": false` brings one back).

@@ -1,10 +1,11 @@
 //! Projects and the pipeline: `/api/v1/prj*`.
 
 use super::AppState;
-use super::auth::TeamSchedule;
-use super::edits::{deleted, found, respond, updated};
+use super::auth::ReaderSchedule;
+use super::edits::{deleted, found_for, respond, updated};
 use super::extract::ApiJson;
 use super::extract::IfMatch;
+use super::money::hide_money;
 use crate::Result;
 use crate::db::Edit;
 use crate::domain::{AuthUser, Id, Project, ProjectInput};
@@ -24,14 +25,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_project, patch_project, delete_project))
 }
 
-/// The team's projects, sorted by name.
+/// The team's projects, sorted by name. A member gets them without `fee`,
+/// `budget_amount` and `rate_overrides`.
 #[utoipa::path(get, path = "/api/v1/prj/list", tag = "projects",
     responses((status = 200, body = Vec<Project>), (status = 401, body = ErrorBody)))]
-async fn list_projects(TeamSchedule(schedule): TeamSchedule) -> Result<impl IntoResponse> {
-    // Serialised once per version of the schedule, then shared by every reader of it.
-    let body = schedule.memo.project_list.get_or_init(|| {
+async fn list_projects(
+    ReaderSchedule(auth, schedule): ReaderSchedule,
+) -> Result<impl IntoResponse> {
+    // Serialised once per version of the schedule (and per kind of reader), then
+    // shared by every reader of it.
+    let memo = if auth.sees_money() {
+        &schedule.memo.project_list
+    } else {
+        &schedule.memo.project_list_for_members
+    };
+    let body = memo.get_or_init(|| {
         let mut projects: Vec<&Project> = schedule.projects.values().collect();
         projects.sort_by_cached_key(|p| p.sort_key());
+        if auth.sees_money() {
+            return serde_json::to_vec(&projects).unwrap_or_default().into();
+        }
+        let projects: Vec<Value> = projects
+            .into_iter()
+            .map(|p| {
+                let mut v = serde_json::to_value(p).unwrap_or_default();
+                hide_money(&auth, "project", &mut v);
+                v
+            })
+            .collect();
         serde_json::to_vec(&projects).unwrap_or_default().into()
     });
     Ok(([(header::CONTENT_TYPE, "application/json")], body.clone()))
@@ -59,10 +80,10 @@ async fn create_project(
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody)))]
 async fn get_project(
-    TeamSchedule(schedule): TeamSchedule,
+    ReaderSchedule(auth, schedule): ReaderSchedule,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    found(&schedule.projects, id, "Project")
+    found_for(&auth, &schedule.projects, id, "Project")
 }
 
 /// Changes any subset of a project's fields. Changing `status` without giving

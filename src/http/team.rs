@@ -39,6 +39,8 @@ pub struct TeamBody {
     pub name: String,
     pub week_start: String,
     pub timezone: String,
+    /// ISO 4217 code of every amount (rates: `GET /api/v1/team/rates`).
+    pub currency: String,
     pub members: Vec<MemberView>,
 }
 
@@ -49,6 +51,7 @@ impl From<TeamView> for TeamBody {
             name: v.team.name,
             week_start: v.team.week_start,
             timezone: v.team.timezone,
+            currency: v.team.currency,
             members: v
                 .members
                 .into_iter()
@@ -69,7 +72,8 @@ async fn get_team(State(state): State<AppState>, auth: AuthUser) -> Result<Json<
     Ok(Json(state.db.team(auth.team_id).await?.into()))
 }
 
-/// Renames the team or changes its `timezone` / `week_start` (owner).
+/// Renames the team or changes its `timezone` / `week_start` (owner), or its
+/// `currency` (an ISO 4217 code) or `rates` (owners and managers).
 #[utoipa::path(patch, path = "/api/v1/team", tag = "team", request_body(content = Object, description = "Any subset of the fields of `TeamInput`; `null` clears an optional one"),
     responses((status = 200, body = TeamBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_team(

@@ -137,3 +137,73 @@ pub fn large(people: usize, allocations: usize, days_off: usize) -> Schedule {
     }
     s
 }
+
+/// [`large`] with money: a rate card of three roles, every person in a role and every
+/// other one with rates of their own, 20 projects of every status and billing kind
+/// (each with a money budget, some with rate overrides), the allocations spread over
+/// them (every tenth one a placeholder) and 5,000 actual-hours entries. Deterministic.
+pub fn large_with_money(people: usize, allocations: usize, days_off: usize) -> Schedule {
+    let mut s = large(people, allocations, days_off);
+    let roles = ["Developer", "Designer", "Manager"];
+    let mut team = (*s.team).clone();
+    team.currency = "EUR".into();
+    team.rates = serde_json::from_value(json!({"roles": {
+        "Developer": {"cost_rate": 60, "bill_rate": 120},
+        "Designer": {"cost_rate": 55.5, "bill_rate": 110},
+        "Manager": {"cost_rate": 80, "bill_rate": 160}}}))
+    .unwrap();
+    s.team = std::sync::Arc::new(team);
+    let ids: Vec<Id> = s.people.keys().cloned().collect();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(p) = s.people.get_mut(id) {
+            p.role = Some(roles[i % 3].to_string());
+            if i % 2 == 0 {
+                p.cost_rate = Some(50.0 + (i % 7) as f64);
+                p.bill_rate = Some(100.0 + (i % 11) as f64 * 5.0);
+            }
+        }
+    }
+    let statuses = ["active", "won", "proposal", "lead", "done", "lost"];
+    let billing = [
+        "time_and_materials",
+        "time_and_materials",
+        "fixed_fee",
+        "non_billable",
+    ];
+    let probability = [100, 100, 50, 10, 100, 0];
+    for i in 0..20 {
+        let overrides = if i % 5 == 0 {
+            json!([{"role": "Developer", "bill_rate": 140}, {"person_id": "p0001", "bill_rate": 199.99}])
+        } else {
+            json!([])
+        };
+        let p: Project = serde_json::from_value(json!({"id": format!("M{i:02}"), "team_id": "t",
+            "name": format!("Money project {i}"), "status": statuses[i % 6],
+            "probability": probability[i % 6], "billing": billing[i % 4],
+            "fee": 250_000, "budget_amount": 400_000 + i * 10_000,
+            "rate_overrides": overrides,
+            "created_at": 0, "updated_at": 0}))
+        .unwrap();
+        s.projects.insert(p.id.clone(), p);
+    }
+    let alloc_ids: Vec<Id> = s.allocations.keys().cloned().collect();
+    for (i, id) in alloc_ids.iter().enumerate() {
+        if let Some(a) = s.allocations.get_mut(id) {
+            a.project_id = Id(format!("M{:02}", i % 20));
+            if i % 10 == 0 {
+                a.person_id = None;
+                a.placeholder_role = Some(roles[i % 3].to_string());
+            }
+        }
+    }
+    for i in 0..5000 {
+        let date = date("2026-01-05") + chrono::Days::new((i % 150) as u64);
+        let a: crate::domain::schedule::Actual = serde_json::from_value(json!({
+            "id": format!("h{i}"), "team_id": "t", "person_id": format!("p{:04}", i % people),
+            "project_id": format!("M{:02}", i % 20), "date": date, "hours": 1 + i % 8,
+            "note": null}))
+        .unwrap();
+        s.actuals.insert(a.id.clone(), a);
+    }
+    s
+}

@@ -22,14 +22,17 @@
 //! - Hours are rounded to 2 decimals and utilisation to 4 in the output; totals are
 //!   computed from the unrounded sums.
 //!
-//! The pipeline report's definitions are in [`pipeline`]; overbooked days, project
+//! The pipeline report's definitions are in [`pipeline`]; money (revenue, cost, margin,
+//! budget burn) in [`financials`]; overbooked days, project
 //! summaries and planned-vs-actual below; the calendar feed in [`ical`].
 
 pub mod compare;
+pub mod financials;
 pub mod ical;
 pub mod pipeline;
 pub mod utilisation;
 
+pub use financials::{financials, financials_csv};
 pub use ical::ical;
 pub use pipeline::pipeline;
 pub use utilisation::{Interval, utilisation, utilisation_csv};

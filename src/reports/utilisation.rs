@@ -233,7 +233,7 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
-fn push_row(out: &mut String, cells: &[String]) {
+pub(crate) fn push_row(out: &mut String, cells: &[String]) {
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

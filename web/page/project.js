@@ -16,6 +16,7 @@ export const forms = {
       const form = {
         name: p.name || '', status: p.status || 'active', client_id: p.client_id || '', probability: p.probability ?? '',
         start: p.start || '', end: p.end || '', budget_hours: p.budget_hours ?? '', billable: p.billable ?? true, color: p.color || '',
+        billing: p.billing || (p.billable === false ? 'non_billable' : 'time_and_materials'), fee: p.fee ?? '', budget_amount: p.budget_amount ?? '',
         probability_touched: !!p.probability_explicit,
       };
       if (form.probability === '' && DEFAULT_PROBABILITY[form.status] != null) form.probability = DEFAULT_PROBABILITY[form.status];
@@ -24,7 +25,13 @@ export const forms = {
     request(d) {
       const f = d.form;
       if (!strOrNull(f.name)) return { error: 'Name is required.' };
-      const body = { name: f.name.trim(), status: f.status || 'active', client_id: strOrNull(f.client_id), billable: !!f.billable };
+      const billing = f.billing || (f.billable === false ? 'non_billable' : 'time_and_materials');
+      const body = { name: f.name.trim(), status: f.status || 'active', client_id: strOrNull(f.client_id), billable: billing !== 'non_billable', billing };
+      if (billing === 'fixed_fee') {
+        if (f.fee === '' || f.fee == null || !(Number(f.fee) >= 0)) return { error: 'A fixed-fee project needs its fee.' };
+        body.fee = Number(f.fee);
+      }
+      if (f.budget_amount !== '' && f.budget_amount != null) body.budget_amount = Number(f.budget_amount); else if (d.id) body.budget_amount = null;
       // an explicit probability only when the person set one; else the status's default applies
       if (f.probability_touched && f.probability !== '' && f.probability != null) body.probability = Number(f.probability);
       if (strOrNull(f.start)) body.start = f.start; else if (d.id) body.start = null;

@@ -235,7 +235,7 @@ test('dialog requests follow the API field names', () => {
   assert.deepEqual(edit.body, { start: '2025-01-01', end: '2025-01-03', person_id: null, reason: null });
   const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, probability_touched: true, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
   assert.equal(dialogRequest({ kind: 'project', form: { name: 'P', status: 'won', probability: 100 } }).body.probability, undefined, 'default probability is left to the server');
-  assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, probability: 10, budget_hours: 100, color: '#aabbcc' });
+  assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, billing: 'time_and_materials', probability: 10, budget_hours: 100, color: '#aabbcc' });
 });
 
 test('the time off dialog edits an existing entry or preselects a person for a new one', () => {

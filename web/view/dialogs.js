@@ -92,8 +92,9 @@ export function dialogView(m, dispatch) {
         field('Weekly hours', 'weekly_hours', f.weekly_hours, inp('weekly_hours'), { wide: true, hint: '7 numbers, Monday first, e.g. 8 8 8 8 8 0 0' }),
         field('Start date', 'start_date', f.start_date, inp('start_date'), { type: 'date' }),
         field('End date', 'end_date', f.end_date, inp('end_date'), { type: 'date' }),
-        field('Cost rate', 'cost_rate', f.cost_rate, inp('cost_rate'), { type: 'number', attrs: { min: '0', step: 'any' } }),
-        field('Bill rate', 'bill_rate', f.bill_rate, inp('bill_rate'), { type: 'number', attrs: { min: '0', step: 'any' } })), dispatch, { ...opts, testid: 'person-dialog' });
+        // rates are money: owners and managers only
+        canEdit(m) ? field('Cost rate / h', 'cost_rate', f.cost_rate, inp('cost_rate'), { type: 'number', attrs: { min: '0', step: 'any' }, hint: 'Empty: the rate card’s for the role' }) : null,
+        canEdit(m) ? field('Bill rate / h', 'bill_rate', f.bill_rate, inp('bill_rate'), { type: 'number', attrs: { min: '0', step: 'any' }, hint: 'Empty: the rate card’s for the role' }) : null), dispatch, { ...opts, testid: 'person-dialog' });
     case 'client':
       return modal(d.id ? 'Rename client' : 'Add client', field('Name', 'name', f.name, inp('name'), { wide: true }), dispatch, { ...opts, testid: 'client-dialog' });
     case 'project':
@@ -106,7 +107,9 @@ export function dialogView(m, dispatch) {
         field('Start', 'start', f.start, inp('start'), { type: 'date' }),
         field('End', 'end', f.end, inp('end'), { type: 'date' }),
         field('Colour', 'color', f.color || '#4f6bed', inp('color'), { type: 'color' }),
-        field('Billable', 'billable', f.billable, inp('billable'), { type: 'checkbox' })), dispatch, { ...opts, testid: 'project-dialog' });
+        field('Billing', 'billing', f.billing, inp('billing'), { options: [['time_and_materials', 'Time & materials'], ['fixed_fee', 'Fixed fee'], ['non_billable', 'Non-billable']] }),
+        f.billing === 'fixed_fee' ? field('Fee', 'fee', f.fee, inp('fee'), { type: 'number', attrs: { min: '0', step: '0.01' } }) : null,
+        field('Budget (money)', 'budget_amount', f.budget_amount, inp('budget_amount'), { type: 'number', attrs: { min: '0', step: '0.01' } })), dispatch, { ...opts, testid: 'project-dialog' });
     case 'timeoff':
       return modal(d.id ? 'Edit time off' : 'Add time off', h('div', { class: 'grid2' },
         field('Person', 'person_id', f.person_id, inp('person_id'), { wide: true, options: [['', 'Everyone (team holiday)'], ...m.data.people.filter((p) => !p.archived).map((p) => [p.id, p.name])] }),

@@ -7,6 +7,7 @@ import { scheduleToolbar } from './toolbar.js';
 import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
 import { reportsView } from './reports.js';
+import { financialsView } from './financials.js';
 import { activityView } from './activity.js';
 import { conflictView } from './conflict.js';
 import { dialogView } from './dialogs.js';
@@ -23,6 +24,7 @@ const NAV = [
   ['clients', 'Clients', 'M3 21V7l9-4 9 4v14M9 21v-6h6v6'],
   ['timeoff', 'Time off', 'M12 3v2M5 12H3M21 12h-2M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z'],
   ['reports', 'Reports', 'M4 20V10M10 20V4M16 20v-7M22 20H2'],
+  ['financials', 'Financials', 'M12 2v20M17 6H9.5a3.5 3.5 0 0 0 0 7h5a3.5 3.5 0 0 1 0 7H6'],
   ['team', 'Team', 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6'],
   ['activity', 'Activity', 'M12 7v5l3 2M21 12a9 9 0 1 1-9-9 9 9 0 0 1 9 9z'],
 ];
@@ -38,7 +40,7 @@ function nav(m, dispatch) {
     h('a', { class: 'brand', href: '/schedule', 'data-nav': '' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
     h('div', { class: 'team-name' }, (m.data.team && m.data.team.name) || '\u00a0'),
     scenarioSwitcher(m, dispatch),
-    h('ul', {}, NAV.map(([page, label, d]) => h('li', { key: page },
+    h('ul', {}, NAV.filter(([page]) => page !== 'financials' || canEdit(m)).map(([page, label, d]) => h('li', { key: page },
       h('a', { href: '/' + page, 'data-nav': '', class: page === active ? 'active' : '', 'aria-current': page === active ? 'page' : null, 'data-testid': 'nav-' + page }, icon(d), h('span', {}, label))))),
     h('div', { class: 'nav-foot' },
       h('div', { class: 'me' }, h('span', { class: 'avatar sm', style: { '--av': hashColor(u.name || u.email || '?') }, 'aria-hidden': 'true' }, initials(u.name || u.email)),
@@ -66,6 +68,7 @@ function page(m, dispatch) {
     case 'clients': return clientsView(m, dispatch);
     case 'timeoff': return timeoffView(m, dispatch);
     case 'reports': return reportsView(m, dispatch);
+    case 'financials': return financialsView(m, dispatch);
     case 'team': return teamView(m, dispatch);
     case 'activity': return activityView(m, dispatch);
     default: return h('div', { class: 'page' }, pageHeader('Page not found', 'There is nothing at this address.', [link('/schedule', 'Go to the schedule', { class: 'btn primary' })]));

@@ -1,6 +1,7 @@
 // People, clients, time off and team pages.
 import { h } from '../vdom.js';
 import { passwordSection } from './account.js';
+import { rateCardView } from './financials.js';
 import { canEdit, myRole, teamSettings, WEEKDAYS } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
 import { spanLabel, longLabel, toDay } from '../dates.js';
@@ -156,6 +157,7 @@ export function teamView(m, dispatch) {
       h('div', {}, h('strong', {}, 'Manager'), ' — edits the schedule'),
       h('div', {}, h('strong', {}, 'Member'), ' — reads the schedule')),
     teamSettingsView(m, dispatch, owner),
+    rateCardView(m, dispatch),
     h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, ['Member', 'Email', 'Role', ''].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, (team.members || []).map((mem) => {

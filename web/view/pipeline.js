@@ -1,6 +1,7 @@
 // Projects: the pipeline board by status (drag cards between columns) and
 // the project detail page.
 import { h } from '../vdom.js';
+import { projectMoney } from './financials.js';
 import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { projectColor } from '../schedule.js';
 import { allocationHours, indexTimeOff, hoursByProject, hoursLabel, fmtHours } from '../capacity.js';
@@ -108,7 +109,7 @@ export function projectView(m, dispatch) {
   const pick = (o, ...ks) => { for (const k of ks) if (o && o[k] != null) return o[k]; return null; };
   return h('div', { class: 'page project' },
     pageHeader(h('span', { class: 'ptitle' }, h('span', { class: 'swatch big', style: { '--pc': projectColor(p) } }), p.name),
-      [client ? client.name + ' · ' : '', STATUS_LABEL[p.status || 'active'], ` · ${p.probability ?? '–'}% probability`, p.billable === false ? ' · non-billable' : ''].join(''),
+      [client ? client.name + ' · ' : '', STATUS_LABEL[p.status || 'active'], ` · ${p.probability ?? '–'}% probability`, p.billing === 'fixed_fee' ? ' · fixed fee' : p.billable === false || p.billing === 'non_billable' ? ' · non-billable' : ''].join(''),
       [link('/projects', '← Pipeline', { class: 'btn ghost' }),
         editable ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'project', id }), '') : null,
         editable ? button('Delete', () => dispatch({ type: 'Archive', what: 'projects', id }), 'danger') : null]),
@@ -120,6 +121,7 @@ export function projectView(m, dispatch) {
       stat('Actual', sum && pick(sum, 'actual_hours') != null ? `${fmtNum(pick(sum, 'actual_hours'))}h` : '–', 'sum-actual'),
       stat('Dates', p.start || p.end ? spanLabel(p.start || p.end, p.end || p.start) : '–')),
     h('p', { class: 'muted project-hours', 'data-testid': 'project-hours' }, hoursLabel(here)),
+    projectMoney(m, id),
     tasksSection(m, dispatch, id),
     h('h2', { class: 'section' }, 'Allocations'),
     allocs.length === 0 ? empty('Nobody is scheduled on this project yet. Drag on the schedule to book someone.') :

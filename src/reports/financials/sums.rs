@@ -1,0 +1,209 @@
+//! The day-by-day sums: a project's hours and money per period inside the range, and
+//! its whole life (all its booked hours, its budget burn).
+
+use super::{Acc, Booking, CONFIRMED, Capacities, Counted, TENTATIVE, WEIGHTED};
+use crate::domain::Schedule;
+use crate::domain::calendar::DayGrid;
+use crate::domain::money::{self, Billing, Booked, Money, centihours};
+use crate::domain::schedule::Actual;
+use crate::reports::Interval;
+use crate::reports::utilisation::periods;
+use chrono::NaiveDate;
+
+/// The periods of `[from, to]` on a grid that covers it.
+pub(super) struct Periods {
+    pub(super) spans: Vec<(NaiveDate, NaiveDate)>,
+    /// Per day of the grid, its period (meaningful inside `first..last` only).
+    period_of: Vec<usize>,
+    /// Per period, the grid index after its last day.
+    period_end: Vec<usize>,
+    /// The grid indices of `[from, to]`: `first..last`.
+    first: usize,
+    last: usize,
+}
+
+impl Periods {
+    pub(super) fn new(
+        grid: &DayGrid,
+        from: NaiveDate,
+        to: NaiveDate,
+        interval: Interval,
+    ) -> Periods {
+        let spans = periods(from, to, interval);
+        let mut period_of = vec![0usize; grid.len];
+        let mut period_end = Vec::with_capacity(spans.len());
+        for (p, (start, end)) in spans.iter().enumerate() {
+            let (a, b) = grid.clip(*start, *end);
+            period_of[a..b].iter_mut().for_each(|x| *x = p);
+            period_end.push(b);
+        }
+        let (first, last) = grid.clip(from, to);
+        Periods {
+            spans,
+            period_of,
+            period_end,
+            first,
+            last,
+        }
+    }
+}
+
+/// Adds what booking `b` books inside the range (its hours on grid days `x..y` are in
+/// `booked`) to its project's sums per period.
+fn add_in_range(
+    c: &Counted,
+    b: &Booking,
+    booked: &[f64],
+    (x, y): (usize, usize),
+    periods: &Periods,
+    row: &mut [Acc],
+    has_hours: &mut bool,
+) {
+    let (x, y) = (x.max(periods.first), y.min(periods.last));
+    let bill = match c.billing {
+        Billing::TimeAndMaterials => b.bill,
+        Billing::FixedFee | Billing::NonBillable => 0,
+    };
+    let cost = b.cost;
+    let view = if !b.tentative && c.won {
+        CONFIRMED
+    } else {
+        TENTATIVE
+    };
+    let mut i = x;
+    while i < y {
+        let p = periods.period_of[i];
+        let end = periods.period_end[p].min(y);
+        // One rounding per period: sums of booked hours, then hundredths.
+        let ch = centihours(booked[i..end].iter().sum());
+        i = end;
+        if ch == 0 {
+            continue;
+        }
+        *has_hours = true;
+        let ch128 = i128::from(ch);
+        let slot = &mut row[p];
+        slot.hours[view] += ch * 100;
+        slot.hours[WEIGHTED] += ch * c.probability as i64;
+        slot.revenue[view] += ch128 * bill * 100;
+        slot.revenue[WEIGHTED] += ch128 * bill * c.probability;
+        slot.cost[view] += ch128 * cost * 100;
+        slot.cost[WEIGHTED] += ch128 * cost * c.probability;
+    }
+}
+
+/// Per project and period, the exact sums inside the range, on `caps`' grid.
+pub(super) fn in_range(
+    counted: &[Counted],
+    allocs: &[Vec<Booking>],
+    periods: &Periods,
+    caps: &mut Capacities,
+    acc: &mut [Vec<Acc>],
+    has_hours: &mut [bool],
+) {
+    let grid = caps.grid;
+    let mut booked = vec![0.0; grid.len];
+    for (pi, c) in counted.iter().enumerate() {
+        for b in &allocs[pi] {
+            let (x, y) = grid.clip(b.start, b.end);
+            if x.max(periods.first) >= y.min(periods.last) {
+                continue;
+            }
+            let cap = caps.of(b);
+            booked[x..y].iter_mut().for_each(|h| *h = 0.0);
+            grid.book_hours((b.start, b.end), b.hours_per_day, cap, &mut booked);
+            add_in_range(
+                c,
+                b,
+                &booked,
+                (x, y),
+                periods,
+                &mut acc[pi],
+                &mut has_hours[pi],
+            );
+        }
+    }
+}
+
+/// A project over its whole life.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Life {
+    /// All its booked hours (confirmed and tentative), in hundredths.
+    pub(super) centihours: i64,
+    /// Actual hours at bill rates, then booked hours after the last recorded day.
+    pub(super) used: Money,
+    /// The first day `used`'s running total exceeds the budget.
+    pub(super) runs_out_on: Option<NaiveDate>,
+}
+
+/// A project's whole life on `caps`' grid, which covers all its allocations and actual
+/// hours (see the module doc for the budget burn).
+pub(super) fn whole_life<'s>(
+    schedule: &'s Schedule,
+    c: &Counted,
+    allocs: &[Booking],
+    actuals: &[&Actual],
+    caps: &mut Capacities<'_, 's>,
+    booked: &mut [f64],
+    mut range: Option<(&Periods, &mut [Acc], &mut bool)>,
+) -> Life {
+    let card = &schedule.team.rates;
+    let grid = caps.grid;
+    let dates = allocs
+        .iter()
+        .flat_map(|b| [b.start, b.end])
+        .chain(actuals.iter().map(|a| a.date));
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+        return Life::default();
+    };
+    let offset = grid.index(first);
+    let len = grid.index(last) + 1 - offset;
+    // Per day of the project's life, in hundredths of an hour × cents.
+    let mut value = vec![0i128; len];
+    let last_recorded = actuals.iter().map(|a| a.date).max();
+    for a in actuals {
+        let Some(person) = schedule.people.get(&a.person_id) else {
+            continue;
+        };
+        let rate = money::bill_rate(c.project, Booked::Person(person), card).cents();
+        value[grid.index(a.date) - offset] += i128::from(centihours(a.hours)) * i128::from(rate);
+    }
+    let after = last_recorded.map_or(0, |l| grid.index(l) + 1);
+    let mut centihours_all = 0i64;
+    for b in allocs {
+        let cap = caps.of(b);
+        let rate = b.bill;
+        let (x, y) = grid.clip(b.start, b.end);
+        booked[x..y].iter_mut().for_each(|h| *h = 0.0);
+        grid.book_hours((b.start, b.end), b.hours_per_day, cap, booked);
+        if let Some((periods, row, has_hours)) = &mut range {
+            add_in_range(c, b, booked, (x, y), periods, row, has_hours);
+        }
+        centihours_all += centihours(booked[x..y].iter().sum());
+        // A day books the allocation's hours or nothing: round those once.
+        let per_day = centihours(b.hours_per_day);
+        for (i, h) in booked.iter().enumerate().take(y).skip(x.max(after)) {
+            let ch = if *h == b.hours_per_day {
+                per_day
+            } else {
+                centihours(*h)
+            };
+            value[i - offset] += i128::from(ch) * rate;
+        }
+    }
+    // Compared in the same unit: hundredths of an hour × cents.
+    let limit = c.project.budget_amount.map(|b| i128::from(b.0) * 100);
+    let mut running = 0i128;
+    let mut runs_out_on = None;
+    for (i, v) in value.iter().enumerate() {
+        running += v;
+        if runs_out_on.is_none() && limit.is_some_and(|l| running > l) {
+            runs_out_on = Some(grid.date(i + offset));
+        }
+    }
+    Life {
+        centihours: centihours_all,
+        used: Money::from_micros(running * 100),
+        runs_out_on,
+    }
+}
