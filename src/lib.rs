@@ -11,7 +11,10 @@
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
 //!   and the writer thread that group-commits.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
-//!   embedded web app.
+//!   embedded web app. The auth step takes a session cookie or a personal access token
+//!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
+//!   checked in `db::tokens`); a bearer request acts with its owner's role, narrowed by
+//!   the token's scope, and is exempt from the cross-site rule that guards cookies.
 //! - [`events`]: live changes. Each committed schedule change becomes an event that the
 //!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
 //!   (server-sent events, resumable with `Last-Event-ID`).

@@ -133,6 +133,7 @@ pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
         }) => respond(resp, db.activity(&team, limit)),
         Team(Req { query, resp }) => respond(resp, db.team(&query)),
         Feed(Req { query, resp }) => respond(resp, db.feed(&query)),
+        ListTokens(Req { query, resp }) => respond(resp, db.list_tokens(&query)),
         other => return Some(other),
     }
     None
@@ -145,21 +146,17 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
         return true;
     };
     match m {
-        AuthenticateSchedule(Req {
-            query: (usrid, token_hash),
-            resp,
-        }) => match db.authenticate(&usrid, &token_hash, now()) {
-            Ok((auth, mutations)) => {
-                let schedule = db.schedule(&auth.team_id);
-                respond(resp, schedule.map(|s| (auth, s)));
-                lp.persist_quietly(mutations).await;
+        AuthenticateSchedule(Req { query, resp }) => {
+            match db.authenticate_credential(&query, now()) {
+                Ok((auth, mutations)) => {
+                    let schedule = db.schedule(&auth.team_id);
+                    respond(resp, schedule.map(|s| (auth, s)));
+                    lp.persist_quietly(mutations).await;
+                }
+                Err(e) => respond(resp, Err(e)),
             }
-            Err(e) => respond(resp, Err(e)),
-        },
-        Authenticate(Req {
-            query: (usrid, token_hash),
-            resp,
-        }) => match db.authenticate(&usrid, &token_hash, now()) {
+        }
+        Authenticate(Req { query, resp }) => match db.authenticate_credential(&query, now()) {
             Ok((auth, mutations)) => {
                 respond(resp, Ok(auth));
                 lp.persist_quietly(mutations).await;
@@ -223,6 +220,14 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
                 .await
         }
+        CreateToken(Req {
+            query: (auth, token),
+            resp,
+        }) => lp.commit(db.create_token(&auth, token, now()), resp).await,
+        RevokeToken(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.revoke_token(&auth, &id), resp).await,
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.
@@ -235,7 +240,8 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             return false;
         }
         // Answered by `handle_read` above.
-        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_) => {}
+        GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_)
+        | ListTokens(_) => {}
     }
     true
 }

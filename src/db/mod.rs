@@ -15,9 +15,11 @@ mod describe;
 mod edit;
 mod records;
 pub mod state;
+mod tokens;
 pub mod undo;
 
 use crate::domain::activity::Activity;
+use crate::domain::token::ApiToken;
 use crate::domain::user::Invite;
 use crate::domain::{AuthUser, Id, Role, Schedule, User};
 use crate::events::Events;
@@ -27,6 +29,7 @@ use crate::{AppError, Result};
 pub use edit::{Edit, Edited};
 use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
+pub use tokens::{Credential, NewToken};
 use tokio::sync::{mpsc, oneshot};
 
 /// A request to the actor: the query and where to send the answer.
@@ -37,10 +40,10 @@ pub struct Req<Q, R> {
 
 /// Every message the actor understands.
 pub enum Dm {
-    Authenticate(Req<(Id, String), Result<AuthUser>>),
+    Authenticate(Req<Credential, Result<AuthUser>>),
     /// The auth step and a snapshot of the user's team's schedule in one round trip:
     /// what every read needs.
-    AuthenticateSchedule(Req<(Id, String), Result<(AuthUser, Schedule)>>),
+    AuthenticateSchedule(Req<Credential, Result<(AuthUser, Schedule)>>),
     GetUser(Req<Id, Result<User>>),
     EmailTaken(Req<String, bool>),
     Signup(Req<NewAccount, Result<User>>),
@@ -66,6 +69,9 @@ pub enum Dm {
     RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
     /// Which team and person a calendar-feed token hash belongs to.
     Feed(Req<String, Option<(Id, Id)>>),
+    CreateToken(Req<(AuthUser, NewToken), Result<ApiToken>>),
+    ListTokens(Req<AuthUser, Vec<ApiToken>>),
+    RevokeToken(Req<(AuthUser, Id), Result<()>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -154,7 +160,13 @@ impl DbTx {
     }
 
     pub async fn authenticate(&self, usrid: Id, token_hash: String) -> Result<AuthUser> {
-        self.send(Dm::Authenticate, (usrid, token_hash)).await?
+        self.authenticate_with(Credential::Session { usrid, token_hash })
+            .await
+    }
+
+    /// The auth step for a session or a bearer token.
+    pub async fn authenticate_with(&self, credential: Credential) -> Result<AuthUser> {
+        self.send(Dm::Authenticate, credential).await?
     }
 
     pub async fn authenticate_schedule(
@@ -162,8 +174,28 @@ impl DbTx {
         usrid: Id,
         token_hash: String,
     ) -> Result<(AuthUser, Schedule)> {
-        self.send(Dm::AuthenticateSchedule, (usrid, token_hash))
-            .await?
+        self.authenticate_schedule_with(Credential::Session { usrid, token_hash })
+            .await
+    }
+
+    pub async fn authenticate_schedule_with(
+        &self,
+        credential: Credential,
+    ) -> Result<(AuthUser, Schedule)> {
+        self.send(Dm::AuthenticateSchedule, credential).await?
+    }
+
+    /// Makes a personal access token for the caller (only its hash is kept).
+    pub async fn create_token(&self, auth: AuthUser, token: NewToken) -> Result<ApiToken> {
+        self.send(Dm::CreateToken, (auth, token)).await?
+    }
+
+    pub async fn list_tokens(&self, auth: AuthUser) -> Result<Vec<ApiToken>> {
+        self.send(Dm::ListTokens, auth).await
+    }
+
+    pub async fn revoke_token(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::RevokeToken, (auth, id)).await?
     }
 
     pub async fn get_usr(&self, id: Id) -> Result<User> {

@@ -87,6 +87,10 @@ pub struct Db {
     pub(super) proposals: HashMap<Id, StoredProposal>,
     /// Calendar feeds by the hash of their token.
     pub(super) feeds: HashMap<String, crate::domain::schedule::CalendarFeed>,
+    /// Personal access tokens by the hash of their secret.
+    pub(super) tokens: HashMap<String, crate::domain::token::ApiToken>,
+    /// When each token's `last_used_at` was last written to disk.
+    pub(super) tokens_persisted: HashMap<String, Timestamp>,
 }
 
 /// A previewed plan: the changes it makes, valid only at the schedule version it saw.
@@ -122,6 +126,8 @@ impl Db {
             next_seq: 1,
             proposals: HashMap::new(),
             feeds: HashMap::new(),
+            tokens: HashMap::new(),
+            tokens_persisted: HashMap::new(),
         };
         db.load(snapshot);
         db
@@ -161,6 +167,9 @@ impl Db {
                 Record::Activity(a) => activities.push(a),
                 Record::CalendarFeed(f) => {
                     self.feeds.insert(f.token_hash.clone(), f);
+                }
+                Record::ApiToken(t) => {
+                    self.tokens.insert(t.token_hash.clone(), t);
                 }
                 other => {
                     let team = team_of(&other);
@@ -583,6 +592,7 @@ fn team_of(record: &Record) -> Id {
         Record::Task(x) => x.team_id.clone(),
         Record::Session(_) => Id(String::new()),
         Record::CalendarFeed(x) => x.team_id.clone(),
+        Record::ApiToken(x) => x.team_id.clone(),
     }
 }
 
@@ -779,6 +789,7 @@ impl Db {
             self.sessions_persisted.remove(&hash);
             mutations.push(Mutation::Delete(Kind::Session, Id(hash)));
         }
+        mutations.extend(self.drop_tokens_of(&user.id));
         self.users_by_email.remove(&user.email);
         self.users.remove(&user.id);
         if let Some(ids) = self.members.get_mut(&user.team_id) {

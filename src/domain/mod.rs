@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod project;
 pub mod schedule;
 pub mod task;
+pub mod token;
 pub mod user;
 
 pub use project::{Project, ProjectInput, Status};

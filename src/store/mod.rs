@@ -16,6 +16,7 @@ pub mod writer;
 use crate::domain::activity::Activity;
 use crate::domain::schedule::{Actual, CalendarFeed};
 use crate::domain::task::Task;
+use crate::domain::token::ApiToken;
 use crate::domain::user::Invite;
 use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
 use serde::{Deserialize, Serialize};
@@ -80,6 +81,7 @@ records! {
     Activity(Activity) => "activity", |x| x.id.as_str();
     Task(Task) => "tasks", |x| x.id.as_str();
     CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
+    ApiToken(ApiToken) => "api_tokens", |x| x.id.as_str();
 }
 
 /// Applies `$body` to the record inside any schedule kind (those that carry a version).
@@ -131,6 +133,7 @@ impl Kind {
             Kind::Activity => "activity",
             Kind::Task => "task",
             Kind::CalendarFeed => "calendar_feed",
+            Kind::ApiToken => "api_token",
         }
     }
 }

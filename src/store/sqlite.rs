@@ -27,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE tasks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
     // 4: calendar feed secrets (hashed), one per person.
     "CREATE TABLE calendar_feeds (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 5: personal access tokens (hashed).
+    "CREATE TABLE api_tokens (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The data directory, locked for the life of this value so two servers never share it.
