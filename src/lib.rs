@@ -15,6 +15,10 @@
 //!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
 //!   checked in `db::tokens`); a bearer request acts with its owner's role, narrowed by
 //!   the token's scope, and is exempt from the cross-site rule that guards cookies.
+//! - [`import`]: data in. CSV files of people, clients, projects, allocations and time
+//!   off, planned as a dry run against a schedule snapshot (rows to create, update or
+//!   leave, errors by row and column) and applied as one `Edit::Batch`: all rows or none,
+//!   one undo, and a re-import of the same file changes nothing.
 //! - [`events`]: live changes. Each committed schedule change becomes an event that the
 //!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
 //!   (server-sent events, resumable with `Last-Event-ID`).
@@ -57,6 +61,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod import;
 pub mod metrics;
 pub mod planning;
 pub mod reports;

@@ -9,6 +9,7 @@ pub mod content_type;
 mod edits;
 mod events;
 mod extract;
+mod import;
 mod meta;
 mod people;
 mod planning;
@@ -94,6 +95,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(planning::router())
         .merge(reports::router())
         .merge(tokens::router())
+        .merge(import::router())
 }
 
 /// The OpenAPI document: every route's own description, plus the answers any operation
