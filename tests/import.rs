@@ -193,12 +193,7 @@ Bo Lind,Beacon,2026-03-02,2026-03-13,,yes\n";
         "{r}"
     );
 
-    let (_, list) = get(
-        &c,
-        &s,
-        "/api/v1/allocations?from=2026-01-01&to=2026-12-31",
-    )
-    .await;
+    let (_, list) = get(&c, &s, "/api/v1/allocations?from=2026-01-01&to=2026-12-31").await;
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2, "{list:?}");
     assert!(
@@ -231,12 +226,7 @@ Bo Lind,Beacon,2026-03-02,2026-03-13,,yes\n";
     let (status, r) = import(&c, &s, "allocations", "dry_run=false", bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r["errors"][0]["column"], "Person");
-    let (_, after) = get(
-        &c,
-        &s,
-        "/api/v1/allocations?from=2026-01-01&to=2026-12-31",
-    )
-    .await;
+    let (_, after) = get(&c, &s, "/api/v1/allocations?from=2026-01-01&to=2026-12-31").await;
     assert_eq!(after.as_array().unwrap().len(), 2);
 }
 

@@ -8,6 +8,7 @@ mod clients;
 pub mod content_type;
 mod edits;
 mod events;
+mod export;
 mod extract;
 mod import;
 mod meta;
@@ -96,6 +97,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(tokens::router())
         .merge(import::router())
+        .merge(export::router())
 }
 
 /// The OpenAPI document: every route's own description, plus the answers any operation
