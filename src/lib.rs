@@ -22,6 +22,9 @@
 //! - [`events`]: live changes. Each committed schedule change becomes an event that the
 //!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
 //!   (server-sent events, resumable with `Last-Event-ID`).
+//! - [`webhooks`]: each committed change as a signed JSON POST. Deliveries are written
+//!   in the same transaction as the change they announce; a worker outside the actor,
+//!   woken by the committed-event path, sends them and retries failures for 24 hours.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
 //!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
@@ -66,6 +69,7 @@ pub mod metrics;
 pub mod planning;
 pub mod reports;
 pub mod store;
+pub mod webhooks;
 
 pub use error::{AppError, Result};
 
@@ -129,6 +133,11 @@ pub async fn serve(
     };
 
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let deliveries = tokio::spawn(webhooks::worker(
+        db.clone(),
+        events.clone(),
+        settings.webhooks_allow_private,
+    ));
     let state = http::AppState::new(db.clone(), events, settings, dummy_hash);
     let app = http::app(state);
     tracing::info!(
@@ -160,6 +169,8 @@ pub async fn serve(
         result = server => result?,
         () = drained => tracing::warn!("grace period over; dropping requests still in flight"),
     }
+    // Deliveries in flight are simply attempted again after the next start.
+    deliveries.abort();
     db.shutdown().await?;
     drop(db);
     if let Some(actor) = actor {

@@ -134,6 +134,12 @@ pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
         Team(Req { query, resp }) => respond(resp, db.team(&query)),
         Feed(Req { query, resp }) => respond(resp, db.feed(&query)),
         ListTokens(Req { query, resp }) => respond(resp, db.list_tokens(&query)),
+        ListWebhooks(Req { query, resp }) => respond(resp, db.list_webhooks(&query)),
+        Deliveries(Req {
+            query: (auth, id, limit),
+            resp,
+        }) => respond(resp, db.deliveries(&auth, &id, limit)),
+        DueDeliveries(Req { query, resp }) => respond(resp, db.due_deliveries(query)),
         other => return Some(other),
     }
     None
@@ -228,6 +234,17 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             query: (auth, id),
             resp,
         }) => lp.commit(db.revoke_token(&auth, &id), resp).await,
+        CreateWebhook(Req {
+            query: (auth, hook),
+            resp,
+        }) => lp.commit(db.create_webhook(&auth, hook, now()), resp).await,
+        DeleteWebhook(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.delete_webhook(&auth, &id), resp).await,
+        DeliveryAttempted(Req { query, resp }) => {
+            lp.commit(db.delivery_attempted(query, now()), resp).await
+        }
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.
@@ -241,7 +258,7 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
         }
         // Answered by `handle_read` above.
         GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_)
-        | ListTokens(_) => {}
+        | ListTokens(_) | ListWebhooks(_) | Deliveries(_) | DueDeliveries(_) => {}
     }
     true
 }

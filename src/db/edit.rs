@@ -214,6 +214,8 @@ impl Db {
             mutations.push(Mutation::Put(Record::Activity(original.clone())));
         }
         mutations.push(Mutation::Put(Record::Activity(entry.clone())));
+        // Webhook deliveries commit with the change they announce.
+        mutations.extend(self.deliveries_for(&entry, now));
         let entry = self.remember_activity(entry);
         Ok((Edited { record, entry }, mutations))
     }

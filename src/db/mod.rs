@@ -17,6 +17,7 @@ mod records;
 pub mod state;
 mod tokens;
 pub mod undo;
+mod webhooks;
 
 use crate::domain::activity::Activity;
 use crate::domain::token::ApiToken;
@@ -25,12 +26,14 @@ use crate::domain::{AuthUser, Id, Role, Schedule, User};
 use crate::events::Events;
 use crate::store::StoreError;
 use crate::store::writer::{Restore, WriterMsg};
+use crate::webhooks::{Attempt, Delivery, Due, Webhook};
 use crate::{AppError, Result};
 pub use edit::{Edit, Edited};
 use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
 pub use tokens::{Credential, NewToken};
 use tokio::sync::{mpsc, oneshot};
+pub use webhooks::NewWebhook;
 
 /// A request to the actor: the query and where to send the answer.
 pub struct Req<Q, R> {
@@ -72,6 +75,13 @@ pub enum Dm {
     CreateToken(Req<(AuthUser, NewToken), Result<ApiToken>>),
     ListTokens(Req<AuthUser, Vec<ApiToken>>),
     RevokeToken(Req<(AuthUser, Id), Result<()>>),
+    CreateWebhook(Req<(AuthUser, NewWebhook), Result<Webhook>>),
+    ListWebhooks(Req<AuthUser, Result<Vec<Webhook>>>),
+    DeleteWebhook(Req<(AuthUser, Id), Result<()>>),
+    Deliveries(Req<(AuthUser, Id, usize), Result<Vec<Delivery>>>),
+    /// For the webhook worker: what is due now, and when the next retry is.
+    DueDeliveries(Req<i64, (Vec<Due>, Option<i64>)>),
+    DeliveryAttempted(Req<Attempt, Result<()>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -306,6 +316,32 @@ impl DbTx {
 
     pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
         self.send(Dm::Feed, token_hash).await
+    }
+
+    /// Registers a webhook (owner); its URL is checked by the caller.
+    pub async fn create_webhook(&self, auth: AuthUser, hook: NewWebhook) -> Result<Webhook> {
+        self.send(Dm::CreateWebhook, (auth, hook)).await?
+    }
+
+    pub async fn list_webhooks(&self, auth: AuthUser) -> Result<Vec<Webhook>> {
+        self.send(Dm::ListWebhooks, auth).await?
+    }
+
+    pub async fn delete_webhook(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::DeleteWebhook, (auth, id)).await?
+    }
+
+    pub async fn deliveries(&self, auth: AuthUser, id: Id, limit: usize) -> Result<Vec<Delivery>> {
+        self.send(Dm::Deliveries, (auth, id, limit)).await?
+    }
+
+    pub async fn due_deliveries(&self, now: i64) -> Result<(Vec<Due>, Option<i64>)> {
+        self.send(Dm::DueDeliveries, now).await
+    }
+
+    /// Records a delivery attempt; answers once it is durable.
+    pub async fn delivery_attempted(&self, attempt: Attempt) -> Result<()> {
+        self.send(Dm::DeliveryAttempted, attempt).await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

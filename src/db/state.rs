@@ -91,6 +91,9 @@ pub struct Db {
     pub(super) tokens: HashMap<String, crate::domain::token::ApiToken>,
     /// When each token's `last_used_at` was last written to disk.
     pub(super) tokens_persisted: HashMap<String, Timestamp>,
+    /// Webhooks by id, and their deliveries (pending and the recent log) by id.
+    pub(super) webhooks: HashMap<Id, crate::webhooks::Webhook>,
+    pub(super) deliveries: HashMap<Id, crate::webhooks::Delivery>,
 }
 
 /// A previewed plan: the changes it makes, valid only at the schedule version it saw.
@@ -128,6 +131,8 @@ impl Db {
             feeds: HashMap::new(),
             tokens: HashMap::new(),
             tokens_persisted: HashMap::new(),
+            webhooks: HashMap::new(),
+            deliveries: HashMap::new(),
         };
         db.load(snapshot);
         db
@@ -170,6 +175,12 @@ impl Db {
                 }
                 Record::ApiToken(t) => {
                     self.tokens.insert(t.token_hash.clone(), t);
+                }
+                Record::Webhook(w) => {
+                    self.webhooks.insert(w.id.clone(), w);
+                }
+                Record::Delivery(d) => {
+                    self.deliveries.insert(d.id.clone(), d);
                 }
                 other => {
                     let team = team_of(&other);
@@ -593,6 +604,8 @@ fn team_of(record: &Record) -> Id {
         Record::Session(_) => Id(String::new()),
         Record::CalendarFeed(x) => x.team_id.clone(),
         Record::ApiToken(x) => x.team_id.clone(),
+        Record::Webhook(x) => x.team_id.clone(),
+        Record::Delivery(x) => x.team_id.clone(),
     }
 }
 

@@ -21,6 +21,7 @@ mod timeoff;
 mod tokens;
 mod usr;
 mod web;
+mod webhooks;
 
 use crate::AppError;
 use crate::config::Settings;
@@ -98,6 +99,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .merge(import::router())
         .merge(export::router())
+        .merge(webhooks::router())
 }
 
 /// The OpenAPI document: every route's own description, plus the answers any operation

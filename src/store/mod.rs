@@ -19,6 +19,7 @@ use crate::domain::task::Task;
 use crate::domain::token::ApiToken;
 use crate::domain::user::Invite;
 use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
+use crate::webhooks::{Delivery, Webhook};
 use serde::{Deserialize, Serialize};
 
 /// Declares the record kinds: the `Kind` enum, the typed `Record` enum, and how each
@@ -82,6 +83,8 @@ records! {
     Task(Task) => "tasks", |x| x.id.as_str();
     CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
     ApiToken(ApiToken) => "api_tokens", |x| x.id.as_str();
+    Webhook(Webhook) => "webhooks", |x| x.id.as_str();
+    Delivery(Delivery) => "webhook_deliveries", |x| x.id.as_str();
 }
 
 /// Applies `$body` to the record inside any schedule kind (those that carry a version).
@@ -134,6 +137,8 @@ impl Kind {
             Kind::Task => "task",
             Kind::CalendarFeed => "calendar_feed",
             Kind::ApiToken => "api_token",
+            Kind::Webhook => "webhook",
+            Kind::Delivery => "webhook_delivery",
         }
     }
 }

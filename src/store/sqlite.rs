@@ -29,6 +29,9 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE calendar_feeds (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
     // 5: personal access tokens (hashed).
     "CREATE TABLE api_tokens (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 6: webhooks and their deliveries.
+    "CREATE TABLE webhooks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The data directory, locked for the life of this value so two servers never share it.
