@@ -18,7 +18,9 @@
 //! - [`import`]: data in. CSV files of people, clients, projects, allocations and time
 //!   off, planned as a dry run against a schedule snapshot (rows to create, update or
 //!   leave, errors by row and column) and applied as one `Edit::Batch`: all rows or none,
-//!   one undo, and a re-import of the same file changes nothing.
+//!   one undo, and a re-import of the same file changes nothing. Also the TaskJuggler
+//!   subset (`import::taskjuggler`: resources, tasks, efforts, dependencies) and the
+//!   whole team as one versioned JSON document (`import::team`, export and load).
 //! - [`events`]: live changes. Each committed schedule change becomes an event that the
 //!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
 //!   (server-sent events, resumable with `Last-Event-ID`).

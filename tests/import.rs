@@ -259,3 +259,127 @@ async fn bad_files_and_unknown_kinds_are_clear_4xx() {
     );
     assert_eq!(get(&c, &s, "/api/v1/people").await.1, json!([]));
 }
+
+const PLAN: &str = r#"
+project acme "Acme rollout" 2026-03-02 +3m {
+  timezone "Europe/Paris"
+  dailyworkinghours 8
+}
+
+resource devs "Developers" {
+  resource ann "Ann" { efficiency 0.9 }
+  resource bo "Bo" {
+    vacation 2026-03-16 - 2026-03-21
+  }
+}
+resource cy "Cy" {
+  workinghours mon-thu 9:00-12:00, 13:00-17:00
+  workinghours fri off
+}
+
+task rollout "Rollout" {
+  task design "Design" {
+    effort 5d
+    allocate cy
+    priority 800
+  }
+  task build "Build" {
+    effort 80h
+    depends !design
+    allocate ann { alternative bo }
+    maxend 2026-04-30
+  }
+  task test "Test" {
+    duration 3d
+    depends !build
+    journalentry 2026-03-03 "Kick-off" { }
+  }
+}
+task ops "Operations" {
+  effort 2w
+  start 2026-04-01
+  depends rollout.test
+}
+"#;
+
+#[tokio::test]
+async fn a_taskjuggler_plan_becomes_people_projects_and_plannable_tasks() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "owner@example.com").await;
+    let (status, dry) = import(&c, &s, "taskjuggler", "dry_run=true", PLAN).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    let warnings: Vec<&str> = dry["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Line 8:") && w.contains("efficiency")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("journalentry")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("another project")),
+        "{warnings:?}"
+    );
+    assert_eq!(get(&c, &s, "/api/v1/people").await.1, json!([]));
+
+    let (status, done) = import(&c, &s, "taskjuggler", "dry_run=false", PLAN).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let (_, people) = get(&c, &s, "/api/v1/people").await;
+    assert_eq!(names(&people), ["Ann", "Bo", "Cy"]);
+    assert_eq!(people[0]["role"], "Developers");
+    assert_eq!(
+        people[2]["weekly_hours"],
+        json!([7.0, 7.0, 7.0, 7.0, 0.0, 0.0, 0.0])
+    );
+    assert_eq!(people[0]["skills"], people[1]["skills"]);
+    assert!(people[2]["skills"].as_array().unwrap().is_empty());
+    let (_, off) = get(&c, &s, "/api/v1/timeoff").await;
+    assert_eq!(off[0]["start"], "2026-03-16");
+    assert_eq!(off[0]["end"], "2026-03-20");
+
+    let (_, projects) = get(&c, &s, "/api/v1/prj/list").await;
+    let rollout = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Rollout")
+        .unwrap();
+    let (_, tasks) = get(
+        &c,
+        &s,
+        &format!("/api/v1/prj/{}/tasks", rollout["id"].as_str().unwrap()),
+    )
+    .await;
+    let task = |n: &str| {
+        tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    let (design, build, test) = (task("Design"), task("Build"), task("Test"));
+    assert_eq!(design["effort_hours"], 40.0);
+    assert_eq!(design["person_id"], people[2]["id"]);
+    assert_eq!(design["priority"], 800);
+    assert_eq!(design["earliest_start"], "2026-03-02");
+    assert_eq!(build["effort_hours"], 80.0);
+    assert_eq!(build["skills"], people[0]["skills"]);
+    assert_eq!(build["depends_on"], json!([design["id"]]));
+    assert_eq!(build["deadline"], "2026-04-30");
+    assert_eq!(test["effort_hours"], 24.0);
+    assert_eq!(test["depends_on"], json!([build["id"]]));
+
+    // One undo takes it all away.
+    post(&c, &s, "/api/v1/activity/undo", json!({})).await;
+    assert_eq!(get(&c, &s, "/api/v1/people").await.1, json!([]));
+}

@@ -22,6 +22,7 @@ pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(import_taskjuggler))
         .routes(routes!(import_csv))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES))
 }
@@ -51,17 +52,20 @@ pub struct ImportBody {
     pub error: Option<String>,
 }
 
-/// The body as text, if it is CSV.
-fn csv_text(headers: &HeaderMap, body: &Bytes) -> Result<String> {
+/// The body as text (CSV or a TaskJuggler file).
+fn text_body(headers: &HeaderMap, body: &Bytes) -> Result<String> {
     let mime = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if !matches!(mime.as_str(), "text/csv" | "text/plain" | "application/csv") {
+    if !matches!(
+        mime.as_str(),
+        "text/csv" | "text/plain" | "application/csv" | "application/octet-stream"
+    ) {
         return Err(AppError::UnsupportedMediaType(
-            "Expected a CSV file with Content-Type: text/csv".into(),
+            "Expected a text file with Content-Type: text/csv or text/plain".into(),
         ));
     }
     String::from_utf8(body.to_vec())
@@ -95,18 +99,52 @@ async fn import_csv(
     let options = Options {
         date_format: query.date_format.unwrap_or_default(),
     };
-    let text = std::sync::Arc::new(csv_text(&headers, &body)?);
+    let text = text_body(&headers, &body)?;
     drop(body);
-    // Planned against the schedule as it is; if it changes before the import lands,
-    // plan again (a few times) rather than apply a stale plan.
+    apply(&state, &auth, dry_run, move |schedule| {
+        plan_csv(kind, &text, schedule, options, now())
+    })
+    .await
+}
+
+/// Imports a TaskJuggler plan (`.tjp`): people from its resources, a project per
+/// top-level task and tasks ready to plan. Anything outside the subset kronuz reads is
+/// listed in `warnings` with its line. `dry_run` as for CSV.
+#[utoipa::path(post, path = "/api/v1/import/taskjuggler", tag = "import",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 200, body = ImportBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)))]
+async fn import_taskjuggler(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    query: super::extract::ApiQuery<ImportQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    auth.require_schedule_editor()?;
+    let dry_run = query.0.dry_run.unwrap_or(true);
+    let text = text_body(&headers, &body)?;
+    apply(&state, &auth, dry_run, move |schedule| {
+        crate::import::taskjuggler::plan_tjp(&text, schedule, now())
+    })
+    .await
+}
+
+/// Plans against the schedule as it is and, unless a dry run, applies the plan as one
+/// change. If the schedule changes before the import lands, it plans again (a few
+/// times) rather than apply a stale plan.
+async fn apply<F>(state: &AppState, auth: &AuthUser, dry_run: bool, plan: F) -> Result<Response>
+where
+    F: Fn(&crate::domain::Schedule) -> Result<crate::import::Plan> + Send + Sync + 'static,
+{
+    let plan_fn = std::sync::Arc::new(plan);
     for _ in 0..3 {
         let schedule = state.db.schedule(auth.team_id.clone()).await?;
         let version = schedule.version;
-        let text = text.clone();
-        let plan =
-            tokio::task::spawn_blocking(move || plan_csv(kind, &text, &schedule, options, now()))
-                .await
-                .map_err(|e| AppError::Internal(format!("import task: {e}")))??;
+        let f = plan_fn.clone();
+        let plan = tokio::task::spawn_blocking(move || f(&schedule))
+            .await
+            .map_err(|e| AppError::Internal(format!("import task: {e}")))??;
         let mut answer = ImportBody {
             dry_run,
             report: plan.report,

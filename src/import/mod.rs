@@ -11,6 +11,7 @@
 //! twice changes nothing the second time.
 
 pub mod csv;
+pub mod taskjuggler;
 pub mod team;
 
 use self::csv::{DateFormat, Ty, cell, normalise_header};
