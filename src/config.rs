@@ -58,6 +58,11 @@ pub struct Settings {
     #[arg(long, env = "KRONUZ_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Let webhooks call addresses on loopback, private or link-local networks (for
+    /// tests and internal installs; refused by default against SSRF).
+    #[arg(long, env = "KRONUZ_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
+
     /// A session ends after this many days without use.
     #[arg(long, env = "KRONUZ_SESSION_IDLE_DAYS", default_value_t = 14)]
     pub session_idle_days: u32,

@@ -136,20 +136,31 @@ enum HubMsg {
 
 /// The handle to the hub. Publishing never blocks (the writer thread calls it).
 #[derive(Clone)]
-pub struct Events(mpsc::UnboundedSender<HubMsg>);
+pub struct Events(
+    mpsc::UnboundedSender<HubMsg>,
+    /// Woken by every committed change: what the webhook worker waits on.
+    Arc<tokio::sync::Notify>,
+);
 
 impl Events {
     /// Starts the hub; it knows every event after `floor` (the newest id at start-up).
     pub fn spawn(floor: u64) -> Events {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(Hub::new(floor).run(rx));
-        Events(tx)
+        Events(tx, Arc::new(tokio::sync::Notify::new()))
     }
 
     /// Sends a committed event to its team's subscribers.
     pub fn publish(&self, event: Event) {
         crate::metrics::METRICS.event_published();
         let _ = self.0.send(HubMsg::Publish(Arc::new(Frame::of(&event))));
+        self.1.notify_one();
+    }
+
+    /// Resolves after the next committed change (or at once if one came since the
+    /// last call): the webhook worker's wake-up.
+    pub async fn committed(&self) {
+        self.1.notified().await
     }
 
     /// Subscribes to `team_id`'s events after `since` (none: only what comes next).

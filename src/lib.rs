@@ -11,12 +11,24 @@
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
 //!   and the writer thread that group-commits.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
-//!   embedded web app.
+//!   embedded web app. The auth step takes a session cookie or a personal access token
+//!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
+//!   checked in `db::tokens`); a bearer request acts with its owner's role, narrowed by
+//!   the token's scope, and is exempt from the cross-site rule that guards cookies.
+//! - [`import`]: data in. CSV files of people, clients, projects, allocations and time
+//!   off, planned as a dry run against a schedule snapshot (rows to create, update or
+//!   leave, errors by row and column) and applied as one `Edit::Batch`: all rows or none,
+//!   one undo, and a re-import of the same file changes nothing. Also the TaskJuggler
+//!   subset (`import::taskjuggler`: resources, tasks, efforts, dependencies) and the
+//!   whole team as one versioned JSON document (`import::team`, export and load).
 //! - [`events`]: live changes. Each committed schedule change becomes an event that the
 //!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
 //!   (server-sent events, resumable with `Last-Event-ID`).
 //! - [`server`]: the accept loop: connection caps per address and in all, the time a
 //!   client gets to send a request's head, graceful drain.
+//! - [`webhooks`]: each committed change as a signed JSON POST. Deliveries are written
+//!   in the same transaction as the change they announce; a worker outside the actor,
+//!   woken by the committed-event path, sends them and retries failures for 24 hours.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
 //!   actual, financials (revenue, cost and margin three ways, budget burn), the
 //!   iCalendar feed and a scenario's comparison with live: pure functions over
@@ -70,11 +82,13 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod import;
 pub mod metrics;
 pub mod planning;
 pub mod reports;
 pub mod server;
 pub mod store;
+pub mod webhooks;
 
 pub use error::{AppError, Result};
 
@@ -144,6 +158,11 @@ pub async fn serve(
         per_address: settings.max_connections_per_ip,
         total: server::total_cap(settings.max_connections, open_files),
     };
+    let deliveries = tokio::spawn(webhooks::worker(
+        db.clone(),
+        events.clone(),
+        settings.webhooks_allow_private,
+    ));
     let state = http::AppState::new(db.clone(), events, settings, dummy_hash);
     let app = http::app(state);
     tracing::info!(
@@ -172,6 +191,8 @@ pub async fn serve(
         () = server => {}
         () = drained => tracing::warn!("grace period over; dropping requests still in flight"),
     }
+    // Deliveries in flight are simply attempted again after the next start.
+    deliveries.abort();
     db.shutdown().await?;
     drop(db);
     if let Some(actor) = actor {

@@ -164,6 +164,13 @@ pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
             query: (auth, id),
             resp,
         }) => respond(resp, db.fork_view(&auth, &id)),
+        ListTokens(Req { query, resp }) => respond(resp, db.list_tokens(&query)),
+        ListWebhooks(Req { query, resp }) => respond(resp, db.list_webhooks(&query)),
+        Deliveries(Req {
+            query: (auth, id, limit),
+            resp,
+        }) => respond(resp, db.deliveries(&auth, &id, limit)),
+        DueDeliveries(Req { query, resp }) => respond(resp, db.due_deliveries(query)),
         other => return Some(other),
     }
     None
@@ -177,9 +184,9 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
     };
     match m {
         AuthenticateSchedule(Req {
-            query: (usrid, token_hash, scenario),
+            query: (credential, scenario),
             resp,
-        }) => match db.authenticate_in(&usrid, &token_hash, scenario, now()) {
+        }) => match db.authenticate_in(&credential, scenario, now()) {
             Ok((auth, mutations)) => {
                 let schedule = db.schedule(auth.space());
                 respond(resp, schedule.map(|s| (auth, s)));
@@ -188,9 +195,9 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
             Err(e) => respond(resp, Err(e)),
         },
         Authenticate(Req {
-            query: (usrid, token_hash, scenario),
+            query: (credential, scenario),
             resp,
-        }) => match db.authenticate_in(&usrid, &token_hash, scenario, now()) {
+        }) => match db.authenticate_in(&credential, scenario, now()) {
             Ok((auth, mutations)) => {
                 respond(resp, Ok(auth));
                 lp.persist_quietly(mutations).await;
@@ -319,6 +326,25 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
             query: (auth, person),
             resp,
         }) => lp.commit(db.delete_feed(&auth, &person), resp).await,
+        CreateToken(Req {
+            query: (auth, token),
+            resp,
+        }) => lp.commit(db.create_token(&auth, token, now()), resp).await,
+        RevokeToken(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.revoke_token(&auth, &id), resp).await,
+        CreateWebhook(Req {
+            query: (auth, hook),
+            resp,
+        }) => lp.commit(db.create_webhook(&auth, hook, now()), resp).await,
+        DeleteWebhook(Req {
+            query: (auth, id),
+            resp,
+        }) => lp.commit(db.delete_webhook(&auth, &id), resp).await,
+        DeliveryAttempted(Req { query, resp }) => {
+            lp.commit(db.delivery_attempted(query, now()), resp).await
+        }
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.
@@ -332,7 +358,8 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
         }
         // Answered by `handle_read` above.
         GetUser(_) | EmailTaken(_) | Schedule(_) | Activity(_) | Team(_) | Feed(_)
-        | Scenarios(_) | ForkView(_) => {}
+        | Scenarios(_) | ForkView(_) | ListTokens(_) | ListWebhooks(_) | Deliveries(_)
+        | DueDeliveries(_) => {}
     }
     true
 }

@@ -201,8 +201,16 @@ impl Db {
             original.undone_by = Some(entry.id.clone());
             mutations.push(Mutation::Put(Record::Activity(original.clone())));
         }
-        mutations.extend(self.end_feeds_of_archived(&entry.changes));
+        // Feeds and webhooks speak of live: a scenario's edits leave them alone.
+        let live = entry.scenario.is_none();
+        if live {
+            mutations.extend(self.end_feeds_of_archived(&entry.changes));
+        }
         mutations.push(Mutation::Put(Record::Activity(entry.clone())));
+        // Webhook deliveries commit with the change they announce.
+        if live {
+            mutations.extend(self.deliveries_for(&entry, now));
+        }
         let entry = self.remember_activity(entry);
         Ok((Edited { record, entry }, mutations))
     }

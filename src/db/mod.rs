@@ -21,15 +21,19 @@ mod records;
 mod scenarios;
 pub mod state;
 mod throttle;
+mod tokens;
 pub mod undo;
+mod webhooks;
 
 use crate::domain::activity::Activity;
 use crate::domain::scenario::{OnConflict, Scenario};
+use crate::domain::token::ApiToken;
 use crate::domain::user::Invite;
 use crate::domain::{AuthUser, Id, Role, Schedule, User};
 use crate::events::Events;
 use crate::store::StoreError;
 use crate::store::writer::{Restore, WriterMsg};
+use crate::webhooks::{Attempt, Delivery, Due, Webhook};
 use crate::{AppError, Result};
 pub use edit::{Edit, Edited};
 pub use scenarios::{Difference, ForkView};
@@ -37,7 +41,9 @@ use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+pub use tokens::{Credential, NewToken};
 use tokio::sync::{mpsc, oneshot};
+pub use webhooks::NewWebhook;
 
 /// A request to the actor: the query and where to send the answer.
 pub struct Req<Q, R> {
@@ -45,16 +51,17 @@ pub struct Req<Q, R> {
     pub resp: oneshot::Sender<R>,
 }
 
-/// What a request presents to the auth step: the `usrid` cookie, the hash of the
-/// `session` cookie, and the scenario its header names (if any).
-pub type Presented = (Id, String, Option<Id>);
+/// What a request presents to the auth step: a session or a bearer token, and the
+/// scenario its header names (if any).
+pub type Presented = (Credential, Option<Id>);
 
 /// An edit, who asks for it (and in which space), and the `If-Match` version.
 pub type EditRequest = (AuthUser, Edit, Option<u64>);
 
 /// Every message the actor understands.
 pub enum Dm {
-    /// The auth step: session cookie, and the scenario the request names, if any.
+    /// The auth step: a session cookie or a bearer token, and the scenario the request
+    /// names, if any.
     Authenticate(Req<Presented, Result<AuthUser>>),
     /// The auth step and a snapshot of the schedule the request works on (the team's
     /// live one, or the scenario it names) in one round trip: what every read needs.
@@ -116,6 +123,16 @@ pub enum Dm {
     /// Both schedules and the records a scenario changed, for a comparison.
     ForkView(Req<(AuthUser, Id), Result<ForkView>>),
     MergeScenario(Req<(AuthUser, Id, Option<OnConflict>), Result<Edited>>),
+    CreateToken(Req<(AuthUser, NewToken), Result<ApiToken>>),
+    ListTokens(Req<AuthUser, Vec<ApiToken>>),
+    RevokeToken(Req<(AuthUser, Id), Result<()>>),
+    CreateWebhook(Req<(AuthUser, NewWebhook), Result<Webhook>>),
+    ListWebhooks(Req<AuthUser, Result<Vec<Webhook>>>),
+    DeleteWebhook(Req<(AuthUser, Id), Result<()>>),
+    Deliveries(Req<(AuthUser, Id, usize), Result<Vec<Delivery>>>),
+    /// For the webhook worker: what is due now, and when the next retry is.
+    DueDeliveries(Req<i64, (Vec<Due>, Option<i64>)>),
+    DeliveryAttempted(Req<Attempt, Result<()>>),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -235,8 +252,22 @@ impl DbTx {
         token_hash: String,
         scenario: Option<Id>,
     ) -> Result<AuthUser> {
-        self.send(Dm::Authenticate, (usrid, token_hash, scenario))
-            .await?
+        self.authenticate_in(Credential::Session { usrid, token_hash }, scenario)
+            .await
+    }
+
+    /// The auth step for a session or a bearer token, on live.
+    pub async fn authenticate_with(&self, credential: Credential) -> Result<AuthUser> {
+        self.authenticate_in(credential, None).await
+    }
+
+    /// The auth step for a session or a bearer token, in the scenario named (if any).
+    pub async fn authenticate_in(
+        &self,
+        credential: Credential,
+        scenario: Option<Id>,
+    ) -> Result<AuthUser> {
+        self.send(Dm::Authenticate, (credential, scenario)).await?
     }
 
     pub async fn authenticate_schedule(
@@ -245,7 +276,16 @@ impl DbTx {
         token_hash: String,
         scenario: Option<Id>,
     ) -> Result<(AuthUser, Schedule)> {
-        self.send(Dm::AuthenticateSchedule, (usrid, token_hash, scenario))
+        self.authenticate_schedule_with(Credential::Session { usrid, token_hash }, scenario)
+            .await
+    }
+
+    pub async fn authenticate_schedule_with(
+        &self,
+        credential: Credential,
+        scenario: Option<Id>,
+    ) -> Result<(AuthUser, Schedule)> {
+        self.send(Dm::AuthenticateSchedule, (credential, scenario))
             .await?
     }
 
@@ -277,6 +317,19 @@ impl DbTx {
     ) -> Result<Edited> {
         self.send(Dm::MergeScenario, (auth, id, on_conflict))
             .await?
+    }
+
+    /// Makes a personal access token for the caller (only its hash is kept).
+    pub async fn create_token(&self, auth: AuthUser, token: NewToken) -> Result<ApiToken> {
+        self.send(Dm::CreateToken, (auth, token)).await?
+    }
+
+    pub async fn list_tokens(&self, auth: AuthUser) -> Result<Vec<ApiToken>> {
+        self.send(Dm::ListTokens, auth).await
+    }
+
+    pub async fn revoke_token(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::RevokeToken, (auth, id)).await?
     }
 
     pub async fn get_usr(&self, id: Id) -> Result<User> {
@@ -462,6 +515,32 @@ impl DbTx {
     pub async fn finish_reset(&self, token_hash: String, password_hash: String) -> Result<()> {
         self.send(Dm::FinishReset, (token_hash, password_hash))
             .await?
+    }
+
+    /// Registers a webhook (owner); its URL is checked by the caller.
+    pub async fn create_webhook(&self, auth: AuthUser, hook: NewWebhook) -> Result<Webhook> {
+        self.send(Dm::CreateWebhook, (auth, hook)).await?
+    }
+
+    pub async fn list_webhooks(&self, auth: AuthUser) -> Result<Vec<Webhook>> {
+        self.send(Dm::ListWebhooks, auth).await?
+    }
+
+    pub async fn delete_webhook(&self, auth: AuthUser, id: Id) -> Result<()> {
+        self.send(Dm::DeleteWebhook, (auth, id)).await?
+    }
+
+    pub async fn deliveries(&self, auth: AuthUser, id: Id, limit: usize) -> Result<Vec<Delivery>> {
+        self.send(Dm::Deliveries, (auth, id, limit)).await?
+    }
+
+    pub async fn due_deliveries(&self, now: i64) -> Result<(Vec<Due>, Option<i64>)> {
+        self.send(Dm::DueDeliveries, now).await
+    }
+
+    /// Records a delivery attempt; answers once it is durable.
+    pub async fn delivery_attempted(&self, attempt: Attempt) -> Result<()> {
+        self.send(Dm::DeliveryAttempted, attempt).await?
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

@@ -140,12 +140,11 @@ impl Db {
     /// The auth step for a request that may name a scenario: see [`Db::enter_space`].
     pub fn authenticate_in(
         &mut self,
-        usrid: &Id,
-        token_hash: &str,
+        credential: &super::Credential,
         scenario: Option<Id>,
         now: Timestamp,
     ) -> Applied<AuthUser> {
-        let (mut auth, mutations) = self.authenticate(usrid, token_hash, now)?;
+        let (mut auth, mutations) = self.authenticate_credential(credential, now)?;
         self.enter_space(&mut auth, scenario)?;
         Ok((auth, mutations))
     }

@@ -77,6 +77,13 @@ pub struct Db {
     pub(super) feeds: HashMap<String, crate::domain::schedule::CalendarFeed>,
     /// Every team's scenarios by id; open ones hold their fork (see `db::scenarios`).
     pub(super) scenarios: HashMap<Id, super::scenarios::ScenarioState>,
+    /// Personal access tokens by the hash of their secret.
+    pub(super) tokens: HashMap<String, crate::domain::token::ApiToken>,
+    /// When each token's `last_used_at` was last written to disk.
+    pub(super) tokens_persisted: HashMap<String, Timestamp>,
+    /// Webhooks by id, and their deliveries (pending and the recent log) by id.
+    pub(super) webhooks: HashMap<Id, crate::webhooks::Webhook>,
+    pub(super) deliveries: HashMap<Id, crate::webhooks::Delivery>,
 }
 
 /// A previewed plan: the changes it makes, valid only at the schedule version it saw.
@@ -109,6 +116,10 @@ impl Db {
             proposals: HashMap::new(),
             feeds: HashMap::new(),
             scenarios: HashMap::new(),
+            tokens: HashMap::new(),
+            tokens_persisted: HashMap::new(),
+            webhooks: HashMap::new(),
+            deliveries: HashMap::new(),
         };
         db.load(snapshot);
         db
@@ -151,6 +162,15 @@ impl Db {
                     self.feeds.insert(f.token_hash.clone(), f);
                 }
                 Record::Scenario(s) => scenarios.push(s),
+                Record::ApiToken(t) => {
+                    self.tokens.insert(t.token_hash.clone(), t);
+                }
+                Record::Webhook(w) => {
+                    self.webhooks.insert(w.id.clone(), w);
+                }
+                Record::Delivery(d) => {
+                    self.deliveries.insert(d.id.clone(), d);
+                }
                 other => {
                     let team = team_of(&other);
                     match self.schedules.get_mut(&team) {
@@ -581,6 +601,9 @@ fn team_of(record: &Record) -> Id {
         Record::Session(_) => Id(String::new()),
         Record::CalendarFeed(x) => x.team_id.clone(),
         Record::Scenario(x) => x.team_id.clone(),
+        Record::ApiToken(x) => x.team_id.clone(),
+        Record::Webhook(x) => x.team_id.clone(),
+        Record::Delivery(x) => x.team_id.clone(),
     }
 }
 
@@ -721,6 +744,18 @@ impl Db {
         let mut mutations = vec![Mutation::Delete(Kind::User, user.id.clone())];
         mutations.extend(self.end_sessions(&user.id, None));
         self.resets.retain(|_, r| r.user_id != user.id);
+        let ended: Vec<String> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.user_id == user.id)
+            .map(|(h, _)| h.clone())
+            .collect();
+        for hash in ended {
+            self.sessions.remove(&hash);
+            self.sessions_persisted.remove(&hash);
+            mutations.push(Mutation::Delete(Kind::Session, Id(hash)));
+        }
+        mutations.extend(self.drop_tokens_of(&user.id));
         self.users_by_email.remove(&user.email);
         self.users.remove(&user.id);
         if let Some(ids) = self.members.get_mut(&user.team_id) {

@@ -4,12 +4,13 @@
 use super::AppState;
 use super::extract::cookie;
 use crate::AppError;
+use crate::db::Credential;
 use crate::domain::{AuthUser, Id, fill_random};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use sha2::{Digest, Sha256};
 
 /// A new session token: 256 bits from the OS CSPRNG, hex.
@@ -24,8 +25,27 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The `usrid` cookie and the hash of the `session` cookie, or 401.
-pub(super) fn credentials(headers: &HeaderMap) -> Result<(Id, String), AppError> {
+/// The bearer token of a request, if it names one (`Authorization: Bearer <token>`).
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// What proves who is calling, or 401: a bearer token when the request carries one
+/// (then cookies are not looked at), else the `usrid` cookie and the hash of `session`.
+pub(super) fn credentials(headers: &HeaderMap, method: &Method) -> Result<Credential, AppError> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        let bad = || AppError::Unauthorized("Unknown or revoked API token".into());
+        let token = bearer(headers)
+            .filter(|t| !t.is_empty() && t.len() <= 256)
+            .ok_or_else(bad)?;
+        let write = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        return Ok(Credential::Bearer {
+            token_hash: token_hash(token),
+            write,
+        });
+    }
     let not_logged_in = || AppError::Unauthorized("Not logged in".into());
     let usrid = cookie(headers, "usrid")
         .filter(|v| !v.is_empty())
@@ -36,7 +56,10 @@ pub(super) fn credentials(headers: &HeaderMap) -> Result<(Id, String), AppError>
     if usrid.len() > 64 || token.len() > 256 {
         return Err(not_logged_in());
     }
-    Ok((Id::from(usrid), token_hash(token)))
+    Ok(Credential::Session {
+        usrid: Id::from(usrid),
+        token_hash: token_hash(token),
+    })
 }
 
 /// The header that puts a request in a scenario instead of the live schedule.
@@ -63,33 +86,25 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, hash) = credentials(&parts.headers)?;
-        state.db.authenticate(usrid, hash, scenario(parts)?).await
+        let credential = credentials(&parts.headers, &parts.method)?;
+        state.db.authenticate_in(credential, scenario(parts)?).await
     }
 }
 
-/// The signed-in user with the credentials that proved it, for long-lived responses
-/// (the live-events stream) that check the session again while they run.
+/// The signed-in user with the credential that proved it, for long-lived responses
+/// (the live-events stream) that check it again while they run.
 pub struct Session {
     pub auth: AuthUser,
-    pub usrid: Id,
-    pub token_hash: String,
+    pub credential: Credential,
 }
 
 impl FromRequestParts<AppState> for Session {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, token_hash) = credentials(&parts.headers)?;
-        let auth = state
-            .db
-            .authenticate(usrid.clone(), token_hash.clone(), None)
-            .await?;
-        Ok(Session {
-            auth,
-            usrid,
-            token_hash,
-        })
+        let credential = credentials(&parts.headers, &parts.method)?;
+        let auth = state.db.authenticate_with(credential.clone()).await?;
+        Ok(Session { auth, credential })
     }
 }
 
@@ -101,10 +116,10 @@ impl FromRequestParts<AppState> for TeamSchedule {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, hash) = credentials(&parts.headers)?;
+        let credential = credentials(&parts.headers, &parts.method)?;
         let (_, schedule) = state
             .db
-            .authenticate_schedule(usrid, hash, scenario(parts)?)
+            .authenticate_schedule_with(credential, scenario(parts)?)
             .await?;
         Ok(TeamSchedule(schedule))
     }
@@ -118,10 +133,10 @@ impl FromRequestParts<AppState> for ReaderSchedule {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, hash) = credentials(&parts.headers)?;
+        let credential = credentials(&parts.headers, &parts.method)?;
         let (auth, schedule) = state
             .db
-            .authenticate_schedule(usrid, hash, scenario(parts)?)
+            .authenticate_schedule_with(credential, scenario(parts)?)
             .await?;
         Ok(ReaderSchedule(auth, schedule))
     }

@@ -124,8 +124,7 @@ async fn next(
                 Err(broadcast::error::RecvError::Closed) => None,
             },
             _ = recheck.tick() => {
-                let (usrid, hash) = (s.session.usrid.clone(), s.session.token_hash.clone());
-                if s.state.db.authenticate(usrid, hash, None).await.is_err() {
+                if s.state.db.authenticate_with(s.session.credential.clone()).await.is_err() {
                     return None;
                 }
             }

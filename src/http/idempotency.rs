@@ -60,10 +60,10 @@ pub async fn idempotent_writes(
         }
     };
     // Not logged in: the handler answers 401 itself, and there is nothing to repeat.
-    let Ok((usrid, token_hash)) = credentials(req.headers()) else {
+    let Ok(credential) = credentials(req.headers(), req.method()) else {
         return next.run(req).await;
     };
-    let Ok(auth) = state.db.authenticate(usrid, token_hash, None).await else {
+    let Ok(auth) = state.db.authenticate_with(credential).await else {
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();

@@ -19,8 +19,10 @@ use crate::domain::activity::Activity;
 use crate::domain::scenario::Scenario;
 use crate::domain::schedule::{Actual, CalendarFeed};
 use crate::domain::task::Task;
+use crate::domain::token::ApiToken;
 use crate::domain::user::Invite;
 use crate::domain::{Allocation, Client, Id, Person, Project, Session, Team, TimeOff, User};
+use crate::webhooks::{Delivery, Webhook};
 use serde::{Deserialize, Serialize};
 
 /// Declares the record kinds: the `Kind` enum, the typed `Record` enum, and how each
@@ -84,6 +86,9 @@ records! {
     Task(Task) => "tasks", |x| x.id.as_str();
     CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
     Scenario(Scenario) => "scenarios", |x| x.id.as_str();
+    ApiToken(ApiToken) => "api_tokens", |x| x.id.as_str();
+    Webhook(Webhook) => "webhooks", |x| x.id.as_str();
+    Delivery(Delivery) => "webhook_deliveries", |x| x.id.as_str();
 }
 
 /// Applies `$body` to the record inside any schedule kind (those that carry a version).
@@ -136,6 +141,9 @@ impl Kind {
             Kind::Task => "task",
             Kind::CalendarFeed => "calendar_feed",
             Kind::Scenario => "scenario",
+            Kind::ApiToken => "api_token",
+            Kind::Webhook => "webhook",
+            Kind::Delivery => "webhook_delivery",
         }
     }
 }

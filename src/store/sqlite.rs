@@ -34,6 +34,11 @@ const MIGRATIONS: &[&str] = &[
          scenario_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
          value TEXT, base TEXT, touched INTEGER NOT NULL,
          PRIMARY KEY (scenario_id, kind, id)) STRICT;",
+    // 6: personal access tokens (hashed).
+    "CREATE TABLE api_tokens (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+    // 7: webhooks and their deliveries.
+    "CREATE TABLE webhooks (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+     CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.
