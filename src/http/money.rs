@@ -169,9 +169,19 @@ async fn get_rates(State(state): State<AppState>, auth: AuthUser) -> Result<Json
 async fn put_rates(
     State(state): State<AppState>,
     auth: AuthUser,
-    ApiJson(card): ApiJson<RateCard>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<RatesBody>> {
     auth.require_money()?;
+    // Each role's rates are an object (serde alone would also read `[]` as one).
+    if let Some(roles) = body.get("roles").and_then(|r| r.as_object())
+        && let Some((role, _)) = roles.iter().find(|(_, v)| !v.is_object())
+    {
+        return Err(AppError::invalid(
+            "roles",
+            format!("the rates of {role} must be an object such as {{\"bill_rate\": 120}}"),
+        ));
+    }
+    let card: RateCard = crate::domain::schedule::from_json(body)?;
     let card = card.checked()?;
     let patch = serde_json::json!({ "rates": card });
     let team = state.db.patch_team(auth, patch).await?.team;

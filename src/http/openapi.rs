@@ -146,6 +146,37 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
         ("ClientInput", vec![("name", text(200))]),
         ("ScenarioInput", vec![("name", text(200))]),
         (
+            "TokenBody",
+            vec![
+                ("name", text(100)),
+                (
+                    "expires_in_days",
+                    json!({"type": ["integer", "null"], "minimum": 1, "maximum": 3650}),
+                ),
+            ],
+        ),
+        (
+            "WebhookBody",
+            vec![
+                (
+                    "url",
+                    json!({"maxLength": 2000, "pattern": "^https?://[^\\s/@:]+[^\\s@]*$"}),
+                ),
+                (
+                    "events",
+                    json!({"minItems": 1, "maxItems": 50, "items": {"pattern": "^(\\*|[a-z]+\\.(created|updated|deleted))$"}}),
+                ),
+                ("secret", json!({"minLength": 16, "maxLength": 200})),
+            ],
+        ),
+        (
+            "RateCard",
+            vec![(
+                "roles",
+                json!({"maxProperties": 500, "propertyNames": {"minLength": 1, "maxLength": 100, "pattern": TEXT}}),
+            )],
+        ),
+        (
             "ProjectInput",
             vec![
                 ("name", text(200)),
@@ -369,6 +400,14 @@ pub fn refine(doc: &mut Value) {
         body.insert("required".into(), json!(false));
     }
     let schemas = &mut doc["components"]["schemas"];
+    // A role's rates on the rate card: each optional, 0 to 10^12 (`domain::money`).
+    let rate = json!({"type": ["number", "null"], "minimum": 0, "maximum": 1e12});
+    schemas["RoleRates"] = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Hourly rates of a role on the team's rate card.",
+        "properties": {"cost_rate": rate, "bill_rate": rate},
+    });
     if schemas.get("TeamInput").is_none() {
         schemas["TeamInput"] = json!({
             "type": "object",
@@ -414,6 +453,45 @@ pub fn refine(doc: &mut Value) {
                 "text/csv": {"schema": {"type": "string"}},
             }
         });
+    }
+    // The financials report answers JSON, or CSV with `format=csv`.
+    if let Some(ok) = doc.pointer_mut(&format!(
+        "/paths/{}/get/responses/200",
+        pointer_escape("/api/v1/reports/financials")
+    )) {
+        *ok = json!({
+            "description": "The report; CSV (one row per period and per project) with format=csv",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Financials"}},
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        });
+    }
+    // A CSV import names its kind; a refused query is an ErrorBody, rows with errors
+    // the import's own answer.
+    if let Some(op) = doc.pointer_mut(&format!(
+        "/paths/{}/post",
+        pointer_escape("/api/v1/import/{kind}")
+    )) {
+        if let Some(Value::Array(parameters)) = op.get_mut("parameters") {
+            for p in parameters.iter_mut() {
+                if p["name"] == "kind" {
+                    p["schema"] = json!({"type": "string", "enum": ["people", "clients", "projects", "allocations", "timeoff"]});
+                }
+            }
+        }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            responses.entry("404").or_insert_with(|| json!({
+                "description": "Not a kind kronuz imports",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+            }));
+        }
+        if let Some(schema) = op.pointer_mut("/responses/422/content/application~1json/schema") {
+            *schema = json!({"anyOf": [
+                {"$ref": "#/components/schemas/ImportBody"},
+                {"$ref": "#/components/schemas/ErrorBody"},
+            ]});
+        }
     }
     let rules = query_rules();
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {

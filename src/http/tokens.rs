@@ -37,7 +37,8 @@ pub struct TokenBody {
     pub scope: Scope,
     /// Days until it stops working (1 to 3650); none: until revoked.
     #[serde(default)]
-    pub expires_in_days: Option<u32>,
+    #[schema(value_type = Option<u32>)]
+    pub expires_in_days: Option<f64>,
 }
 
 /// A token as listed: never its secret.
@@ -90,7 +91,7 @@ async fn create_token(
             NewToken {
                 name: body.name,
                 scope: body.scope,
-                expires_in_days: body.expires_in_days,
+                expires_in_days: whole_days(body.expires_in_days)?,
                 token_hash: token_hash(&token),
             },
         )
@@ -125,4 +126,16 @@ async fn revoke_token(
 ) -> Result<StatusCode> {
     state.db.revoke_token(auth, Id(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A number of days as JSON may write it (`30` or `30.0`), 1 to 3650.
+fn whole_days(days: Option<f64>) -> Result<Option<u32>> {
+    match days {
+        None => Ok(None),
+        Some(d) if d.fract() == 0.0 && (1.0..=3650.0).contains(&d) => Ok(Some(d as u32)),
+        Some(_) => Err(crate::AppError::invalid(
+            "expires_in_days",
+            "must be a whole number of days from 1 to 3650",
+        )),
+    }
 }

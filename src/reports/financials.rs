@@ -48,6 +48,7 @@ pub struct HourViews {
 
 /// Revenue, cost, margin and hours of a period, a project or the whole range.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = MoneyFigures)]
 pub struct Figures {
     pub revenue: MoneyViews,
     pub cost: MoneyViews,
