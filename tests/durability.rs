@@ -244,6 +244,9 @@ async fn when_the_saved_state_cannot_be_read_back_nothing_is_served_until_it_can
     let mut settings: Settings = server.stop().await;
     settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
     let server = TestServer::start_with(settings.clone()).await;
+    // Wait until it has loaded: a write behind its back while it opens the database
+    // would make its start fail instead.
+    assert_eq!(get(&c, &server, "/api/v1/usr/me").await.0, StatusCode::OK);
 
     // Behind the server's back, a row it cannot read: reloading the state will fail.
     let db = rusqlite::Connection::open(settings.data_dir.join("kronuz.sqlite3")).unwrap();
