@@ -8,90 +8,15 @@
 //! `KRONUZ_BENCH_WRITES` (default 200) changes, one every 20 ms, and records when each
 //! stream receives each change. Bounded: about 15 s; it stops the server at the end.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{env_usize, rss_kib, start};
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
-
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-async fn start() -> Server {
-    let bin = std::env::var("KRONUZ_BIN").unwrap_or_else(|_| "target/release/kronuz".into());
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new(&bin)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir.path().join("data"))
-        .env("KRONUZ_LOG", "warn")
-        .env("KRONUZ_MAX_CONNECTIONS_PER_IP", "100000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start {bin}: {e} (build it with cargo build --release)")
-        });
-    let base = format!("http://127.0.0.1:{port}");
-    let probe = reqwest::Client::new();
-    for _ in 0..200 {
-        if probe
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Server {
-                child,
-                base,
-                _dir: dir,
-            };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut child = child;
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not become ready");
-}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -139,7 +64,7 @@ fn main() {
     runtime.block_on(async {
         let clients = env_usize("KRONUZ_BENCH_CLIENTS", 1000);
         let writes = env_usize("KRONUZ_BENCH_WRITES", 200);
-        let server = start().await;
+        let server = start(&[("KRONUZ_MAX_CONNECTIONS_PER_IP", "100000")]).await;
         let pid = server.child.id();
         let http = reqwest::Client::builder()
             .cookie_store(true)

@@ -9,74 +9,11 @@
 //! imports the same allocations again (idempotent: nothing changes) and undoes the big
 //! import. It stops the server at the end.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "common/mod.rs"]
+mod common;
 
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-async fn start() -> Server {
-    let bin = std::env::var("KRONUZ_BIN").unwrap_or_else(|_| "target/release/kronuz".into());
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new(&bin)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir.path().join("data"))
-        .env("KRONUZ_LOG", "warn")
-        .env("KRONUZ_REQUEST_TIMEOUT_SECS", "300")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start {bin}: {e} (build it with cargo build --release)")
-        });
-    let base = format!("http://127.0.0.1:{port}");
-    let probe = reqwest::Client::new();
-    for _ in 0..200 {
-        if probe
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Server {
-                child,
-                base,
-                _dir: dir,
-            };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut child = child;
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not become ready");
-}
+use common::{env_usize, start};
+use std::time::Instant;
 
 async fn import(c: &reqwest::Client, base: &str, kind: &str, dry_run: bool, csv: &str) -> f64 {
     let started = Instant::now();
@@ -110,7 +47,7 @@ async fn import(c: &reqwest::Client, base: &str, kind: &str, dry_run: bool, csv:
 async fn main() {
     let people = env_usize("KRONUZ_BENCH_PEOPLE", 1_000);
     let allocations = env_usize("KRONUZ_BENCH_ALLOCATIONS", 100_000);
-    let server = start().await;
+    let server = start(&[("KRONUZ_REQUEST_TIMEOUT_SECS", "300")]).await;
     let base = server.base.clone();
     let c = reqwest::Client::builder()
         .cookie_store(true)

@@ -53,17 +53,21 @@ impl Db {
         Ok((clause(prefix, &entry.summary), changes, action))
     }
 
-    /// The caller's newest change (or redo) that can still be undone.
-    pub(super) fn my_undo(&self, s: &Schedule, auth: &AuthUser) -> Result<Id> {
-        let mut first_refusal = None;
-        let mine = self
-            .activity
+    /// The caller's own entries in the space they work in, newest first.
+    fn own_history<'a>(&'a self, auth: &'a AuthUser) -> impl Iterator<Item = &'a Arc<Activity>> {
+        self.activity
             .get(auth.space())
             .into_iter()
             .flatten()
             .rev()
             .filter(|a| a.user_id == auth.user_id)
-            .take(OWN_HISTORY_SCANNED);
+            .take(OWN_HISTORY_SCANNED)
+    }
+
+    /// The caller's newest change (or redo) that can still be undone.
+    pub(super) fn my_undo(&self, s: &Schedule, auth: &AuthUser) -> Result<Id> {
+        let mut first_refusal = None;
+        let mine = self.own_history(auth);
         for entry in mine {
             if entry.action == Action::Undo || entry.undone_by.is_some() {
                 continue;
@@ -81,14 +85,7 @@ impl Db {
     /// The caller's newest undo not yet redone, unless they have made a new change
     /// since (which, as in any editor, ends what can be redone).
     pub(super) fn my_redo(&self, s: &Schedule, auth: &AuthUser) -> Result<Id> {
-        let mine = self
-            .activity
-            .get(auth.space())
-            .into_iter()
-            .flatten()
-            .rev()
-            .filter(|a| a.user_id == auth.user_id)
-            .take(OWN_HISTORY_SCANNED);
+        let mine = self.own_history(auth);
         for entry in mine {
             match entry.action {
                 Action::Change => break,
