@@ -47,7 +47,8 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     reports: { from: startOfWeek(today), weeks: 12, util: null, pipeline: null, local: {}, error: null, loading: false },
     summaries: {},
     lastProjectId: null,
-    undoBusy: false,
+    undoBusy: false, // an undo or redo is on its way
+    undoQueue: [], // the presses that wait for it: 'Undo' | 'Redo'
     activity: { list: null, error: null, busy: null }, // the activity page: entries newest first; busy: the id being undone
     live: { status: 'off', lastId: 0 }, // the events stream: 'off' | 'open' | 'down'; the newest event id seen
     tasks: {}, // project id -> list of tasks, or {error}
