@@ -47,7 +47,8 @@ fn main() {
         let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
         let writer =
             writer::spawn(Box::new(store), CommitMode::Group, restore_tx).expect("the writer");
-        let (db, actor) = Db::new(snapshot, policy()).spawn(writer, restore_rx);
+        let (db, actor) =
+            Db::new(snapshot, policy()).spawn(writer, restore_rx, kronuz::events::Events::spawn(0));
 
         let token = "bench-token".to_string();
         let user = db

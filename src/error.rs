@@ -20,6 +20,13 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    /// `If-Match` named a version the record has moved on from: 412, with the record
+    /// as it is now so the client can show what changed.
+    #[error("{message}")]
+    Stale {
+        message: String,
+        current: Box<serde_json::Value>,
+    },
     #[error("Request body is too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -58,6 +65,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -88,7 +96,14 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        let mut response = (status, axum::Json(ErrorBody { error: message })).into_response();
+        let mut response = match self {
+            AppError::Stale { ref current, .. } => (
+                status,
+                axum::Json(serde_json::json!({ "error": message, "current": current })),
+            )
+                .into_response(),
+            _ => (status, axum::Json(ErrorBody { error: message })).into_response(),
+        };
         if let AppError::TooManyRequests { retry_after } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
         {

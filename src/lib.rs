@@ -41,6 +41,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod metrics;
 pub mod planning;
@@ -99,16 +100,17 @@ pub async fn serve(
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = store::writer::spawn(Box::new(store), settings.commit_mode, restore_tx)?;
     let db_state = Db::new(snapshot, policy);
+    let events = events::Events::spawn(db_state.last_seq());
     let (db, actor) = match settings.state_backend {
         db::StateBackend::Actor => {
-            let (db, actor) = db_state.spawn(writer, restore_rx);
+            let (db, actor) = db_state.spawn(writer, restore_rx, events.clone());
             (db, Some(actor))
         }
-        db::StateBackend::Rwlock => (db_state.share_locked(writer), None),
+        db::StateBackend::Rwlock => (db_state.share_locked(writer, events.clone()), None),
     };
 
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
-    let state = http::AppState::new(db.clone(), settings, dummy_hash);
+    let state = http::AppState::new(db.clone(), events, settings, dummy_hash);
     let app = http::app(state);
     tracing::info!(
         address = %listener.local_addr()?,

@@ -14,6 +14,8 @@ pub struct Metrics {
     committed_writes: AtomicU64,
     failed_commits: AtomicU64,
     commit_ns: AtomicU64,
+    events_published: AtomicU64,
+    event_subscribers: AtomicU64,
 }
 
 pub static METRICS: Metrics = Metrics {
@@ -23,6 +25,8 @@ pub static METRICS: Metrics = Metrics {
     committed_writes: AtomicU64::new(0),
     failed_commits: AtomicU64::new(0),
     commit_ns: AtomicU64::new(0),
+    events_published: AtomicU64::new(0),
+    event_subscribers: AtomicU64::new(0),
 };
 
 impl Metrics {
@@ -42,6 +46,20 @@ impl Metrics {
             self.failed_commits.fetch_add(1, Relaxed);
         }
         self.commit_ns.fetch_add(took.as_nanos() as u64, Relaxed);
+    }
+
+    /// One committed change sent to the live-events hub.
+    pub fn event_published(&self) {
+        self.events_published.fetch_add(1, Relaxed);
+    }
+
+    /// A live-events stream opened (`+1`) or closed (`-1`).
+    pub fn event_subscriber(&self, opened: bool) {
+        if opened {
+            self.event_subscribers.fetch_add(1, Relaxed);
+        } else {
+            self.event_subscribers.fetch_sub(1, Relaxed);
+        }
     }
 
     /// The Prometheus text exposition of every counter.
@@ -83,6 +101,18 @@ impl Metrics {
                 "counter",
                 "Time spent writing and committing.",
                 secs(&self.commit_ns),
+            ),
+            (
+                "kronuz_events_published_total",
+                "counter",
+                "Committed changes sent to live-event subscribers.",
+                self.events_published.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_event_subscribers",
+                "gauge",
+                "Open live-event streams.",
+                self.event_subscribers.load(Relaxed) as f64,
             ),
         ];
         let mut out = String::new();

@@ -191,6 +191,7 @@ pub fn plan(
                 .unwrap_or_default();
             for (start, end, hours) in runs(&tp.bookings, capacity) {
                 let a = Allocation {
+                    version: 0,
                     id: Id::random(),
                     team_id: s.team.id.clone(),
                     project_id: task.project_id.clone(),

@@ -544,7 +544,16 @@ async fn every_change_is_in_the_activity_log_and_can_be_undone_unless_something_
     let (_, log) = get(&c, &s, "/api/v1/activity?limit=10").await;
     let log = log.as_array().unwrap().clone();
     assert_eq!(log.len(), 4);
-    assert_eq!(log[0]["summary"], "Edited allocation");
+    assert_eq!(log[0]["summary"], "Changed Bea's Site booking to 4h/day");
+    assert_eq!(log[0]["user_name"], "Ann Smith");
+    assert_eq!(log[0]["undoable"], true);
+    assert_eq!(log[1]["summary"], "Booked Bea on Site, 2–6 Mar");
+    assert_eq!(log[1]["undoable"], false);
+    assert_eq!(
+        log[1]["why_not"], "Ann Smith changed the allocation again since",
+        "{}",
+        log[1]
+    );
     assert_eq!(log[0]["user_id"], user["id"]);
     assert_eq!(log[0]["changes"][0]["before"]["hours_per_day"], 6.0);
     assert_eq!(log[0]["changes"][0]["after"]["hours_per_day"], 4.0);
@@ -568,7 +577,11 @@ async fn every_change_is_in_the_activity_log_and_can_be_undone_unless_something_
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{restored}");
-    assert_eq!(restored["hours_per_day"], 6.0);
+    assert_eq!(
+        restored["summary"],
+        "Undid: changed Bea's Site booking to 4h/day"
+    );
+    assert_eq!(get(&c, &s, &apath).await.1["hours_per_day"], 6.0);
     assert_eq!(
         post(
             &c,
@@ -604,7 +617,7 @@ async fn every_change_is_in_the_activity_log_and_can_be_undone_unless_something_
     );
     let s = s.restart().await;
     let (_, log) = get(&c, &s, "/api/v1/activity?limit=1").await;
-    assert_eq!(log[0]["summary"], "Deleted project");
+    assert_eq!(log[0]["summary"], "Deleted project Site with 1 booking");
     assert_eq!(
         post(
             &c,

@@ -4,6 +4,7 @@ use super::{Dm, Req, state::Db};
 use crate::AppError;
 use crate::Result;
 use crate::domain::now;
+use crate::events::{Event, Events};
 use crate::store::Mutation;
 use crate::store::writer::{Restore, WriteJob, WriterMsg};
 use tokio::sync::{mpsc, oneshot};
@@ -15,6 +16,8 @@ fn respond<T>(resp: oneshot::Sender<T>, value: T) {
 
 pub(super) struct Loop {
     pub(super) writer: mpsc::Sender<WriterMsg>,
+    /// Where committed schedule changes go live.
+    pub(super) events: Events,
     /// Bumped each time memory is replaced by the committed state after a failure.
     pub(super) epoch: u64,
 }
@@ -26,11 +29,25 @@ impl Loop {
         applied: Result<(T, Vec<Mutation>)>,
         resp: oneshot::Sender<Result<T>>,
     ) {
+        self.commit_then(applied, resp, None).await
+    }
+
+    /// As `commit`, and once committed (never otherwise) `event` goes to subscribers.
+    async fn commit_then<T: Send + 'static>(
+        &self,
+        applied: Result<(T, Vec<Mutation>)>,
+        resp: oneshot::Sender<Result<T>>,
+        event: Option<Event>,
+    ) {
         match applied {
             Err(e) => respond(resp, Err(e)),
             Ok((value, mutations)) if mutations.is_empty() => respond(resp, Ok(value)),
             Ok((value, mutations)) => {
+                let events = self.events.clone();
                 let done = Box::new(move |committed: bool| {
+                    if committed && let Some(event) = event {
+                        events.publish(event);
+                    }
                     respond(
                         resp,
                         if committed {
@@ -72,9 +89,14 @@ pub(super) async fn run(
     mut rx: mpsc::Receiver<Dm>,
     mut restores: mpsc::UnboundedReceiver<Restore>,
     writer: mpsc::Sender<WriterMsg>,
+    events: Events,
     mut db: Db,
 ) {
-    let mut lp = Loop { writer, epoch: 0 };
+    let mut lp = Loop {
+        writer,
+        events,
+        epoch: 0,
+    };
     // Sessions that expired while the server was down go now, not when next presented.
     lp.persist_quietly(db.purge_expired_sessions(now())).await;
     loop {
@@ -156,9 +178,13 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
         }) => lp.commit(db.login(&user_id, token_hash, now()), resp).await,
         Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
         Edit(Req {
-            query: (auth, edit),
+            query: (auth, edit, if_match),
             resp,
-        }) => lp.commit(db.edit(&auth, edit, now()), resp).await,
+        }) => {
+            let applied = db.edit_if(&auth, edit, if_match, now());
+            let event = db.event_of(&applied);
+            lp.commit_then(applied, resp, event).await
+        }
         PatchTeam(Req {
             query: (auth, patch),
             resp,
@@ -185,7 +211,11 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
         ApplyProposal(Req {
             query: (auth, id),
             resp,
-        }) => lp.commit(db.apply_proposal(&auth, &id, now()), resp).await,
+        }) => {
+            let applied = db.apply_proposal(&auth, &id, now());
+            let event = db.event_of(&applied);
+            lp.commit_then(applied, resp, event).await
+        }
         RotateFeed(Req {
             query: (auth, person, hash),
             resp,

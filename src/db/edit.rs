@@ -2,8 +2,10 @@
 //! delete and undo, so that each change is validated, applied, logged in the activity
 //! history and turned into store mutations the same way.
 
+use super::describe::describe;
+use super::records::{apply_change, dependents, get_record, kind_name, not_found};
 use super::state::{Applied, Db};
-use crate::domain::activity::{Activity, Change};
+use crate::domain::activity::{Action, Activity, Change};
 use crate::domain::project::patch_project;
 use crate::domain::schedule::{
     Actual, ActualInput, AllocationInput, ClientInput, PersonInput, TimeOffInput, merge_patch,
@@ -15,6 +17,32 @@ use crate::domain::{
 use crate::store::{Kind, Mutation, Record};
 use crate::{AppError, Result};
 use serde_json::Value;
+use std::sync::Arc;
+
+/// What an edit left: the record it made or changed (none for a deletion) and its entry
+/// in the activity log.
+#[derive(Clone, Debug)]
+pub struct Edited {
+    pub record: Option<Record>,
+    pub entry: Arc<Activity>,
+}
+
+impl Edit {
+    /// The one existing record a PATCH or DELETE is about (what `If-Match` checks).
+    pub fn target(&self) -> Option<(Kind, &Id)> {
+        use Edit::*;
+        Some(match self {
+            PatchPerson(id, _) | ArchivePerson(id) => (Kind::Person, id),
+            PatchClient(id, _) | DeleteClient(id) => (Kind::Client, id),
+            PatchProject(id, _) | DeleteProject(id) => (Kind::Project, id),
+            PatchAllocation(id, _) | DeleteAllocation(id) => (Kind::Allocation, id),
+            PatchTimeOff(id, _) | DeleteTimeOff(id) => (Kind::TimeOff, id),
+            DeleteActual(id) => (Kind::Actual, id),
+            PatchTask(id, _) | DeleteTask(id) => (Kind::Task, id),
+            _ => return None,
+        })
+    }
+}
 
 /// A change a person asks for.
 #[derive(Debug)]
@@ -40,187 +68,14 @@ pub enum Edit {
     CreateTask(Id, TaskInput),
     PatchTask(Id, Value),
     DeleteTask(Id),
-    /// Reverts an activity entry.
+    /// Reverts an activity entry (anyone's, from the history).
     Undo(Id),
+    /// Reverts the caller's own newest change that can still be undone.
+    UndoMine,
+    /// Re-applies the caller's own newest undone change.
+    RedoMine,
     /// Several changes as one step (an applied plan), with a summary.
     Batch(String, Vec<Change>),
-}
-
-// ---- records in a schedule, by kind ----
-
-pub(super) fn put_record(s: &mut Schedule, record: Record) {
-    match record {
-        Record::Person(x) => {
-            s.people.insert(x.id.clone(), x);
-        }
-        Record::Client(x) => {
-            s.clients.insert(x.id.clone(), x);
-        }
-        Record::Project(x) => {
-            s.projects.insert(x.id.clone(), x);
-        }
-        Record::Allocation(x) => {
-            s.allocations.insert(x.id.clone(), x);
-        }
-        Record::TimeOff(x) => {
-            s.timeoff.insert(x.id.clone(), x);
-        }
-        Record::Actual(x) => {
-            s.actuals.insert(x.id.clone(), x);
-        }
-        Record::Task(x) => {
-            s.tasks.insert(x.id.clone(), x);
-        }
-        other => tracing::warn!(kind = ?other.kind(), "not a schedule record"),
-    }
-}
-
-fn remove_record(s: &mut Schedule, kind: Kind, id: &Id) {
-    match kind {
-        Kind::Person => drop(s.people.remove(id)),
-        Kind::Client => drop(s.clients.remove(id)),
-        Kind::Project => drop(s.projects.remove(id)),
-        Kind::Allocation => drop(s.allocations.remove(id)),
-        Kind::TimeOff => drop(s.timeoff.remove(id)),
-        Kind::Actual => drop(s.actuals.remove(id)),
-        Kind::Task => drop(s.tasks.remove(id)),
-        _ => {}
-    }
-}
-
-fn get_record(s: &Schedule, kind: Kind, id: &Id) -> Option<Record> {
-    match kind {
-        Kind::Person => s.people.get(id).cloned().map(Record::Person),
-        Kind::Client => s.clients.get(id).cloned().map(Record::Client),
-        Kind::Project => s.projects.get(id).cloned().map(Record::Project),
-        Kind::Allocation => s.allocations.get(id).cloned().map(Record::Allocation),
-        Kind::TimeOff => s.timeoff.get(id).cloned().map(Record::TimeOff),
-        Kind::Actual => s.actuals.get(id).cloned().map(Record::Actual),
-        Kind::Task => s.tasks.get(id).cloned().map(Record::Task),
-        _ => None,
-    }
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Person => "person",
-        Kind::Client => "client",
-        Kind::Project => "project",
-        Kind::Allocation => "allocation",
-        Kind::TimeOff => "time off",
-        Kind::Actual => "actual hours",
-        Kind::Task => "task",
-        _ => "record",
-    }
-}
-
-/// Checks that what `record` refers to exists in the team's schedule (422 otherwise).
-fn check_refs(s: &Schedule, record: &Record) -> Result<()> {
-    let person = |field: &str, id: &Id| {
-        s.people
-            .get(id)
-            .map(|_| ())
-            .ok_or_else(|| AppError::invalid(field, format!("no person {id} in this team")))
-    };
-    let project = |id: &Id| {
-        s.projects
-            .get(id)
-            .map(|_| ())
-            .ok_or_else(|| AppError::invalid("project_id", format!("no project {id} in this team")))
-    };
-    match record {
-        Record::Allocation(a) => {
-            project(&a.project_id)?;
-            if let Some(p) = &a.person_id {
-                person("person_id", p)?;
-                if s.people.get(p).is_some_and(|p| p.archived) {
-                    return Err(AppError::invalid("person_id", "this person is archived"));
-                }
-            }
-        }
-        Record::TimeOff(t) => {
-            if let Some(p) = &t.person_id {
-                person("person_id", p)?;
-            }
-        }
-        Record::Actual(a) => {
-            person("person_id", &a.person_id)?;
-            project(&a.project_id)?;
-        }
-        Record::Task(t) => {
-            project(&t.project_id)?;
-            if let Some(p) = &t.person_id {
-                person("person_id", p)?;
-            }
-            for d in &t.depends_on {
-                if s.tasks.get(d).is_none_or(|o| o.project_id != t.project_id) {
-                    return Err(AppError::invalid(
-                        "depends_on",
-                        format!("no task {d} in this project"),
-                    ));
-                }
-            }
-        }
-        Record::Project(p) => {
-            if let Some(c) = &p.client_id
-                && !s.clients.contains_key(c)
-            {
-                return Err(AppError::invalid(
-                    "client_id",
-                    format!("no client {c} in this team"),
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Why the record `kind`/`id` cannot disappear, if something still refers to it.
-fn dependents(s: &Schedule, kind: Kind, id: &Id) -> Option<String> {
-    let n = match kind {
-        Kind::Client => s
-            .projects
-            .values()
-            .filter(|p| p.client_id.as_ref() == Some(id))
-            .count(),
-        Kind::Project => {
-            s.allocations
-                .values()
-                .filter(|a| &a.project_id == id)
-                .count()
-                + s.actuals.values().filter(|a| &a.project_id == id).count()
-                + s.tasks.values().filter(|t| &t.project_id == id).count()
-        }
-        Kind::Task => s
-            .tasks
-            .values()
-            .filter(|t| t.depends_on.contains(id))
-            .count(),
-        Kind::Person => {
-            s.allocations
-                .values()
-                .filter(|a| a.person_id.as_ref() == Some(id))
-                .count()
-                + s.timeoff
-                    .values()
-                    .filter(|t| t.person_id.as_ref() == Some(id))
-                    .count()
-                + s.actuals.values().filter(|a| &a.person_id == id).count()
-        }
-        _ => 0,
-    };
-    (n > 0).then(|| format!("the {} still has {n} dependent record(s)", kind_name(kind)))
-}
-
-fn not_found(kind: Kind) -> AppError {
-    let name = kind_name(kind);
-    let mut chars = name.chars();
-    let title = chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default();
-    AppError::NotFound(format!("{title} not found"))
 }
 
 impl Db {
@@ -232,13 +87,14 @@ impl Db {
             .ok_or_else(|| AppError::Unauthorized("Not logged in".into()))
     }
 
-    pub(super) fn remember_activity(&mut self, entry: Activity) {
-        let entry = std::sync::Arc::new(entry);
+    pub(super) fn remember_activity(&mut self, entry: Activity) -> Arc<Activity> {
+        let entry = Arc::new(entry.normalised());
         let log = self.activity.entry(entry.team_id.clone()).or_default();
-        log.push_back(entry);
+        log.push_back(entry.clone());
         while log.len() > crate::domain::activity::ACTIVITY_KEPT {
             log.pop_front();
         }
+        entry
     }
 
     /// The team's activity, newest first.
@@ -259,28 +115,61 @@ impl Db {
     }
 
     /// Applies `edit` for `auth`'s team: validates it, changes memory, logs it, and
-    /// returns the resulting record (if one remains) and what the store must write.
-    pub fn edit(&mut self, auth: &AuthUser, edit: Edit, now: Timestamp) -> Applied<Option<Record>> {
+    /// returns the resulting record (if one remains), the activity entry, and what the
+    /// store must write.
+    pub fn edit(&mut self, auth: &AuthUser, edit: Edit, now: Timestamp) -> Applied<Edited> {
+        self.edit_if(auth, edit, None, now)
+    }
+
+    /// As [`Db::edit`], only if the record the edit targets is still at version
+    /// `if_match` (a stale one is [`AppError::Stale`] with the record as it is now).
+    pub fn edit_if(
+        &mut self,
+        auth: &AuthUser,
+        edit: Edit,
+        if_match: Option<u64>,
+        now: Timestamp,
+    ) -> Applied<Edited> {
         let schedule = self.schedule(&auth.team_id)?;
         let is_actual = matches!(edit, Edit::RecordActual(_) | Edit::DeleteActual(_));
         if !is_actual {
             auth.require_schedule_editor()?;
         }
         let team = auth.team_id.clone();
-        let (summary, changes, undo_of) = match edit {
+        if let (Some(expected), Some((kind, id))) = (if_match, edit.target()) {
+            self.check_version(&schedule, kind, id, expected)?;
+        }
+        let (summary, mut changes, undo_of, action) = match edit {
             Edit::Undo(id) => {
-                let (summary, changes) = self.plan_undo(&schedule, &team, &id)?;
-                (summary, changes, Some(id))
+                let (summary, changes, action) = self.plan_undo(&schedule, &team, &id)?;
+                (summary, changes, Some(id), action)
             }
-            Edit::Batch(summary, changes) => (summary, changes, None),
+            Edit::UndoMine => {
+                let id = self.my_undo(&schedule, auth)?;
+                let (summary, changes, action) = self.plan_undo(&schedule, &team, &id)?;
+                (summary, changes, Some(id), action)
+            }
+            Edit::RedoMine => {
+                let id = self.my_redo(&schedule, auth)?;
+                let (summary, changes, action) = self.plan_undo(&schedule, &team, &id)?;
+                (summary, changes, Some(id), action)
+            }
+            Edit::Batch(summary, changes) => (summary, changes, None, Action::Change),
             edit => {
-                let (summary, changes) = self.plan(&schedule, auth, edit, now)?;
-                (summary, changes, None)
+                let changes = self.plan(&schedule, auth, edit, now)?;
+                (describe(&schedule, &changes), changes, None, Action::Change)
             }
         };
-        // Check the whole change set against a scratch copy (O(1) to take), in order.
+        // Check the whole change set against a scratch copy (O(1) to take), in order,
+        // giving each record written its next version.
         let mut scratch = schedule;
-        for change in &changes {
+        for change in &mut changes {
+            if let Some(after) = &mut change.after {
+                let current = get_record(&scratch, after.kind(), &Id(after.id().to_string()))
+                    .map_or(0, |r| r.version());
+                let version = current.max(after.version()) + 1;
+                after.set_version(version);
+            }
             apply_change(&mut scratch, change).map_err(|e| match (e, &undo_of) {
                 // Undoing into a state whose references are gone conflicts with later changes.
                 (AppError::Invalid(m), Some(_)) => AppError::Conflict(format!("Cannot undo: {m}")),
@@ -290,7 +179,7 @@ impl Db {
         scratch.version += 1;
         scratch.memo = Default::default();
         self.schedules.insert(team.clone(), scratch);
-        let result = changes.first().and_then(|c| c.after.clone());
+        let record = changes.first().and_then(|c| c.after.clone());
         let mut mutations: Vec<Mutation> = changes
             .iter()
             .filter_map(|c| match (&c.after, &c.before) {
@@ -311,6 +200,7 @@ impl Db {
             changes,
             undo_of: undo_of.clone(),
             undone_by: None,
+            action,
         };
         self.next_seq += 1;
         if let Some(undone) = undo_of
@@ -324,8 +214,41 @@ impl Db {
             mutations.push(Mutation::Put(Record::Activity(original.clone())));
         }
         mutations.push(Mutation::Put(Record::Activity(entry.clone())));
-        self.remember_activity(entry);
-        Ok((result, mutations))
+        let entry = self.remember_activity(entry);
+        Ok((Edited { record, entry }, mutations))
+    }
+
+    /// The live event an applied edit makes once committed.
+    pub(super) fn event_of(&self, applied: &Applied<Edited>) -> Option<crate::events::Event> {
+        let (edited, _) = applied.as_ref().ok()?;
+        let name = self.user_name(&edited.entry.user_id);
+        Some(crate::events::Event::from_entry(&edited.entry, name))
+    }
+
+    /// 412 unless record `kind`/`id` is at version `expected`; 404 if it is gone.
+    fn check_version(&self, s: &Schedule, kind: Kind, id: &Id, expected: u64) -> Result<()> {
+        let current = get_record(s, kind, id).ok_or_else(|| not_found(kind))?;
+        if current.version() == expected {
+            return Ok(());
+        }
+        let who = self
+            .activity
+            .get(&s.team.id)
+            .and_then(|log| log.iter().rev().find(|a| a.touches(kind, id.as_str())))
+            .map(|a| self.user_name(&a.user_id))
+            .unwrap_or_else(|| "Someone".into());
+        Err(AppError::Stale {
+            message: format!("{who} changed this {} since you loaded it", kind_name(kind)),
+            current: Box::new(current.to_value()),
+        })
+    }
+
+    /// A member's name for the history, or "A former member".
+    pub(super) fn user_name(&self, user_id: &Id) -> String {
+        self.users
+            .get(user_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| "A former member".into())
     }
 
     /// Turns an edit into the record changes it makes.
@@ -335,25 +258,19 @@ impl Db {
         auth: &AuthUser,
         edit: Edit,
         now: Timestamp,
-    ) -> Result<(String, Vec<Change>)> {
+    ) -> Result<Vec<Change>> {
         let team = auth.team_id.clone();
-        let created = |summary: &str, r: Record| {
-            Ok((
-                summary.to_string(),
-                vec![Change {
-                    before: None,
-                    after: Some(r),
-                }],
-            ))
+        let created = |r: Record| {
+            Ok(vec![Change {
+                before: None,
+                after: Some(r),
+            }])
         };
-        let updated = |summary: &str, before: Record, after: Record| {
-            Ok((
-                summary.to_string(),
-                vec![Change {
-                    before: Some(before),
-                    after: Some(after),
-                }],
-            ))
+        let updated = |before: Record, after: Record| {
+            Ok(vec![Change {
+                before: Some(before),
+                after: Some(after),
+            }])
         };
         let existing = |kind: Kind, id: &Id| get_record(s, kind, id).ok_or_else(|| not_found(kind));
         match edit {
@@ -362,7 +279,7 @@ impl Db {
                 input.timezone = input.timezone.or_else(|| Some(s.team.timezone.clone()));
                 let p = Person::from_input(self.fresh_record_id(s, Kind::Person), team, input)?;
                 self.check_user_link(auth, &p)?;
-                created("Added person", Record::Person(p))
+                created(Record::Person(p))
             }
             Edit::PatchPerson(id, patch) => {
                 let Record::Person(before) = existing(Kind::Person, &id)? else {
@@ -370,11 +287,7 @@ impl Db {
                 };
                 let after = Person::from_input(id, team, merge_patch(&before.input(), patch)?)?;
                 self.check_user_link(auth, &after)?;
-                updated(
-                    "Edited person",
-                    Record::Person(before),
-                    Record::Person(after),
-                )
+                updated(Record::Person(before), Record::Person(after))
             }
             Edit::ArchivePerson(id) => {
                 let Record::Person(before) = existing(Kind::Person, &id)? else {
@@ -384,30 +297,19 @@ impl Db {
                     archived: true,
                     ..before.clone()
                 };
-                updated(
-                    "Archived person",
-                    Record::Person(before),
-                    Record::Person(after),
-                )
+                updated(Record::Person(before), Record::Person(after))
             }
-            Edit::CreateClient(input) => created(
-                "Added client",
-                Record::Client(Client::from_input(
-                    self.fresh_record_id(s, Kind::Client),
-                    team,
-                    input,
-                )?),
-            ),
+            Edit::CreateClient(input) => created(Record::Client(Client::from_input(
+                self.fresh_record_id(s, Kind::Client),
+                team,
+                input,
+            )?)),
             Edit::PatchClient(id, patch) => {
                 let Record::Client(before) = existing(Kind::Client, &id)? else {
                     return Err(not_found(Kind::Client));
                 };
                 let after = Client::from_input(id, team, merge_patch(&before.input(), patch)?)?;
-                updated(
-                    "Edited client",
-                    Record::Client(before),
-                    Record::Client(after),
-                )
+                updated(Record::Client(before), Record::Client(after))
             }
             Edit::DeleteClient(id) => {
                 let before = existing(Kind::Client, &id)?;
@@ -416,13 +318,10 @@ impl Db {
                         "Cannot delete: {why} (projects)"
                     )));
                 }
-                Ok((
-                    "Deleted client".into(),
-                    vec![Change {
-                        before: Some(before),
-                        after: None,
-                    }],
-                ))
+                Ok(vec![Change {
+                    before: Some(before),
+                    after: None,
+                }])
             }
             Edit::CreateProject(input) => {
                 let p = Project::from_input(
@@ -432,18 +331,14 @@ impl Db {
                     now,
                     s.projects.len(),
                 )?;
-                created("Created project", Record::Project(p))
+                created(Record::Project(p))
             }
             Edit::PatchProject(id, patch) => {
                 let Record::Project(before) = existing(Kind::Project, &id)? else {
                     return Err(not_found(Kind::Project));
                 };
                 let after = patch_project(&before, patch, now)?;
-                updated(
-                    "Edited project",
-                    Record::Project(before),
-                    Record::Project(after),
-                )
+                updated(Record::Project(before), Record::Project(after))
             }
             Edit::DeleteProject(id) => {
                 let before = existing(Kind::Project, &id)?;
@@ -473,12 +368,12 @@ impl Db {
                     before: Some(before),
                     after: None,
                 });
-                Ok(("Deleted project".into(), changes))
+                Ok(changes)
             }
             Edit::CreateAllocation(input) => {
                 let a =
                     Allocation::from_input(self.fresh_record_id(s, Kind::Allocation), team, input)?;
-                created("Created allocation", Record::Allocation(a))
+                created(Record::Allocation(a))
             }
             Edit::PatchAllocation(id, patch) => {
                 let Record::Allocation(before) = existing(Kind::Allocation, &id)? else {
@@ -497,69 +392,47 @@ impl Db {
                     input.person_id = None;
                 }
                 let after = Allocation::from_input(id, team, merge_patch(&input, patch)?)?;
-                updated(
-                    "Edited allocation",
-                    Record::Allocation(before),
-                    Record::Allocation(after),
-                )
+                updated(Record::Allocation(before), Record::Allocation(after))
             }
             Edit::DeleteAllocation(id) => {
                 let before = existing(Kind::Allocation, &id)?;
-                Ok((
-                    "Deleted allocation".into(),
-                    vec![Change {
-                        before: Some(before),
-                        after: None,
-                    }],
-                ))
+                Ok(vec![Change {
+                    before: Some(before),
+                    after: None,
+                }])
             }
             Edit::CreateTimeOff(input) => {
                 let t = TimeOff::from_input(self.fresh_record_id(s, Kind::TimeOff), team, input)?;
-                let summary = if t.person_id.is_some() {
-                    "Added time off"
-                } else {
-                    "Added a team holiday"
-                };
-                created(summary, Record::TimeOff(t))
+                created(Record::TimeOff(t))
             }
             Edit::PatchTimeOff(id, patch) => {
                 let Record::TimeOff(before) = existing(Kind::TimeOff, &id)? else {
                     return Err(not_found(Kind::TimeOff));
                 };
                 let after = TimeOff::from_input(id, team, merge_patch(&before.input(), patch)?)?;
-                updated(
-                    "Edited time off",
-                    Record::TimeOff(before),
-                    Record::TimeOff(after),
-                )
+                updated(Record::TimeOff(before), Record::TimeOff(after))
             }
             Edit::DeleteTimeOff(id) => {
                 let before = existing(Kind::TimeOff, &id)?;
-                Ok((
-                    "Deleted time off".into(),
-                    vec![Change {
-                        before: Some(before),
-                        after: None,
-                    }],
-                ))
+                Ok(vec![Change {
+                    before: Some(before),
+                    after: None,
+                }])
             }
             Edit::RecordActual(input) => {
                 let a = Actual::from_input(self.fresh_record_id(s, Kind::Actual), team, input)?;
                 self.check_own_person(auth, s, &a.person_id)?;
-                created("Recorded actual hours", Record::Actual(a))
+                created(Record::Actual(a))
             }
             Edit::DeleteActual(id) => {
                 let before = existing(Kind::Actual, &id)?;
                 if let Record::Actual(a) = &before {
                     self.check_own_person(auth, s, &a.person_id)?;
                 }
-                Ok((
-                    "Deleted actual hours".into(),
-                    vec![Change {
-                        before: Some(before),
-                        after: None,
-                    }],
-                ))
+                Ok(vec![Change {
+                    before: Some(before),
+                    after: None,
+                }])
             }
             Edit::CreateTask(project_id, input) => {
                 let t =
@@ -570,7 +443,7 @@ impl Db {
                         .filter(|o| o.project_id == t.project_id)
                         .chain([&t]),
                 )?;
-                created("Added task", Record::Task(t))
+                created(Record::Task(t))
             }
             Edit::PatchTask(id, patch) => {
                 let Record::Task(before) = existing(Kind::Task, &id)? else {
@@ -587,19 +460,18 @@ impl Db {
                     .values()
                     .filter(|o| o.project_id == after.project_id && o.id != id);
                 check_acyclic(siblings.chain([&after]))?;
-                updated("Edited task", Record::Task(before), Record::Task(after))
+                updated(Record::Task(before), Record::Task(after))
             }
             Edit::DeleteTask(id) => {
                 let before = existing(Kind::Task, &id)?;
-                Ok((
-                    "Deleted task".into(),
-                    vec![Change {
-                        before: Some(before),
-                        after: None,
-                    }],
-                ))
+                Ok(vec![Change {
+                    before: Some(before),
+                    after: None,
+                }])
             }
-            Edit::Undo(_) | Edit::Batch(..) => Err(AppError::Internal("planned elsewhere".into())),
+            Edit::Undo(_) | Edit::UndoMine | Edit::RedoMine | Edit::Batch(..) => {
+                Err(AppError::Internal("planned elsewhere".into()))
+            }
         }
     }
 
@@ -633,59 +505,4 @@ impl Db {
             _ => Ok(()),
         }
     }
-
-    /// The changes that revert activity entry `id`, if nothing later depends on it.
-    fn plan_undo(&self, s: &Schedule, team: &Id, id: &Id) -> Result<(String, Vec<Change>)> {
-        let entry = self
-            .activity
-            .get(team)
-            .and_then(|log| log.iter().find(|a| &a.id == id))
-            .ok_or_else(|| AppError::NotFound("Activity entry not found".into()))?;
-        if entry.undone_by.is_some() {
-            return Err(AppError::Conflict("This change was already undone".into()));
-        }
-        let mut changes = Vec::new();
-        for change in entry.changes.iter().rev() {
-            let record = change
-                .after
-                .as_ref()
-                .or(change.before.as_ref())
-                .ok_or_else(unreachable_change_err)?;
-            let (kind, rid) = (record.kind(), Id(record.id().to_string()));
-            if get_record(s, kind, &rid) != change.after {
-                return Err(AppError::Conflict(format!(
-                    "Cannot undo: the {} was changed again since; undo that first",
-                    kind_name(kind)
-                )));
-            }
-            changes.push(Change {
-                before: change.after.clone(),
-                after: change.before.clone(),
-            });
-        }
-        Ok((format!("Undid: {}", entry.summary), changes))
-    }
-}
-
-/// Applies one change to a schedule, refusing one that would leave a dangling reference.
-fn apply_change(s: &mut Schedule, change: &Change) -> Result<()> {
-    match (&change.before, &change.after) {
-        (_, Some(after)) => {
-            check_refs(s, after)?;
-            put_record(s, after.clone());
-        }
-        (Some(before), None) => {
-            let (kind, id) = (before.kind(), Id(before.id().to_string()));
-            if let Some(why) = dependents(s, kind, &id) {
-                return Err(AppError::Conflict(format!("Cannot remove: {why}")));
-            }
-            remove_record(s, kind, &id);
-        }
-        (None, None) => return Err(unreachable_change_err()),
-    }
-    Ok(())
-}
-
-fn unreachable_change_err() -> AppError {
-    AppError::Internal("a change with neither before nor after".into())
 }

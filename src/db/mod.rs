@@ -11,17 +11,20 @@
 //!   disk I/O happen in the handlers (`spawn_blocking`) or in the writer.
 
 mod actor;
+mod describe;
 mod edit;
+mod records;
 pub mod state;
+pub mod undo;
 
 use crate::domain::activity::Activity;
 use crate::domain::user::Invite;
 use crate::domain::{AuthUser, Id, Role, Schedule, User};
-use crate::store::Record;
+use crate::events::Events;
 use crate::store::StoreError;
 use crate::store::writer::{Restore, WriterMsg};
 use crate::{AppError, Result};
-pub use edit::Edit;
+pub use edit::{Edit, Edited};
 use state::{Credentials, Db, NewAccount, StoredProposal, TeamView};
 use std::net::IpAddr;
 use tokio::sync::{mpsc, oneshot};
@@ -48,8 +51,9 @@ pub enum Dm {
     Logout(Req<String, Result<()>>),
     /// A snapshot of the team's schedule (O(1)); reads are computed from it outside.
     Schedule(Req<Id, Result<Schedule>>),
-    /// Any change to the schedule, including undo.
-    Edit(Req<(AuthUser, Edit), Result<Option<Record>>>),
+    /// Any change to the schedule, including undo; `Option<u64>` is the `If-Match`
+    /// version the edit's record must still have.
+    Edit(Req<(AuthUser, Edit, Option<u64>), Result<Edited>>),
     Activity(Req<(Id, usize), Vec<std::sync::Arc<Activity>>>),
     Team(Req<Id, Result<TeamView>>),
     PatchTeam(Req<(AuthUser, serde_json::Value), Result<TeamView>>),
@@ -57,7 +61,7 @@ pub enum Dm {
     ChangeRole(Req<(AuthUser, Id, Role), Result<User>>),
     RemoveMember(Req<(AuthUser, Id), Result<()>>),
     SaveProposal(Req<StoredProposal, Id>),
-    ApplyProposal(Req<(AuthUser, Id), Result<Option<Record>>>),
+    ApplyProposal(Req<(AuthUser, Id), Result<Edited>>),
     /// Make a new calendar-feed token hash for a person (revoking the old one).
     RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
     /// Which team and person a calendar-feed token hash belongs to.
@@ -105,16 +109,21 @@ impl Db {
         self,
         writer: mpsc::Sender<WriterMsg>,
         restores: mpsc::UnboundedReceiver<Restore>,
+        events: Events,
     ) -> (DbTx, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(ACTOR_QUEUE);
-        let handle = tokio::spawn(actor::run(rx, restores, writer, self));
+        let handle = tokio::spawn(actor::run(rx, restores, writer, events, self));
         (DbTx(Backend::Actor(tx)), handle)
     }
 
     /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
     /// commit is not rolled back in memory here (the restores are dropped).
-    pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>) -> DbTx {
-        let lp = actor::Loop { writer, epoch: 0 };
+    pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>, events: Events) -> DbTx {
+        let lp = actor::Loop {
+            writer,
+            events,
+            epoch: 0,
+        };
         DbTx(Backend::Locked(std::sync::Arc::new(
             tokio::sync::RwLock::new((self, lp)),
         )))
@@ -203,8 +212,18 @@ impl DbTx {
     }
 
     /// Applies a change to the caller's team's schedule; answers after it is durable.
-    pub async fn edit(&self, auth: AuthUser, edit: Edit) -> Result<Option<Record>> {
-        self.send(Dm::Edit, (auth, edit)).await?
+    pub async fn edit(&self, auth: AuthUser, edit: Edit) -> Result<Edited> {
+        self.send(Dm::Edit, (auth, edit, None)).await?
+    }
+
+    /// As [`DbTx::edit`], only if the edited record is still at version `if_match`.
+    pub async fn edit_if(
+        &self,
+        auth: AuthUser,
+        edit: Edit,
+        if_match: Option<u64>,
+    ) -> Result<Edited> {
+        self.send(Dm::Edit, (auth, edit, if_match)).await?
     }
 
     pub async fn activity(
@@ -239,7 +258,7 @@ impl DbTx {
         self.send(Dm::SaveProposal, proposal).await
     }
 
-    pub async fn apply_proposal(&self, auth: AuthUser, id: Id) -> Result<Option<Record>> {
+    pub async fn apply_proposal(&self, auth: AuthUser, id: Id) -> Result<Edited> {
         self.send(Dm::ApplyProposal, (auth, id)).await?
     }
 

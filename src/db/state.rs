@@ -165,7 +165,7 @@ impl Db {
                 other => {
                     let team = team_of(&other);
                     match self.schedules.get_mut(&team) {
-                        Some(schedule) => super::edit::put_record(schedule, other),
+                        Some(schedule) => super::records::put_record(schedule, other),
                         None => {
                             tracing::warn!(kind = ?other.kind(), id = other.id(), "record of a missing team skipped")
                         }
@@ -178,6 +178,11 @@ impl Db {
             self.next_seq = self.next_seq.max(a.seq + 1);
             self.remember_activity(a);
         }
+    }
+
+    /// The newest activity id at start-up: live events begin after it.
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
     }
 
     pub fn user_count(&self) -> usize {
@@ -818,7 +823,7 @@ impl Db {
         auth: &AuthUser,
         id: &Id,
         now: Timestamp,
-    ) -> Applied<Option<Record>> {
+    ) -> Applied<super::Edited> {
         auth.require_schedule_editor()?;
         let proposal = self
             .proposals

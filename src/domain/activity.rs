@@ -34,4 +34,38 @@ pub struct Activity {
     /// The entry that undid this one.
     #[serde(default)]
     pub undone_by: Option<Id>,
+    /// Whether this entry is a change, or undoes or redoes one: each person's Ctrl+Z
+    /// walks back through their changes and redos, Ctrl+Shift+Z through their undos.
+    #[serde(default)]
+    pub action: Action,
+}
+
+/// What an activity entry did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Change,
+    Undo,
+    Redo,
+}
+
+impl Activity {
+    /// Entries written before `action` existed: an entry that undid another is an undo.
+    pub fn normalised(mut self) -> Activity {
+        if self.undo_of.is_some() && self.action == Action::Change {
+            self.action = Action::Undo;
+        }
+        self
+    }
+
+    /// Whether any of this entry's changes touched record `kind`/`id`.
+    pub fn touches(&self, kind: crate::store::Kind, id: &str) -> bool {
+        self.changes.iter().any(|c| {
+            c.after
+                .as_ref()
+                .or(c.before.as_ref())
+                .is_some_and(|r| r.kind() == kind && r.id() == id)
+        })
+    }
 }

@@ -230,6 +230,7 @@ mod tests {
 
     fn person(id: &str, start: Option<&str>, end: Option<&str>) -> Person {
         Person {
+            version: 0,
             id: id.into(),
             team_id: "t".into(),
             name: id.to_string(),
@@ -249,6 +250,7 @@ mod tests {
 
     fn off(id: &str, person: Option<&str>, start: &str, end: &str) -> TimeOff {
         TimeOff {
+            version: 0,
             id: id.into(),
             team_id: "t".into(),
             person_id: person.map(Into::into),

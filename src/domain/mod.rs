@@ -16,6 +16,31 @@ pub use user::{AuthUser, Role, Session, SessionPolicy, Team, User};
 
 use serde::{Deserialize, Serialize};
 
+/// A schedule record that carries a version (bumped by every change to it).
+pub trait Versioned {
+    fn version(&self) -> u64;
+}
+
+macro_rules! versioned {
+    ($($t:ty),+) => {$(
+        impl Versioned for $t {
+            fn version(&self) -> u64 {
+                self.version
+            }
+        }
+    )+};
+}
+
+versioned!(
+    Person,
+    Client,
+    Project,
+    Allocation,
+    TimeOff,
+    schedule::Actual,
+    task::Task
+);
+
 /// The one id type: 16 lower-case hex characters (64 random bits), a string in JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -20,6 +20,18 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the pipeline board names it: "Won".
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Lead => "Lead",
+            Status::Proposal => "Proposal",
+            Status::Won => "Won",
+            Status::Active => "Active",
+            Status::Done => "Done",
+            Status::Lost => "Lost",
+        }
+    }
+
     /// The likelihood, in percent, a project of this status has unless one is given.
     pub fn default_probability(self) -> u8 {
         match self {
@@ -63,6 +75,10 @@ pub struct Project {
     pub color: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 fn full() -> u8 {
@@ -146,6 +162,7 @@ impl Project {
             ),
         };
         Ok(Project {
+            version: 0,
             id,
             team_id,
             name: check_project_name(&input.name)?,

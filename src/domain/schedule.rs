@@ -174,6 +174,10 @@ pub struct Person {
     #[schema(value_type = Option<String>)]
     pub user_id: Option<Id>,
     pub archived: bool,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 fn default_weekly_hours() -> [f64; 7] {
@@ -245,6 +249,7 @@ impl Person {
             None => None,
         };
         Ok(Person {
+            version: 0,
             id,
             team_id,
             name: required_text("name", &input.name, 200)?,
@@ -303,6 +308,10 @@ pub struct Client {
     /// new work.
     #[serde(default)]
     pub archived: bool,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -316,6 +325,7 @@ pub struct ClientInput {
 impl Client {
     pub fn from_input(id: Id, team_id: Id, input: ClientInput) -> Result<Client, AppError> {
         Ok(Client {
+            version: 0,
             id,
             team_id,
             name: required_text("name", &input.name, 200)?,
@@ -357,6 +367,10 @@ pub struct Allocation {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub task_id: Option<Id>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -409,6 +423,7 @@ impl Allocation {
             ));
         }
         Ok(Allocation {
+            version: 0,
             id,
             team_id,
             project_id: input.project_id,
@@ -456,6 +471,10 @@ pub struct TimeOff {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub reason: Option<String>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -483,6 +502,7 @@ impl TimeOff {
     pub fn from_input(id: Id, team_id: Id, input: TimeOffInput) -> Result<TimeOff, AppError> {
         let (start, end) = check_dates(input.start, input.end)?;
         Ok(TimeOff {
+            version: 0,
             id,
             team_id,
             person_id: input.person_id,
@@ -509,6 +529,10 @@ pub struct Actual {
     pub date: NaiveDate,
     pub hours: f64,
     pub note: Option<String>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -528,6 +552,7 @@ pub struct ActualInput {
 impl Actual {
     pub fn from_input(id: Id, team_id: Id, input: ActualInput) -> Result<Actual, AppError> {
         Ok(Actual {
+            version: 0,
             id,
             team_id,
             person_id: input.person_id,

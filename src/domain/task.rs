@@ -33,6 +33,10 @@ pub struct Task {
     /// May the work pause on days its person is busy elsewhere?
     pub may_split: bool,
     pub max_hours_per_day: Option<f64>,
+    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub version: u64,
 }
 
 fn yes() -> bool {
@@ -91,6 +95,7 @@ impl Task {
             ));
         }
         Ok(Task {
+            version: 0,
             id,
             team_id,
             project_id,

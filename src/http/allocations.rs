@@ -2,14 +2,14 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{RangeFilter, blocking, deleted, found, json_response, respond};
+use super::edits::{RangeFilter, blocking, deleted, found, json_response, respond, updated};
+use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
 use crate::db::Edit;
 use crate::domain::schedule::AllocationInput;
 use crate::domain::{Allocation, AuthUser, Id};
 use crate::error::ErrorBody;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -59,7 +59,7 @@ async fn create_allocation(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<AllocationInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(
         &state,
         auth,
@@ -75,7 +75,7 @@ async fn create_allocation(
 async fn get_allocation(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
-) -> Result<Json<Allocation>> {
+) -> Result<Response> {
     found(&schedule.allocations, id, "Allocation")
 }
 
@@ -85,13 +85,15 @@ async fn get_allocation(
 async fn patch_allocation(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    respond(
+) -> Result<Response> {
+    updated(
         &state,
         auth,
         Edit::PatchAllocation(Id(id), patch),
+        if_match,
         StatusCode::OK,
     )
     .await
@@ -103,7 +105,8 @@ async fn patch_allocation(
 async fn delete_allocation(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    deleted(&state, auth, Edit::DeleteAllocation(Id(id))).await
+    deleted(&state, auth, Edit::DeleteAllocation(Id(id)), if_match).await
 }

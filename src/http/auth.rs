@@ -48,6 +48,31 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// The signed-in user with the credentials that proved it, for long-lived responses
+/// (the live-events stream) that check the session again while they run.
+pub struct Session {
+    pub auth: AuthUser,
+    pub usrid: Id,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let (usrid, token_hash) = credentials(parts)?;
+        let auth = state
+            .db
+            .authenticate(usrid.clone(), token_hash.clone())
+            .await?;
+        Ok(Session {
+            auth,
+            usrid,
+            token_hash,
+        })
+    }
+}
+
 /// For reads: the signed-in user's team's schedule, as a snapshot, taken in the same
 /// round trip to the actor as the auth step.
 pub struct TeamSchedule(pub crate::domain::Schedule);

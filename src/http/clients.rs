@@ -2,7 +2,8 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{deleted, found, respond};
+use super::edits::{deleted, found, respond, updated};
+use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use super::people::ArchivedFilter;
 use crate::Result;
@@ -13,6 +14,7 @@ use crate::error::ErrorBody;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -47,7 +49,7 @@ async fn create_client(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<ClientInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(&state, auth, Edit::CreateClient(input), StatusCode::CREATED).await
 }
 
@@ -57,7 +59,7 @@ async fn create_client(
 async fn get_client(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
-) -> Result<Json<Client>> {
+) -> Result<Response> {
     found(&schedule.clients, id, "Client")
 }
 
@@ -67,13 +69,15 @@ async fn get_client(
 async fn patch_client(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    respond(
+) -> Result<Response> {
+    updated(
         &state,
         auth,
         Edit::PatchClient(Id(id), patch),
+        if_match,
         StatusCode::OK,
     )
     .await
@@ -85,7 +89,8 @@ async fn patch_client(
 async fn delete_client(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    deleted(&state, auth, Edit::DeleteClient(Id(id))).await
+    deleted(&state, auth, Edit::DeleteClient(Id(id)), if_match).await
 }

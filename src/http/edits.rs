@@ -1,33 +1,58 @@
 //! What the schedule's handlers share: running an edit and answering with the record.
 
 use super::AppState;
+use super::extract::IfMatch;
 use crate::Result;
 use crate::db::Edit;
-use crate::domain::{AuthUser, Id};
+use crate::domain::{AuthUser, Id, Versioned};
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::Value;
 
-/// Runs `edit` and answers `status` with the resulting record as JSON (or no content).
+/// Runs `edit` and answers `status` with the resulting record as JSON and its `ETag`
+/// (or no content).
 pub async fn respond(
     state: &AppState,
     auth: AuthUser,
     edit: Edit,
     status: StatusCode,
-) -> Result<(StatusCode, Json<Value>)> {
-    let record = state.db.edit(auth, edit).await?;
-    Ok(match record {
-        Some(r) if status != StatusCode::NO_CONTENT => (status, Json(r.to_value())),
-        _ => (StatusCode::NO_CONTENT, Json(Value::Null)),
+) -> Result<Response> {
+    updated(state, auth, edit, IfMatch(None), status).await
+}
+
+/// As [`respond`], for a PATCH that honours `If-Match` (412 with the current record).
+pub async fn updated(
+    state: &AppState,
+    auth: AuthUser,
+    edit: Edit,
+    if_match: IfMatch,
+    status: StatusCode,
+) -> Result<Response> {
+    let edited = state.db.edit_if(auth, edit, if_match.0).await?;
+    Ok(match edited.record {
+        Some(r) if status != StatusCode::NO_CONTENT => {
+            (status, etag(r.version()), Json(r.to_value())).into_response()
+        }
+        _ => StatusCode::NO_CONTENT.into_response(),
     })
 }
 
-/// As [`respond`] for a deletion: 204 and no body.
-pub async fn deleted(state: &AppState, auth: AuthUser, edit: Edit) -> Result<StatusCode> {
-    state.db.edit(auth, edit).await?;
+/// As [`updated`] for a deletion: 204 and no body.
+pub async fn deleted(
+    state: &AppState,
+    auth: AuthUser,
+    edit: Edit,
+    if_match: IfMatch,
+) -> Result<StatusCode> {
+    state.db.edit_if(auth, edit, if_match.0).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `ETag` header of a record at `version`.
+pub fn etag(version: u64) -> [(HeaderName, String); 1] {
+    [(header::ETAG, format!("\"{version}\""))]
 }
 
 /// `?from=&to=` (inclusive, either may be absent) plus the usual id filters.
@@ -77,11 +102,14 @@ pub fn json_response<T: serde::Serialize>(value: &T) -> axum::response::Response
     }
 }
 
-/// The record `id` in one of the team's maps, or 404 ("Person not found").
-pub fn found<T: Clone>(records: &imbl::OrdMap<Id, T>, id: String, what: &str) -> Result<Json<T>> {
+/// The record `id` in one of the team's maps with its `ETag`, or 404 ("Person not found").
+pub fn found<T: Clone + serde::Serialize + Versioned>(
+    records: &imbl::OrdMap<Id, T>,
+    id: String,
+    what: &str,
+) -> Result<Response> {
     records
         .get(&Id(id))
-        .cloned()
-        .map(Json)
+        .map(|r| (etag(r.version()), Json(r.clone())).into_response())
         .ok_or_else(|| crate::AppError::NotFound(format!("{what} not found")))
 }

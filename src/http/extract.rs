@@ -102,3 +102,26 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         Ok(ClientAddr(ip))
     }
 }
+
+/// The version an `If-Match` header names: `"3"`, `3` or `W/"3"`; `*` or no header asks
+/// for no check. A tag kronuz never issued matches no version, so the write gets 412.
+pub struct IfMatch(pub Option<u64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let text = value.to_str().unwrap_or("").trim();
+        if text == "*" {
+            return Ok(IfMatch(None));
+        }
+        // Several tags may be listed; kronuz issues one per record, so the first counts.
+        let first = text.split(',').next().unwrap_or("").trim();
+        let bare = first.strip_prefix("W/").unwrap_or(first).trim_matches('"');
+        // Versions start at 1: 0 matches nothing.
+        Ok(IfMatch(Some(bare.parse().unwrap_or(0))))
+    }
+}

@@ -1,11 +1,13 @@
 //! HTTP: the one place the router is built, the middleware around it, and one file per
 //! resource. Handlers are thin: extract, call a `DbTx` method, shape the JSON.
 
+mod activity;
 mod allocations;
 mod auth;
 mod clients;
 pub mod content_type;
 mod edits;
+mod events;
 mod extract;
 mod meta;
 mod people;
@@ -38,6 +40,8 @@ pub use auth::{TeamSchedule, dummy_hash, token_hash};
 #[derive(Clone)]
 pub struct AppState {
     pub db: DbTx,
+    /// Committed changes, live (`GET /api/v1/events`).
+    pub events: crate::events::Events,
     pub settings: Arc<Settings>,
     /// Bounds concurrent password hashes (each takes ~20 MB and a core for a while).
     pub hash_permits: Arc<Semaphore>,
@@ -50,12 +54,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: DbTx, settings: Settings, dummy_hash: String) -> AppState {
+    pub fn new(
+        db: DbTx,
+        events: crate::events::Events,
+        settings: Settings,
+        dummy_hash: String,
+    ) -> AppState {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
         AppState {
             db,
+            events,
             in_flight: Arc::new(Semaphore::new(settings.max_concurrency.max(1))),
             settings: Arc::new(settings),
             hash_permits: Arc::new(Semaphore::new(cores)),
@@ -74,6 +84,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(usr::router())
         .merge(prj::router())
         .merge(team::router())
+        .merge(activity::router())
+        .merge(events::router())
         .merge(people::router())
         .merge(clients::router())
         .merge(allocations::router())
@@ -107,6 +119,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
         "/api/v1/usr/logout",
     ];
     for (path, item) in doc.paths.paths.iter_mut() {
+        // A PATCH or DELETE of one record honours If-Match.
+        for op in [&mut item.patch, &mut item.delete].into_iter().flatten() {
+            if path.ends_with('}') && path.starts_with("/api/v1/") && !path.contains("/team/") {
+                op.responses.responses.entry("412".into()).or_insert_with(|| {
+                    error("The record changed since the version named by If-Match; the body's `current` is the record now")
+                });
+            }
+        }
         let operations = [
             &mut item.get,
             &mut item.put,

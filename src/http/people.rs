@@ -4,6 +4,8 @@ use super::AppState;
 use super::auth::TeamSchedule;
 use super::edits::found;
 use super::edits::respond;
+use super::edits::updated;
+use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
 use crate::db::Edit;
@@ -13,6 +15,7 @@ use crate::error::ErrorBody;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -57,7 +60,7 @@ async fn create_person(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<PersonInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(&state, auth, Edit::CreatePerson(input), StatusCode::CREATED).await
 }
 
@@ -67,7 +70,7 @@ async fn create_person(
 async fn get_person(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
-) -> Result<Json<Person>> {
+) -> Result<Response> {
     found(&schedule.people, id, "Person")
 }
 
@@ -77,13 +80,15 @@ async fn get_person(
 async fn patch_person(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    respond(
+) -> Result<Response> {
+    updated(
         &state,
         auth,
         Edit::PatchPerson(Id(id), patch),
+        if_match,
         StatusCode::OK,
     )
     .await
@@ -95,7 +100,8 @@ async fn patch_person(
 async fn archive_person(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    super::edits::deleted(&state, auth, Edit::ArchivePerson(Id(id))).await
+    super::edits::deleted(&state, auth, Edit::ArchivePerson(Id(id)), if_match).await
 }

@@ -3,8 +3,9 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{deleted, respond};
+use super::edits::{deleted, respond, updated};
 use super::extract::ApiJson;
+use super::extract::IfMatch;
 use crate::db::Edit;
 use crate::db::state::StoredProposal;
 use crate::domain::task::{Task, TaskInput};
@@ -15,6 +16,7 @@ use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
@@ -62,7 +64,7 @@ async fn create_task(
     auth: AuthUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TaskInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     let s = state.db.schedule(auth.team_id.clone()).await?;
     if !s.projects.contains_key(&Id(id.clone())) {
         return Err(AppError::NotFound("Project not found".into()));
@@ -92,11 +94,19 @@ async fn task_of(state: &AppState, auth: &AuthUser, project: &str, task: &str) -
 async fn patch_task(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path((id, task)): Path<(String, String)>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     let task = task_of(&state, &auth, &id, &task).await?;
-    respond(&state, auth, Edit::PatchTask(task, patch), StatusCode::OK).await
+    updated(
+        &state,
+        auth,
+        Edit::PatchTask(task, patch),
+        if_match,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Removes a task (409 while another task depends on it).
@@ -106,10 +116,11 @@ async fn patch_task(
 async fn delete_task(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path((id, task)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     let task = task_of(&state, &auth, &id, &task).await?;
-    deleted(&state, auth, Edit::DeleteTask(task)).await
+    deleted(&state, auth, Edit::DeleteTask(task), if_match).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -2,16 +2,17 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{deleted, found, respond};
+use super::edits::{deleted, found, respond, updated};
 use super::extract::ApiJson;
+use super::extract::IfMatch;
 use crate::Result;
 use crate::db::Edit;
 use crate::domain::{AuthUser, Id, Project, ProjectInput};
 use crate::error::ErrorBody;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use axum::response::Response;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,7 +44,7 @@ async fn create_project(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<ProjectInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(
         &state,
         auth,
@@ -60,7 +61,7 @@ async fn create_project(
 async fn get_project(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
-) -> Result<Json<Project>> {
+) -> Result<Response> {
     found(&schedule.projects, id, "Project")
 }
 
@@ -72,13 +73,15 @@ async fn get_project(
 async fn patch_project(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    respond(
+) -> Result<Response> {
+    updated(
         &state,
         auth,
         Edit::PatchProject(Id(id), patch),
+        if_match,
         StatusCode::OK,
     )
     .await
@@ -91,7 +94,8 @@ async fn patch_project(
 async fn delete_project(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    deleted(&state, auth, Edit::DeleteProject(Id(id))).await
+    deleted(&state, auth, Edit::DeleteProject(Id(id)), if_match).await
 }

@@ -1,14 +1,11 @@
-//! The team, its members and invitations (`/api/v1/team*`), and the activity log with
-//! undo (`/api/v1/activity*`).
+//! The team, its members and invitations (`/api/v1/team*`).
 
 use super::AppState;
 use super::auth::{new_token, token_hash};
-use super::edits::respond;
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::ApiJson;
 use crate::Result;
+use crate::db::NewInvite;
 use crate::db::state::TeamView;
-use crate::db::{Edit, NewInvite};
-use crate::domain::activity::Activity;
 use crate::domain::user::normalise_email;
 use crate::domain::{AuthUser, Id, Role};
 use crate::error::ErrorBody;
@@ -25,8 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_team, patch_team))
         .routes(routes!(create_invite))
         .routes(routes!(change_role, remove_member))
-        .routes(routes!(list_activity))
-        .routes(routes!(undo))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -171,87 +166,4 @@ async fn remove_member(
 ) -> Result<StatusCode> {
     state.db.remove_member(auth, Id(user_id)).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ActivityQuery {
-    /// How many entries, newest first (default 50, at most 1000).
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<usize>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ActivityView {
-    pub id: String,
-    pub at: i64,
-    pub user_id: String,
-    pub summary: String,
-    /// Each changed record before and after (null when created / deleted).
-    #[schema(value_type = Vec<Object>)]
-    pub changes: Vec<Value>,
-    pub undo_of: Option<String>,
-    pub undone_by: Option<String>,
-}
-
-impl From<&Activity> for ActivityView {
-    fn from(a: &Activity) -> Self {
-        let changes = a
-            .changes
-            .iter()
-            .map(|c| {
-                let kind = c
-                    .after
-                    .as_ref()
-                    .or(c.before.as_ref())
-                    .map(|r| format!("{:?}", r.kind()).to_lowercase());
-                serde_json::json!({
-                    "kind": kind,
-                    "before": c.before.as_ref().map(|r| r.to_value()),
-                    "after": c.after.as_ref().map(|r| r.to_value()),
-                })
-            })
-            .collect();
-        ActivityView {
-            id: a.id.0.clone(),
-            at: a.at,
-            user_id: a.user_id.0.clone(),
-            summary: a.summary.clone(),
-            changes,
-            undo_of: a.undo_of.as_ref().map(|i| i.0.clone()),
-            undone_by: a.undone_by.as_ref().map(|i| i.0.clone()),
-        }
-    }
-}
-
-/// Every change to the schedule, newest first.
-#[utoipa::path(get, path = "/api/v1/activity", tag = "activity", params(ActivityQuery),
-    responses((status = 200, body = Vec<ActivityView>)))]
-async fn list_activity(
-    State(state): State<AppState>,
-    auth: AuthUser,
-    ApiQuery(q): ApiQuery<ActivityQuery>,
-) -> Result<Json<Vec<ActivityView>>> {
-    let limit = q.limit.unwrap_or(50).clamp(1, 1000);
-    let entries = state.db.activity(auth.team_id, limit).await?;
-    Ok(Json(
-        entries.iter().map(|a| ActivityView::from(&**a)).collect(),
-    ))
-}
-
-/// Reverts a change, when nothing later depends on it (409 with the reason otherwise).
-#[utoipa::path(post, path = "/api/v1/activity/{id}/undo", tag = "activity", params(("id" = String, Path)),
-    responses((status = 200, description = "Undone; the body is the restored record, if one"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn undo(
-    State(state): State<AppState>,
-    auth: AuthUser,
-    Path(id): Path<String>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let (status, body) = respond(&state, auth, Edit::Undo(Id(id)), StatusCode::OK).await?;
-    Ok(if status == StatusCode::NO_CONTENT {
-        (StatusCode::OK, Json(serde_json::json!({})))
-    } else {
-        (status, body)
-    })
 }

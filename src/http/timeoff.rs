@@ -2,7 +2,8 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{RangeFilter, deleted, respond};
+use super::edits::{RangeFilter, deleted, respond, updated};
+use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
 use crate::db::Edit;
@@ -12,6 +13,7 @@ use crate::error::ErrorBody;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,7 +52,7 @@ async fn create_timeoff(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<TimeOffInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(
         &state,
         auth,
@@ -66,13 +68,15 @@ async fn create_timeoff(
 async fn patch_timeoff(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    respond(
+) -> Result<Response> {
+    updated(
         &state,
         auth,
         Edit::PatchTimeOff(Id(id), patch),
+        if_match,
         StatusCode::OK,
     )
     .await
@@ -84,9 +88,10 @@ async fn patch_timeoff(
 async fn delete_timeoff(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    deleted(&state, auth, Edit::DeleteTimeOff(Id(id))).await
+    deleted(&state, auth, Edit::DeleteTimeOff(Id(id)), if_match).await
 }
 
 /// Actual hours recorded in `[from, to]`, optionally of one person or project.
@@ -116,7 +121,7 @@ async fn record_actual(
     State(state): State<AppState>,
     auth: AuthUser,
     ApiJson(input): ApiJson<ActualInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<Response> {
     respond(&state, auth, Edit::RecordActual(input), StatusCode::CREATED).await
 }
 
@@ -126,7 +131,8 @@ async fn record_actual(
 async fn delete_actual(
     State(state): State<AppState>,
     auth: AuthUser,
+    if_match: IfMatch,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    deleted(&state, auth, Edit::DeleteActual(Id(id))).await
+    deleted(&state, auth, Edit::DeleteActual(Id(id)), if_match).await
 }

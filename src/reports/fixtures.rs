@@ -53,6 +53,7 @@ pub fn alloc(
         None => (Some(Id::from(who)), None),
     };
     let a = Allocation {
+        version: 0,
         id: id.into(),
         team_id: "t".into(),
         project_id: project.into(),
@@ -70,6 +71,7 @@ pub fn alloc(
 
 pub fn off(s: &mut Schedule, id: &str, who: Option<&str>, start: &str, end: &str) {
     let t = TimeOff {
+        version: 0,
         id: id.into(),
         team_id: "t".into(),
         person_id: who.map(Id::from),

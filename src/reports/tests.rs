@@ -315,6 +315,7 @@ fn pipeline_counts_lead_work_as_tentative() {
 fn project_summary_by_hand() {
     let mut s = example();
     let actual = Actual {
+        version: 0,
         id: "ac1".into(),
         team_id: "t".into(),
         person_id: "pat".into(),

@@ -82,6 +82,59 @@ records! {
     CalendarFeed(CalendarFeed) => "calendar_feeds", |x| x.person_id.as_str();
 }
 
+/// Applies `$body` to the record inside any schedule kind (those that carry a version).
+macro_rules! versioned {
+    ($record:expr, |$x:ident| $body:expr, $otherwise:expr) => {
+        match $record {
+            Record::Person($x) => $body,
+            Record::Client($x) => $body,
+            Record::Project($x) => $body,
+            Record::Allocation($x) => $body,
+            Record::TimeOff($x) => $body,
+            Record::Actual($x) => $body,
+            Record::Task($x) => $body,
+            _ => $otherwise,
+        }
+    };
+}
+
+impl Record {
+    /// A schedule record's version (bumped by each change); 0 for other kinds.
+    pub fn version(&self) -> u64 {
+        versioned!(self, |x| x.version, 0)
+    }
+
+    pub fn set_version(&mut self, version: u64) {
+        versioned!(self, |x| x.version = version, ())
+    }
+
+    /// The kind as the API names it: "allocation", "timeoff", ...
+    pub fn kind_name(&self) -> &'static str {
+        self.kind().api_name()
+    }
+}
+
+impl Kind {
+    /// The kind as the API and the live events name it.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Kind::User => "user",
+            Kind::Team => "team",
+            Kind::Session => "session",
+            Kind::Invite => "invite",
+            Kind::Project => "project",
+            Kind::Person => "person",
+            Kind::Client => "client",
+            Kind::Allocation => "allocation",
+            Kind::TimeOff => "timeoff",
+            Kind::Actual => "actual",
+            Kind::Activity => "activity",
+            Kind::Task => "task",
+            Kind::CalendarFeed => "calendar_feed",
+        }
+    }
+}
+
 /// A change to durable state, produced by the actor after it applied it in memory.
 #[derive(Clone, Debug)]
 #[allow(clippy::large_enum_variant)] // Put is the common case; boxing it would only add an allocation
