@@ -7,6 +7,7 @@ import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } fro
 import { allocSpan } from '../capacity.js';
 import { set, setSched, toast, canEdit, unauthorized, withAlloc, withoutAlloc, allocById } from '../model.js';
 import { extendAllocs, routeEffects } from '../load.js';
+import { optimistic } from '../records.js';
 
 /** Scrolling at least this far between two frames is fast; rows are drawn light until it settles. */
 export const FAST_SCROLL_PX = 200;
@@ -204,7 +205,7 @@ export function update(m, msg) {
       }
       // optimistic: show the change now, roll back if the server refuses
       const patch = http('PATCH', `/allocations/${before.id}`, diff, 'AllocPatchOk', 'AllocPatchErr', { id: before.id, before });
-      return [withAlloc(m1, after), [ifMatch(patch, 'allocation', d.base || before)]];
+      return [withAlloc(m1, optimistic(before, after)), [ifMatch(patch, 'allocation', d.base || before)]];
     }
     case 'AllocPatchOk':
       return [msg.data && msg.data.id ? withAlloc(m, msg.data) : m, []];

@@ -88,6 +88,19 @@ test('a record applies only if newer than the one held: our own write seen again
   assert.equal(m.data.people.find((p) => p.id === 'p1').name, 'Ann Lee');
 });
 
+test('a second move made before the first is confirmed sends the version the first will have', () => {
+  let m = loggedIn();
+  let fx1, fx2;
+  [m, fx1] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-08') }, { type: 'DragEnd' });
+  [m, fx2] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-08') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-09') }, { type: 'DragEnd' });
+  assert.equal(fx1[0].headers['If-Match'], '"3"');
+  assert.equal(fx2[0].headers['If-Match'], '"4"', 'not a conflict with my own first move');
+  // someone else's change racing mine waits for the server's word (my write meets a 412 if theirs won)
+  const before = m.data.allocations;
+  [m] = update(m, change(70, { kind: 'allocation', id: 'a1', record: { ...A(m, 'a1'), version: 4, note: 'theirs' } }));
+  assert.equal(m.data.allocations, before);
+});
+
 test('a bar being dragged stays in the hand while an unrelated change arrives', () => {
   let m = loggedIn();
   [m] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-09') });
