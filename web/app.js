@@ -55,8 +55,9 @@ function openEvents(sub) {
     });
     es.addEventListener('reload', () => dispatch({ type: sub.reload }));
     es.onerror = () => {
-      if (closed || es.readyState !== EventSource.CLOSED) return;
-      dispatch({ type: sub.down });
+      if (closed) return;
+      dispatch({ type: sub.down }); // until the next hello
+      if (es.readyState !== EventSource.CLOSED) return; // the browser tries again by itself
       timer = setTimeout(() => connect(true), wait);
       wait = Math.min(wait * 2, 30_000);
     };
