@@ -41,6 +41,6 @@ export function update(m, msg) {
     case 'LiveReload':
       return [m, reloadAll(m)];
     case 'LiveDown':
-      return [set(m, { live: set(m.live, { status: 'down' }) }), []];
+      return m.live.status === 'down' ? [m, []] : [set(m, { live: set(m.live, { status: 'down' }) }), []];
   }
 }
