@@ -27,7 +27,14 @@ function syncSubscriptions() {
   const wanted = subscriptions(model);
   const keys = new Set(wanted.map((s) => s.key));
   for (const [key, close] of open) if (!keys.has(key)) { close(); open.delete(key); }
-  for (const sub of wanted) if (!open.has(sub.key) && sub.type === 'events') open.set(sub.key, openEvents(sub));
+  for (const sub of wanted) {
+    if (open.has(sub.key)) continue;
+    if (sub.type === 'events') open.set(sub.key, openEvents(sub));
+    else if (sub.type === 'every') {
+      const t = setInterval(() => dispatch({ ...sub.msg, now: Date.now() }), sub.ms);
+      open.set(sub.key, () => clearInterval(t));
+    }
+  }
 }
 
 /**

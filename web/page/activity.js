@@ -37,6 +37,11 @@ function next(m) {
   return [set(m, { undoBusy: true, undoQueue: rest }), [undoRequest(type)]];
 }
 
+/** While the page is shown, "x minutes ago" moves on by itself. */
+export function subscriptions(m) {
+  return m.route.page === 'activity' && m.session === 'in' ? [{ type: 'every', key: 'activity-clock', ms: 30_000, msg: { type: 'ActivityClock' } }] : [];
+}
+
 export function update(m, msg) {
   switch (msg.type) {
     case 'Undo':
@@ -62,6 +67,8 @@ export function update(m, msg) {
     // ---- the activity page
     case 'ActivityLoaded':
       return [set(m, { activity: set(m.activity, { list: asList(msg.data, 'activity', 'entries'), error: null }) }), []];
+    case 'ActivityClock':
+      return [set(m, { activity: set(m.activity, { now: msg.now }) }), []];
     case 'ActivityErr':
       return unauthorized(m, msg.status) || [set(m, { activity: set(m.activity, { error: msg.error }) }), []];
     case 'ActivityUndo':

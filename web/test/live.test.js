@@ -228,6 +228,11 @@ test('the activity page lists who did what and undoes anyone’s change explicit
   assert.equal(m.toasts.at(-1).text, 'Undid: booked Bob on Gemini, 7–9 Jan');
   assert.equal(m.activity.busy, null);
   assert.ok(fx.some((f) => f.path === '/api/v1/activity?limit=50'), 'the list reloads');
+  // the page's clock ticks while it is shown, and only then
+  assert.deepEqual(subscriptions(m).map((s) => s.type).sort(), ['events', 'every']);
+  [m] = update(m, { type: 'ActivityClock', now: 123_000 });
+  assert.equal(m.activity.now, 123_000);
+  assert.deepEqual(subscriptions(update(m, { type: 'Navigate', path: '/schedule' })[0]).map((s) => s.type), ['events']);
   // a change from anyone refreshes the list while it is shown
   [, fx] = update(m, change(60, { kind: 'allocation', id: 'a2', record: booking() }));
   assert.ok(fx.some((f) => f.path === '/api/v1/activity?limit=50'));
