@@ -2,23 +2,28 @@
 //! person's free hours per day, and the allocations a plan turns into.
 //!
 //! - The horizon starts at the requested `from` date and runs [`HORIZON_DAYS`].
-//! - A person's capacity is their calendar (weekly hours, days off, employment); their
+//! - A person's capacity and bookings are counted by [`crate::domain::booked`]: their
 //!   fixed bookings are every confirmed allocation except the planner's own earlier
-//!   allocations for the projects being planned, which the new plan replaces.
-//!   Tentative allocations do not block: they are the pipeline, not commitments.
+//!   allocations for the projects being planned, which the new plan replaces; tentative
+//!   allocations count as taken too unless the request says `"tentative": "ignore"`.
+//!   Either way the proposal lists every day on which it would leave someone booked
+//!   beyond capacity (tentative hours included, as the timeline shows it).
+//! - A task books nothing before its project's start date or after its end date; one
+//!   that does not fit in between is left unscheduled, with the reason.
 //! - Each task's booked days become allocations: a run of days with equal hours, where
 //!   the days skipped inside the run are days the person has no capacity (weekends,
 //!   days off), becomes one allocation, since an allocation books nothing on those.
 
 use crate::domain::activity::Change;
-use crate::domain::calendar::{DayGrid, booked_on};
+use crate::domain::booked::{Days, round_hours};
+use crate::domain::calendar::DayGrid;
 use crate::domain::{Allocation, Id, Schedule};
 use crate::store::Record;
 use crate::{AppError, Result};
 use chrono::{Duration, NaiveDate};
 use kronuz_schedule::level::{self, Plan, Problem};
-use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const HORIZON_DAYS: u32 = 366;
 
@@ -42,6 +47,34 @@ pub struct TaskOutcome {
     pub reason: Option<String>,
 }
 
+/// How a plan treats existing tentative bookings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Tentative {
+    /// They count as taken: the plan books only what is left (the default).
+    #[default]
+    Blocks,
+    /// The plan books over them; the proposal then says whom it overbooks, and when.
+    Ignore,
+}
+
+/// A day on which the plan would leave a person booked beyond capacity.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PlanOverbooked {
+    pub person_id: String,
+    pub name: String,
+    pub date: NaiveDate,
+    pub capacity_hours: f64,
+    /// Confirmed, tentative and proposed hours that day.
+    pub booked_hours: f64,
+    /// Of which tentative.
+    pub tentative_hours: f64,
+    /// Of which proposed by this plan.
+    pub planned_hours: f64,
+    /// `booked_hours - capacity_hours`.
+    pub over_hours: f64,
+}
+
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Proposal {
     /// Pass this to `POST /api/v1/schedule/apply`.
@@ -55,7 +88,12 @@ pub struct Proposal {
     pub finish_by_project: HashMap<String, Option<NaiveDate>>,
     pub unscheduled: usize,
     pub late: usize,
-    /// Always 0: the planner never books anyone beyond their capacity.
+    /// How existing tentative bookings were treated.
+    pub tentative: Tentative,
+    /// Every day the plan books someone who would then be over capacity, by person
+    /// name then date. Empty with `"tentative": "blocks"` unless they already were.
+    pub overbooked: Vec<PlanOverbooked>,
+    /// The sum of `over_hours` over `overbooked`.
     pub overbooked_hours: f64,
 }
 
@@ -67,6 +105,7 @@ pub fn plan(
     from: NaiveDate,
     time_limit: std::time::Duration,
     seed: u64,
+    tentative: Tentative,
 ) -> Result<Planned> {
     if project_ids.is_empty() {
         return Err(AppError::invalid(
@@ -93,35 +132,41 @@ pub fn plan(
     let replaced_ids: HashSet<&Id> = replaced.iter().map(|a| &a.id).collect();
 
     let mut by_person: HashMap<&Id, Vec<&Allocation>> = HashMap::new();
+    let last = day(HORIZON_DAYS - 1);
     for a in s.allocations.values() {
         if let Some(p) = &a.person_id
-            && !a.tentative
             && !replaced_ids.contains(&a.id)
+            && a.overlaps(Some(from), Some(last))
         {
             by_person.entry(p).or_default().push(a);
         }
     }
-    let grid = DayGrid::new(s, from, day(HORIZON_DAYS - 1));
+    let grid = DayGrid::new(s, from, last);
+    // What each person has booked before the plan: confirmed and tentative apart.
+    let days: HashMap<&Id, Days> = s
+        .people
+        .values()
+        .filter(|p| !p.archived)
+        .map(|p| {
+            let allocs = by_person.get(&p.id).into_iter().flatten().copied();
+            (&p.id, Days::person(&grid, p, allocs))
+        })
+        .collect();
     let people: Vec<level::Person> = s
         .people
         .values()
         .filter(|p| !p.archived)
         .map(|p| {
-            let capacity = grid.capacity(p);
-            let mut booked = vec![0.0; HORIZON_DAYS as usize];
-            for a in by_person.get(&p.id).into_iter().flatten() {
-                if a.end < from {
-                    continue;
-                }
-                for i in index(a.start.max(from))..=index(a.end) {
-                    booked[i as usize] += booked_on(a, capacity[i as usize], day(i));
-                }
-            }
+            let d = &days[&p.id];
+            let booked = match tentative {
+                Tentative::Blocks => (0..d.len()).map(|i| d.booked_on(i)).collect(),
+                Tentative::Ignore => d.scheduled.clone(),
+            };
             level::Person {
                 id: p.id.0.clone(),
                 role: p.role.clone().unwrap_or_default(),
                 skills: p.skills.clone(),
-                capacity,
+                capacity: d.capacity.clone(),
                 booked,
             }
         })
@@ -142,19 +187,30 @@ pub fn plan(
         people,
         tasks: tasks
             .iter()
-            .map(|t| level::Task {
-                id: t.id.0.clone(),
-                group: Some(t.project_id.0.clone()),
-                effort_hours: t.effort_hours,
-                person_id: t.person_id.as_ref().map(|p| p.0.clone()),
-                role: t.role.clone(),
-                skills: t.skills.clone(),
-                predecessors: t.depends_on.iter().map(|d| (d.0.clone(), 0)).collect(),
-                earliest_start: t.earliest_start.map_or(0, index),
-                deadline: t.deadline.map(|d| if d < from { 0 } else { index(d) }),
-                priority: t.priority,
-                may_split: t.may_split,
-                max_hours_per_day: t.max_hours_per_day,
+            .map(|t| {
+                let project = s.projects.get(&t.project_id);
+                let (project_start, project_end) =
+                    project.map_or((None, None), |p| (p.start, p.end));
+                let earliest = t.earliest_start.max(project_start);
+                level::Task {
+                    id: t.id.0.clone(),
+                    group: Some(t.project_id.0.clone()),
+                    effort_hours: t.effort_hours,
+                    person_id: t.person_id.as_ref().map(|p| p.0.clone()),
+                    role: t.role.clone(),
+                    skills: t.skills.clone(),
+                    predecessors: t.depends_on.iter().map(|d| (d.0.clone(), 0)).collect(),
+                    // A project that ended before the plan starts leaves its tasks no day.
+                    earliest_start: match project_end {
+                        Some(e) if e < from => HORIZON_DAYS - 1,
+                        _ => earliest.map_or(0, index),
+                    },
+                    deadline: t.deadline.map(|d| if d < from { 0 } else { index(d) }),
+                    latest_finish: project_end.map(|e| if e < from { 0 } else { index(e) }),
+                    priority: t.priority,
+                    may_split: t.may_split,
+                    max_hours_per_day: t.max_hours_per_day,
+                }
             })
             .collect(),
     };
@@ -220,9 +276,21 @@ pub fn plan(
             finish: tp.finish_day.map(day),
             deadline: task.deadline,
             late_by_days: tp.late_by_days,
-            reason: tp.reason.as_ref().map(|r| describe(r, &name_of, s)),
+            reason: tp
+                .reason
+                .as_ref()
+                .map(|r| match (r, tp.start_day, project_end(s, task)) {
+                    (level::Reason::HorizonTooShort, None, Some(end)) if end < from => {
+                        format!("the project ended on {end}")
+                    }
+                    (level::Reason::HorizonTooShort, None, Some(end)) => {
+                        format!("does not fit before the project ends on {end}")
+                    }
+                    _ => describe(r, &name_of, s),
+                }),
         });
     }
+    let overbooked = overbooked(s, &days, &allocations, from);
     let proposal = Proposal {
         proposal_id: String::new(),
         allocations,
@@ -235,9 +303,59 @@ pub fn plan(
             .collect(),
         unscheduled: result.unscheduled,
         late: result.late,
-        overbooked_hours: result.overbooked_hours,
+        tentative,
+        overbooked_hours: round_hours(overbooked.iter().map(|o| o.over_hours).sum()),
+        overbooked,
     };
     Ok(Planned { changes, proposal })
+}
+
+fn project_end(s: &Schedule, task: &crate::domain::task::Task) -> Option<NaiveDate> {
+    s.projects.get(&task.project_id).and_then(|p| p.end)
+}
+
+/// The days the plan books someone beyond their capacity, counting what they already
+/// have (tentative included), by person name then date.
+fn overbooked(
+    s: &Schedule,
+    days: &HashMap<&Id, Days>,
+    planned: &[Allocation],
+    from: NaiveDate,
+) -> Vec<PlanOverbooked> {
+    let mut by_person: BTreeMap<&Id, Vec<&Allocation>> = BTreeMap::new();
+    for a in planned {
+        if let Some(p) = &a.person_id {
+            by_person.entry(p).or_default().push(a);
+        }
+    }
+    let mut out = Vec::new();
+    for (id, allocs) in by_person {
+        let (Some(person), Some(d)) = (s.people.get(id), days.get(id)) else {
+            continue;
+        };
+        let mut plan = vec![0.0; d.len()];
+        let grid = DayGrid::new(s, from, from + Duration::days(d.len() as i64 - 1));
+        for a in allocs {
+            grid.book(a, &d.capacity, &mut plan);
+        }
+        for (i, p) in plan.iter().enumerate() {
+            let booked = d.booked_on(i) + p;
+            if *p > 0.0 && booked > d.capacity[i] + 1e-9 {
+                out.push(PlanOverbooked {
+                    person_id: id.0.clone(),
+                    name: person.name.clone(),
+                    date: grid.date(i),
+                    capacity_hours: round_hours(d.capacity[i]),
+                    booked_hours: round_hours(booked),
+                    tentative_hours: round_hours(d.tentative[i]),
+                    planned_hours: round_hours(*p),
+                    over_hours: round_hours(booked - d.capacity[i]),
+                });
+            }
+        }
+    }
+    out.sort_by_cached_key(|o| (o.name.to_lowercase(), o.person_id.clone(), o.date));
+    out
 }
 
 /// The engine's reason in the schedule's words (names, not ids).

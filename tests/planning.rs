@@ -233,3 +233,237 @@ async fn a_proposal_is_refused_once_the_schedule_changed() {
     );
     s.stop().await;
 }
+
+/// Dee (Designer, 8h Mon-Fri) has a tentative 6h/day on another project all week of
+/// Monday 2026-03-02; the project to plan has one 16h design task.
+async fn dee_with_tentative_work(s: &TestServer) -> (reqwest::Client, String, String) {
+    let (c, _) = signup(s, "ann@x.io").await;
+    let dee = created(
+        &c,
+        s,
+        "/api/v1/people",
+        json!({"name": "Dee", "role": "Designer"}),
+    )
+    .await;
+    let pitch = created(&c, s, "/api/v1/prj", json!({"name": "Pitch"})).await;
+    created(
+        &c,
+        s,
+        "/api/v1/allocations",
+        json!({"project_id": id(&pitch), "person_id": id(&dee),
+        "start": "2026-03-02", "end": "2026-03-06", "hours_per_day": 6, "tentative": true}),
+    )
+    .await;
+    let p = created(&c, s, "/api/v1/prj", json!({"name": "Site"})).await;
+    created(
+        &c,
+        s,
+        &format!("/api/v1/prj/{}/tasks", id(&p)),
+        json!({"name": "Design", "effort_hours": 16, "role": "Designer"}),
+    )
+    .await;
+    (c, id(&dee), id(&p))
+}
+
+#[tokio::test]
+async fn tentative_bookings_are_taken_unless_the_plan_ignores_them() {
+    let s = TestServer::fresh().await;
+    let (c, dee, p) = dee_with_tentative_work(&s).await;
+
+    // By default only the 2h a day left are free: 5 × 2h, then 6h on Monday 03-09.
+    let (status, blocks) = post(
+        &c,
+        &s,
+        "/api/v1/schedule/preview",
+        json!({"project_ids": [p], "from": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{blocks}");
+    assert_eq!(blocks["tentative"], "blocks");
+    assert_eq!(blocks["overbooked"], json!([]));
+    assert_eq!(blocks["overbooked_hours"], json!(0.0));
+    let task = &blocks["tasks"][0];
+    assert_eq!(
+        (task["start"].clone(), task["finish"].clone()),
+        (json!("2026-03-02"), json!("2026-03-09"))
+    );
+    for a in blocks["allocations"].as_array().unwrap() {
+        if a["start"].as_str().unwrap() <= "2026-03-06" {
+            assert_eq!(a["hours_per_day"], json!(2.0), "{a}");
+        }
+    }
+
+    // Ignoring them, Design takes Monday and Tuesday whole, and the proposal says
+    // that Dee is then booked 14h on each.
+    let (status, ignore) = post(
+        &c,
+        &s,
+        "/api/v1/schedule/preview",
+        json!({"project_ids": [p], "from": "2026-03-02", "tentative": "ignore"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ignore}");
+    assert_eq!(ignore["tentative"], "ignore");
+    assert_eq!(
+        (
+            ignore["tasks"][0]["start"].clone(),
+            ignore["tasks"][0]["finish"].clone()
+        ),
+        (json!("2026-03-02"), json!("2026-03-03"))
+    );
+    assert_eq!(
+        ignore["overbooked"],
+        json!([
+            {"person_id": dee, "name": "Dee", "date": "2026-03-02", "capacity_hours": 8.0,
+             "booked_hours": 14.0, "tentative_hours": 6.0, "planned_hours": 8.0, "over_hours": 6.0},
+            {"person_id": dee, "name": "Dee", "date": "2026-03-03", "capacity_hours": 8.0,
+             "booked_hours": 14.0, "tentative_hours": 6.0, "planned_hours": 8.0, "over_hours": 6.0}
+        ])
+    );
+    assert_eq!(ignore["overbooked_hours"], json!(12.0));
+
+    // What the proposal said is what the overbooked report then shows.
+    let (status, _) = post(
+        &c,
+        &s,
+        "/api/v1/schedule/apply",
+        json!({"proposal_id": ignore["proposal_id"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, days) = get(
+        &c,
+        &s,
+        "/api/v1/reports/overbooked?from=2026-03-02&to=2026-03-08",
+    )
+    .await;
+    let days: Vec<(Value, Value)> = days
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["date"].clone(), d["over_hours"].clone()))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            (json!("2026-03-02"), json!(6.0)),
+            (json!("2026-03-03"), json!(6.0))
+        ]
+    );
+
+    let (status, err) = post(
+        &c,
+        &s,
+        "/api/v1/schedule/preview",
+        json!({"project_ids": [p], "from": "2026-03-02", "tentative": "sometimes"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"].as_str().unwrap().contains("tentative"),
+        "{err}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_plan_books_only_between_the_project_start_and_end() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "ann@x.io").await;
+    created(&c, &s, "/api/v1/people", json!({"name": "Dee"})).await;
+    // From Wednesday 03-04 to Friday 03-06: room for 24 hours.
+    let p = created(
+        &c,
+        &s,
+        "/api/v1/prj",
+        json!({"name": "Site", "start": "2026-03-04", "end": "2026-03-06"}),
+    )
+    .await;
+    let tasks = format!("/api/v1/prj/{}/tasks", id(&p));
+    let design = created(
+        &c,
+        &s,
+        &tasks,
+        json!({"name": "Design", "effort_hours": 16}),
+    )
+    .await;
+    created(
+        &c,
+        &s,
+        &tasks,
+        json!({"name": "Build", "effort_hours": 24, "depends_on": [id(&design)]}),
+    )
+    .await;
+    let (status, proposal) = post(
+        &c,
+        &s,
+        "/api/v1/schedule/preview",
+        json!({"project_ids": [id(&p)], "from": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{proposal}");
+    for a in proposal["allocations"].as_array().unwrap() {
+        let (start, end) = (a["start"].as_str().unwrap(), a["end"].as_str().unwrap());
+        assert!(
+            ("2026-03-04"..="2026-03-06").contains(&start) && end <= "2026-03-06",
+            "{a}"
+        );
+    }
+    let outcome = |name: &str| {
+        proposal["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            outcome("Design")["start"].clone(),
+            outcome("Design")["finish"].clone()
+        ),
+        (json!("2026-03-04"), json!("2026-03-05"))
+    );
+    let build = outcome("Build");
+    assert_eq!(build["start"], Value::Null, "{build}");
+    assert_eq!(
+        build["reason"],
+        json!("does not fit before the project ends on 2026-03-06")
+    );
+    assert_eq!(proposal["unscheduled"], json!(1));
+
+    // A project that has ended leaves nothing to book.
+    let (status, _) = patch(
+        &c,
+        &s,
+        &format!("/api/v1/prj/{}", id(&p)),
+        json!({"start": "2026-02-02", "end": "2026-02-27"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, proposal) = post(
+        &c,
+        &s,
+        "/api/v1/schedule/preview",
+        json!({"project_ids": [id(&p)], "from": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(proposal["allocations"], json!([]));
+    assert_eq!(
+        outcome_reason(&proposal, "Design"),
+        "the project ended on 2026-02-27"
+    );
+    s.stop().await;
+}
+
+fn outcome_reason(proposal: &Value, name: &str) -> String {
+    proposal["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .and_then(|t| t["reason"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}

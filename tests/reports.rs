@@ -3,7 +3,7 @@
 //! The example week: Monday 2026-03-02 .. Sunday 2026-03-08, Tuesday a team holiday.
 //! - Pat (Developer) works Mon-Wed 8h. Confirmed 6h/day 03-02..03-06 on P, tentative
 //!   4h on Wed. Capacity 8 + 8 = 16, scheduled 12, tentative 4, unscheduled 4,
-//!   utilisation 0.75; Wednesday is overbooked counting tentative (10 > 8).
+//!   utilisation 0.75; Wednesday is overbooked counting tentative (10 > 8): 2h.
 //! - Sam (Designer), 8h Mon-Fri, employed from 03-03 to 03-31, off Thursday. Confirmed
 //!   10h/day all week on P: capacity Wed + Fri = 16, scheduled 20, overbooked 4,
 //!   utilisation 1.25.
@@ -148,7 +148,7 @@ async fn utilisation_overbooked_pipeline_and_summary_by_hand() {
     assert_eq!(r["people"][0]["person_id"], json!(e.pat));
     assert_eq!(
         figures(&r["people"][0]),
-        f(16.0, 12.0, 4.0, 4.0, 0.0, Some(0.75))
+        f(16.0, 12.0, 4.0, 4.0, 2.0, Some(0.75))
     );
     assert_eq!(
         figures(&r["people"][1]),
@@ -156,7 +156,7 @@ async fn utilisation_overbooked_pipeline_and_summary_by_hand() {
     );
     assert_eq!(
         figures(&r["totals"]),
-        f(32.0, 32.0, 4.0, 4.0, 4.0, Some(1.0))
+        f(32.0, 32.0, 4.0, 4.0, 6.0, Some(1.0))
     );
     assert!(r["people"][0].get("periods").is_none());
 
@@ -183,7 +183,7 @@ async fn utilisation_overbooked_pipeline_and_summary_by_hand() {
     assert_eq!(figures(&periods[0]), f(8.0, 0.0, 0.0, 8.0, 0.0, Some(0.0)));
     assert_eq!(
         figures(&periods[1]),
-        f(16.0, 12.0, 4.0, 4.0, 0.0, Some(0.75))
+        f(16.0, 12.0, 4.0, 4.0, 2.0, Some(0.75))
     );
     assert_eq!(
         figures(&periods[2]),
@@ -191,7 +191,7 @@ async fn utilisation_overbooked_pipeline_and_summary_by_hand() {
     );
     assert_eq!(
         figures(&r["people"][0]),
-        f(40.0, 12.0, 4.0, 28.0, 0.0, Some(0.3))
+        f(40.0, 12.0, 4.0, 28.0, 2.0, Some(0.3))
     );
     // Sam: not yet employed in the first week.
     assert_eq!(
@@ -350,14 +350,14 @@ async fn utilisation_as_csv() {
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "person_id,name,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation"
+        "person_id,name,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation,free_hours,tentative_utilisation"
     );
     assert_eq!(
         lines[1],
-        format!("{odd},\"'=cmd|' /C calc'!A0, \"\"Bob\"\"\",0,0,0,0,0,")
+        format!("{odd},\"'=cmd|' /C calc'!A0, \"\"Bob\"\"\",0,0,0,0,0,,0,")
     );
-    assert_eq!(lines[2], format!("{},Pat,16,12,4,4,0,0.75", e.pat));
-    assert_eq!(lines[3], format!("{},Sam,16,20,0,0,4,1.25", e.sam));
+    assert_eq!(lines[2], format!("{},Pat,16,12,4,4,2,0.75,2,0.25", e.pat));
+    assert_eq!(lines[3], format!("{},Sam,16,20,0,0,4,1.25,0,0", e.sam));
     assert_eq!(lines[4], "");
 
     let text =
@@ -373,16 +373,16 @@ async fn utilisation_as_csv() {
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "person_id,name,period_start,period_end,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation"
+        "person_id,name,period_start,period_end,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation,free_hours,tentative_utilisation"
     );
     assert_eq!(lines.len(), 1 + 3 * 2 + 1);
     assert_eq!(
         lines[3],
-        format!("{},Pat,2026-03-07,2026-03-08,0,0,0,0,0,", e.pat)
+        format!("{},Pat,2026-03-07,2026-03-08,0,0,0,0,0,,0,", e.pat)
     );
     assert_eq!(
         lines[4],
-        format!("{},Pat,2026-03-09,2026-03-09,8,0,0,8,0,0", e.pat)
+        format!("{},Pat,2026-03-09,2026-03-09,8,0,0,8,0,0,8,0", e.pat)
     );
 }
 

@@ -1,7 +1,12 @@
-// Capacity and bookings per person per day, following the API's semantics:
-// capacity is weekly_hours[weekday] (Monday first), 0 on a day off (personal
-// or team-wide) and outside employment; an allocation books hours_per_day
-// only on days where the person has capacity. Pure: no DOM.
+// What "booked" means, as the server defines it (src/domain/booked.rs); a
+// shared fixture (web/test/fixtures/booked.json) checks that both agree.
+// Per person and day: capacity is weekly_hours[weekday] (Monday first), 0 on
+// a day off (personal or team-wide) and outside employment; an allocation
+// books hours_per_day only on days with capacity, as scheduled (confirmed) or
+// tentative hours; free = capacity - scheduled - tentative (at least 0); over
+// = scheduled + tentative - capacity (at least 0). A placeholder books on the
+// team's working days (Monday to Friday except team holidays). Hours are
+// rounded to 2 decimals (roundHours) only when shown. Pure: no DOM.
 
 import { toDay, weekdayOfDay, fromDay } from './dates.js';
 
@@ -41,6 +46,19 @@ function employed(person, day) {
   return true;
 }
 
+/** Rounds hours as the server does: 2 decimals. */
+export const roundHours = (x) => { const r = Math.round(x * 100) / 100; return r === 0 ? 0 : r; };
+
+/** Rounds a ratio such as utilisation as the server does: 4 decimals. */
+export const roundRatio = (x) => Math.round(x * 10000) / 10000;
+
+/** A placeholder row's capacity: a standard day on the team's working days. */
+export function placeholderCapacityOn(day, off) {
+  if (weekdayOfDay(day) >= 5) return 0;
+  for (const s of (off || EMPTY_OFF).team) if (s[0] <= day && day <= s[1]) return 0;
+  return 8;
+}
+
 /** Hours the person can work on a day number. */
 export function capacityOn(person, day, off) {
   if (!person) return 0;
@@ -66,7 +84,7 @@ export function allocSpan(a) {
  */
 export function bookedOn(person, allocs, day, off) {
   let confirmed = 0, tentative = 0;
-  const cap = person ? capacityOn(person, day, off) : (weekdayOfDay(day) < 5 ? 1 : 0);
+  const cap = person ? capacityOn(person, day, off) : placeholderCapacityOn(day, off);
   if (cap <= 0) return { confirmed, tentative };
   for (const a of allocs) {
     const [s, e] = allocSpan(a);
@@ -94,18 +112,27 @@ export function dayStats(person, allocs, day, off) {
   };
 }
 
-/** Sum over the inclusive day-number range [from, to]. utilisation = confirmed / capacity (null if 0). */
+/**
+ * Sum over the inclusive day-number range [from, to], as the utilisation
+ * report sums it: utilisation = confirmed / capacity, tentativeUtilisation =
+ * tentative / capacity (null if the capacity is 0); unscheduled = capacity
+ * not covered by confirmed hours.
+ */
 export function rangeStats(person, allocs, from, to, off) {
-  let capacity = 0, confirmed = 0, tentative = 0, over = 0, free = 0, overDays = 0;
+  let capacity = 0, confirmed = 0, tentative = 0, over = 0, free = 0, unscheduled = 0, overDays = 0;
   // only allocations that overlap the range matter
   const rel = allocs.filter((a) => { const [s, e] = allocSpan(a); return s <= to && from <= e; });
   for (let d = from; d <= to; d++) {
     const st = dayStats(person, rel, d, off);
     capacity += st.capacity; confirmed += st.confirmed; tentative += st.tentative;
-    over += st.over; free += st.free;
+    over += st.over; free += st.free; unscheduled += Math.max(0, st.capacity - st.confirmed);
     if (st.over > 0) overDays++;
   }
-  return { capacity, confirmed, tentative, over, free, overDays, utilisation: capacity > 0 ? confirmed / capacity : null };
+  return {
+    capacity, confirmed, tentative, over, free, unscheduled, overDays,
+    utilisation: capacity > 0 ? confirmed / capacity : null,
+    tentativeUtilisation: capacity > 0 ? tentative / capacity : null,
+  };
 }
 
 /** Hours an allocation books in total (optionally clipped to [from, to] day numbers). */
@@ -115,10 +142,80 @@ export function allocationHours(a, person, off, from = -Infinity, to = Infinity)
   const h = Number(a.hours_per_day) || 0;
   let total = 0;
   for (let d = lo; d <= hi; d++) {
-    const cap = person ? capacityOn(person, d, off) : (weekdayOfDay(d) < 5 ? 1 : 0);
+    const cap = person ? capacityOn(person, d, off) : placeholderCapacityOn(d, off);
     if (cap > 0) total += h;
   }
   return total;
+}
+
+/**
+ * Scheduled and tentative hours per project id over the allocations' whole
+ * ranges (people on their working days, placeholders on the team's), like
+ * GET /prj/{id}/summary: Map(projectId -> {scheduled, tentative}).
+ */
+export function hoursByProject(people, allocations, timeoff) {
+  const byId = new Map((people || []).map((p) => [p.id, p]));
+  const off = indexTimeOff(timeoff);
+  const map = new Map();
+  for (const a of allocations) {
+    const person = a.person_id ? byId.get(a.person_id) : null;
+    if (a.person_id && !person) continue;
+    let t = map.get(a.project_id);
+    if (!t) map.set(a.project_id, (t = { scheduled: 0, tentative: 0 }));
+    const h = allocationHours(a, person, off);
+    if (a.tentative) t.tentative += h; else t.scheduled += h;
+  }
+  return map;
+}
+
+/** "Scheduled 40h · Tentative 20h": how every screen labels a project's or person's hours. */
+export function hoursLabel(h) {
+  return `Scheduled ${fmtHours(h.scheduled || 0)} · Tentative ${fmtHours(h.tentative || 0)}`;
+}
+
+/**
+ * The hours per day a new booking of `person` over [from, to] (day numbers)
+ * starts with, as the server picks them when none are given: the least the
+ * person has free on a working day of the range; if a working day has
+ * nothing free, their capacity that day (overbooked = true: the booking will
+ * overbook them); 8 when the range has no working day.
+ * {hours, overbooked, free}.
+ */
+export function defaultHours(person, allocs, from, to, off) {
+  if (!person) return { hours: 8, overbooked: false, free: null };
+  let leastFree = Infinity, leastCap = Infinity;
+  for (let d = from; d <= to; d++) {
+    const st = dayStats(person, allocs, d, off);
+    if (st.capacity <= 0) continue;
+    leastFree = Math.min(leastFree, st.free);
+    leastCap = Math.min(leastCap, st.capacity);
+  }
+  if (leastCap === Infinity) return { hours: 8, overbooked: false, free: null };
+  if (leastFree > 0) return { hours: roundHours(Math.min(24, leastFree)), overbooked: false, free: leastFree };
+  return { hours: roundHours(Math.min(24, leastCap)), overbooked: true, free: 0 };
+}
+
+/** The hours a new booking on a timeline row starts with (see defaultHours); 8 on a placeholder row. */
+export function newBookingHours(row, start, end, timeoff) {
+  if (!row || row.kind !== 'person' || !start || !end) return 8;
+  return defaultHours(row.person, row.allocs || [], toDay(start), toDay(end), indexTimeOff(timeoff)).hours;
+}
+
+/**
+ * What a booking of `hours` a day over [from, to] would do to the person:
+ * the days it would leave them over capacity and by how much in all.
+ * {days, hours}.
+ */
+export function overbookingBy(person, allocs, from, to, hours, off) {
+  let days = 0, over = 0;
+  if (!person || !(hours > 0)) return { days, hours: over };
+  for (let d = from; d <= to; d++) {
+    const st = dayStats(person, allocs, d, off);
+    if (st.capacity <= 0) continue;
+    const o = st.confirmed + st.tentative + hours - st.capacity;
+    if (o > 1e-9) { days++; over += Math.min(o, hours); }
+  }
+  return { days, hours: roundHours(over) };
 }
 
 /**

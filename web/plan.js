@@ -75,7 +75,35 @@ export function planSpan(proposal) {
   return { from, to };
 }
 
-/** What the banner says: finish per project, late tasks, unscheduled count. */
+/**
+ * How a preview treats existing tentative bookings: 'blocks' (the server's
+ * default: they count as taken) or 'ignore' (plan over them). A new plan
+ * starts with 'blocks'; previewing again keeps the current choice unless the
+ * message names one.
+ */
+export function planTentative(plan, msg) {
+  if (msg.tentative === 'ignore' || msg.tentative === 'blocks') return msg.tentative;
+  if (msg.projectIds) return 'blocks';
+  return (plan && plan.tentative) || 'blocks';
+}
+
+/** The proposal's overbooked days grouped by person: [{person_id, name, dates, hours}], by name. */
+export function overbookedPeople(proposal) {
+  const by = new Map();
+  for (const o of (proposal && proposal.overbooked) || []) {
+    let p = by.get(o.person_id);
+    if (!p) by.set(o.person_id, (p = { person_id: o.person_id, name: o.name, dates: [], hours: 0 }));
+    p.dates.push(o.date);
+    p.hours = Math.round((p.hours + Number(o.over_hours || 0)) * 100) / 100;
+  }
+  return [...by.values()];
+}
+
+/**
+ * What the banner says: finish per project, late tasks, tasks that could not
+ * be scheduled (with their reasons), whom the plan overbooks; onTime only
+ * when none of these.
+ */
 export function planSummary(proposal, projects = []) {
   const names = new Map(projects.map((p) => [p.id, p.name]));
   const finish = Object.entries(proposal.finish_by_project || {}).map(([id, date]) => ({ id, name: names.get(id) || 'Project', date }));
@@ -84,5 +112,11 @@ export function planSummary(proposal, projects = []) {
   const unscheduledTasks = tasks.filter((t) => !t.start || !t.finish);
   const unscheduled = typeof proposal.unscheduled === 'number' ? proposal.unscheduled
     : Array.isArray(proposal.unscheduled) ? proposal.unscheduled.length : unscheduledTasks.length;
-  return { finish, late, unscheduled, unscheduledTasks, count: (proposal.allocations || []).length, removed: (proposal.removed || []).length };
+  const overbooked = overbookedPeople(proposal);
+  return {
+    finish, late, unscheduled, unscheduledTasks, overbooked,
+    tentative: proposal.tentative || 'blocks',
+    onTime: !late.length && !unscheduled && !unscheduledTasks.length && !overbooked.length,
+    count: (proposal.allocations || []).length, removed: (proposal.removed || []).length,
+  };
 }

@@ -2,8 +2,8 @@
 // shape as the server's /api/v1/reports/* answers. Used when the server does
 // not offer a report (yet). Pure: no DOM.
 
-import { toDay, fromDay, startOfWeekDay, weekdayOfDay } from './dates.js';
-import { dayStats, indexTimeOff, allocSpan } from './capacity.js';
+import { toDay, fromDay, startOfWeekDay } from './dates.js';
+import { dayStats, indexTimeOff, allocSpan, capacityOn, placeholderCapacityOn, roundHours, roundRatio as ratio } from './capacity.js';
 import { values } from './store.js';
 
 function weeksOf(from, to) {
@@ -23,47 +23,56 @@ function byPerson(allocations) {
   return map;
 }
 
-const round = (x) => Math.round(x * 100) / 100;
+const round = roundHours;
+const FIGURES = ['capacity_hours', 'scheduled_hours', 'tentative_hours', 'unscheduled_hours', 'overbooked_hours', 'free_hours'];
+const zero = () => Object.fromEntries(FIGURES.map((k) => [k, 0]));
+/** The rounded figures of unrounded sums, as the server writes them. */
+function figures(sum) {
+  const out = {};
+  for (const k of FIGURES) out[k] = round(sum[k]);
+  out.utilisation = sum.capacity_hours > 0 ? ratio(sum.scheduled_hours / sum.capacity_hours) : null;
+  out.tentative_utilisation = sum.capacity_hours > 0 ? ratio(sum.tentative_hours / sum.capacity_hours) : null;
+  return out;
+}
+const byName = (a, b) => { const x = String(a.name).toLowerCase(), y = String(b.name).toLowerCase(); return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0; };
 
-/** Like GET /reports/utilisation?interval=week: per person and Monday week. */
+/** Like GET /reports/utilisation?interval=week: per person and Monday week (definitions in capacity.js). */
 export function utilisationReport(data, from, to) {
   const off = indexTimeOff(data.timeoff);
   const allocs = byPerson(data.allocations);
   const lo = toDay(from), hi = toDay(to);
-  const totals = { capacity_hours: 0, scheduled_hours: 0, tentative_hours: 0, unscheduled_hours: 0, overbooked_hours: 0 };
-  const people = data.people.filter((p) => !p.archived).slice().sort((a, b) => String(a.name).localeCompare(String(b.name))).map((p) => {
+  const totals = zero();
+  const people = data.people.filter((p) => !p.archived).slice().sort(byName).map((p) => {
     const mine = allocs.get(p.id) || [];
-    const sum = { capacity_hours: 0, scheduled_hours: 0, tentative_hours: 0, unscheduled_hours: 0, overbooked_hours: 0 };
+    const sum = zero();
     const periods = weeksOf(from, to).map((w) => {
-      const q = { start: fromDay(Math.max(w, lo)), end: fromDay(Math.min(w + 6, hi)), capacity_hours: 0, scheduled_hours: 0, tentative_hours: 0, unscheduled_hours: 0, overbooked_hours: 0 };
-      const rel = mine.filter((a) => { const [s, e] = allocSpan(a); return s <= w + 6 && e >= w; });
-      for (let d = Math.max(w, lo); d <= Math.min(w + 6, hi); d++) {
+      const a = Math.max(w, lo), b = Math.min(w + 6, hi);
+      const rel = mine.filter((x) => { const [s, e] = allocSpan(x); return s <= b && e >= a; });
+      const q = zero();
+      for (let d = a; d <= b; d++) {
         const st = dayStats(p, rel, d, off);
         q.capacity_hours += st.capacity;
         q.scheduled_hours += st.confirmed;
         q.tentative_hours += st.tentative;
         q.unscheduled_hours += Math.max(0, st.capacity - st.confirmed);
-        q.overbooked_hours += Math.max(0, st.confirmed - st.capacity);
+        q.overbooked_hours += st.over;
+        q.free_hours += st.free;
       }
-      for (const k in sum) sum[k] += q[k];
-      for (const k in q) if (typeof q[k] === 'number') q[k] = round(q[k]);
-      q.utilisation = q.capacity_hours > 0 ? q.scheduled_hours / q.capacity_hours : null;
-      return q;
+      for (const k of FIGURES) sum[k] += q[k];
+      return { start: fromDay(a), end: fromDay(b), ...figures(q) };
     });
-    for (const k in totals) totals[k] += sum[k];
-    for (const k in sum) sum[k] = round(sum[k]);
-    return { person_id: p.id, name: p.name, ...sum, utilisation: sum.capacity_hours > 0 ? sum.scheduled_hours / sum.capacity_hours : null, periods };
+    for (const k of FIGURES) totals[k] += sum[k];
+    return { person_id: p.id, name: p.name, ...figures(sum), periods };
   });
-  totals.utilisation = totals.capacity_hours > 0 ? totals.scheduled_hours / totals.capacity_hours : null;
-  return { from, to, people, totals };
+  return { from, to, people, totals: figures(totals) };
 }
 
 /**
- * Like GET /reports/pipeline, per Monday week: capacity; confirmed demand
- * (non-tentative work of people on won / active / done projects); tentative
- * demand (tentative work, and all work on lead / proposal projects);
- * unweighted placeholder hours by role (projects not lost); and all demand
- * weighted by its project's probability (lost projects count 0).
+ * Like GET /reports/pipeline, per Monday week: capacity; scheduled
+ * (confirmed_hours) and tentative hours of people, as capacity.js defines
+ * them, whatever the project's status; unweighted placeholder hours by role
+ * (projects not lost); and all demand weighted by its project's probability
+ * (lost projects count 0).
  */
 export function pipelineReport(data, from, to) {
   const off = indexTimeOff(data.timeoff);
@@ -72,7 +81,7 @@ export function pipelineReport(data, from, to) {
   const lo = toDay(from), hi = toDay(to);
   const weeks = weeksOf(from, to).map((w) => ({ start: fromDay(Math.max(w, lo)), end: fromDay(Math.min(w + 6, hi)), capacity_hours: 0, confirmed_hours: 0, tentative_hours: 0, weighted_hours: 0, placeholder_hours_by_role: {} }));
   const at = (d) => weeks[Math.floor((d - startOfWeekDay(lo)) / 7)];
-  for (const p of people.values()) for (let d = lo; d <= hi; d++) at(d).capacity_hours += dayStats(p, [], d, off).capacity;
+  for (const p of people.values()) for (let d = lo; d <= hi; d++) at(d).capacity_hours += capacityOn(p, d, off);
   for (const a of values(data.allocations)) {
     const [s, e] = allocSpan(a);
     const person = a.person_id ? people.get(a.person_id) : null;
@@ -82,17 +91,19 @@ export function pipelineReport(data, from, to) {
     const k = status === 'lost' ? 0 : (project.probability != null ? Number(project.probability) : 100) / 100;
     const h = Number(a.hours_per_day) || 0;
     for (let d = Math.max(s, lo); d <= Math.min(e, hi); d++) {
-      const works = person ? dayStats(person, [], d, off).capacity > 0 : weekdayOfDay(d) < 5 && !dayStats({ id: null }, [], d, off).off;
+      const works = person ? capacityOn(person, d, off) > 0 : placeholderCapacityOn(d, off) > 0;
       if (!works) continue;
       const wk = at(d);
       wk.weighted_hours += h * k;
       if (!person) { if (status !== 'lost') wk.placeholder_hours_by_role[a.placeholder_role] = (wk.placeholder_hours_by_role[a.placeholder_role] || 0) + h; }
-      else if (status === 'lost') continue;
-      else if (a.tentative || status === 'lead' || status === 'proposal') wk.tentative_hours += h;
+      else if (a.tentative) wk.tentative_hours += h;
       else wk.confirmed_hours += h;
     }
   }
-  for (const w of weeks) for (const key of ['capacity_hours', 'confirmed_hours', 'tentative_hours', 'weighted_hours']) w[key] = round(w[key]);
+  for (const w of weeks) {
+    for (const key of ['capacity_hours', 'confirmed_hours', 'tentative_hours', 'weighted_hours']) w[key] = round(w[key]);
+    for (const r of Object.keys(w.placeholder_hours_by_role)) w.placeholder_hours_by_role[r] = round(w.placeholder_hours_by_role[r]);
+  }
   return { from, to, weeks };
 }
 
@@ -108,7 +119,7 @@ export function toCsv(rows, columns) {
 }
 
 export function utilisationCsv(report) {
-  const cols = ['person_id', 'name', 'period_start', 'period_end', 'capacity_hours', 'scheduled_hours', 'tentative_hours', 'unscheduled_hours', 'overbooked_hours', 'utilisation'];
+  const cols = ['person_id', 'name', 'period_start', 'period_end', 'capacity_hours', 'scheduled_hours', 'tentative_hours', 'unscheduled_hours', 'overbooked_hours', 'utilisation', 'free_hours', 'tentative_utilisation'];
   const rows = [];
   for (const p of report.people) for (const q of p.periods || []) rows.push({ person_id: p.person_id, name: p.name, period_start: q.start, period_end: q.end, ...q });
   return toCsv(rows, cols);

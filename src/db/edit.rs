@@ -370,7 +370,10 @@ impl Db {
                 });
                 Ok(changes)
             }
-            Edit::CreateAllocation(input) => {
+            Edit::CreateAllocation(mut input) => {
+                if input.hours_per_day.is_none() {
+                    input.hours_per_day = Some(default_hours(s, &input));
+                }
                 let a =
                     Allocation::from_input(self.fresh_record_id(s, Kind::Allocation), team, input)?;
                 created(Record::Allocation(a))
@@ -504,5 +507,17 @@ impl Db {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The hours per day of a new booking that gives none: see
+/// [`crate::domain::booked::default_hours_per_day`]; 8 for a placeholder. Invalid dates
+/// are refused later, by the validation every booking goes through.
+fn default_hours(s: &Schedule, input: &AllocationInput) -> f64 {
+    match input.person_id.as_ref().and_then(|p| s.people.get(p)) {
+        Some(person) if input.start <= input.end => {
+            crate::domain::booked::default_hours_per_day(s, person, input.start, input.end)
+        }
+        _ => 8.0,
     }
 }

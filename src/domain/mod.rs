@@ -4,6 +4,7 @@
 //! a JSON document (see `store`); API views that hide secrets live in `http`.
 
 pub mod activity;
+pub mod booked;
 pub mod calendar;
 pub mod project;
 pub mod schedule;

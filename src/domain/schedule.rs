@@ -385,9 +385,13 @@ pub struct AllocationInput {
     pub placeholder_role: Option<String>,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    /// More than 0, at most 24.
+    /// More than 0, at most 24. When a new booking of a person leaves it out, it is
+    /// the hours the person has free on each working day of the range (the least of
+    /// them), or their capacity when a day has nothing free (the booking then
+    /// overbooks them); 8 for a placeholder.
+    #[serde(default)]
     #[schema(exclusive_minimum = 0, maximum = 24)]
-    pub hours_per_day: f64,
+    pub hours_per_day: Option<f64>,
     #[serde(default)]
     pub tentative: bool,
     #[serde(default)]
@@ -415,7 +419,7 @@ impl Allocation {
             _ => {}
         }
         let (start, end) = check_dates(input.start, input.end)?;
-        let hours_per_day = input.hours_per_day;
+        let hours_per_day = input.hours_per_day.unwrap_or(f64::NAN);
         if !(hours_per_day.is_finite() && hours_per_day > 0.0 && hours_per_day <= 24.0) {
             return Err(AppError::invalid(
                 "hours_per_day",
@@ -445,7 +449,7 @@ impl Allocation {
             placeholder_role: self.placeholder_role.clone(),
             start: self.start,
             end: self.end,
-            hours_per_day: self.hours_per_day,
+            hours_per_day: Some(self.hours_per_day),
             tentative: self.tentative,
             note: self.note.clone(),
         }

@@ -52,7 +52,10 @@ async fn list_allocations(
 }
 
 /// Books a person (or a placeholder role) on a project: `hours_per_day` on each of
-/// their working days in `[start, end]`.
+/// their working days in `[start, end]`. Without `hours_per_day`, a person is booked
+/// for the hours they have free (the least over the range's working days, so nobody
+/// is overbooked), or for their capacity when they have nothing free; a placeholder
+/// for 8.
 #[utoipa::path(post, path = "/api/v1/allocations", tag = "allocations", request_body = AllocationInput,
     responses((status = 201, body = Allocation), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_allocation(

@@ -11,7 +11,7 @@ use crate::db::state::StoredProposal;
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
-use crate::planning::{Proposal, plan};
+use crate::planning::{Proposal, Tentative, plan};
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -133,9 +133,15 @@ pub struct PreviewBody {
     /// Search budget (default 2000, at most 10000).
     #[serde(default)]
     pub time_limit_ms: Option<u64>,
+    /// `blocks` (the default): existing tentative bookings count as taken. `ignore`:
+    /// plan over them; the proposal's `overbooked` then lists whom it overbooks, when.
+    #[serde(default)]
+    pub tentative: Tentative,
 }
 
 /// Proposes a levelled schedule for the projects' tasks. Nothing changes until applied.
+/// Tasks book only between their project's start and end dates; tasks that do not fit
+/// are listed unscheduled with the reason, late ones with their delay.
 #[utoipa::path(post, path = "/api/v1/schedule/preview", tag = "planning", request_body = PreviewBody,
     responses((status = 200, body = Proposal), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn preview(
@@ -151,7 +157,14 @@ async fn preview(
     let version = schedule.version;
     // The engine is CPU work: off the actor and off the async workers.
     let planned = tokio::task::spawn_blocking(move || {
-        plan(&schedule, &body.project_ids, body.from, limit, 1)
+        plan(
+            &schedule,
+            &body.project_ids,
+            body.from,
+            limit,
+            1,
+            body.tentative,
+        )
     })
     .await
     .map_err(|e| AppError::Internal(format!("planner task: {e}")))??;

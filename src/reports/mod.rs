@@ -1,23 +1,19 @@
 //! Reports: pure functions over a team's [`Schedule`] snapshot. No I/O and no async;
 //! the HTTP layer runs them on a blocking thread, outside the database actor.
 //!
-//! Capacity and bookings come from [`crate::domain::calendar`] (the one place that
-//! defines them), through its per-day arrays ([`DayGrid`]): each report indexes the
-//! allocations by person once and works on one array of days per person, so its cost is
-//! about (people × days) + (the allocations' days inside the range).
+//! What a day books is defined once, in [`crate::domain::booked`] (capacity,
+//! scheduled, tentative, free and over hours per person and day; scheduled and
+//! tentative hours per project); each report indexes the allocations by person once and
+//! works on one array of days per person ([`DayGrid`]), so its cost is about
+//! (people × days) + (the allocations' days inside the range).
 //!
-//! # Definitions, summed over the days of `[from, to]` (both inclusive)
-//! - **capacity**: the person's `weekly_hours` for that weekday; 0 on a day off (their
-//!   own or a team-wide one) and outside their employment (`start_date`..=`end_date`).
-//! - **scheduled**: hours of confirmed (not `tentative`) allocations booked that day. An
-//!   allocation books its `hours_per_day` on each day of its range where the person's
-//!   capacity is above 0, and nothing elsewhere. **tentative**: likewise for tentative
-//!   allocations. The project's pipeline status does not matter here: a booking is a
-//!   booking (the pipeline report is where status and probability count).
-//! - **unscheduled**: Σ max(0, capacity − scheduled) per day; **overbooked**:
-//!   Σ max(0, scheduled − capacity) per day (tentative hours count in neither).
-//! - **utilisation**: scheduled / capacity over the whole period; `null` when the
-//!   capacity is 0.
+//! # Figures, summed over the days of `[from, to]` (both inclusive)
+//! - **capacity**, **scheduled**, **tentative**: as defined in `booked`.
+//! - **unscheduled**: Σ max(0, capacity − scheduled) per day; **free**: Σ max(0,
+//!   capacity − scheduled − tentative); **overbooked**: Σ max(0, scheduled + tentative
+//!   − capacity), the overbooking the timeline shows (and the overbooked report lists).
+//! - **utilisation**: scheduled / capacity over the whole period, **tentative
+//!   utilisation**: tentative / capacity; `null` when the capacity is 0.
 //! - Archived people are left out unless asked for. Placeholder allocations are demand,
 //!   not people: they appear only in the pipeline report and project summaries, booked
 //!   on the team's working days (Monday to Friday except team-wide days off).
@@ -38,6 +34,7 @@ pub use pipeline::pipeline;
 pub use utilisation::{Interval, utilisation, utilisation_csv};
 
 use crate::AppError;
+use crate::domain::booked::{self, Days};
 use crate::domain::calendar::{DayGrid, check_date};
 use crate::domain::{Allocation, Id, Person, Schedule};
 use chrono::{Datelike, NaiveDate};
@@ -79,15 +76,7 @@ fn parse_date(field: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
     check_date(field, d)
 }
 
-/// Rounds hours for output.
-pub(crate) fn hours(x: f64) -> f64 {
-    let r = (x * 100.0).round() / 100.0;
-    if r == 0.0 { 0.0 } else { r } // no -0
-}
-
-pub(crate) fn ratio(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
+pub(crate) use booked::{round_hours as hours, round_ratio as ratio};
 
 /// A team's allocations of people that overlap `[from, to]`, grouped by person.
 pub(crate) fn allocations_by_person(
@@ -152,13 +141,9 @@ pub fn overbooked(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Vec<Ov
         let Some(allocs) = by_person.get(&person.id) else {
             continue;
         };
-        let cap = grid.capacity(person);
-        let mut booked = vec![0.0; grid.len];
-        for a in allocs {
-            grid.book(a, &cap, &mut booked);
-        }
+        let days = Days::person(&grid, person, allocs.iter().copied());
         for i in 0..grid.len {
-            if booked[i] > cap[i] + 1e-9 {
+            if days.over(i) > 1e-9 {
                 let date = grid.date(i);
                 let mut ids: Vec<Id> = allocs
                     .iter()
@@ -170,9 +155,9 @@ pub fn overbooked(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Vec<Ov
                     person_id: person.id.clone(),
                     name: person.name.clone(),
                     date,
-                    capacity_hours: hours(cap[i]),
-                    booked_hours: hours(booked[i]),
-                    over_hours: hours(booked[i] - cap[i]),
+                    capacity_hours: hours(days.capacity[i]),
+                    booked_hours: hours(days.booked_on(i)),
+                    over_hours: hours(days.over(i)),
                     allocations: ids,
                 });
             }
@@ -204,38 +189,10 @@ pub struct ProjectSummary {
 /// placeholder's on the team's (see the module doc), archived people included.
 pub fn project_summary(schedule: &Schedule, project_id: &Id) -> Option<ProjectSummary> {
     let project = schedule.projects.get(project_id)?;
-    let allocs: Vec<&Allocation> = schedule
-        .allocations
-        .values()
-        .filter(|a| &a.project_id == project_id)
-        .collect();
-    let (mut scheduled, mut tentative) = (0.0, 0.0);
-    if let (Some(from), Some(to)) = (
-        allocs.iter().map(|a| a.start).min(),
-        allocs.iter().map(|a| a.end).max(),
-    ) {
-        let grid = DayGrid::new(schedule, from, to);
-        let placeholder = grid.placeholder_capacity();
-        let mut capacity: HashMap<&Id, Vec<f64>> = HashMap::new();
-        for a in &allocs {
-            let cap = match &a.person_id {
-                None => &placeholder,
-                Some(p) => {
-                    let Some(person) = schedule.people.get(p) else {
-                        continue;
-                    };
-                    capacity.entry(p).or_insert_with(|| grid.capacity(person))
-                }
-            };
-            let (x, y) = grid.clip(a.start, a.end);
-            let days = cap[x..y].iter().filter(|c| **c > 0.0).count() as f64;
-            if a.tentative {
-                tentative += days * a.hours_per_day;
-            } else {
-                scheduled += days * a.hours_per_day;
-            }
-        }
-    }
+    let booked::Hours {
+        scheduled,
+        tentative,
+    } = booked::project_hours(schedule, project_id);
     let actual: f64 = schedule
         .actuals
         .values()
@@ -323,8 +280,7 @@ pub fn actuals_report(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Ac
         };
         let cap = grid.capacity(person);
         for a in allocs {
-            let (x, y) = grid.clip(a.start, a.end);
-            let h = cap[x..y].iter().filter(|c| **c > 0.0).count() as f64 * a.hours_per_day;
+            let h = booked::allocation_hours(&grid, a, &cap);
             for pa in [
                 by_project.entry(&a.project_id).or_default(),
                 by_person.entry(person_id).or_default(),

@@ -5,10 +5,9 @@
 //! - Demand comes from allocations. A person's allocation books on the person's working
 //!   days; a placeholder's on the team's (Monday to Friday except team-wide days off).
 //!   Allocations of archived people are left out, as the people are.
-//! - **confirmed_hours**: non-tentative allocations of people on projects that are
-//!   `won`, `active` or `done`.
-//! - **tentative_hours**: the other allocations of people that may still happen:
-//!   tentative ones, and every allocation on a `lead` or `proposal` project.
+//! - **confirmed_hours** and **tentative_hours**: the scheduled and tentative hours of
+//!   the non-archived people, as [`crate::domain::booked`] defines them (and so as the
+//!   utilisation report and the timeline count them), whatever the project's status.
 //! - **weighted_hours**: all demand (people and placeholders, confirmed and tentative)
 //!   × the project's `probability` / 100; `lost` projects count 0 whatever their
 //!   probability says.
@@ -54,7 +53,6 @@ pub struct Pipeline {
 /// How an allocation counts, from its project.
 struct Weight {
     lost: bool,
-    committed: bool,
     probability: f64,
 }
 
@@ -62,7 +60,6 @@ fn weight(schedule: &Schedule, a: &Allocation) -> Weight {
     match schedule.projects.get(&a.project_id) {
         Some(p) => Weight {
             lost: p.status == Status::Lost,
-            committed: matches!(p.status, Status::Won | Status::Active | Status::Done),
             probability: if p.status == Status::Lost {
                 0.0
             } else {
@@ -71,7 +68,6 @@ fn weight(schedule: &Schedule, a: &Allocation) -> Weight {
         },
         None => Weight {
             lost: false,
-            committed: true,
             probability: 1.0,
         },
     }
@@ -126,15 +122,15 @@ pub fn pipeline(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> Pipeline
             booked[x..y].iter_mut().for_each(|b| *b = 0.0); // book() writes only there
             grid.book(a, &cap, &mut booked);
             add(&mut team.weighted[x..y], &booked[x..y], w.probability);
+            let into = if a.tentative {
+                &mut team.tentative
+            } else {
+                &mut team.confirmed
+            };
+            add(&mut into[x..y], &booked[x..y], 1.0);
             if w.lost {
                 continue;
             }
-            let into = if w.committed && !a.tentative {
-                &mut team.confirmed
-            } else {
-                &mut team.tentative
-            };
-            add(&mut into[x..y], &booked[x..y], 1.0);
             if let Some(r) = role {
                 let rd = role_demand.entry(r).or_insert_with(zero);
                 add(&mut rd[x..y], &booked[x..y], 1.0);

@@ -4,7 +4,8 @@
 //! - Pat (Developer) works Mon-Wed 8h ([8,8,8,0,0,0,0]). A1: confirmed 6h/day
 //!   03-02..03-06 on P; A2: tentative 4h on Wed 03-04 on P.
 //!   Capacity Mon 8 + Wed 8 = 16; scheduled 6 + 6 = 12; tentative 4; unscheduled 2 + 2
-//!   = 4; overbooked 0; utilisation 0.75. Wed is overbooked counting tentative: 10 > 8.
+//!   = 4; utilisation 0.75. Wed is overbooked counting tentative: 10 > 8, so
+//!   overbooked 2, free 2 (Monday), tentative utilisation 0.25.
 //! - Sam (Designer), 8h Mon-Fri, employed from Tue 03-03, off Thu 03-05. B1: confirmed
 //!   10h/day 03-02..03-08 on P. Capacity Wed 8 + Fri 8 = 16; scheduled 10 + 10 = 20;
 //!   overbooked 2 + 2 = 4; unscheduled 0; utilisation 1.25.
@@ -97,6 +98,8 @@ fn figures(c: f64, s: f64, t: f64, u: f64, o: f64, util: Option<f64>) -> utilisa
         unscheduled_hours: u,
         overbooked_hours: o,
         utilisation: util,
+        free_hours: (c - s - t + o).max(0.0),
+        tentative_utilisation: (c > 0.0).then(|| t / c),
     }
 }
 
@@ -108,13 +111,13 @@ fn utilisation_by_hand() {
     assert_eq!(names, ["Pat", "Sam"]);
     assert_eq!(
         r.people[0].figures,
-        figures(16.0, 12.0, 4.0, 4.0, 0.0, Some(0.75))
+        figures(16.0, 12.0, 4.0, 4.0, 2.0, Some(0.75))
     );
     assert_eq!(
         r.people[1].figures,
         figures(16.0, 20.0, 0.0, 0.0, 4.0, Some(1.25))
     );
-    assert_eq!(r.totals, figures(32.0, 32.0, 4.0, 4.0, 4.0, Some(1.0)));
+    assert_eq!(r.totals, figures(32.0, 32.0, 4.0, 4.0, 6.0, Some(1.0)));
     assert!(r.people[0].periods.is_none());
 
     let with_archived = utilisation(&s, date("2026-03-02"), date("2026-03-08"), None, true);
@@ -162,7 +165,7 @@ fn weekly_and_monthly_periods() {
     assert_eq!(pat[0].figures, figures(8.0, 0.0, 0.0, 8.0, 0.0, Some(0.0)));
     assert_eq!(
         pat[1].figures,
-        figures(16.0, 12.0, 4.0, 4.0, 0.0, Some(0.75))
+        figures(16.0, 12.0, 4.0, 4.0, 2.0, Some(0.75))
     );
     assert_eq!(
         pat[2].figures,
@@ -170,7 +173,7 @@ fn weekly_and_monthly_periods() {
     );
     assert_eq!(
         r.people[0].figures,
-        figures(40.0, 12.0, 4.0, 28.0, 0.0, Some(0.3))
+        figures(40.0, 12.0, 4.0, 28.0, 2.0, Some(0.3))
     );
 
     let m = utilisation(
@@ -253,7 +256,8 @@ fn overbooked_by_hand() {
 #[test]
 fn pipeline_by_hand() {
     let mut s = example();
-    // Work on a lost project is nobody's demand and weighs nothing.
+    // A confirmed booking on a lost project still books Pat (as on the timeline), but
+    // it is nobody's demand and weighs nothing.
     project(&mut s, "Z", "lost", 40, None);
     alloc(
         &mut s,
@@ -269,7 +273,7 @@ fn pipeline_by_hand() {
     assert_eq!(r.weeks.len(), 1);
     let w = &r.weeks[0];
     assert_eq!(w.capacity_hours, 32.0);
-    assert_eq!(w.confirmed_hours, 32.0);
+    assert_eq!(w.confirmed_hours, 33.0);
     assert_eq!(w.tentative_hours, 4.0);
     // (12 + 20 + 4) × 1 + 32 × 0.1
     assert_eq!(w.weighted_hours, 39.2);
@@ -289,7 +293,7 @@ fn pipeline_by_hand() {
 }
 
 #[test]
-fn pipeline_counts_lead_work_as_tentative() {
+fn pipeline_counts_lead_work_as_booked_and_weighs_it() {
     let mut s = example();
     alloc(
         &mut s,
@@ -305,7 +309,7 @@ fn pipeline_counts_lead_work_as_tentative() {
     let w = &r.weeks[0];
     assert_eq!(
         (w.confirmed_hours, w.tentative_hours, w.weighted_hours),
-        (0.0, 5.0, 0.5)
+        (5.0, 0.0, 0.5)
     );
     // Pat (Mon-Wed) and Sam (Mon-Fri): 24 + 40.
     assert_eq!(w.capacity_hours, 64.0);
@@ -392,14 +396,14 @@ fn csv_quotes_and_neutralises_formulas() {
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "person_id,name,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation"
+        "person_id,name,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation,free_hours,tentative_utilisation"
     );
     assert_eq!(
         lines[1],
-        "eve,\"'=HYPERLINK(\"\"x\"\"), Eve\",32,0,0,32,0,0"
+        "eve,\"'=HYPERLINK(\"\"x\"\"), Eve\",32,0,0,32,0,0,32,0"
     );
-    assert_eq!(lines[2], "pat,Pat,16,12,4,4,0,0.75");
-    assert_eq!(lines[3], "sam,Sam,16,20,0,0,4,1.25");
+    assert_eq!(lines[2], "pat,Pat,16,12,4,4,2,0.75,2,0.25");
+    assert_eq!(lines[3], "sam,Sam,16,20,0,0,4,1.25,0,0");
     assert_eq!(lines[4], "");
     let weekly = utilisation(
         &s,
@@ -412,7 +416,7 @@ fn csv_quotes_and_neutralises_formulas() {
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert!(lines[0].starts_with("person_id,name,period_start,period_end,capacity_hours"));
     assert_eq!(lines.len(), 1 + 3 * 2 + 1);
-    assert_eq!(lines[3], "pat,Pat,2026-03-07,2026-03-08,0,0,0,0,0,");
+    assert_eq!(lines[3], "pat,Pat,2026-03-07,2026-03-08,0,0,0,0,0,,0,");
 }
 
 #[test]

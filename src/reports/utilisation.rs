@@ -1,6 +1,7 @@
 //! The utilisation report and its CSV rendering; definitions in the module above.
 
 use super::{allocations_by_person, hours, monday, people, ratio};
+use crate::domain::booked::Days;
 use crate::domain::calendar::DayGrid;
 use crate::domain::{Id, Schedule};
 use chrono::{Datelike, NaiveDate};
@@ -52,9 +53,14 @@ pub struct Figures {
     pub scheduled_hours: f64,
     pub tentative_hours: f64,
     pub unscheduled_hours: f64,
+    /// Hours booked beyond capacity, tentative ones included.
     pub overbooked_hours: f64,
     /// `scheduled_hours / capacity_hours`; null when the capacity is 0.
     pub utilisation: Option<f64>,
+    /// Capacity left after scheduled and tentative hours.
+    pub free_hours: f64,
+    /// `tentative_hours / capacity_hours`; null when the capacity is 0.
+    pub tentative_utilisation: Option<f64>,
 }
 
 /// Unrounded sums.
@@ -65,15 +71,17 @@ struct Sums {
     tentative: f64,
     unscheduled: f64,
     overbooked: f64,
+    free: f64,
 }
 
 impl Sums {
-    fn day(&mut self, capacity: f64, scheduled: f64, tentative: f64) {
-        self.capacity += capacity;
-        self.scheduled += scheduled;
-        self.tentative += tentative;
-        self.unscheduled += (capacity - scheduled).max(0.0);
-        self.overbooked += (scheduled - capacity).max(0.0);
+    fn day(&mut self, days: &Days, i: usize) {
+        self.capacity += days.capacity[i];
+        self.scheduled += days.scheduled[i];
+        self.tentative += days.tentative[i];
+        self.unscheduled += (days.capacity[i] - days.scheduled[i]).max(0.0);
+        self.overbooked += days.over(i);
+        self.free += days.free(i);
     }
 
     fn add(&mut self, o: &Sums) {
@@ -82,6 +90,7 @@ impl Sums {
         self.tentative += o.tentative;
         self.unscheduled += o.unscheduled;
         self.overbooked += o.overbooked;
+        self.free += o.free;
     }
 
     fn figures(&self) -> Figures {
@@ -92,6 +101,9 @@ impl Sums {
             unscheduled_hours: hours(self.unscheduled),
             overbooked_hours: hours(self.overbooked),
             utilisation: (self.capacity > 0.0).then(|| ratio(self.scheduled / self.capacity)),
+            free_hours: hours(self.free),
+            tentative_utilisation: (self.capacity > 0.0)
+                .then(|| ratio(self.tentative / self.capacity)),
         }
     }
 }
@@ -145,25 +157,14 @@ pub fn utilisation(
         })
         .unwrap_or_default();
     let mut total = Sums::default();
-    let mut confirmed = vec![0.0; grid.len];
-    let mut tentative = vec![0.0; grid.len];
     let mut rows = Vec::new();
     for person in people(schedule, include_archived) {
-        let cap = grid.capacity(person);
-        confirmed.iter_mut().for_each(|x| *x = 0.0);
-        tentative.iter_mut().for_each(|x| *x = 0.0);
-        for a in by_person.get(&person.id).into_iter().flatten() {
-            let into = if a.tentative {
-                &mut tentative
-            } else {
-                &mut confirmed
-            };
-            grid.book(a, &cap, into);
-        }
+        let allocs = by_person.get(&person.id).into_iter().flatten().copied();
+        let days = Days::person(&grid, person, allocs);
         let sum_days = |a: usize, b: usize| {
             let mut s = Sums::default();
             for i in a..b {
-                s.day(cap[i], confirmed[i], tentative[i]);
+                s.day(&days, i);
             }
             s
         };
@@ -225,7 +226,7 @@ fn push_row(out: &mut String, cells: &[String]) {
     out.push_str("\r\n");
 }
 
-fn figure_cells(f: &Figures) -> [String; 6] {
+fn figure_cells(f: &Figures) -> [String; 8] {
     [
         f.capacity_hours.to_string(),
         f.scheduled_hours.to_string(),
@@ -233,16 +234,22 @@ fn figure_cells(f: &Figures) -> [String; 6] {
         f.unscheduled_hours.to_string(),
         f.overbooked_hours.to_string(),
         f.utilisation.map(|u| u.to_string()).unwrap_or_default(),
+        f.free_hours.to_string(),
+        f.tentative_utilisation
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
     ]
 }
 
-const FIGURE_COLUMNS: [&str; 6] = [
+const FIGURE_COLUMNS: [&str; 8] = [
     "capacity_hours",
     "scheduled_hours",
     "tentative_hours",
     "unscheduled_hours",
     "overbooked_hours",
     "utilisation",
+    "free_hours",
+    "tentative_utilisation",
 ];
 
 /// The report as CSV (RFC 4180, CRLF): one row per person, or with periods one row per

@@ -4,7 +4,7 @@
 import { http } from '../api.js';
 import { toDay } from '../dates.js';
 import { dayWidth } from '../schedule.js';
-import { planSpan } from '../plan.js';
+import { planSpan, planTentative } from '../plan.js';
 import { set, setSched, toast, canEdit, unauthorized } from '../model.js';
 import { initialAllocRange, fullAllocRange, loadAllocs, routeEffects } from '../load.js';
 import { goTo } from '../nav.js';
@@ -37,8 +37,9 @@ export function update(m, msg) {
     case 'PlanPreview': {
       const ids = msg.projectIds || (m.plan && m.plan.projectIds) || [];
       if (!ids.length || !canEdit(m) || (m.plan && (m.plan.status === 'loading' || m.plan.status === 'applying'))) return [m, []];
-      return [set(m, { plan: { projectIds: ids, status: 'loading', proposal: null, error: null } }),
-        [http('POST', '/schedule/preview', { project_ids: ids, from: m.today }, 'PlanPreviewed', 'PlanPreviewErr')]];
+      const tentative = planTentative(m.plan, msg);
+      return [set(m, { plan: { projectIds: ids, tentative, status: 'loading', proposal: null, error: null } }),
+        [http('POST', '/schedule/preview', { project_ids: ids, from: m.today, tentative }, 'PlanPreviewed', 'PlanPreviewErr')]];
     }
     case 'PlanPreviewed': {
       if (!m.plan) return [m, []];

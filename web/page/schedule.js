@@ -4,7 +4,7 @@
 import { http, ifMatch } from '../api.js';
 import { toDay, fromDay, startOfWeekDay, isDate } from '../dates.js';
 import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from '../schedule.js';
-import { allocSpan } from '../capacity.js';
+import { allocSpan, newBookingHours } from '../capacity.js';
 import { set, setSched, toast, canEdit, unauthorized, withAlloc, withoutAlloc, allocById } from '../model.js';
 import { extendAllocs, routeEffects } from '../load.js';
 import { optimistic } from '../records.js';
@@ -48,7 +48,7 @@ function newAllocDialog(m, rowKey, start, end) {
     form: {
       rowKey, person_id: row && row.kind === 'person' ? row.person.id : '',
       placeholder_role: row && row.kind === 'placeholder' ? row.role : '',
-      project_id: pid, start, end, hours_per_day: '8', tentative: false, note: '',
+      project_id: pid, start, end, hours_per_day: String(newBookingHours(row, start, end, m.data.timeoff)), tentative: false, note: '',
     },
   };
 }

@@ -105,7 +105,7 @@ test('plan preview: request from today, then ghosts in the model and the schedul
   let fx;
   [m, fx] = update(m, { type: 'PlanPreview', projectIds: ['x'] });
   assert.equal(m.plan.status, 'loading');
-  assert.deepEqual(fx[0].body, { project_ids: ['x'], from: TODAY });
+  assert.deepEqual(fx[0].body, { project_ids: ['x'], from: TODAY, tentative: 'blocks' });
   assert.equal(fx[0].path, '/api/v1/schedule/preview');
   // a second click while loading does nothing
   assert.equal(update(m, { type: 'PlanPreview', projectIds: ['x'] })[1].length, 0);
@@ -162,7 +162,7 @@ test('accept refused with 409: message shown, ghosts kept, preview again offered
   assert.equal(update(m, { type: 'PlanAccept' })[1].length, 0, 'a stale proposal cannot be accepted');
   [m, fx] = update(m, { type: 'PlanPreview' });
   assert.equal(m.plan.status, 'loading');
-  assert.deepEqual(fx[0].body, { project_ids: ['x'], from: TODAY });
+  assert.deepEqual(fx[0].body, { project_ids: ['x'], from: TODAY, tentative: 'blocks' });
   [m] = update(m, { type: 'PlanPreviewed', status: 200, data: { ...PROPOSAL, proposal_id: 'prop2' } });
   assert.equal(m.plan.status, 'ready');
   assert.equal(m.plan.proposal.proposal_id, 'prop2');
@@ -193,4 +193,32 @@ test('a short plan switches the timeline to days and scrolls to it', () => {
   assert.equal(m.sched.zoom, 'day');
   const scroll = fx.find((f) => f.type === 'scroll');
   assert.equal(scroll.left, m.sched.scrollLeft);
+});
+
+test('the banner is on time only without late, unscheduled or overbooked work, and names whom a plan overbooks', () => {
+  const onTime = { ...PROPOSAL, tasks: PROPOSAL.tasks.map((t) => ({ ...t, late_by_days: 0 })), overbooked: [] };
+  assert.equal(planSummary(onTime).onTime, true);
+  assert.equal(planSummary(PROPOSAL).onTime, false, 'a late task');
+  const over = { ...onTime, tentative: 'ignore', overbooked: [
+    { person_id: 'p1', name: 'Dee', date: '2025-01-08', capacity_hours: 8, booked_hours: 14, tentative_hours: 6, planned_hours: 8, over_hours: 6 },
+    { person_id: 'p1', name: 'Dee', date: '2025-01-09', capacity_hours: 8, booked_hours: 12, tentative_hours: 4, planned_hours: 8, over_hours: 4 },
+  ] };
+  const s = planSummary(over);
+  assert.equal(s.onTime, false);
+  assert.equal(s.tentative, 'ignore');
+  assert.deepEqual(s.overbooked, [{ person_id: 'p1', name: 'Dee', dates: ['2025-01-08', '2025-01-09'], hours: 10 }]);
+  const unplaced = { ...onTime, tasks: [{ ...onTime.tasks[0], start: null, finish: null, reason: 'does not fit before the project ends on 2025-01-10' }] };
+  assert.equal(planSummary(unplaced).onTime, false);
+});
+
+test('a preview asks to keep tentative bookings free, and can plan over them', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = update(m, { type: 'PlanPreview', projectIds: ['x'] });
+  assert.equal(fx[0].body.tentative, 'blocks');
+  [m] = update(m, { type: 'PlanPreviewed', data: PROPOSAL });
+  [m, fx] = update(m, { type: 'PlanPreview', tentative: 'ignore' });
+  assert.deepEqual(fx[0].body.project_ids, ['x']);
+  assert.equal(fx[0].body.tentative, 'ignore');
+  assert.equal(m.plan.tentative, 'ignore');
 });

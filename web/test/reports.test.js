@@ -54,6 +54,6 @@ test('pipeline by week, by hand', () => {
 test('CSV has a header of field names and quotes when needed', () => {
   assert.equal(toCsv([{ a: 'x, y', b: 1.5 }], ['a', 'b']), 'a,b\n"x, y",1.5\n');
   const csv = utilisationCsv(utilisationReport(data, '2025-01-06', '2025-01-12'));
-  assert.equal(csv.split('\n')[0], 'person_id,name,period_start,period_end,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation');
-  assert.match(csv, /^a,Ann,2025-01-06,2025-01-12,32,28,0,6,2,0.875$/m);
+  assert.equal(csv.split('\n')[0], 'person_id,name,period_start,period_end,capacity_hours,scheduled_hours,tentative_hours,unscheduled_hours,overbooked_hours,utilisation,free_hours,tentative_utilisation');
+  assert.match(csv, /^a,Ann,2025-01-06,2025-01-12,32,28,0,6,2,0.875,6,0$/m);
 });

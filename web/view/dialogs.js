@@ -2,7 +2,21 @@ import { h } from '../vdom.js';
 import { field, button } from './ui.js';
 import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { buildRows } from '../schedule.js';
-import { spanLabel } from '../dates.js';
+import { spanLabel, isDate, toDay } from '../dates.js';
+import { overbookingBy, indexTimeOff } from '../capacity.js';
+
+/** "Ben will be overbooked by 4h over 2 days" when the booking in the form would put them over capacity. */
+function overbookWarning(m, layout, d) {
+  const f = d.form;
+  const row = f.person_id && !f.newPlaceholder ? layout.rows.find((r) => r.key === 'p:' + f.person_id) : null;
+  const hours = Number(f.hours_per_day);
+  if (!row || !isDate(f.start) || !isDate(f.end) || f.end < f.start || !(hours > 0)) return null;
+  const others = row.allocs.filter((a) => a.id !== d.id);
+  const o = overbookingBy(row.person, others, toDay(f.start), toDay(f.end), hours, indexTimeOff(m.data.timeoff));
+  if (!o.days) return null;
+  return h('p', { class: 'form-warn', role: 'status', 'data-testid': 'overbook-warning' },
+    `${row.person.name} will be overbooked: ${o.hours}h over capacity on ${o.days} ${o.days === 1 ? 'day' : 'days'} (tentative bookings included).`);
+}
 
 /** Keep Tab and Shift+Tab inside the dialog. */
 function trapFocus(e) {
@@ -55,6 +69,7 @@ export function dialogView(m, dispatch) {
           field('Person', 'rowKey', rowKey, inp('rowKey'), { options: who, wide: true }),
           f.newPlaceholder ? field('Placeholder role', 'placeholder_role', f.placeholder_role, inp('placeholder_role'), { wide: true, hint: 'Demand nobody is booked for yet, e.g. Senior developer' }) : null,
           field('Hours per day', 'hours_per_day', f.hours_per_day, inp('hours_per_day'), { type: 'number', attrs: { min: '0.25', max: '24', step: '0.25' } }),
+          overbookWarning(m, layout, d),
           field('Tentative', 'tentative', f.tentative, inp('tentative'), { type: 'checkbox' }),
           field('Start', 'start', f.start, inp('start'), { type: 'date' }),
           field('End', 'end', f.end, inp('end'), { type: 'date' }),

@@ -3,27 +3,21 @@
 import { h } from '../vdom.js';
 import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { projectColor } from '../schedule.js';
-import { allocationHours, indexTimeOff, allocSpan } from '../capacity.js';
+import { allocationHours, indexTimeOff, hoursByProject, hoursLabel, fmtHours } from '../capacity.js';
 import { spanLabel, longLabel } from '../dates.js';
 import { values } from '../store.js';
 import { button, pageHeader, fmtNum, link, empty } from './ui.js';
 import { tasksSection } from './tasks.js';
 
-let schedMemo = { allocations: null, people: null, timeoff: null, map: null };
-/** Scheduled hours per project from the loaded allocations. */
-function scheduledByProject(data) {
-  if (schedMemo.allocations === data.allocations && schedMemo.people === data.people && schedMemo.timeoff === data.timeoff) return schedMemo.map;
-  const people = new Map(data.people.map((p) => [p.id, p]));
-  const off = indexTimeOff(data.timeoff);
-  const map = new Map();
-  for (const a of values(data.allocations)) {
-    const person = a.person_id ? people.get(a.person_id) : null;
-    if (a.person_id && !person) continue;
-    map.set(a.project_id, (map.get(a.project_id) || 0) + allocationHours(a, person, off));
-  }
-  schedMemo = { allocations: data.allocations, people: data.people, timeoff: data.timeoff, map };
+let hoursMemo = { allocations: null, people: null, timeoff: null, map: null };
+/** Scheduled and tentative hours per project from the loaded allocations (capacity.js's rules, the server's). */
+function projectHours(data) {
+  if (hoursMemo.allocations === data.allocations && hoursMemo.people === data.people && hoursMemo.timeoff === data.timeoff) return hoursMemo.map;
+  const map = hoursByProject(data.people, values(data.allocations), data.timeoff);
+  hoursMemo = { allocations: data.allocations, people: data.people, timeoff: data.timeoff, map };
   return map;
 }
+const NONE = { scheduled: 0, tentative: 0 };
 
 const geo = { dragging: false };
 
@@ -34,19 +28,20 @@ function columnAt(x, y) {
 }
 
 export function pipelineView(m, dispatch) {
-  const scheduled = scheduledByProject(m.data);
+  const byProject = projectHours(m.data);
   const clients = new Map(m.data.clients.map((c) => [c.id, c]));
   const pd = m.pipeDrag;
   const editable = canEdit(m);
   const cols = STATUSES.map((status) => {
     const items = m.data.projects.filter((p) => (p.status || 'active') === status);
-    const hours = items.reduce((t, p) => t + (scheduled.get(p.id) || 0), 0);
+    const hours = items.reduce((t, p) => { const x = byProject.get(p.id) || NONE; return { scheduled: t.scheduled + x.scheduled, tentative: t.tentative + x.tentative }; }, NONE);
     return h('section', {
       key: status, class: 'col' + (pd && pd.moved && pd.over === status ? ' drop' : ''), 'data-testid': 'pipeline-column', 'data-status': status, 'aria-label': `${STATUS_LABEL[status]}: ${items.length} projects`,
     },
-    h('header', { class: 'col-head' }, h('span', { class: 'dot s-' + status }), h('h2', {}, STATUS_LABEL[status]), h('span', { class: 'count' }, items.length), h('span', { class: 'col-hours' }, `${fmtNum(hours, 0)}h`)),
+    h('header', { class: 'col-head' }, h('span', { class: 'dot s-' + status }), h('h2', {}, STATUS_LABEL[status]), h('span', { class: 'count' }, items.length), h('span', { class: 'col-hours', title: hoursLabel(hours) }, `${fmtNum(hours.scheduled, 0)}h`, hours.tentative > 0 ? h('span', { class: 'tent' }, ` +${fmtNum(hours.tentative, 0)}h tentative`) : null)),
     h('div', { class: 'cards', role: 'list' }, items.map((p) => {
-      const sch = scheduled.get(p.id) || 0;
+      const ph = byProject.get(p.id) || NONE;
+      const sch = ph.scheduled;
       const budget = p.budget_hours != null && p.budget_hours !== '' ? Number(p.budget_hours) : null;
       const ratio = budget ? Math.min(1.2, sch / budget) : null;
       const client = p.client_id ? clients.get(p.client_id) : null;
@@ -82,7 +77,7 @@ export function pipelineView(m, dispatch) {
         h('span', { class: 'prob', title: 'Probability' }, `${p.probability ?? '–'}%`),
         p.start || p.end ? h('span', {}, p.start && p.end ? spanLabel(p.start, p.end) : p.start ? `from ${longLabel(p.start)}` : `until ${longLabel(p.end)}`) : null),
       h('div', { class: 'card-budget' },
-        h('span', {}, `${fmtNum(sch, 0)}h scheduled`, budget != null ? ` / ${fmtNum(budget, 0)}h budget` : ''),
+        h('span', {}, h('span', { 'data-testid': 'card-hours' }, hoursLabel(ph)), budget != null ? ` / ${fmtNum(budget, 0)}h budget` : ''),
         ratio != null ? h('div', { class: 'meter' + (ratio > 1 ? ' over' : '') }, h('div', { style: { width: `${Math.min(100, ratio * 100)}%` } })) : null),
       editable ? h('label', { class: 'sr-only', for: 'st-' + p.id }, 'Status') : null,
       editable ? h('select', { id: 'st-' + p.id, class: 'card-status', 'aria-label': `Status of ${p.name}`, value: status, on: { change: (e) => dispatch({ type: 'SetProjectStatus', id: p.id, status: e.target.value }) } },
@@ -105,7 +100,10 @@ export function projectView(m, dispatch) {
   const allocs = values(m.data.allocations).filter((a) => a.project_id === id).sort((a, b) => (a.start < b.start ? -1 : 1));
   const off = indexTimeOff(m.data.timeoff);
   const editable = canEdit(m);
-  const scheduledHere = scheduledByProject(m.data).get(id) || 0;
+  // the server's summary once loaded (it counts every allocation, not only the loaded window)
+  const local = projectHours(m.data).get(id) || NONE;
+  const fromServer = sum && !sum.error && sum.scheduled_hours != null;
+  const here = fromServer ? { scheduled: sum.scheduled_hours, tentative: sum.tentative_hours || 0 } : local;
   const stat = (label, value, tid) => h('div', { class: 'stat', 'data-testid': tid }, h('div', { class: 'stat-v' }, value), h('div', { class: 'stat-l' }, label));
   const pick = (o, ...ks) => { for (const k of ks) if (o && o[k] != null) return o[k]; return null; };
   return h('div', { class: 'page project' },
@@ -116,10 +114,12 @@ export function projectView(m, dispatch) {
         editable ? button('Delete', () => dispatch({ type: 'Archive', what: 'projects', id }), 'danger') : null]),
     h('div', { class: 'stats' },
       stat('Budget', pick(sum, 'budget_hours') != null ? `${fmtNum(pick(sum, 'budget_hours'))}h` : p.budget_hours != null ? `${fmtNum(p.budget_hours)}h` : '–', 'sum-budget'),
-      stat('Scheduled', sum && !sum.error ? `${fmtNum(pick(sum, 'scheduled_hours'))}h` : `${fmtNum(scheduledHere)}h`, 'sum-scheduled'),
-      stat('Remaining', sum && pick(sum, 'remaining_hours', 'remaining') != null ? `${fmtNum(pick(sum, 'remaining_hours', 'remaining'))}h` : p.budget_hours != null ? `${fmtNum(p.budget_hours - scheduledHere)}h` : '–', 'sum-remaining'),
+      stat('Scheduled', fmtHours(here.scheduled), 'sum-scheduled'),
+      stat('Tentative', fmtHours(here.tentative), 'sum-tentative'),
+      stat('Remaining', sum && pick(sum, 'remaining_hours', 'remaining') != null ? `${fmtNum(pick(sum, 'remaining_hours', 'remaining'))}h` : p.budget_hours != null ? `${fmtNum(p.budget_hours - here.scheduled)}h` : '–', 'sum-remaining'),
       stat('Actual', sum && pick(sum, 'actual_hours') != null ? `${fmtNum(pick(sum, 'actual_hours'))}h` : '–', 'sum-actual'),
       stat('Dates', p.start || p.end ? spanLabel(p.start || p.end, p.end || p.start) : '–')),
+    h('p', { class: 'muted project-hours', 'data-testid': 'project-hours' }, hoursLabel(here)),
     tasksSection(m, dispatch, id),
     h('h2', { class: 'section' }, 'Allocations'),
     allocs.length === 0 ? empty('Nobody is scheduled on this project yet. Drag on the schedule to book someone.') :
@@ -131,9 +131,8 @@ export function projectView(m, dispatch) {
             h('td', {}, person ? person.name : `${a.placeholder_role || 'Placeholder'} (placeholder)`, a.tentative ? h('span', { class: 'tag' }, 'tentative') : null),
             h('td', {}, spanLabel(a.start, a.end)),
             h('td', {}, `${fmtNum(Number(a.hours_per_day), 2)}h`),
-            h('td', {}, `${fmtNum(allocationHours(a, person, off))}h`),
+            h('td', {}, fmtHours(allocationHours(a, person, off))),
             h('td', { class: 'right' }, button('Open', () => dispatch({ type: 'OpenEditAlloc', id: a.id }), 'small ghost')));
         }))));
 }
 
-void allocSpan;

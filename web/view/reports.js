@@ -4,6 +4,7 @@ import { addDays, longLabel, monthName, isDate } from '../dates.js';
 import { asList, qs, API } from '../api.js';
 import { button, pageHeader, fmtNum, pct, empty } from './ui.js';
 import { utilisationReport, pipelineReport, utilisationCsv, pipelineCsv } from '../reports.js';
+import { hoursLabel } from '../capacity.js';
 
 let localMemo = { key: null, data: null, util: null, pipeline: null };
 function local(m, from, to) {
@@ -26,6 +27,16 @@ function heatClass(u, over) {
   return 'h-4';
 }
 
+/** One cell: scheduled utilisation, its tentative share beside it, the hours in the title. */
+function heatCell(q, cls) {
+  const u = pick(q, 'utilisation');
+  const tu = Number(pick(q, 'tentative_utilisation')) || 0;
+  const over = Number(pick(q, 'overbooked_hours')) || 0;
+  const hours = hoursLabel({ scheduled: Number(pick(q, 'scheduled_hours')) || 0, tentative: Number(pick(q, 'tentative_hours')) || 0 });
+  return h('td', { class: `${cls} ${heatClass(u, over)}`, title: `${hours} of ${fmtNum(pick(q, 'capacity_hours'))}h${over ? `, ${fmtNum(over)}h over` : ''}` },
+    u == null ? '–' : pct(u), u != null && tu > 0 ? h('span', { class: 'heat-tent' }, ` +${pct(tu)}`) : null);
+}
+
 function heatmap(util) {
   const people = asList(util, 'people');
   if (!people.length) return empty('No people in this range.');
@@ -37,12 +48,8 @@ function heatmap(util) {
         h('th', { scope: 'col' }, 'Total'))),
       h('tbody', {}, people.map((p) => h('tr', { key: p.person_id },
         h('th', { scope: 'row', class: 'sticky' }, p.name),
-        (p.periods || []).map((q) => {
-          const u = pick(q, 'utilisation');
-          const over = Number(pick(q, 'overbooked_hours')) || 0;
-          return h('td', { class: 'hc ' + heatClass(u, over), title: `${fmtNum(pick(q, 'scheduled_hours'))}h of ${fmtNum(pick(q, 'capacity_hours'))}h${over ? `, ${fmtNum(over)}h over` : ''}` }, u == null ? '–' : pct(u));
-        }),
-        h('td', { class: 'hc total ' + heatClass(p.utilisation, p.overbooked_hours) }, pct(p.utilisation)))))));
+        (p.periods || []).map((q) => heatCell(q, 'hc')),
+        heatCell(p, 'hc total'))))));
 }
 
 function demandChart(pipeline) {
@@ -65,7 +72,7 @@ function demandChart(pipeline) {
   const px = (v) => `${Math.round((v / max) * H)}px`;
   return h('div', { class: 'chart', 'data-testid': 'demand-chart' },
     h('div', { class: 'legend' },
-      h('span', { class: 'lg confirmed' }, 'Confirmed'),
+      h('span', { class: 'lg confirmed' }, 'Scheduled'),
       h('span', { class: 'lg pipeline' }, 'Weighted pipeline'),
       h('span', { class: 'lg all' }, 'All demand, unweighted'),
       h('span', { class: 'lg capacity' }, 'Capacity')),
@@ -103,7 +110,7 @@ export function reportsView(m, dispatch) {
     r.error ? h('div', { class: 'form-error', role: 'alert' }, r.error) : null,
     h('section', { class: 'panel' },
       h('div', { class: 'panel-head' }, h('h2', {}, 'Utilisation'), csvLink(csvUtil, 'utilisation.csv', 'util', utilisationCsv, util)),
-      h('p', { class: 'sub' }, 'Scheduled hours over capacity, per person and week. Red: overbooked.'),
+      h('p', { class: 'sub' }, 'Scheduled (confirmed) hours over capacity, per person and week, with the tentative share beside it (+%). Red: overbooked, counting tentative hours, as on the schedule.'),
       util ? heatmap(util) : h('p', { class: 'muted' }, 'Loading…')),
     h('section', { class: 'panel' },
       h('div', { class: 'panel-head' }, h('h2', {}, 'Capacity vs demand'), csvLink(csvPipe, 'pipeline.csv', 'pipeline', pipelineCsv, pipeline)),

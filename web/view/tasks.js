@@ -102,7 +102,14 @@ export function planBanner(m, dispatch) {
           h('strong', {}, t.name), ` ${t.late_by_days} ${Number(t.late_by_days) === 1 ? 'day' : 'days'} late`, t.reason ? h('span', { class: 'muted' }, ` — ${t.reason}`) : null)),
         s.unscheduled ? h('li', { class: 'late', 'data-testid': 'plan-unscheduled' }, h('strong', {}, String(s.unscheduled)), ` ${s.unscheduled === 1 ? 'task' : 'tasks'} could not be scheduled`,
           s.unscheduledTasks.length ? h('span', { class: 'muted' }, ' — ' + s.unscheduledTasks.map((t) => t.reason ? `${t.name}: ${t.reason}` : t.name).join('; ')) : null) : null,
-        !s.late.length && !s.unscheduled ? h('li', { class: 'ok' }, 'Everything on time') : null),
+        s.overbooked.map((o) => h('li', { key: 'o' + o.person_id, class: 'late', 'data-testid': 'plan-overbooked' },
+          h('strong', {}, o.name), ` overbooked by ${fmtNum(o.hours)}h on ${o.dates.map(longLabel).join(', ')}`,
+          h('span', { class: 'muted' }, s.tentative === 'ignore' ? ' — planned over tentative bookings' : ''))),
+        s.onTime ? h('li', { class: 'ok', 'data-testid': 'plan-ok' }, 'Everything on time, nobody overbooked') : null,
+        h('li', { class: 'muted', 'data-testid': 'plan-tentative' }, s.tentative === 'ignore'
+          ? 'Tentative bookings were planned over. '
+          : 'Tentative bookings count as taken. ',
+        button(s.tentative === 'ignore' ? 'Keep them free' : 'Plan over them', () => dispatch({ type: 'PlanPreview', tentative: s.tentative === 'ignore' ? 'blocks' : 'ignore' }), 'small ghost', { 'data-testid': 'plan-tentative-toggle', disabled: busy }))),
       p.error ? h('div', { class: 'form-error', role: 'alert', 'data-testid': 'plan-error' }, p.error) : null),
     h('div', { class: 'plan-actions' },
       p.status === 'conflict'

@@ -11,7 +11,7 @@
 
 import { h, memo } from '../vdom.js';
 import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
-import { dayStats, allocSpan, timeOffOn } from '../capacity.js';
+import { dayStats, allocSpan, timeOffOn, bookedOn, hoursLabel, fmtHours, roundHours, roundRatio } from '../capacity.js';
 import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc, putAll } from '../store.js';
@@ -188,7 +188,7 @@ const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 function cellLabel(rowTitle, from, to, st, unit) {
   const when = unit === 7 ? `Week of ${shortLabel(fromDay(from))}` : shortLabel(fromDay(from));
   if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? 'day off' : 'no capacity'}`;
-  let s = `${rowTitle}, ${when}: ${fmtNum(st.booked)}h booked of ${fmtNum(st.capacity)}h`;
+  let s = `${rowTitle}, ${when}: ${fmtNum(st.confirmed)}h scheduled${st.tentative ? ` and ${fmtNum(st.tentative)}h tentative` : ''} of ${fmtNum(st.capacity)}h`;
   if (st.over > 0) s += `, overbooked by ${fmtNum(st.over)}h`;
   else if (st.free > 0) s += `, ${fmtNum(st.free)}h free`;
   return s;
@@ -208,22 +208,27 @@ function aggregate(person, allocs, from, to, off) {
   return out;
 }
 
-function placeholderStats(allocs, day) {
-  let booked = 0;
-  if (weekdayOfDay(day) < 5) for (const a of allocs) { const [s, e] = allocSpan(a); if (s <= day && day <= e) booked += Number(a.hours_per_day) || 0; }
-  return { capacity: 0, confirmed: booked, tentative: 0, booked, over: 0, free: 0, off: false };
+/** A placeholder row's day: it books on the team's working days, as capacity.js says. */
+function placeholderStats(allocs, day, off) {
+  const { confirmed, tentative } = bookedOn(null, allocs, day, off);
+  return { capacity: 0, confirmed, tentative, booked: confirmed + tentative, over: 0, free: 0, off: false };
 }
 
 // only the focused cell has an id (for the grid's aria-activedescendant)
 const cellId = (rowIndex, day) => `cell-${rowIndex}-${day}`;
 
-const CAP_FILL = '#69c07f', CAP_FULL = '#37b24d', CAP_OVER = '#e03131', CAP_TRACK = '#dff3e4';
-/** Gradient stops drawing one cell's capacity bar: booked share filled, the rest as track. */
-function capacityStops(x, width, ratio, over) {
+const CAP_FILL = '#69c07f', CAP_FULL = '#37b24d', CAP_OVER = '#e03131', CAP_TRACK = '#dff3e4', CAP_TENTATIVE = '#b7e0c1';
+/**
+ * Gradient stops drawing one cell's capacity bar: the scheduled share filled,
+ * then the tentative share lighter, the rest as track; red when overbooked.
+ */
+function capacityStops(x, width, scheduled, booked, over) {
   const a = x + 3, b = x + width - 3;
-  const f = over ? b : a + Math.round((b - a) * ratio * 10) / 10;
-  const fill = over ? CAP_OVER : ratio >= 1 ? CAP_FULL : CAP_FILL;
-  return `transparent ${a}px, ${fill} ${a}px ${f}px, ${CAP_TRACK} ${f}px ${b}px, transparent ${b}px`;
+  const at = (r) => a + Math.round((b - a) * Math.min(1, r) * 10) / 10;
+  if (over) return `transparent ${a}px, ${CAP_OVER} ${a}px ${b}px, transparent ${b}px`;
+  const f = at(scheduled), t = at(booked);
+  const fill = booked >= 1 ? CAP_FULL : CAP_FILL;
+  return `transparent ${a}px, ${fill} ${a}px ${f}px, ${CAP_TENTATIVE} ${f}px ${t}px, ${CAP_TRACK} ${t}px ${b}px, transparent ${b}px`;
 }
 
 /** Keep the label of a bar that starts left of the view inside the view. */
@@ -401,12 +406,12 @@ export function timelineView(m, dispatch) {
     let k = 0; // cells in the strip (also counted for light rows, which have no cell nodes)
     for (let d = win.firstDay; d <= win.lastDay; d += unit, k++) {
       const to = d + unit - 1;
-      const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d);
+      const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d, off);
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focus.day === d;
       const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
-      if (person && st.capacity > 0) capStops.push(capacityStops(k * cw, cw, ratio, st.over > 0));
+      if (person && st.capacity > 0) capStops.push(capacityStops(k * cw, cw, st.confirmed / st.capacity, ratio, st.over > 0));
       if (light) continue;
       cells.push(h('div', {
         key: 'c' + d, id: focused ? cellId(i, d) : null,
@@ -440,18 +445,17 @@ export function timelineView(m, dispatch) {
       const a = Math.min(drag.startDay, drag.day), b = Math.max(drag.startDay, drag.day) + unit - 1;
       bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h("span", {}, `${b - a + 1}d · ${spanLabel(fromDay(a), fromDay(b))}`)));
     }
-    // per-row totals over what is in view
-    let util = null, booked = 0, cap = 0, overDays = 0;
-    if (person) {
-      for (let d = viewFrom; d <= viewTo; d++) {
-        const st = dayStats(person, statRel, d, off);
-        booked += st.booked; cap += st.capacity;
-        if (st.over > 0) overDays++;
-      }
-      util = cap > 0 ? booked / cap : null;
-    } else {
-      for (let d = viewFrom; d <= viewTo; d++) booked += placeholderStats(statRel, d).booked;
+    // per-row totals over what is in view: utilisation is scheduled hours over
+    // capacity (as in the reports), with the tentative share beside it
+    let util = null, tentUtil = null, scheduled = 0, tentative = 0, cap = 0, overDays = 0;
+    for (let d = viewFrom; d <= viewTo; d++) {
+      const st = person ? dayStats(person, statRel, d, off) : placeholderStats(statRel, d, off);
+      scheduled += st.confirmed; tentative += st.tentative; cap += st.capacity;
+      if (st.over > 0) overDays++;
     }
+    // rounded as the server rounds them, so that a percentage reads as in the reports
+    if (person && cap > 0) { util = roundRatio(scheduled / cap); tentUtil = roundRatio(tentative / cap); }
+    const hours = hoursLabel({ scheduled, tentative });
     const headId = `rh-${i}`;
     const header = h('div', {
       key: 'h' + row.key, id: headId, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
@@ -462,9 +466,12 @@ export function timelineView(m, dispatch) {
       h('span', { class: 'who' },
         h('span', { class: 'name' }, row.title),
         h('span', { class: 'role' }, row.subtitle || '\u00a0')),
-      h('span', { class: 'util' + (overDays ? ' over' : util != null && util >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', title: person ? `${fmtNum(booked)}h booked of ${fmtNum(cap)}h capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `${fmtNum(booked)}h unstaffed demand in view` },
-        person ? pct(util ?? 0) : `${fmtNum(booked)}h`,
-        h('span', { class: 'util-sub' }, person ? `${fmtNum(booked)}/${fmtNum(cap)}h` : 'demand')));
+      h('span', {
+        class: 'util' + (overDays ? ' over' : util != null && util + tentUtil >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', 'data-hours': hours,
+        title: person ? `${hours} of ${fmtHours(cap)} capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `Unstaffed demand in view: ${hours}`,
+      },
+      h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
+      h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
     rowsV.push(h('div', {
       key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
       role: 'row', 'aria-rowindex': i + 2, 'aria-owns': headId, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,

@@ -78,6 +78,10 @@ pub struct Task {
     pub earliest_start: u32,
     /// Last day on which the task should finish, if any.
     pub deadline: Option<u32>,
+    /// Last day the task may book hours on, if any: a hard bound (a project's end
+    /// date), unlike the deadline. A task that does not fit before it is left
+    /// unscheduled with [`Reason::HorizonTooShort`].
+    pub latest_finish: Option<u32>,
     /// Higher goes first.
     pub priority: i32,
     /// May the task leave gaps (days its person works on something else)?
@@ -98,6 +102,7 @@ impl Default for Task {
             predecessors: Vec::new(),
             earliest_start: 0,
             deadline: None,
+            latest_finish: None,
             priority: 0,
             may_split: true,
             max_hours_per_day: None,
@@ -309,6 +314,9 @@ struct Prepared {
     may_split: Vec<bool>,
     earliest: Vec<u32>,
     deadline: Vec<Option<u32>>,
+    /// Per task, the end (exclusive) of the days it may book: its latest finish + 1,
+    /// at most the horizon.
+    end: Vec<usize>,
     preds: Vec<Vec<(usize, u32)>>,
     succs: Vec<Vec<usize>>,
     qualified: Vec<Vec<usize>>,
@@ -495,6 +503,11 @@ fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
         may_split: pb.tasks.iter().map(|t| t.may_split).collect(),
         earliest: pb.tasks.iter().map(|t| t.earliest_start).collect(),
         deadline: pb.tasks.iter().map(|t| t.deadline).collect(),
+        end: pb
+            .tasks
+            .iter()
+            .map(|t| t.latest_finish.map_or(h, |l| h.min(l as usize + 1)))
+            .collect(),
         preds,
         succs,
         qualified,
@@ -651,7 +664,7 @@ impl Prepared {
             let mut best: Option<(u32, u32, usize, usize)> = None;
             if es < h as u64 {
                 for &p in &self.qualified[j] {
-                    let row = p * h..(p + 1) * h;
+                    let row = p * h..p * h + self.end[j];
                     if let Some((s, f)) = place(
                         &free[row.clone()],
                         &self.base[row],
@@ -670,7 +683,7 @@ impl Prepared {
                 sch.status[j] = Status::Horizon;
                 continue;
             };
-            let row = p * h..(p + 1) * h;
+            let row = p * h..p * h + self.end[j];
             let mut b = Vec::new();
             place(
                 &free[row.clone()],

@@ -542,3 +542,37 @@ fn larger_plan_within_a_time_budget() {
         plan.finish_day
     );
 }
+
+#[test]
+fn a_task_never_books_past_its_latest_finish() {
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![Person {
+            id: "p".into(),
+            role: String::new(),
+            skills: vec![],
+            capacity: vec![8.0; 10],
+            booked: vec![],
+        }],
+        tasks: vec![
+            Task {
+                latest_finish: Some(2),
+                ..task("fits", 16.0)
+            },
+            Task {
+                latest_finish: Some(4),
+                ..task("too big", 48.0)
+            },
+        ],
+    };
+    let plan = level(&pb, &Options::default()).unwrap();
+    assert_eq!(plan.tasks[0].finish_day, Some(1));
+    assert_eq!(plan.tasks[1].start_day, None);
+    assert_eq!(plan.tasks[1].reason, Some(Reason::HorizonTooShort));
+    assert!(
+        plan.tasks
+            .iter()
+            .flat_map(|t| &t.bookings)
+            .all(|&(d, _)| d <= 4)
+    );
+}
