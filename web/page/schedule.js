@@ -196,7 +196,8 @@ export function update(m, msg) {
         return [setSched(m2, { focus: { row: d.originRowKey, day: s } }), []];
       }
       const before = allocById(m, d.allocId);
-      if (!before) return [m1, []];
+      // deleted by a colleague while in the hand (the live events removed it)
+      if (!before) return d.moved ? toast(m1, 'This booking was deleted while you moved it.', 'info') : [m1, []];
       const layout = buildRows(m.data, m.sched);
       const after = applyDrag(d, before, layout.index, layout.rows);
       const diff = allocDiff(before, after);

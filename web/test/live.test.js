@@ -113,6 +113,19 @@ test('a bar being dragged stays in the hand while an unrelated change arrives', 
   assert.deepEqual(fx[0].body, { start: '2025-01-08', end: '2025-01-12', person_id: 'p2' });
 });
 
+test('a bar deleted by a colleague while in the hand says so on the drop', () => {
+  let m = loggedIn();
+  let fx;
+  [m] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-08') });
+  [m] = update(m, change(32, { kind: 'allocation', id: 'a1', record: null }));
+  assert.ok(m.drag, 'still in the hand');
+  [m, fx] = update(m, { type: 'DragEnd' });
+  assert.equal(m.drag, null);
+  assert.equal(A(m, 'a1'), undefined, 'not brought back');
+  assert.equal(fx.filter((f) => f.type === 'http').length, 0);
+  assert.equal(m.toasts.at(-1).text, 'This booking was deleted while you moved it.');
+});
+
 test('dropping a bar someone changed meanwhile sends the version the drag started from, and meets the conflict', () => {
   let m = loggedIn();
   [m] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-14') });
