@@ -126,6 +126,15 @@ test('a bar deleted by a colleague while in the hand says so on the drop', () =>
   assert.equal(m.toasts.at(-1).text, 'This booking was deleted while you moved it.');
 });
 
+test('an open dialog on a record a colleague deletes says who deleted it', () => {
+  let m = loggedIn();
+  [m] = update(m, { type: 'OpenEditAlloc', id: 'a1' });
+  [m] = update(m, change(33, { kind: 'allocation', id: 'a2', record: booking() }));
+  assert.equal(m.dialog.error, null, 'another record: nothing to say');
+  [m] = update(m, change(34, { kind: 'allocation', id: 'a1', record: null }));
+  assert.equal(m.dialog.error, 'Bea deleted this booking meanwhile.');
+});
+
 test('dropping a bar someone changed meanwhile sends the version the drag started from, and meets the conflict', () => {
   let m = loggedIn();
   [m] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-14') });
