@@ -10,6 +10,9 @@
 //!   and the writer thread that group-commits.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app.
+//! - [`events`]: live changes. Each committed schedule change becomes an event that the
+//!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
+//!   (server-sent events, resumable with `Last-Event-ID`).
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
 //!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
@@ -36,6 +39,12 @@
 //! writer thread, which sends the reply only after the transaction holding it has
 //! committed. If that commit fails, the writer reloads the committed state and the
 //! actor swaps it in, so memory never keeps what the disk lacks.
+//!
+//! Several planners at once: every record carries a `version` (its `ETag`); a PATCH or
+//! DELETE with `If-Match` naming an older one is refused with 412 and the record as it
+//! is now. Each person's undo (`POST /api/v1/activity/undo`) reverts their own newest
+//! change; the activity log says in words who did what. Once a change is committed the
+//! writer hands its event to [`events`], and every open screen of the team applies it.
 
 pub mod config;
 pub mod db;

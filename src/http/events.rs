@@ -72,7 +72,7 @@ async fn events(
         Backlog::Replay(missed) => pending.extend(missed.iter().map(|e| change(e))),
     }
     crate::metrics::METRICS.event_subscriber(true);
-    let stream = Stream_ {
+    let stream = LiveStream {
         pending,
         live: sub.live,
         state,
@@ -97,7 +97,7 @@ impl Drop for Open {
     }
 }
 
-struct Stream_ {
+struct LiveStream {
     pending: VecDeque<sse::Event>,
     live: broadcast::Receiver<Arc<Event>>,
     state: AppState,
@@ -105,7 +105,7 @@ struct Stream_ {
     _open: Open,
 }
 
-async fn next(mut s: Stream_) -> Option<(std::result::Result<sse::Event, Infallible>, Stream_)> {
+async fn next(mut s: LiveStream) -> Option<(std::result::Result<sse::Event, Infallible>, LiveStream)> {
     if let Some(event) = s.pending.pop_front() {
         return Some((Ok(event), s));
     }
