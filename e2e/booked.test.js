@@ -96,3 +96,47 @@ test('a new booking starts with the hours left free, and says when it will overb
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('the plan banner: tentative work is kept free; planning over it names whom it overbooks', async () => {
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base);
+  const d = (n) => dayFromToday(n);
+  // Dee works 8h every day and has 6h a day of tentative work all week.
+  const { dee, site } = await page.evaluate(async (days) => {
+    const post = async (u, b) => { const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }); return r.json(); };
+    const dee = await post('/people', { name: 'Dee Designer', role: 'Designer', weekly_hours: [8, 8, 8, 8, 8, 8, 8] });
+    const pitch = await post('/prj', { name: 'Pitch', status: 'proposal' });
+    await post('/allocations', { person_id: dee.id, project_id: pitch.id, start: days[0], end: days[6], hours_per_day: 6, tentative: true });
+    const site = await post('/prj', { name: 'Site' });
+    await post(`/prj/${site.id}/tasks`, { name: 'Design', effort_hours: 16, role: 'Designer' });
+    return { dee, site };
+  }, [d(0), d(1), d(2), d(3), d(4), d(5), d(6)]);
+  await page.goto(`${server.base}/projects/${site.id}`);
+  await page.getByTestId('tasks-section').waitFor();
+
+  let previewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/schedule/preview'));
+  await page.getByTestId('plan-auto').click();
+  let proposal = await (await previewed).json();
+  assert.equal(proposal.tentative, 'blocks');
+  const banner = page.getByTestId('plan-banner');
+  await banner.waitFor();
+  await banner.getByTestId('plan-ok').waitFor();
+  assert.equal(await banner.getByTestId('plan-overbooked').count(), 0);
+  assert.match(await banner.getByTestId('plan-tentative').innerText(), /Tentative bookings count as taken/);
+
+  previewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/schedule/preview'));
+  await banner.getByTestId('plan-tentative-toggle').click();
+  proposal = await (await previewed).json();
+  assert.equal(proposal.tentative, 'ignore');
+  assert.equal(proposal.overbooked.length, 2);
+  const over = banner.getByTestId('plan-overbooked');
+  await over.waitFor();
+  assert.match(await over.innerText(), /Dee Designer overbooked by 12h/);
+  assert.equal(await banner.getByTestId('plan-ok').count(), 0, 'not "on time" while it overbooks someone');
+  // the timeline shows the same days in red
+  const red = page.locator(`[data-testid="timeline-row"][data-person-id="${dee.id}"] [data-testid="overbooked"]`);
+  await red.first().waitFor();
+  assert.equal(await red.count(), 2);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

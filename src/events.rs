@@ -76,11 +76,30 @@ impl Event {
     }
 }
 
+/// An event as it travels to subscribers: encoded once, however many streams send it.
+#[derive(Debug)]
+pub struct Frame {
+    pub id: u64,
+    pub team_id: Id,
+    /// The event's JSON.
+    pub json: String,
+}
+
+impl Frame {
+    fn of(event: &Event) -> Frame {
+        Frame {
+            id: event.id,
+            team_id: event.team_id.clone(),
+            json: serde_json::to_string(event).unwrap_or_default(),
+        }
+    }
+}
+
 /// What a subscriber missed since the id it last saw.
 #[derive(Debug)]
 pub enum Backlog {
     /// Every event after that id, oldest first (often none).
-    Replay(Vec<Arc<Event>>),
+    Replay(Vec<Arc<Frame>>),
     /// The ring no longer reaches back that far: reload everything.
     Reload,
 }
@@ -89,11 +108,11 @@ pub enum Backlog {
 pub struct Subscription {
     pub last_id: u64,
     pub backlog: Backlog,
-    pub live: broadcast::Receiver<Arc<Event>>,
+    pub live: broadcast::Receiver<Arc<Frame>>,
 }
 
 enum HubMsg {
-    Publish(Arc<Event>),
+    Publish(Arc<Frame>),
     Subscribe {
         team_id: Id,
         since: Option<u64>,
@@ -116,7 +135,7 @@ impl Events {
     /// Sends a committed event to its team's subscribers.
     pub fn publish(&self, event: Event) {
         crate::metrics::METRICS.event_published();
-        let _ = self.0.send(HubMsg::Publish(Arc::new(event)));
+        let _ = self.0.send(HubMsg::Publish(Arc::new(Frame::of(&event))));
     }
 
     /// Subscribes to `team_id`'s events after `since` (none: only what comes next).
@@ -134,10 +153,10 @@ impl Events {
 }
 
 struct TeamLog {
-    ring: VecDeque<Arc<Event>>,
+    ring: VecDeque<Arc<Frame>>,
     /// Events with an id at or below this may be missing from the ring.
     floor: u64,
-    live: broadcast::Sender<Arc<Event>>,
+    live: broadcast::Sender<Arc<Frame>>,
 }
 
 struct Hub {
@@ -179,7 +198,7 @@ impl Hub {
         }
     }
 
-    fn publish(&mut self, event: Arc<Event>) {
+    fn publish(&mut self, event: Arc<Frame>) {
         let log = self.team(&event.team_id);
         if log.ring.len() == RING
             && let Some(old) = log.ring.pop_front()
@@ -215,8 +234,8 @@ impl Hub {
 mod tests {
     use super::*;
 
-    fn event(team: &str, id: u64) -> Arc<Event> {
-        Arc::new(Event {
+    fn event(team: &str, id: u64) -> Arc<Frame> {
+        Arc::new(Frame::of(&Event {
             id,
             team_id: team.into(),
             activity_id: format!("a{id}"),
@@ -226,7 +245,7 @@ mod tests {
             summary: String::new(),
             undo_of: None,
             changes: vec![],
-        })
+        }))
     }
 
     fn replayed(b: Backlog) -> Vec<u64> {

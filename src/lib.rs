@@ -3,7 +3,9 @@
 //! # The modules
 //! - [`config`]: the command line; every flag is also a `KRONUZ_*` variable.
 //! - [`error`]: [`AppError`], which leaves as `{"error": "..."}` with its status.
-//! - [`domain`]: the business types (`User`, `Team`, `Project`, ...) and their pure rules.
+//! - [`domain`]: the business types (`User`, `Team`, `Project`, ...) and their pure rules;
+//!   [`domain::booked`] is the one definition of capacity, scheduled, tentative and free
+//!   hours that the reports, the planner and new bookings' default hours all count with.
 //! - [`db`]: the seed's actor. One task owns all state; handlers talk to it through the
 //!   `DbTx` handle, which sends `Dm` messages carrying `Req { query, resp }`.
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,

@@ -290,7 +290,7 @@ pub fn plan(
                 }),
         });
     }
-    let overbooked = overbooked(s, &days, &allocations, from);
+    let overbooked = overbooked(s, &grid, &days, &allocations);
     let proposal = Proposal {
         proposal_id: String::new(),
         allocations,
@@ -318,9 +318,9 @@ fn project_end(s: &Schedule, task: &crate::domain::task::Task) -> Option<NaiveDa
 /// have (tentative included), by person name then date.
 fn overbooked(
     s: &Schedule,
+    grid: &DayGrid,
     days: &HashMap<&Id, Days>,
     planned: &[Allocation],
-    from: NaiveDate,
 ) -> Vec<PlanOverbooked> {
     let mut by_person: BTreeMap<&Id, Vec<&Allocation>> = BTreeMap::new();
     for a in planned {
@@ -334,7 +334,6 @@ fn overbooked(
             continue;
         };
         let mut plan = vec![0.0; d.len()];
-        let grid = DayGrid::new(s, from, from + Duration::days(d.len() as i64 - 1));
         for a in allocs {
             grid.book(a, &d.capacity, &mut plan);
         }

@@ -1,5 +1,5 @@
-//! Dates and capacity: the one place that says how many hours a person has on a day
-//! and how many an allocation books there.
+//! Dates and capacity: how many hours a person has on a day and which days an
+//! allocation books; [`super::booked`] builds the scheduled, tentative and free hours on it.
 
 use super::schedule::{Allocation, Person, Schedule, TimeOff};
 use chrono::{Datelike, NaiveDate};
@@ -52,18 +52,6 @@ pub fn capacity_on(schedule: &Schedule, person: &Person, d: NaiveDate) -> f64 {
         return 0.0;
     }
     person.weekly_hours[weekday_index(d)]
-}
-
-/// Hours an allocation books on `d`, given the person's capacity that day: its hours
-/// per day on working days (capacity > 0) inside its range, nothing elsewhere.
-/// Placeholders have no calendar of their own: they book on the team's working days
-/// (Monday to Friday, except team-wide days off).
-pub fn booked_on(allocation: &Allocation, capacity: f64, d: NaiveDate) -> f64 {
-    if d < allocation.start || d > allocation.end || capacity <= 0.0 {
-        0.0
-    } else {
-        allocation.hours_per_day
-    }
 }
 
 /// The capacity a placeholder row has on `d`: a standard working day unless it is a
@@ -197,7 +185,9 @@ impl<'a> DayGrid<'a> {
     }
 
     /// Adds what `allocation` books on each day of the range to `into`, given the
-    /// capacity of whoever it books (see [`booked_on`]).
+    /// capacity of whoever it books: its hours per day on the days of its range with
+    /// capacity above 0, nothing elsewhere (see [`super::booked`], which counts through
+    /// this). Placeholders book on the team's working days ([`Self::placeholder_capacity`]).
     pub fn book(&self, allocation: &Allocation, capacity: &[f64], into: &mut [f64]) {
         let (a, b) = self.clip(allocation.start, allocation.end);
         for i in a..b {

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::auth::Session;
 use crate::Result;
-use crate::events::{Backlog, Event};
+use crate::events::{Backlog, Frame};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{self, KeepAlive, Sse};
@@ -99,13 +99,15 @@ impl Drop for Open {
 
 struct LiveStream {
     pending: VecDeque<sse::Event>,
-    live: broadcast::Receiver<Arc<Event>>,
+    live: broadcast::Receiver<Arc<Frame>>,
     state: AppState,
     session: Session,
     _open: Open,
 }
 
-async fn next(mut s: LiveStream) -> Option<(std::result::Result<sse::Event, Infallible>, LiveStream)> {
+async fn next(
+    mut s: LiveStream,
+) -> Option<(std::result::Result<sse::Event, Infallible>, LiveStream)> {
     if let Some(event) = s.pending.pop_front() {
         return Some((Ok(event), s));
     }
@@ -135,11 +137,11 @@ fn named(name: &str, data: &serde_json::Value) -> sse::Event {
     sse::Event::default().event(name).data(data.to_string())
 }
 
-fn change(event: &Event) -> sse::Event {
+fn change(frame: &Frame) -> sse::Event {
     sse::Event::default()
-        .id(event.id.to_string())
+        .id(frame.id.to_string())
         .event("change")
-        .data(serde_json::to_string(event).unwrap_or_default())
+        .data(&frame.json)
 }
 
 fn reload() -> sse::Event {

@@ -5,7 +5,7 @@ import { buildRows } from '../schedule.js';
 import { spanLabel, isDate, toDay } from '../dates.js';
 import { overbookingBy, indexTimeOff } from '../capacity.js';
 
-/** "Ben will be overbooked by 4h over 2 days" when the booking in the form would put them over capacity. */
+/** "Ben will be overbooked: 4h over capacity on 2 days" when the booking in the form would put them over capacity. */
 function overbookWarning(m, layout, d) {
   const f = d.form;
   const row = f.person_id && !f.newPlaceholder ? layout.rows.find((r) => r.key === 'p:' + f.person_id) : null;

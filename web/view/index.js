@@ -1,7 +1,8 @@
 // The application shell: left navigation, the current page, dialogs, toasts.
 import { h } from '../vdom.js';
 import { authView } from './auth.js';
-import { timelineView, scheduleToolbar } from './timeline.js';
+import { timelineView } from './timeline.js';
+import { scheduleToolbar } from './toolbar.js';
 import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
 import { reportsView } from './reports.js';
