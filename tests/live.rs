@@ -281,7 +281,7 @@ async fn if_match_turns_a_stale_write_into_412_with_the_current_record() {
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(
         body["error"],
-        "Max changed this allocation since you loaded it"
+        "Max changed this booking since you loaded it"
     );
     assert_eq!(body["current"]["version"], 2);
     assert_eq!(body["current"]["start"], "2026-12-14");
@@ -440,6 +440,17 @@ async fn each_planner_undoes_and_redoes_their_own_changes() {
     let (_, log) = get(&ann, &s, "/api/v1/activity?limit=50").await;
     let log = log.as_array().unwrap();
     assert!(log.iter().any(|e| e["user_name"] == "Max"));
+    // Creating the project cannot be undone while a booking of it stands, and the
+    // history says so before anyone tries.
+    let created = log
+        .iter()
+        .find(|e| e["summary"] == "Created project Store ops")
+        .unwrap();
+    assert_eq!(created["undoable"], false);
+    assert_eq!(
+        created["why_not"],
+        "The project still has 1 dependent record(s)"
+    );
     s.stop().await;
 }
 

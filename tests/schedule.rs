@@ -550,7 +550,7 @@ async fn every_change_is_in_the_activity_log_and_can_be_undone_unless_something_
     assert_eq!(log[1]["summary"], "Booked Bea on Site, 2–6 Mar");
     assert_eq!(log[1]["undoable"], false);
     assert_eq!(
-        log[1]["why_not"], "Ann Smith changed the allocation again since",
+        log[1]["why_not"], "Ann Smith changed the booking again since",
         "{}",
         log[1]
     );

@@ -65,7 +65,7 @@ pub(super) fn kind_name(kind: Kind) -> &'static str {
         Kind::Person => "person",
         Kind::Client => "client",
         Kind::Project => "project",
-        Kind::Allocation => "allocation",
+        Kind::Allocation => "booking",
         Kind::TimeOff => "time off",
         Kind::Actual => "actual hours",
         Kind::Task => "task",

@@ -9,7 +9,7 @@
 //! what since.
 
 use super::describe::clause;
-use super::records::{get_record, kind_name};
+use super::records::{apply_change, get_record, kind_name};
 use super::state::Db;
 use crate::domain::activity::{Action, Activity, Change};
 use crate::domain::{AuthUser, Id, Schedule};
@@ -170,7 +170,18 @@ pub fn why_not(
     if entry.undone_by.is_some() {
         return Some("Already undone".into());
     }
-    reverse(s, entry, newer, name).err().map(|e| {
+    let refusal = reverse(s, entry, newer, name).and_then(|changes| {
+        // What still points at a record the undo would remove (a project's new
+        // bookings) also stops it: try it on a scratch copy, O(1) to take.
+        let mut scratch = s.clone();
+        changes
+            .iter()
+            .try_for_each(|c| apply_change(&mut scratch, c))
+            .map_err(|e| {
+                AppError::Conflict(format!("Cannot undo: {}", lower_cannot(&e.to_string())))
+            })
+    });
+    refusal.err().map(|e| {
         let text = e.to_string();
         text.strip_prefix("Cannot undo: ")
             .map(|t| {
@@ -181,4 +192,12 @@ pub fn why_not(
             })
             .unwrap_or(text)
     })
+}
+
+/// "Cannot remove: the project still has 2 dependent record(s)" as a clause.
+fn lower_cannot(message: &str) -> String {
+    message
+        .strip_prefix("Cannot remove: ")
+        .unwrap_or(message)
+        .to_string()
 }

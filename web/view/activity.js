@@ -25,8 +25,8 @@ export function activityView(m, dispatch) {
             h('span', { class: 'muted block' }, h('span', { 'data-testid': 'activity-who' }, who), ' · ', h('time', { datetime: new Date((e.at || 0) * 1000).toISOString(), title: new Date((e.at || 0) * 1000).toLocaleString() }, timeAgo(e.at || 0, now)))),
           editable ? h('span', { class: 'undo' },
             cannot && why ? h('span', { class: 'muted why', 'data-testid': 'activity-why-not' }, why) : null,
-            button(a.busy === e.id ? 'Undoing…' : 'Undo', () => dispatch({ type: 'ActivityUndo', id: e.id }), 'small ghost', {
-              disabled: cannot || !!a.busy, title: cannot ? why || 'Cannot be undone' : `Undo: ${e.summary || 'this change'}`, 'data-testid': 'activity-undo',
+            button(a.busy === e.id ? 'Undoing…' : (e.action === 'undo' ? 'Redo' : 'Undo'), () => dispatch({ type: 'ActivityUndo', id: e.id }), 'small ghost', {
+              disabled: cannot || !!a.busy, title: cannot ? why || 'Cannot be undone' : `${e.action === 'undo' ? 'Redo' : 'Undo'}: ${e.summary || 'this change'}`, 'data-testid': 'activity-undo',
             })) : null);
       })));
 }
