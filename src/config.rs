@@ -29,6 +29,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the web server (API and web app).
     Serve(Settings),
+    /// Copy the database to a new file, consistently, even while a server runs on it.
+    Backup(BackupArgs),
+    /// Put a backup in a data directory (not one a server is using).
+    Restore(RestoreArgs),
     /// Solve one PSPLIB single-mode RCPSP instance and print `{"makespan","starts"}` as JSON.
     Psplib(PsplibArgs),
 }
@@ -76,6 +80,21 @@ pub struct Settings {
     #[arg(long, env = "KRONUZ_MAX_CONCURRENCY", default_value_t = 1024)]
     pub max_concurrency: usize,
 
+    /// Seconds a client gets to send a request's head (request line and headers); also
+    /// the longest a kept-alive connection may sit idle. Slower ones are disconnected.
+    #[arg(long, env = "KRONUZ_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
+    /// Open connections one client address may hold; more are closed at once. Behind a
+    /// reverse proxy every client shares the proxy's address: size it for the proxy.
+    #[arg(long, env = "KRONUZ_MAX_CONNECTIONS_PER_IP", default_value_t = 512)]
+    pub max_connections_per_ip: usize,
+
+    /// Open connections in all (kept below the open-files limit); past it new
+    /// connections wait until one closes.
+    #[arg(long, env = "KRONUZ_MAX_CONNECTIONS", default_value_t = 8192)]
+    pub max_connections: usize,
+
     /// How the writer commits: `group` (many writes per fsync) or `per-write`.
     #[arg(long, env = "KRONUZ_COMMIT_MODE", value_enum, default_value_t = CommitMode::Group)]
     pub commit_mode: CommitMode,
@@ -105,6 +124,29 @@ impl Settings {
         settings.data_dir = dir.into();
         settings.clone()
     }
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct BackupArgs {
+    /// The data directory to back up.
+    #[arg(long, env = "KRONUZ_DATA_DIR", default_value = "./kronuz-data")]
+    pub data_dir: PathBuf,
+    /// The backup file to write; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `kronuz backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The data directory to restore into; created if missing.
+    #[arg(long, env = "KRONUZ_DATA_DIR", default_value = "./kronuz-data")]
+    pub data_dir: PathBuf,
+    /// Replace the data already in the directory (it is kept beside, renamed).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Debug, Args)]

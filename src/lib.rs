@@ -15,6 +15,8 @@
 //! - [`events`]: live changes. Each committed schedule change becomes an event that the
 //!   writer publishes only after its commit; `GET /api/v1/events` streams a team's events
 //!   (server-sent events, resumable with `Last-Event-ID`).
+//! - [`server`]: the accept loop: connection caps per address and in all, the time a
+//!   client gets to send a request's head, graceful drain.
 //! - [`reports`]: utilisation, overbooked days, pipeline, project summaries, planned vs
 //!   actual, and the iCalendar feed: pure functions over a `Schedule` snapshot.
 //! - [`planning`]: from a schedule to the engine's problem (tasks, free hours per person
@@ -57,6 +59,7 @@ pub mod http;
 pub mod metrics;
 pub mod planning;
 pub mod reports;
+pub mod server;
 pub mod store;
 
 pub use error::{AppError, Result};
@@ -121,21 +124,24 @@ pub async fn serve(
     };
 
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let open_files = server::raise_open_files_limit();
+    let limits = server::Limits {
+        header_read_timeout: Duration::from_secs(settings.header_read_timeout_secs.max(1)),
+        per_address: settings.max_connections_per_ip,
+        total: server::total_cap(settings.max_connections, open_files),
+    };
     let state = http::AppState::new(db.clone(), events, settings, dummy_hash);
     let app = http::app(state);
     tracing::info!(
         address = %listener.local_addr()?,
         records,
+        max_connections = limits.total,
         ready_ms = started.elapsed().as_millis() as u64,
         "kronuz is ready"
     );
 
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let server = server::run(listener, app, limits, async move {
         shutdown.await;
         tracing::info!("shutting down: no new connections, finishing requests in flight");
         let _ = stopping_tx.send(());
@@ -149,7 +155,7 @@ pub async fn serve(
         }
     };
     tokio::select! {
-        result = server => result?,
+        () = server => {}
         () = drained => tracing::warn!("grace period over; dropping requests still in flight"),
     }
     db.shutdown().await?;

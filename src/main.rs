@@ -8,6 +8,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(settings) => serve(settings),
+        Command::Backup(args) => backup(args),
+        Command::Restore(args) => restore(args),
         Command::Psplib(args) => psplib(args),
     }
 }
@@ -40,6 +42,47 @@ fn serve(settings: kronuz::config::Settings) -> ExitCode {
         Err(message) => {
             tracing::error!("{message}");
             eprintln!("kronuz: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn backup(args: kronuz::config::BackupArgs) -> ExitCode {
+    match kronuz::store::backup::backup(&args.data_dir, &args.to) {
+        Ok(report) => {
+            println!(
+                "kronuz backup: wrote {} ({} bytes, schema version {})",
+                args.to.display(),
+                report.bytes,
+                report.schema_version
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kronuz backup: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn restore(args: kronuz::config::RestoreArgs) -> ExitCode {
+    match kronuz::store::backup::restore(&args.from, &args.data_dir, args.force) {
+        Ok(report) => {
+            if let Some(aside) = report.kept_aside {
+                println!(
+                    "kronuz restore: the data that was there is kept as {}",
+                    aside.display()
+                );
+            }
+            println!(
+                "kronuz restore: restored {} records into {}",
+                report.records,
+                args.data_dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kronuz restore: {e}");
             ExitCode::FAILURE
         }
     }

@@ -27,7 +27,8 @@ export function initials(name) {
   return (a + b).toUpperCase();
 }
 
-const PALETTE = ['#4f6bed', '#0e9f6e', '#d9480f', '#9c36b5', '#1098ad', '#e8590c', '#5c7cfa', '#c2255c', '#2b8a3e', '#f08c00', '#3b5bdb', '#862e9c'];
+// Avatar and default project colours: each carries white text at 4.5:1 or more.
+export const PALETTE = ['#4a65e8', '#087f5b', '#c03d0c', '#9c36b5', '#0b7a8f', '#b35c00', '#5f3dc4', '#c2255c', '#2b7a3b', '#946200', '#3b5bdb', '#862e9c'];
 export function hashColor(s) {
   let h = 0;
   for (const ch of String(s)) h = (h * 31 + ch.charCodeAt(0)) | 0;
@@ -36,11 +37,42 @@ export function hashColor(s) {
 export function projectColor(p) {
   return p && /^#[0-9a-fA-F]{6}$/.test(p.color || '') ? p.color : hashColor(p ? p.id : '?');
 }
-/** Black or white text for a background colour. */
-export function textOn(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  const r = (n >> 16) & 255, g = (n >> 8) & 255, b = n & 255;
-  return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? '#1b1f27' : '#ffffff';
+
+const rgb = (hex) => { const n = parseInt(hex.slice(1), 16); return [(n >> 16) & 255, (n >> 8) & 255, n & 255]; };
+const hex = (c) => '#' + c.map((x) => Math.round(x).toString(16).padStart(2, '0')).join('');
+/** Relative luminance (WCAG 2). */
+function luminance(c) {
+  const [r, g, b] = c.map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+/** Contrast ratio of two colours (WCAG 2), from 1 to 21. */
+export function contrast(a, b) {
+  const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+const INK = '#1b1f27';
+// asked once per bar drawn, of a few colours
+const textMemo = new Map();
+/**
+ * Text colour for a background colour: white where it reads at 4.5:1, else the
+ * ink, else black (one of white and black always reaches 4.5:1).
+ */
+export function textOn(bg) {
+  let v = textMemo.get(bg);
+  if (!v) {
+    v = contrast('#ffffff', bg) >= 4.5 ? '#ffffff' : contrast(INK, bg) >= 4.5 ? INK : '#000000';
+    textMemo.set(bg, v);
+  }
+  return v;
+}
+/** The colour, darkened just enough to read at 4.5:1 on the background. */
+export function inkOn(color, bg) {
+  const c = rgb(color);
+  for (let k = 1; k > 0; k -= 0.05) {
+    const v = hex(c.map((x) => x * k));
+    if (contrast(v, bg) >= 4.5) return v;
+  }
+  return '#000000';
 }
 
 /**

@@ -1,5 +1,6 @@
 //! The message loop. Short and synchronous per message: match, call `Db`, reply.
 
+use super::idempotency::IdempotencyKeys;
 use super::{Dm, Req, state::Db};
 use crate::AppError;
 use crate::Result;
@@ -20,9 +21,20 @@ pub(super) struct Loop {
     pub(super) events: Events,
     /// Bumped each time memory is replaced by the committed state after a failure.
     pub(super) epoch: u64,
+    /// Not durable state: kept across a reload of the committed state.
+    keys: IdempotencyKeys,
 }
 
 impl Loop {
+    pub(super) fn new(writer: mpsc::Sender<WriterMsg>, events: Events) -> Loop {
+        Loop {
+            writer,
+            events,
+            epoch: 0,
+            keys: IdempotencyKeys::default(),
+        }
+    }
+
     /// Hands a write's mutations to the writer; the writer answers `resp` after commit.
     async fn commit<T: Send + 'static>(
         &self,
@@ -92,11 +104,7 @@ pub(super) async fn run(
     events: Events,
     mut db: Db,
 ) {
-    let mut lp = Loop {
-        writer,
-        events,
-        epoch: 0,
-    };
+    let mut lp = Loop::new(writer, events);
     // Sessions that expired while the server was down go now, not when next presented.
     lp.persist_quietly(db.purge_expired_sessions(now())).await;
     loop {
@@ -111,7 +119,7 @@ pub(super) async fn run(
             m = rx.recv() => match m { Some(m) => m, None => break },
         };
         let started = std::time::Instant::now();
-        let go_on = handle(&mut db, &lp, m).await;
+        let go_on = handle(&mut db, &mut lp, m).await;
         crate::metrics::METRICS.actor_message(started.elapsed());
         if !go_on {
             break;
@@ -139,7 +147,7 @@ pub(super) fn handle_read(db: &Db, m: Dm) -> Option<Dm> {
 }
 
 /// Handles one message; `false` once the actor should stop.
-pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
+pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
     use Dm::*;
     let Some(m) = handle_read(db, m) else {
         return true;
@@ -223,6 +231,11 @@ pub(super) async fn handle(db: &mut Db, lp: &Loop, m: Dm) -> bool {
             lp.commit(db.rotate_feed(&auth, &person, hash, now()), resp)
                 .await
         }
+        IdempotencyBegin(Req {
+            query: (team, scope, fingerprint),
+            resp,
+        }) => respond(resp, lp.keys.begin(&team, scope, fingerprint, now())),
+        IdempotencyFinish(scope, answer, kept) => lp.keys.finish(scope, answer, kept),
         Shutdown(Req { resp, .. }) => {
             // Everything queued before this message is already with the writer;
             // Close makes it commit that, close the store, and answer.

@@ -13,6 +13,7 @@
 mod actor;
 mod describe;
 mod edit;
+pub mod idempotency;
 mod records;
 pub mod state;
 pub mod undo;
@@ -66,6 +67,14 @@ pub enum Dm {
     RotateFeed(Req<(AuthUser, Id, String), Result<()>>),
     /// Which team and person a calendar-feed token hash belongs to.
     Feed(Req<String, Option<(Id, Id)>>),
+    /// Claim an `Idempotency-Key` for a write: (team, (user, key), request fingerprint).
+    IdempotencyBegin(Req<(Id, idempotency::Scope, idempotency::Fingerprint), idempotency::Begin>),
+    /// A directive: the answer to a claimed key, and whether to keep it. No reply.
+    IdempotencyFinish(
+        idempotency::Scope,
+        std::sync::Arc<idempotency::Answer>,
+        bool,
+    ),
     /// Stop taking messages, commit everything, close the store, then reply.
     Shutdown(Req<(), std::result::Result<(), StoreError>>),
 }
@@ -119,11 +128,7 @@ impl Db {
     /// The benchmark-only variant: no actor task; the state sits behind a lock. A failed
     /// commit is not rolled back in memory here (the restores are dropped).
     pub fn share_locked(self, writer: mpsc::Sender<WriterMsg>, events: Events) -> DbTx {
-        let lp = actor::Loop {
-            writer,
-            events,
-            epoch: 0,
-        };
+        let lp = actor::Loop::new(writer, events);
         DbTx(Backend::Locked(std::sync::Arc::new(
             tokio::sync::RwLock::new((self, lp)),
         )))
@@ -274,6 +279,41 @@ impl DbTx {
 
     pub async fn feed(&self, token_hash: String) -> Result<Option<(Id, Id)>> {
         self.send(Dm::Feed, token_hash).await
+    }
+
+    /// Claims `key` for a write by `auth`'s user, unless it was used before.
+    pub async fn idempotency_begin(
+        &self,
+        auth: &AuthUser,
+        key: String,
+        fingerprint: idempotency::Fingerprint,
+    ) -> Result<idempotency::Begin> {
+        let query = (
+            auth.team_id.clone(),
+            (auth.user_id.clone(), key),
+            fingerprint,
+        );
+        self.send(Dm::IdempotencyBegin, query).await
+    }
+
+    /// Records the answer to a claimed key (`kept` false frees the key instead).
+    pub async fn idempotency_finish(
+        &self,
+        scope: idempotency::Scope,
+        answer: std::sync::Arc<idempotency::Answer>,
+        kept: bool,
+    ) {
+        let m = Dm::IdempotencyFinish(scope, answer, kept);
+        match &self.0 {
+            Backend::Actor(tx) => {
+                let _ = tx.send(m).await;
+            }
+            Backend::Locked(lock) => {
+                let mut guard = lock.write().await;
+                let (db, lp) = &mut *guard;
+                actor::handle(db, lp, m).await;
+            }
+        }
     }
 
     /// Flushes every acknowledged write and closes the store; replies when durable.

@@ -119,7 +119,16 @@ async fn list_activity(
     auth: AuthUser,
     ApiQuery(q): ApiQuery<ActivityQuery>,
 ) -> Result<Json<Vec<ActivityView>>> {
-    let limit = q.limit.unwrap_or(50).clamp(1, 1000);
+    let limit = match q.limit {
+        None => 50,
+        Some(n @ 1..=1000) => n,
+        Some(_) => {
+            return Err(crate::AppError::invalid(
+                "limit",
+                "must be between 1 and 1000",
+            ));
+        }
+    };
     let schedule = state.db.schedule(auth.team_id.clone()).await?;
     let entries = state.db.activity(auth.team_id.clone(), limit).await?;
     let names = member_names(&state, auth.team_id).await?;

@@ -25,12 +25,12 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// The `usrid` cookie and the hash of the `session` cookie, or 401.
-fn credentials(parts: &Parts) -> Result<(Id, String), AppError> {
+pub(super) fn credentials(headers: &HeaderMap) -> Result<(Id, String), AppError> {
     let not_logged_in = || AppError::Unauthorized("Not logged in".into());
-    let usrid = cookie(&parts.headers, "usrid")
+    let usrid = cookie(headers, "usrid")
         .filter(|v| !v.is_empty())
         .ok_or_else(not_logged_in)?;
-    let token = cookie(&parts.headers, "session")
+    let token = cookie(headers, "session")
         .filter(|v| !v.is_empty())
         .ok_or_else(not_logged_in)?;
     if usrid.len() > 64 || token.len() > 256 {
@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, hash) = credentials(parts)?;
+        let (usrid, hash) = credentials(&parts.headers)?;
         state.db.authenticate(usrid, hash).await
     }
 }
@@ -60,7 +60,7 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, token_hash) = credentials(parts)?;
+        let (usrid, token_hash) = credentials(&parts.headers)?;
         let auth = state
             .db
             .authenticate(usrid.clone(), token_hash.clone())
@@ -81,7 +81,7 @@ impl FromRequestParts<AppState> for TeamSchedule {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (usrid, hash) = credentials(parts)?;
+        let (usrid, hash) = credentials(&parts.headers)?;
         let (_, schedule) = state.db.authenticate_schedule(usrid, hash).await?;
         Ok(TeamSchedule(schedule))
     }

@@ -22,7 +22,11 @@ pub fn api_info() -> utoipa::openapi::OpenApi {
                 .description(Some(
                     "Resource scheduling for consulting businesses. Authenticate with the \
                      cookies `usrid` and `session` set by signup or login. Errors are \
-                     `{\"error\": \"...\"}`.",
+                     `{\"error\": \"...\"}`. A write (POST, PATCH or DELETE) may carry an \
+                     `Idempotency-Key` header (1 to 255 visible ASCII characters): a retry \
+                     with the same key and the same request within a day gets the first \
+                     answer, marked `Idempotent-Replayed: true`, instead of writing twice; \
+                     the same key on a different request is 422.",
                 ))
                 .build(),
         )

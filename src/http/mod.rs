@@ -9,7 +9,9 @@ pub mod content_type;
 mod edits;
 mod events;
 mod extract;
+mod idempotency;
 mod meta;
+mod openapi;
 mod people;
 mod planning;
 mod prj;
@@ -35,6 +37,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use auth::{TeamSchedule, dummy_hash, token_hash};
+pub use openapi::document;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -70,9 +73,7 @@ impl AppState {
             settings: Arc::new(settings),
             hash_permits: Arc::new(Semaphore::new(cores)),
             dummy_hash: dummy_hash.into(),
-            openapi: serde_json::to_string(&document())
-                .unwrap_or_default()
-                .into(),
+            openapi: document().to_string().into(),
         }
     }
 }
@@ -94,75 +95,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(reports::router())
 }
 
-/// The OpenAPI document: every route's own description, plus the answers any operation
-/// can give that the routes do not repeat (bad body, not logged in, overload).
-pub fn document() -> utoipa::openapi::OpenApi {
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    let mut doc = api_routes().split_for_parts().1;
-    let error = |description: &str| -> RefOr<utoipa::openapi::Response> {
-        let content = ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name("ErrorBody")))
-            .build();
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content("application/json", content)
-                .build(),
-        )
-    };
-    let public = [
-        "/healthz",
-        "/metrics",
-        "/api/v1/openapi.json",
-        "/api/v1/usr/signup",
-        "/api/v1/usr/login",
-        "/api/v1/usr/logout",
-    ];
-    for (path, item) in doc.paths.paths.iter_mut() {
-        // A PATCH or DELETE of one record honours If-Match.
-        for op in [&mut item.patch, &mut item.delete].into_iter().flatten() {
-            if path.ends_with('}') && path.starts_with("/api/v1/") && !path.contains("/team/") {
-                op.responses.responses.entry("412".into()).or_insert_with(|| {
-                    error("The record changed since the version named by If-Match; the body's `current` is the record now")
-                });
-            }
-        }
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in operations.into_iter().flatten() {
-            let responses = &mut op.responses.responses;
-            let mut add = |code: &str, description: &str| {
-                responses
-                    .entry(code.to_string())
-                    .or_insert_with(|| error(description));
-            };
-            if op.request_body.is_some() {
-                add("400", "The body is not valid JSON");
-                add("413", "The body is too large");
-                add("415", "The body is not application/json");
-                add("422", "A field is invalid; the message names it");
-            } else if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
-                add("422", "A parameter is invalid; the message names it");
-            }
-            if !public.contains(&path.as_str()) && !path.starts_with("/ical/") {
-                add("401", "Not logged in, or the session expired");
-            }
-            if op.request_body.is_some() || path.starts_with("/api/") {
-                add(
-                    "503",
-                    "Overloaded, timed out, or the change could not be saved",
-                );
-            }
-        }
-    }
-    doc
-}
-
 /// Builds the application: routes, fallbacks and middleware.
 pub fn app(state: AppState) -> Router {
     let (api, _) = api_routes().split_for_parts();
@@ -170,7 +102,9 @@ pub fn app(state: AppState) -> Router {
     api.fallback(web::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent_writes))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(refuse_large_headers))
         .layer(middleware::from_fn(move |req, next| with_timeout(timeout, req, next)))
         .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
@@ -230,6 +164,25 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
             return AppError::Forbidden("Cross-site requests may not change data".into())
                 .into_response();
         }
+    }
+    next.run(req).await
+}
+
+/// Largest single header accepted; the whole head is capped in [`crate::server`].
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// A single header over [`MAX_HEADER_BYTES`] is refused with 431 before any work.
+async fn refuse_large_headers(req: Request, next: Next) -> Response {
+    let too_large = req
+        .headers()
+        .iter()
+        .find(|(name, value)| name.as_str().len() + value.len() > MAX_HEADER_BYTES);
+    if let Some((name, _)) = too_large {
+        return AppError::HeaderTooLarge(format!(
+            "The {name} header is larger than {} kB",
+            MAX_HEADER_BYTES / 1024
+        ))
+        .into_response();
     }
     next.run(req).await
 }

@@ -156,9 +156,9 @@ async fn change_role(
     }))
 }
 
-/// Removes a member (owner); their sessions end at once.
+/// Removes a member (owner); their sessions end at once. 409 for the owner themself.
 #[utoipa::path(delete, path = "/api/v1/team/members/{user_id}", tag = "team", params(("user_id" = String, Path)),
-    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn remove_member(
     State(state): State<AppState>,
     auth: AuthUser,

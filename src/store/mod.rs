@@ -9,7 +9,9 @@
 //! - [`writer`] is the single writer: its own OS thread that drains whatever is queued,
 //!   writes it in one transaction, commits (fsync) and only then completes each
 //!   request. That is the group commit; acknowledged means durable.
+//! - [`backup`]: `kronuz backup` and `kronuz restore`, for operators.
 
+pub mod backup;
 pub mod sqlite;
 pub mod writer;
 

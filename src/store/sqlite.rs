@@ -29,6 +29,12 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE calendar_feeds (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;",
 ];
 
+/// The schema version this kronuz writes: how many migrations it knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The database file's name inside the data directory.
+pub const DATABASE_FILE: &str = "kronuz.sqlite3";
+
 /// The data directory, locked for the life of this value so two servers never share it.
 #[derive(Debug)]
 pub struct DataDir {
@@ -69,7 +75,7 @@ impl DataDir {
     }
 
     pub fn database_path(&self) -> PathBuf {
-        self.path.join("kronuz.sqlite3")
+        self.path.join(DATABASE_FILE)
     }
 }
 
@@ -84,7 +90,7 @@ pub struct SqliteStore {
     conn: Connection,
 }
 
-fn classify(e: rusqlite::Error) -> StoreError {
+pub(super) fn classify(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
             StoreError::Corrupt(e.to_string())
@@ -126,7 +132,7 @@ impl SqliteStore {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(classify)?;
-        let known = MIGRATIONS.len() as i64;
+        let known = SCHEMA_VERSION;
         if version > known {
             return Err(StoreError::Corrupt(format!(
                 "the database has schema version {version}, newer than this kronuz knows ({known}); \

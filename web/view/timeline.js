@@ -10,14 +10,16 @@
 // in once it settles.
 
 import { h, memo } from '../vdom.js';
-import { toDay, fromDay, isWeekendDay, weekdayOfDay, monthName, shortLabel, spanLabel, isoWeek, addMonths } from '../dates.js';
+import { toDay, fromDay, isWeekendDay, weekdayOfDay, shortLabel, spanLabel, startOfWeekDay } from '../dates.js';
 import { dayStats, allocSpan, timeOffOn, bookedOn, hoursLabel, fmtHours, roundHours, roundRatio } from '../capacity.js';
-import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, LANE_H, ROW_TOP_PAD, dayWidth, initials, hashColor, projectColor, textOn } from '../schedule.js';
+import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, dayWidth, initials, hashColor } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc, putAll } from '../store.js';
 import { ghostAllocations } from '../plan.js';
 import { canEdit } from '../update.js';
 import { button, fmtNum, pct } from './ui.js';
+import { renderBar, renderGhost } from './bars.js';
+import { dayHeader } from './dayheader.js';
 
 // geometry of the last render, for the pointer handlers
 const geo = { layout: null, sched: null, dragging: false };
@@ -151,45 +153,19 @@ function withPlan(data, plan) {
 }
 const EMPTY_SET = new Set();
 
-function renderGhost(a, lane, origin, dayW, projects) {
-  const p = projects.get(a.project_id);
-  const [s, e] = allocSpan(a);
-  const color = projectColor(p);
-  const w = (e - s + 1) * dayW;
-  const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
-  const label = `Proposed: ${a.task_name} (${p ? p.name : 'project'}), ${hours}, ${spanLabel(a.start, a.end)}`;
-  return h('div', {
-    key: 'ghost:' + a.id,
-    class: 'bar plan-ghost' + (w < 40 ? ' narrow' : ''),
-    'data-testid': 'ghost-allocation',
-    'data-ghost': '',
-    'data-task-id': a.task_id || null,
-    'data-person-id': a.person_id || null,
-    'data-start': a.start,
-    'data-end': a.end,
-    role: 'img',
-    'aria-label': label,
-    title: label,
-    style: {
-      left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
-      width: `${Math.max(4, w - 2)}px`,
-      top: `${ROW_TOP_PAD + lane * LANE_H}px`,
-      height: `${LANE_H - 4}px`,
-      '--bar': color,
-      '--ghost-bg': mix(color, 0.16),
-    },
-  },
-  h('strong', {}, a.task_name), ' ' + hours);
-}
-
 let resizeBound = false;
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-function cellLabel(rowTitle, from, to, st, unit) {
+/**
+ * A day cell's accessible name. It holds the words the cell shows (the reason
+ * for a day off; the hours over capacity, rounded in a narrow cell), so that
+ * what is seen is what is heard.
+ */
+function cellLabel(rowTitle, from, st, unit, narrow, reason) {
   const when = unit === 7 ? `Week of ${shortLabel(fromDay(from))}` : shortLabel(fromDay(from));
-  if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? 'day off' : 'no capacity'}`;
+  if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? (reason ? `day off, ${reason}` : 'day off') : 'no capacity'}`;
   let s = `${rowTitle}, ${when}: ${fmtNum(st.confirmed)}h scheduled${st.tentative ? ` and ${fmtNum(st.tentative)}h tentative` : ''} of ${fmtNum(st.capacity)}h`;
-  if (st.over > 0) s += `, overbooked by ${fmtNum(st.over)}h`;
+  if (st.over > 0) s += narrow ? `, overbooked by ${fmtNum(st.over, 0)} hours` : `, overbooked by ${fmtNum(st.over)}h`;
   else if (st.free > 0) s += `, ${fmtNum(st.free)}h free`;
   return s;
 }
@@ -229,104 +205,6 @@ function capacityStops(x, width, scheduled, booked, over) {
   const f = at(scheduled), t = at(booked);
   const fill = booked >= 1 ? CAP_FULL : CAP_FILL;
   return `transparent ${a}px, ${fill} ${a}px ${f}px, ${CAP_TENTATIVE} ${f}px ${t}px, ${CAP_TRACK} ${t}px ${b}px, transparent ${b}px`;
-}
-
-/** Keep the label of a bar that starts left of the view inside the view. */
-function labelShift(barLeft, width, viewLeft) {
-  const hidden = viewLeft - barLeft;
-  if (hidden <= 0) return undefined;
-  return { paddingLeft: `${Math.max(0, Math.min(hidden, width - 90)) + 8}px` };
-}
-
-const mixMemo = new Map();
-/** The colour blended with white (amount of colour kept). */
-function mix(hex, k) {
-  const key = hex + k;
-  let v = mixMemo.get(key);
-  if (!v) {
-    const n = parseInt(hex.slice(1), 16);
-    const c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((x) => Math.round(x * k + 255 * (1 - k)));
-    v = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-    mixMemo.set(key, v);
-  }
-  return v;
-}
-
-function renderBar(a, lane, origin, dayW, projects, extraClass, editable, viewLeft = 0) {
-  const p = projects.get(a.project_id);
-  const [s, e] = allocSpan(a);
-  const color = projectColor(p);
-  const name = p ? p.name : 'Unknown project';
-  const w = (e - s + 1) * dayW;
-  const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
-  const label = `${name}, ${hours}${a.tentative ? ', tentative' : ''}, ${spanLabel(a.start, a.end)}`;
-  return h('div', {
-    key: 'bar:' + a.id,
-    class: 'bar' + (a.tentative ? ' tentative' : '') + (extraClass || '') + (w < 40 ? ' narrow' : ''),
-    'data-testid': 'allocation',
-    'data-allocation-id': a.id,
-    'data-start': a.start,
-    'data-end': a.end,
-    'data-editable': editable ? '' : null,
-    role: 'button',
-    'aria-label': label,
-    'data-note': a.note || null,
-    style: {
-      left: `${SIDEBAR + (s - origin) * dayW + 1}px`,
-      width: `${Math.max(4, w - 2)}px`,
-      top: `${ROW_TOP_PAD + lane * LANE_H}px`,
-      height: `${LANE_H - 4}px`,
-      '--bar': color,
-      '--bar-text': a.tentative ? '#1b1f27' : textOn(color),
-      ...(a.tentative ? { '--hatch-a': mix(color, 0.35), '--hatch-b': mix(color, 0.18) } : {}),
-      ...labelShift(SIDEBAR + (s - origin) * dayW, w, viewLeft),
-    },
-  },
-  `${name} · ${hours}`);
-}
-
-/** The month / week / day header over the days in view. */
-function dayHeader(s, win, origin, dayW, unit, todayN) {
-  const headTop = [], headDays = [];
-  if (unit === 1) {
-    for (let d = win.firstDay; d <= win.lastDay; d++) {
-      const ds = fromDay(d);
-      const dom = +ds.slice(8, 10);
-      if (dom === 1 || d === win.firstDay) {
-        // the month in view at the left edge stays visible until the next one pushes it out
-        let left = SIDEBAR + (d - origin) * dayW;
-        if (d === win.firstDay || left < s.scrollLeft + SIDEBAR) {
-          const nextMonth = SIDEBAR + (toDay(addMonths(ds.slice(0, 8) + '01', 1)) - origin) * dayW;
-          left = Math.max(left, Math.min(s.scrollLeft + SIDEBAR, nextMonth - 90));
-        }
-        headTop.push(h('div', { key: 'm' + d, class: 'head-month', style: { left: `${left}px` } }, `${monthName(ds)} ${ds.slice(0, 4)}`));
-      }
-      if (s.zoom === 'day' && weekdayOfDay(d) === 0) {
-        headTop.push(h('div', { key: 'w' + d, class: 'head-week', style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` } }, `W${isoWeek(ds).week}`));
-      }
-      const wk = ['M', 'T', 'W', 'T', 'F', 'S', 'S'][weekdayOfDay(d)];
-      headDays.push(h('div', {
-        key: 'd' + d, class: 'head-day' + (isWeekendDay(d) ? ' weekend' : '') + (d === todayN ? ' today' : '') + (weekdayOfDay(d) === 0 ? ' monday' : ''), 'data-testid': 'day-header', 'data-date': ds,
-        role: 'columnheader', 'aria-label': shortLabel(ds),
-        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${dayW}px` },
-      }, s.zoom === 'day' ? [h('span', { class: 'wd' }, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekdayOfDay(d)]), ' ', dom] : [h('span', {}, dom)]));
-    }
-  } else {
-    for (let d = win.firstDay; d <= win.lastDay; d += 7) {
-      const ds = fromDay(d);
-      for (let k = 0; k < 7; k++) {
-        const dd = fromDay(d + k);
-        if (dd.slice(8, 10) === '01' || (d === win.firstDay && k === 0)) headTop.push(h('div', { key: 'm' + (d + k), class: 'head-month', style: { left: `${SIDEBAR + (d + k - origin) * dayW}px` } }, `${monthName(dd)} ${dd.slice(0, 4)}`));
-      }
-      headDays.push(h('div', {
-        key: 'd' + d, class: 'head-day week' + (todayN >= d && todayN < d + 7 ? ' today' : ''), 'data-testid': 'day-header', 'data-date': ds,
-        role: 'columnheader', 'aria-label': `Week of ${shortLabel(ds)}`,
-        style: { left: `${SIDEBAR + (d - origin) * dayW}px`, width: `${7 * dayW}px` },
-      }, `${+ds.slice(8, 10)}`));
-    }
-  }
-
-  return [headTop, headDays];
 }
 
 export function timelineView(m, dispatch) {
@@ -369,10 +247,13 @@ export function timelineView(m, dispatch) {
   const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
   // the people column: one sticky strip holding every row's header (one sticky box
-  // instead of one per row keeps scrolling cheap); each row owns its header for
-  // assistive technology through aria-owns
+  // instead of one per row keeps scrolling cheap). Assistive technology reads the
+  // same facts from a visually hidden row header inside each row: the strip is
+  // outside the grid's rows, so it is hidden from it.
   const heads = [];
   const focus = s.focus;
+  // the cell holding the focused day (a week in the month scale)
+  const focusDay = focus ? (unit === 7 ? startOfWeekDay(focus.day) : focus.day) : null;
   // with a project or client filter, other work is dimmed
   const dimmed = (a) => (s.filter.project && a.project_id !== s.filter.project) || (s.filter.client && (projects.get(a.project_id) || {}).client_id !== s.filter.client);
   // rows whose inputs did not change reuse last frame's vnode (vertical scrolling
@@ -408,19 +289,21 @@ export function timelineView(m, dispatch) {
       const to = d + unit - 1;
       const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d, off);
       const weekend = unit === 1 && isWeekendDay(d);
-      const focused = focus && focus.row === row.key && focus.day === d;
+      const focused = focus && focus.row === row.key && focusDay === d;
       const ring = focused && s.keyboard;
       const ratio = st.capacity > 0 ? Math.min(1, st.booked / st.capacity) : 0;
       if (person && st.capacity > 0) capStops.push(capacityStops(k * cw, cw, st.confirmed / st.capacity, ratio, st.over > 0));
       if (light) continue;
+      const narrow = cw < 30;
+      const reason = st.off && cw >= 40 && !st.booked ? (timeOffOn(off, person && person.id, d) || {}).reason || 'Off' : null;
       cells.push(h('div', {
         key: 'c' + d, id: focused ? cellId(i, d) : null,
         class: 'cell' + (weekend ? ' weekend' : '') + (unit === 1 && weekdayOfDay(d) === 0 ? ' monday' : '') + (st.off ? ' off' : '') + (d <= todayN && todayN <= to ? ' today' : '') + (st.over > 0 ? ' over' : '') + (ring ? ' focused' : '') + (person && st.capacity === 0 && !weekend && !st.off ? ' nocap' : '') + (person && st.capacity > 0 ? (st.over > 0 ? ' cap over' : ratio >= 1 ? ' cap full' : ' cap') : ''),
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d),
-        'aria-label': cellLabel(row.title, d, to, st, unit), 'aria-selected': focused ? 'true' : null,
+        'aria-label': cellLabel(row.title, d, st, unit, narrow, reason), 'aria-selected': focused ? 'true' : null,
       },
-      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, unit * dayW < 30 ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
-      st.off && dayW * unit >= 40 && !st.booked ? h('span', { class: 'off-label' }, (timeOffOn(off, person && person.id, d) || {}).reason || 'Off') : null));
+      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, narrow ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
+      reason ? h('span', { class: 'off-label' }, reason) : null));
     }
     const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
       cells,
@@ -456,10 +339,10 @@ export function timelineView(m, dispatch) {
     // rounded as the server rounds them, so that a percentage reads as in the reports
     if (person && cap > 0) { util = roundRatio(scheduled / cap); tentUtil = roundRatio(tentative / cap); }
     const hours = hoursLabel({ scheduled, tentative });
-    const headId = `rh-${i}`;
+    const utilText = person ? `${hours} of ${fmtHours(cap)} capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `Unstaffed demand in view: ${hours}`;
     const header = h('div', {
-      key: 'h' + row.key, id: headId, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
-      role: 'rowheader', 'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
+      key: 'h' + row.key, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
     },
       h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
@@ -468,16 +351,19 @@ export function timelineView(m, dispatch) {
         h('span', { class: 'role' }, row.subtitle || '\u00a0')),
       h('span', {
         class: 'util' + (overDays ? ' over' : util != null && util + tentUtil >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', 'data-hours': hours,
-        title: person ? `${hours} of ${fmtHours(cap)} capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `Unstaffed demand in view: ${hours}`,
+        title: utilText,
       },
       h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
       h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
     rowsV.push(h('div', {
       key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
-      role: 'row', 'aria-rowindex': i + 2, 'aria-owns': headId, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
+      role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
-    }, strip, bars));
+    },
+    h('div', { key: 'rh', class: 'sr-only', role: 'rowheader' }, `${row.title}${row.subtitle ? `, ${row.subtitle}` : ''}: ${person ? `${pct(util ?? 0)} scheduled${tentative > 0 ? `, ${pct(tentUtil)} tentative` : ''}; ` : ''}${utilText}`),
+    strip,
+    bars));
     heads.push(header);
     if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header, light });
   }
@@ -485,6 +371,8 @@ export function timelineView(m, dispatch) {
 
   const todayLeft = SIDEBAR + (todayN - origin) * dayW;
   const focusIdx = focus ? layout.index.get(focus.row) : null;
+  // the focused cell is named only while it is drawn
+  const focusShown = focusIdx != null && focusIdx >= win.firstRow && focusIdx <= win.lastRow && focusDay >= win.firstDay && focusDay <= win.lastDay;
   const gridProps = {
     key: 'grid',
     class: 'tl-scroll' + (drag ? ' is-dragging' : ''),
@@ -493,19 +381,19 @@ export function timelineView(m, dispatch) {
     tabindex: '0',
     'aria-label': 'Schedule timeline. Arrow keys move between days and people, Enter opens, Ctrl+Z undoes.',
     'aria-rowcount': layout.rows.length + 1,
-    'aria-activedescendant': focusIdx != null ? cellId(focusIdx, focus.day) : null,
+    'aria-activedescendant': focusShown ? cellId(focusIdx, focusDay) : null,
     on,
     hook: mountHook(dispatch, s),
   };
   return h('div', { class: 'tl-wrap' },
     h('div', gridProps,
       h('div', { class: 'tl-canvas', style: { width: `${canvasW}px`, height: `${HEADER + layout.totalHeight}px` } },
-        h('div', { class: 'tl-head', role: 'row', style: { width: `${canvasW}px` } },
+        h('div', { class: 'tl-head', role: 'row', 'aria-rowindex': 1, style: { width: `${canvasW}px` } },
           memo('timeline-corner', [layout.rows], () => h('div', { class: 'tl-corner', role: 'columnheader' }, h('span', {}, plural(layout.rows.filter((r) => r.person).length, 'person', 'people')), h('span', { class: 'muted' }, 'use in view'))),
           headTop, headDays,
-          todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
+          todayN >= origin && todayN < origin + s.days ? h('div', { class: 'head-today-dot', 'aria-hidden': 'true', style: { left: `${todayLeft + dayW / 2 - 3}px` } }) : null),
         h('div', { class: 'tl-body', style: { height: `${layout.totalHeight}px` } },
-          h('div', { key: 'side', class: 'tl-side', style: { height: `${layout.totalHeight}px` } }, heads),
+          h('div', { key: 'side', class: 'tl-side', 'aria-hidden': 'true', style: { height: `${layout.totalHeight}px` } }, heads),
           rowsV,
           todayN >= win.firstDay && todayN <= win.lastDay ? h('div', { class: 'today-line', 'aria-hidden': 'true', style: { left: `${todayLeft + (unit === 1 ? dayW / 2 : 0)}px`, height: `${layout.totalHeight}px` } }) : null))),
     layout.rows.length === 0 ? h('div', { class: 'tl-empty' },

@@ -1,0 +1,286 @@
+// Accessibility: axe-core checks every page and every dialog of a seeded team
+// against WCAG 2.0/2.1 A and AA; no violation may be critical or serious.
+// Each violation is printed with its page, rule, impact, elements and summary.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute } from './harness.js';
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const BLOCKING = new Set(['critical', 'serious']);
+// KRONUZ_E2E_A11Y_SHOTS=DIR saves a screenshot of each state checked, to look at
+const SHOTS = process.env.KRONUZ_E2E_A11Y_SHOTS || null;
+if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
+
+let server, browser;
+const errors = [];
+let missing = null;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  for (const route of ['/api/v1/people', '/api/v1/allocations', '/api/v1/clients', '/api/v1/timeoff', '/api/v1/team', '/api/v1/prj/none/tasks']) {
+    if (!(await hasRoute(server.base, route))) missing = `the server has no ${route} yet`;
+  }
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+// every blocking violation found: where, rule, impact, summary and elements
+const found = [];
+const report = () => {
+  const rules = new Map();
+  for (const v of found) rules.set(v.id, (rules.get(v.id) || 0) + v.nodes.length);
+  const lines = [`${found.length} serious or critical violations (${[...rules].map(([id, n]) => `${id}: ${n} elements`).join(', ')}):`];
+  for (const v of found) {
+    lines.push(`${v.where}: ${v.id} (${v.impact}, ${v.nodes.length} element${v.nodes.length === 1 ? '' : 's'}): ${v.help}`);
+    for (const n of v.nodes.slice(0, 5)) lines.push(`    ${n.target}\n      ${String(n.summary).replace(/\n/g, '\n      ')}`);
+    if (v.nodes.length > 5) lines.push(`    … and ${v.nodes.length - 5} more`);
+  }
+  return lines.join('\n');
+};
+
+/**
+ * Runs axe on the page as it is now (or only on what `within` selects) and
+ * records each critical or serious violation under `where`. The source goes in
+ * through evaluate, which the page's Content-Security-Policy (no inline
+ * scripts) does not apply to.
+ */
+async function check(page, where, within = null) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, where.replace(/[^a-z0-9]+/gi, '-') + '.png') });
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(([tags, within]) => window.axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ impact: n.impact, target: n.target.join(' '), summary: n.failureSummary })) }))), [TAGS, within]);
+  for (const v of violations) {
+    const nodes = v.nodes.filter((n) => BLOCKING.has(n.impact || v.impact));
+    if (nodes.length) found.push({ where, id: v.id, impact: v.impact, help: v.help, nodes });
+  }
+}
+
+/** Checks an open dialog on its own (the page under it is checked without it). */
+const checkDialog = (page, where) => check(page, where, '[role="dialog"], [role="alertdialog"]');
+
+async function closeDialog(page, dlg) {
+  await page.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+}
+
+test("login, sign-up, their errors and a new team's schedule have no serious accessibility violations", async (t) => {
+  if (missing) return t.skip(missing);
+  const page = await newPage(browser, errors);
+  await page.goto(server.base + '/login');
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+  await check(page, 'login');
+  await page.getByLabel('Email').fill('nobody@example.com');
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('auth-error').waitFor();
+  await check(page, 'login with an error');
+  await page.goto(server.base + '/signup');
+  await page.getByRole('button', { name: 'Sign up' }).waitFor();
+  await check(page, 'signup');
+  // a new team: nothing to schedule yet
+  await signUp(page, server.base, { name: 'Nell New' });
+  await page.getByText('No people yet').waitFor();
+  await check(page, 'empty schedule');
+  await page.context().close();
+  assert.deepEqual(errors, []);
+  assert.equal(found.length, 0, report());
+});
+
+test('every page and dialog of a seeded team has no serious accessibility violations', async (t) => {
+  if (missing) return t.skip(missing);
+  found.length = 0;
+  const page = await newPage(browser, errors);
+  await signUp(page, server.base, { name: 'Ada Access' });
+  const mon = nextMonday();
+  // people whose avatars take every colour the app gives, projects in every
+  // status and colour, bookings (tentative, overbooked, unstaffed), time off and tasks
+  const seeded = await page.evaluate(async (mon) => {
+    const { PALETTE, hashColor } = await import('/schedule.js');
+    const add = (d, n) => { const x = new Date(d + 'T12:00:00Z'); x.setUTCDate(x.getUTCDate() + n); return x.toISOString().slice(0, 10); };
+    const post = async (u, b) => {
+      const r = await fetch('/api/v1' + u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) });
+      if (!r.ok) throw new Error(`POST ${u}: ${r.status} ${await r.text()}`);
+      return r.json();
+    };
+    const first = ['Ada', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Max', 'Noor', 'Oto', 'Pia'];
+    const last = ['Stone', 'Rivers', 'Marsh', 'Vale', 'Brook', 'Field', 'Hill', 'Wood'];
+    const names = [];
+    const colours = new Set();
+    for (const f of first) for (const l of last) {
+      const n = `${f} ${l}`;
+      if (!colours.has(hashColor(n))) { colours.add(hashColor(n)); names.push(n); }
+    }
+    const roles = ['Designer', 'Developer', 'Architect', 'Producer'];
+    const people = [];
+    for (const [i, name] of names.entries()) people.push(await post('/people', { name, role: roles[i % roles.length], skills: i % 2 ? ['rust', 'sql'] : ['figma'] }));
+    const client = await post('/clients', { name: 'Initech' });
+    await post('/clients', { name: 'Globex' });
+    const statuses = ['lead', 'proposal', 'won', 'active', 'done', 'lost'];
+    const projects = [];
+    for (const [i, color] of PALETTE.entries()) {
+      projects.push(await post('/prj', { name: `Project ${String.fromCharCode(65 + i)}`, client_id: i % 2 ? client.id : null, status: statuses[i % statuses.length], color, budget_hours: 40 + 10 * i, start: mon, end: add(mon, 60) }));
+    }
+    // from 1 to 9 hours a day over the next weeks: every shade of the utilisation
+    // heatmap (the third person stays free from the second week, to drag a booking on)
+    for (const [i, p] of people.entries()) {
+      const project = projects[(i * 5) % projects.length];
+      await post('/allocations', { person_id: p.id, project_id: project.id, start: add(mon, i % 3), end: add(mon, i === 2 ? 4 : 25 + (i % 5)), hours_per_day: 1 + (i % 9), tentative: i % 3 === 2 });
+    }
+    await post('/allocations', { person_id: people[0].id, project_id: projects[1].id, start: mon, end: add(mon, 4), hours_per_day: 8 });
+    await post('/allocations', { placeholder_role: 'Senior developer', project_id: projects[3].id, start: add(mon, 7), end: add(mon, 11), hours_per_day: 8 });
+    await post('/timeoff', { person_id: people[1].id, start: add(mon, 7), end: add(mon, 11), reason: 'Holiday' });
+    await post('/timeoff', { start: add(mon, 14), end: add(mon, 14), reason: 'Public holiday' });
+    const design = await post(`/prj/${projects[0].id}/tasks`, { name: 'Design', effort_hours: 16, role: 'Designer' });
+    await post(`/prj/${projects[0].id}/tasks`, { name: 'Build', effort_hours: 24, skills: ['rust'], depends_on: [design.id], deadline: add(mon, 30) });
+    return { people: people.map((p) => p.id), project: projects[0].id, colours: colours.size, palette: PALETTE.length };
+  }, mon);
+  assert.equal(seeded.colours, seeded.palette, 'a person for every avatar colour');
+
+  // the schedule, in each zoom, with the keyboard on a cell
+  await page.goto(server.base + '/schedule');
+  await page.locator(`[data-testid="allocation"]`).first().waitFor();
+  await check(page, 'schedule (week)');
+  await page.getByTestId('timeline-grid').focus();
+  await page.keyboard.press('ArrowRight');
+  await check(page, 'schedule with a focused cell');
+  for (const zoom of ['day', 'month']) {
+    await page.getByTestId('zoom-' + zoom).click();
+    await page.locator(`[data-testid="day-header"]`).first().waitFor();
+    await check(page, `schedule (${zoom})`);
+  }
+  await page.getByTestId('zoom-week').click();
+  // a project filter dims the other bookings
+  await page.locator('select[name="f-project"]').selectOption(seeded.project);
+  await check(page, 'schedule filtered by project');
+  await page.locator('select[name="f-project"]').selectOption('');
+
+  // new booking (drag on a row) and edit booking (click a bar)
+  const who = seeded.people[2];
+  const a = await cellCentre(page, who, addDays(mon, 14));
+  const b = await cellCentre(page, who, addDays(mon, 16));
+  await drag(page, a, b);
+  let dlg = page.getByTestId('allocation-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'new booking dialog');
+  await closeDialog(page, dlg);
+  const booking = page.locator(`[data-testid="timeline-row"][data-person-id="${who}"] [data-testid="allocation"]`).first();
+  const bookingId = await booking.getAttribute('data-allocation-id');
+  await booking.click();
+  await dlg.waitFor();
+  await checkDialog(page, 'edit booking dialog');
+  // an edit refused because the booking changed meanwhile: the conflict dialog
+  await dlg.getByLabel('Note').fill('mine');
+  await page.evaluate(async (id) => {
+    const r = await fetch(`/api/v1/allocations/${id}`, { method: 'PATCH', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ hours_per_day: 3 }) });
+    if (!r.ok) throw new Error(`PATCH: ${r.status}`);
+  }, bookingId);
+  await dlg.getByTestId('dialog-submit').click();
+  const conflict = page.getByTestId('conflict-dialog');
+  await conflict.waitFor();
+  await checkDialog(page, 'conflict dialog');
+  await conflict.getByTestId('conflict-theirs-button').click();
+  await conflict.waitFor({ state: 'detached' });
+
+  // projects: the pipeline, the new project dialog, a project page with tasks and its task form
+  await page.getByTestId('nav-projects').click();
+  await page.getByTestId('project-card').first().waitFor();
+  await check(page, 'projects');
+  await page.getByTestId('new-project').click();
+  dlg = page.getByTestId('project-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'project dialog');
+  await closeDialog(page, dlg);
+  await page.goto(server.base + '/projects/' + seeded.project);
+  await page.getByTestId('task-row').first().waitFor();
+  await check(page, 'project page');
+  await page.getByTestId('add-task').click();
+  await page.getByTestId('task-form').waitFor();
+  await check(page, 'task form');
+  await page.getByTestId('task-form').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('task-form').waitFor({ state: 'detached' });
+
+  // plan preview: the banner and the proposed bars on the schedule
+  const previewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/schedule/preview'));
+  await page.getByTestId('plan-auto').click();
+  const pr = await previewed;
+  assert.equal(pr.status(), 200, await pr.text());
+  await page.getByTestId('plan-banner').waitFor();
+  await page.getByTestId('ghost-allocation').first().waitFor();
+  await check(page, 'plan preview');
+  await page.getByTestId('plan-discard').click();
+  await page.getByTestId('plan-banner').waitFor({ state: 'detached' });
+
+  // people, their dialog and the calendar feed dialog
+  await page.getByTestId('nav-people').click();
+  await page.getByTestId('person-row').first().waitFor();
+  await check(page, 'people');
+  await page.getByTestId('add-person').click();
+  dlg = page.getByTestId('person-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'person dialog');
+  await closeDialog(page, dlg);
+  await page.getByRole('button', { name: /^Calendar feed for / }).first().click();
+  dlg = page.getByTestId('feed-dialog');
+  await dlg.waitFor();
+  await dlg.getByTestId('feed-url').or(dlg.getByTestId('form-error')).waitFor();
+  await checkDialog(page, 'calendar feed dialog');
+  await closeDialog(page, dlg);
+
+  // clients and their dialog
+  await page.getByTestId('nav-clients').click();
+  await page.getByTestId('client-row').first().waitFor();
+  await check(page, 'clients');
+  await page.getByTestId('add-client').click();
+  dlg = page.getByTestId('client-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'client dialog');
+  await closeDialog(page, dlg);
+
+  // time off and its dialog
+  await page.getByTestId('nav-timeoff').click();
+  await page.getByTestId('timeoff-row').first().waitFor();
+  await check(page, 'time off');
+  await page.getByTestId('add-timeoff').click();
+  dlg = page.getByTestId('timeoff-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'time off dialog');
+  await closeDialog(page, dlg);
+
+  // reports
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('utilisation-heatmap').waitFor();
+  await page.getByTestId('demand-chart').waitFor();
+  await check(page, 'reports');
+
+  // team, the invite dialog and the link it makes
+  await page.getByTestId('nav-team').click();
+  await page.getByTestId('team-settings').waitFor();
+  await check(page, 'team');
+  await page.getByTestId('invite').click();
+  dlg = page.getByTestId('invite-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'invite dialog');
+  await dlg.getByLabel('Email').fill('new.hire@example.com');
+  await dlg.getByTestId('dialog-submit').click();
+  await dlg.getByTestId('invite-link').waitFor();
+  await checkDialog(page, 'invite dialog with its link');
+  await closeDialog(page, dlg);
+
+  // the activity: who changed what
+  await page.getByTestId('nav-activity').click();
+  await page.getByTestId('activity-list').waitFor();
+  await check(page, 'activity');
+
+  // an address that is no page
+  await page.goto(server.base + '/no-such-page');
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  await check(page, 'not found');
+
+  await page.context().close();
+  assert.deepEqual(errors, []);
+  assert.equal(found.length, 0, report());
+});
