@@ -27,7 +27,14 @@ function syncSubscriptions() {
   const wanted = subscriptions(model);
   const keys = new Set(wanted.map((s) => s.key));
   for (const [key, close] of open) if (!keys.has(key)) { close(); open.delete(key); }
-  for (const sub of wanted) if (!open.has(sub.key) && sub.type === 'events') open.set(sub.key, openEvents(sub));
+  for (const sub of wanted) {
+    if (open.has(sub.key)) continue;
+    if (sub.type === 'events') open.set(sub.key, openEvents(sub));
+    else if (sub.type === 'every') {
+      const t = setInterval(() => dispatch({ ...sub.msg, now: Date.now() }), sub.ms);
+      open.set(sub.key, () => clearInterval(t));
+    }
+  }
 }
 
 /**
@@ -55,8 +62,9 @@ function openEvents(sub) {
     });
     es.addEventListener('reload', () => dispatch({ type: sub.reload }));
     es.onerror = () => {
-      if (closed || es.readyState !== EventSource.CLOSED) return;
-      dispatch({ type: sub.down });
+      if (closed) return;
+      dispatch({ type: sub.down }); // until the next hello
+      if (es.readyState !== EventSource.CLOSED) return; // the browser tries again by itself
       timer = setTimeout(() => connect(true), wait);
       wait = Math.min(wait * 2, 30_000);
     };

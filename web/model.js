@@ -51,8 +51,9 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     rates: null, // the team's rate card as the server has it: {currency, roles}
     rateForm: null, // edits of the rate card: {rows: [{role, cost_rate, bill_rate}], error, busy}
     lastProjectId: null,
-    undoBusy: false,
-    activity: { list: null, error: null, busy: null }, // the activity page: entries newest first; busy: the id being undone
+    undoBusy: false, // an undo or redo is on its way
+    undoQueue: [], // the presses that wait for it: 'Undo' | 'Redo'
+    activity: { list: null, error: null, busy: null, now: 0 }, // the activity page: entries newest first; busy: the id being undone; now: its clock (ms)
     live: { status: 'off', lastId: 0 }, // the events stream: 'off' | 'open' | 'down'; the newest event id seen
     tasks: {}, // project id -> list of tasks, or {error}
     taskForm: null, // {projectId, id, form, error, busy}

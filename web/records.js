@@ -18,6 +18,18 @@ export function newer(held, rec, orSame = false) {
   return orSame ? rec.version >= held.version : rec.version > held.version;
 }
 
+/** Marks a record shown before the server confirmed it (a symbol: never sent, never compared). */
+const PENDING = Symbol('pending');
+
+/**
+ * A change shown before the server confirms it: the version it will have (the
+ * server gives each write the next one), so a second edit made before the
+ * answer arrives sends the right If-Match.
+ */
+export function optimistic(before, after) {
+  return before && typeof before.version === 'number' ? { ...after, version: before.version + 1, [PENDING]: true } : { ...after, [PENDING]: true };
+}
+
 /** The record of that kind and id the model holds, if any. */
 export function findRecord(m, kind, id) {
   if (id == null) return undefined;
@@ -46,7 +58,8 @@ export function applyRecords(m, changes, { force = false } = {}) {
     const id = c.id ?? (rec && rec.id);
     if (id == null) continue;
     const held = findRecord(m, c.kind, id);
-    if (rec && held && !newer(held, rec, force)) continue;
+    // forced (the server's word on a refused write): only a newer confirmed record stays
+    if (rec && held && !(force && held[PENDING]) && !newer(held, rec, force)) continue;
     if (c.kind === 'allocation') {
       if (!allocs) allocs = [];
       allocs.push([id, rec]);

@@ -28,28 +28,47 @@ export function timeAgo(at, nowMs) {
   return d === 1 ? 'yesterday' : `${d} days ago`;
 }
 
+const undoRequest = (type) => http('POST', type === 'Undo' ? '/activity/undo' : '/activity/redo', undefined, type + 'Ok', 'UndoErr');
+
+/** Undo and redo go one at a time, in order: presses while one is on its way wait their turn. */
+function next(m) {
+  const [type, ...rest] = m.undoQueue;
+  if (!type) return [set(m, { undoBusy: false }), []];
+  return [set(m, { undoBusy: true, undoQueue: rest }), [undoRequest(type)]];
+}
+
+/** While the page is shown, "x minutes ago" moves on by itself. */
+export function subscriptions(m) {
+  return m.route.page === 'activity' && m.session === 'in' ? [{ type: 'every', key: 'activity-clock', ms: 30_000, msg: { type: 'ActivityClock' } }] : [];
+}
+
 export function update(m, msg) {
   switch (msg.type) {
     case 'Undo':
     case 'Redo':
-      if (m.undoBusy || m.session !== 'in') return [m, []];
-      return [set(m, { undoBusy: true }), [http('POST', msg.type === 'Undo' ? '/activity/undo' : '/activity/redo', undefined, msg.type + 'Ok', 'UndoErr')]];
+      if (m.session !== 'in') return [m, []];
+      if (m.undoBusy) return [set(m, { undoQueue: [...m.undoQueue, msg.type].slice(0, 20) }), []];
+      return [set(m, { undoBusy: true }), [undoRequest(msg.type)]];
     case 'UndoOk':
     case 'RedoOk': {
       const entry = msg.data || {};
-      const [m2, fx] = applyEntry(set(m, { undoBusy: false }), entry);
+      const [m1, nfx] = next(m);
+      const [m2, fx] = applyEntry(m1, entry);
       const action = msg.type === 'UndoOk' ? { label: 'Redo', msg: { type: 'Redo' } } : { label: 'Undo', msg: { type: 'Undo' } };
       const [m3, tfx] = toast(m2, entry.summary || (msg.type === 'UndoOk' ? 'Undone' : 'Redone'), 'info', action);
-      return [m3, [...tfx, ...fx]];
+      return [m3, [...tfx, ...fx, ...nfx]];
     }
     case 'UndoErr': {
-      const m2 = set(m, { undoBusy: false });
+      // the presses after a refusal would act on something else than meant: drop them
+      const m2 = set(m, { undoBusy: false, undoQueue: [] });
       return unauthorized(m2, msg.status) || toast(m2, msg.error, /^Nothing to/.test(msg.error || '') ? 'info' : 'error');
     }
 
     // ---- the activity page
     case 'ActivityLoaded':
       return [set(m, { activity: set(m.activity, { list: asList(msg.data, 'activity', 'entries'), error: null }) }), []];
+    case 'ActivityClock':
+      return [set(m, { activity: set(m.activity, { now: msg.now }) }), []];
     case 'ActivityErr':
       return unauthorized(m, msg.status) || [set(m, { activity: set(m.activity, { error: msg.error }) }), []];
     case 'ActivityUndo':

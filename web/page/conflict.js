@@ -4,7 +4,7 @@
 
 import { ifMatch } from '../api.js';
 import { set, toast } from '../model.js';
-import { applyRecords } from '../records.js';
+import { applyRecords, optimistic } from '../records.js';
 import { ownChanges } from '../conflict.js';
 
 export function update(m, msg) {
@@ -30,7 +30,7 @@ export function update(m, msg) {
       const ctx = req.ctx && 'before' in req.ctx ? { ...req.ctx, before: d.current } : req.ctx;
       const { headers, on412, ...plain } = req;
       const fx = ifMatch({ ...plain, body: d.mine ? d.mine : req.body, ctx }, d.what, d.current);
-      const shown = req.method === 'DELETE' ? { kind: d.what, id: d.current.id, record: null } : { kind: d.what, id: d.current.id, record: { ...d.current, ...d.mine } };
+      const shown = req.method === 'DELETE' ? { kind: d.what, id: d.current.id, record: null } : { kind: d.what, id: d.current.id, record: optimistic(d.current, { ...d.current, ...d.mine }) };
       const m2 = d.what === 'allocation' ? applyRecords(m, [shown], { force: true }) : m;
       return [set(m2, { dialog: null }), [fx]];
     }

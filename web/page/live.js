@@ -4,7 +4,8 @@
 // reload. A drag in progress keeps its own state; only the data changes.
 
 import { set } from '../model.js';
-import { applyRecords, changesOf } from '../records.js';
+import { applyRecords, changesOf, KIND_OF } from '../records.js';
+import { kindWord } from '../conflict.js';
 import { reloadAll, routeEffects, reportEffects } from '../load.js';
 import { get } from '../api.js';
 
@@ -25,6 +26,14 @@ function pageEffects(m, changes) {
   return [];
 }
 
+/** An open dialog on a record a colleague just deleted says so (its save would only fail). */
+function noteDeleted(m, ev, changes) {
+  const d = m.dialog;
+  const kind = d && d.id && KIND_OF[d.kind];
+  if (!kind || !changes.some((c) => c.kind === kind && c.id === d.id && !c.record)) return m;
+  return set(m, { dialog: set(d, { error: `${ev.user_name || 'Someone'} deleted this ${kindWord(kind)} meanwhile.` }) });
+}
+
 export function update(m, msg) {
   switch (msg.type) {
     case 'LiveHello': {
@@ -36,12 +45,12 @@ export function update(m, msg) {
     case 'LiveChange': {
       const ev = msg.event || {};
       const changes = changesOf(ev);
-      const m2 = set(applyRecords(m, changes), { live: { status: 'open', lastId: Math.max(m.live.lastId, Number(ev.id) || 0) } });
+      const m2 = set(noteDeleted(applyRecords(m, changes), ev, changes), { live: { status: 'open', lastId: Math.max(m.live.lastId, Number(ev.id) || 0) } });
       return [m2, pageEffects(m2, changes)];
     }
     case 'LiveReload':
       return [m, reloadAll(m)];
     case 'LiveDown':
-      return [set(m, { live: set(m.live, { status: 'down' }) }), []];
+      return m.live.status === 'down' ? [m, []] : [set(m, { live: set(m.live, { status: 'down' }) }), []];
   }
 }

@@ -4,6 +4,7 @@ import { http, ifMatch } from '../api.js';
 import { set, setData, toast, canEdit, unauthorized, replaceIn } from '../model.js';
 import { goTo } from '../nav.js';
 import { STATUSES } from './project.js';
+import { optimistic } from '../records.js';
 
 export function update(m, msg) {
   switch (msg.type) {
@@ -28,7 +29,7 @@ export function update(m, msg) {
     case 'SetProjectStatus': {
       const before = m.data.projects.find((x) => x.id === msg.id);
       if (!before || before.status === msg.status || !STATUSES.includes(msg.status)) return [m, []];
-      const after = { ...before, status: msg.status };
+      const after = optimistic(before, { ...before, status: msg.status });
       const fx = http('PATCH', `/prj/${encodeURIComponent(msg.id)}`, { status: msg.status }, 'ProjectPatchOk', 'ProjectPatchErr', { id: msg.id, before });
       return [setData(m, { projects: replaceIn(m.data.projects, after) }), [ifMatch(fx, 'project', before)]];
     }

@@ -7,6 +7,7 @@ import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } fro
 import { allocSpan, newBookingHours } from '../capacity.js';
 import { set, setSched, toast, canEdit, unauthorized, withAlloc, withoutAlloc, allocById } from '../model.js';
 import { extendAllocs, routeEffects } from '../load.js';
+import { optimistic } from '../records.js';
 
 /** Scrolling at least this far between two frames is fast; rows are drawn light until it settles. */
 export const FAST_SCROLL_PX = 200;
@@ -195,7 +196,8 @@ export function update(m, msg) {
         return [setSched(m2, { focus: { row: d.originRowKey, day: s } }), []];
       }
       const before = allocById(m, d.allocId);
-      if (!before) return [m1, []];
+      // deleted by a colleague while in the hand (the live events removed it)
+      if (!before) return d.moved ? toast(m1, 'This booking was deleted while you moved it.', 'info') : [m1, []];
       const layout = buildRows(m.data, m.sched);
       const after = applyDrag(d, before, layout.index, layout.rows);
       const diff = allocDiff(before, after);
@@ -204,7 +206,7 @@ export function update(m, msg) {
       }
       // optimistic: show the change now, roll back if the server refuses
       const patch = http('PATCH', `/allocations/${before.id}`, diff, 'AllocPatchOk', 'AllocPatchErr', { id: before.id, before });
-      return [withAlloc(m1, after), [ifMatch(patch, 'allocation', d.base || before)]];
+      return [withAlloc(m1, optimistic(before, after)), [ifMatch(patch, 'allocation', d.base || before)]];
     }
     case 'AllocPatchOk':
       return [msg.data && msg.data.id ? withAlloc(m, msg.data) : m, []];

@@ -26,4 +26,5 @@ export const forms = {
   },
 };
 
+// No messages of its own: its dialog goes through page/forms.js, its deletion too.
 export function update() {}

@@ -88,6 +88,19 @@ test('a record applies only if newer than the one held: our own write seen again
   assert.equal(m.data.people.find((p) => p.id === 'p1').name, 'Ann Lee');
 });
 
+test('a second move made before the first is confirmed sends the version the first will have', () => {
+  let m = loggedIn();
+  let fx1, fx2;
+  [m, fx1] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-08') }, { type: 'DragEnd' });
+  [m, fx2] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-08') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-09') }, { type: 'DragEnd' });
+  assert.equal(fx1[0].headers['If-Match'], '"3"');
+  assert.equal(fx2[0].headers['If-Match'], '"4"', 'not a conflict with my own first move');
+  // someone else's change racing mine waits for the server's word (my write meets a 412 if theirs won)
+  const before = m.data.allocations;
+  [m] = update(m, change(70, { kind: 'allocation', id: 'a1', record: { ...A(m, 'a1'), version: 4, note: 'theirs' } }));
+  assert.equal(m.data.allocations, before);
+});
+
 test('a bar being dragged stays in the hand while an unrelated change arrives', () => {
   let m = loggedIn();
   [m] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p2', day: toDay('2025-01-09') });
@@ -98,6 +111,28 @@ test('a bar being dragged stays in the hand while an unrelated change arrives', 
   const [, fx] = update(m, { type: 'DragEnd' });
   assert.equal(fx[0].headers['If-Match'], '"3"');
   assert.deepEqual(fx[0].body, { start: '2025-01-08', end: '2025-01-12', person_id: 'p2' });
+});
+
+test('a bar deleted by a colleague while in the hand says so on the drop', () => {
+  let m = loggedIn();
+  let fx;
+  [m] = run(m, { type: 'DragStart', mode: 'move', allocId: 'a1', rowKey: 'p:p1', day: toDay('2025-01-07') }, { type: 'DragMove', rowKey: 'p:p1', day: toDay('2025-01-08') });
+  [m] = update(m, change(32, { kind: 'allocation', id: 'a1', record: null }));
+  assert.ok(m.drag, 'still in the hand');
+  [m, fx] = update(m, { type: 'DragEnd' });
+  assert.equal(m.drag, null);
+  assert.equal(A(m, 'a1'), undefined, 'not brought back');
+  assert.equal(fx.filter((f) => f.type === 'http').length, 0);
+  assert.equal(m.toasts.at(-1).text, 'This booking was deleted while you moved it.');
+});
+
+test('an open dialog on a record a colleague deletes says who deleted it', () => {
+  let m = loggedIn();
+  [m] = update(m, { type: 'OpenEditAlloc', id: 'a1' });
+  [m] = update(m, change(33, { kind: 'allocation', id: 'a2', record: booking() }));
+  assert.equal(m.dialog.error, null, 'another record: nothing to say');
+  [m] = update(m, change(34, { kind: 'allocation', id: 'a1', record: null }));
+  assert.equal(m.dialog.error, 'Bea deleted this booking meanwhile.');
 });
 
 test('dropping a bar someone changed meanwhile sends the version the drag started from, and meets the conflict', () => {
@@ -215,6 +250,11 @@ test('the activity page lists who did what and undoes anyone’s change explicit
   assert.equal(m.toasts.at(-1).text, 'Undid: booked Bob on Gemini, 7–9 Jan');
   assert.equal(m.activity.busy, null);
   assert.ok(fx.some((f) => f.path === '/api/v1/activity?limit=50'), 'the list reloads');
+  // the page's clock ticks while it is shown, and only then
+  assert.deepEqual(subscriptions(m).map((s) => s.type).sort(), ['events', 'every']);
+  [m] = update(m, { type: 'ActivityClock', now: 123_000 });
+  assert.equal(m.activity.now, 123_000);
+  assert.deepEqual(subscriptions(update(m, { type: 'Navigate', path: '/schedule' })[0]).map((s) => s.type), ['events']);
   // a change from anyone refreshes the list while it is shown
   [, fx] = update(m, change(60, { kind: 'allocation', id: 'a2', record: booking() }));
   assert.ok(fx.some((f) => f.path === '/api/v1/activity?limit=50'));

@@ -148,7 +148,9 @@ test('undo asks the server to undo my own last change; the toast says what, with
   [m, fx] = update(m, { type: 'Undo' });
   assert.deepEqual([fx[0].method, fx[0].path], ['POST', '/api/v1/activity/undo']);
   [m, fx] = update(m, { type: 'Undo' });
-  assert.equal(fx.length, 0, 'one at a time');
+  assert.equal(fx.length, 0, 'one at a time: the second press waits its turn');
+  [m, fx] = update(m, { type: 'UndoOk', data: { id: 'act7', summary: 'Undid: booked Ann on Apollo, 6–10 Jan', changes: [] } });
+  assert.deepEqual(fx.filter((f) => f.type === 'http' && f.method === 'POST').map((f) => f.path), ['/api/v1/activity/undo'], 'then goes');
   const moved = { ...A(m, 'a1'), start: '2025-01-13', end: '2025-01-17', version: 3 };
   [m, fx] = update(m, { type: 'UndoOk', data: { id: 'act9', summary: "Undid: moved Ann's Apollo booking to 13–17 Jan", undo_of: 'act8', changes: [{ kind: 'allocation', id: 'a1', record: moved }] } });
   assert.equal(A(m, 'a1').start, '2025-01-13', 'the undo shows at once');

@@ -8,7 +8,7 @@ import { initials, hashColor } from '../schedule.js';
 export function activityView(m, dispatch) {
   const a = m.activity;
   const editable = canEdit(m);
-  const now = Date.now();
+  const now = a.now || Date.now();
   const list = a.list || [];
   return h('div', { class: 'page' },
     pageHeader('Activity', 'Every change to the schedule, newest first. Undo any of them here; Ctrl+Z undoes your own last change.', []),

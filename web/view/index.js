@@ -43,6 +43,7 @@ function nav(m, dispatch) {
     h('ul', {}, NAV.filter(([page]) => page !== 'financials' || canEdit(m)).map(([page, label, d]) => h('li', { key: page },
       h('a', { href: '/' + page, 'data-nav': '', class: page === active ? 'active' : '', 'aria-current': page === active ? 'page' : null, 'data-testid': 'nav-' + page }, icon(d), h('span', {}, label))))),
     h('div', { class: 'nav-foot' },
+      m.live.status === 'down' ? h('div', { class: 'live-down', role: 'status', 'data-testid': 'live-down' }, 'Reconnecting… colleagues’ changes show again once back.') : null,
       h('div', { class: 'me' }, h('span', { class: 'avatar sm', style: { '--av': hashColor(u.name || u.email || '?') }, 'aria-hidden': 'true' }, initials(u.name || u.email)),
         h('span', { class: 'me-text' }, h('span', { class: 'name' }, u.name || ''), h('span', { class: 'muted' }, myRole(m)))),
       button('Log out', () => dispatch({ type: 'Logout' }), 'ghost small', { 'data-testid': 'logout' })));

@@ -27,7 +27,7 @@ function toolbar(m, dispatch) {
       field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role'], ['available', 'Most available (4 weeks)'], ['booked', 'Most booked (4 weeks)']] })),
     h('div', { class: 'tb-group' },
       canEdit(m) && f.project ? button(m.plan && m.plan.status === 'loading' ? 'Planning…' : 'Plan this project', () => dispatch({ type: 'PlanPreview', projectIds: [f.project] }), '', { 'data-testid': 'toolbar-plan', title: 'Propose a schedule for the filtered project\'s tasks from today', disabled: !!(m.plan && m.plan.status === 'loading') }) : null,
-      canEdit(m) ? button('↶ Undo', () => dispatch({ type: 'Undo' }), 'ghost', { 'data-testid': 'undo', title: 'Undo the last change (Ctrl+Z)', disabled: m.undoBusy }) : null,
+      canEdit(m) ? button('↶ Undo', () => dispatch({ type: 'Undo' }), 'ghost', { 'data-testid': 'undo', title: 'Undo your last change (Ctrl+Z; Ctrl+Shift+Z redoes)', disabled: m.undoBusy }) : null,
       button('‹', () => dispatch({ type: 'Shift', days: -7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Earlier' }),
       button('Today', () => dispatch({ type: 'GoToday' }), '', { 'data-testid': 'today' }),
       button('›', () => dispatch({ type: 'Shift', days: 7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Later' }),
