@@ -77,6 +77,7 @@ async fn events(
         live: sub.live,
         state,
         session,
+        recheck_at: tokio::time::Instant::now() + SESSION_RECHECK,
         _open: Open,
     };
     Ok(
@@ -102,6 +103,9 @@ struct LiveStream {
     live: broadcast::Receiver<Arc<Frame>>,
     state: AppState,
     session: Session,
+    /// When the session is next checked: kept across events, so a busy team's stream
+    /// is checked as often as a quiet one's.
+    recheck_at: tokio::time::Instant,
     _open: Open,
 }
 
@@ -111,10 +115,6 @@ async fn next(
     if let Some(event) = s.pending.pop_front() {
         return Some((Ok(event), s));
     }
-    let mut recheck = tokio::time::interval_at(
-        tokio::time::Instant::now() + SESSION_RECHECK,
-        SESSION_RECHECK,
-    );
     loop {
         tokio::select! {
             received = s.live.recv() => return match received {
@@ -123,10 +123,11 @@ async fn next(
                 Err(broadcast::error::RecvError::Lagged(_)) => Some((Ok(reload()), s)),
                 Err(broadcast::error::RecvError::Closed) => None,
             },
-            _ = recheck.tick() => {
+            () = tokio::time::sleep_until(s.recheck_at) => {
                 if s.state.db.authenticate_with(s.session.credential.clone()).await.is_err() {
                     return None;
                 }
+                s.recheck_at = tokio::time::Instant::now() + SESSION_RECHECK;
             }
         }
     }
