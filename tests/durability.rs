@@ -195,25 +195,11 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_ackno
     settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
     let server = TestServer::start_with(settings.clone()).await;
 
-    let mut acked = Vec::new();
-    let mut refused = None;
-    for i in 0..2000 {
-        let name = format!("{i:04}-{}", "x".repeat(190));
-        let (status, body) = post(&c, &server, "/api/v1/prj", json!({"name": name})).await;
-        match status {
-            StatusCode::CREATED => acked.push(name),
-            StatusCode::SERVICE_UNAVAILABLE => {
-                assert!(
-                    body["error"].as_str().unwrap().contains("not saved"),
-                    "{body}"
-                );
-                refused = Some(name);
-                break;
-            }
-            other => panic!("unexpected {other}: {body}"),
-        }
-    }
-    let refused = refused.expect("the capped database never filled up");
+    let (acked, refused, body) = fill_until_refused(&c, &server).await;
+    assert!(
+        body["error"].as_str().unwrap().contains("not saved"),
+        "{body}"
+    );
     // Reads still work and show exactly what is on disk: no phantom project.
     let (status, list) = get(&c, &server, "/api/v1/prj/list").await;
     assert_eq!(status, StatusCode::OK);
@@ -257,21 +243,7 @@ async fn when_the_saved_state_cannot_be_read_back_nothing_is_served_until_it_can
     )
     .unwrap();
 
-    let mut acked = Vec::new();
-    let mut refused = None;
-    for i in 0..2000 {
-        let name = format!("{i:04}-{}", "x".repeat(190));
-        let (status, body) = post(&c, &server, "/api/v1/prj", json!({"name": name})).await;
-        match status {
-            StatusCode::CREATED => acked.push(name),
-            StatusCode::SERVICE_UNAVAILABLE => {
-                refused = Some(name);
-                break;
-            }
-            other => panic!("unexpected {other}: {body}"),
-        }
-    }
-    let refused = refused.expect("the capped database never filled up");
+    let (acked, refused, _) = fill_until_refused(&c, &server).await;
     // The disk refused a write and its saved state cannot be read: memory may hold the
     // refused write, so neither reads nor writes are served.
     for path in ["/api/v1/prj/list", "/api/v1/usr/me", "/api/v1/people"] {

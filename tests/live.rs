@@ -84,6 +84,31 @@ impl Events {
     }
 }
 
+/// A PATCH naming the version it was made against.
+async fn patch_if(
+    c: &Client,
+    s: &TestServer,
+    path: &str,
+    tag: impl AsRef<str>,
+    body: &Value,
+) -> reqwest::Response {
+    c.patch(s.url(path))
+        .header("If-Match", tag.as_ref())
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A DELETE naming the version it was made against.
+async fn delete_if(c: &Client, s: &TestServer, path: &str, tag: &str) -> reqwest::Response {
+    c.delete(s.url(path))
+        .header("If-Match", tag)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
@@ -197,13 +222,14 @@ async fn nothing_is_sent_for_a_refused_write() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let c = create(&ann, &s, "/api/v1/clients", json!({"name": "Acme"})).await;
     assert_eq!(events.change().await.data["summary"], "Added client Acme");
-    let stale = ann
-        .patch(s.url(&format!("/api/v1/clients/{}", id(&c))))
-        .header("If-Match", "\"7\"")
-        .json(&json!({"name": "Acme Ltd"}))
-        .send()
-        .await
-        .unwrap();
+    let stale = patch_if(
+        &ann,
+        &s,
+        &format!("/api/v1/clients/{}", id(&c)),
+        "\"7\"",
+        &json!({"name": "Acme Ltd"}),
+    )
+    .await;
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     let (status, _) = delete(&ann, &s, "/api/v1/clients/0000000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -222,15 +248,7 @@ async fn a_write_the_disk_refuses_is_never_sent() {
     let s = TestServer::start_with(settings).await;
     let mut events = Events::open(&c, &s, None).await;
     events.hello().await;
-    let mut acked = 0;
-    for i in 0..2000 {
-        let name = format!("{i:04}-{}", "x".repeat(190));
-        match post(&c, &s, "/api/v1/prj", json!({ "name": name })).await.0 {
-            StatusCode::CREATED => acked += 1,
-            StatusCode::SERVICE_UNAVAILABLE => break,
-            other => panic!("unexpected {other}"),
-        }
-    }
+    let acked = fill_until_refused(&c, &s).await.0.len();
     assert!(acked > 0);
     // A stream opened now learns the newest event id the server holds: the last
     // acknowledged write's, not the refused one's.
@@ -260,23 +278,18 @@ async fn if_match_turns_a_stale_write_into_412_with_the_current_record() {
     assert_eq!(got.headers()["etag"], "\"1\"");
 
     // Max moves it, naming the version he saw: accepted, version 2.
-    let moved = max
-        .patch(s.url(&path))
-        .header("If-Match", "\"1\"")
-        .json(&json!({"start": "2026-12-14", "end": "2026-12-18"}))
-        .send()
-        .await
-        .unwrap();
+    let moved = patch_if(
+        &max,
+        &s,
+        &path,
+        "\"1\"",
+        &json!({"start": "2026-12-14", "end": "2026-12-18"}),
+    )
+    .await;
     assert_eq!(moved.status(), StatusCode::OK);
     assert_eq!(moved.headers()["etag"], "\"2\"");
     // Ann, still looking at version 1, changes the hours: 412 and Max's record.
-    let stale = ann
-        .patch(s.url(&path))
-        .header("If-Match", "\"1\"")
-        .json(&json!({"hours_per_day": 4}))
-        .send()
-        .await
-        .unwrap();
+    let stale = patch_if(&ann, &s, &path, "\"1\"", &json!({"hours_per_day": 4})).await;
     let (status, body) = body(stale).await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(
@@ -293,35 +306,20 @@ async fn if_match_turns_a_stale_write_into_412_with_the_current_record() {
         (json!(2), json!(6.0))
     );
     // A stale delete is refused too; the weak form and `*` are understood.
-    let del = ann
-        .delete(s.url(&path))
-        .header("If-Match", "\"1\"")
-        .send()
-        .await
-        .unwrap();
+    let del = delete_if(&ann, &s, &path, "\"1\"").await;
     assert_eq!(del.status(), StatusCode::PRECONDITION_FAILED);
-    let weak = ann
-        .patch(s.url(&path))
-        .header("If-Match", "W/\"2\"")
-        .json(&json!({"hours_per_day": 4}))
-        .send()
-        .await
-        .unwrap();
+    let weak = patch_if(&ann, &s, &path, "W/\"2\"", &json!({"hours_per_day": 4})).await;
     assert_eq!(weak.status(), StatusCode::OK);
-    let garbage = ann
-        .patch(s.url(&path))
-        .header("If-Match", "\"not-a-version\"")
-        .json(&json!({"hours_per_day": 5}))
-        .send()
-        .await
-        .unwrap();
+    let garbage = patch_if(
+        &ann,
+        &s,
+        &path,
+        "\"not-a-version\"",
+        &json!({"hours_per_day": 5}),
+    )
+    .await;
     assert_eq!(garbage.status(), StatusCode::PRECONDITION_FAILED);
-    let any = ann
-        .delete(s.url(&path))
-        .header("If-Match", "*")
-        .send()
-        .await
-        .unwrap();
+    let any = delete_if(&ann, &s, &path, "*").await;
     assert_eq!(any.status(), StatusCode::NO_CONTENT);
     // Every kind carries its version and honours If-Match.
     for (path, patch_body) in [
@@ -333,21 +331,9 @@ async fn if_match_turns_a_stale_write_into_412_with_the_current_record() {
     ] {
         let (_, before) = get(&ann, &s, &path).await;
         let v = before["version"].as_u64().unwrap();
-        let ok = ann
-            .patch(s.url(&path))
-            .header("If-Match", format!("\"{v}\""))
-            .json(&patch_body)
-            .send()
-            .await
-            .unwrap();
+        let ok = patch_if(&ann, &s, &path, format!("\"{v}\""), &patch_body).await;
         assert_eq!(ok.status(), StatusCode::OK, "{path}");
-        let again = ann
-            .patch(s.url(&path))
-            .header("If-Match", format!("\"{v}\""))
-            .json(&patch_body)
-            .send()
-            .await
-            .unwrap();
+        let again = patch_if(&ann, &s, &path, format!("\"{v}\""), &patch_body).await;
         assert_eq!(again.status(), StatusCode::PRECONDITION_FAILED, "{path}");
     }
     s.stop().await;

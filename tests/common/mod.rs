@@ -182,3 +182,20 @@ pub fn session_cookie(resp: &Response) -> Option<String> {
         .find(|c| c.starts_with("session="))
         .map(|c| c.split(';').next().unwrap_or_default().to_string())
 }
+
+/// On a server whose database is capped (`max_db_pages`), creates projects with long
+/// names until the disk refuses one: the names acknowledged, and the refused one's name
+/// and answer.
+pub async fn fill_until_refused(c: &Client, server: &TestServer) -> (Vec<String>, String, Value) {
+    let mut acked = Vec::new();
+    for i in 0..2000 {
+        let name = format!("{i:04}-{}", "x".repeat(190));
+        let (status, body) = post(c, server, "/api/v1/prj", json!({ "name": name })).await;
+        match status {
+            StatusCode::CREATED => acked.push(name),
+            StatusCode::SERVICE_UNAVAILABLE => return (acked, name, body),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    panic!("the capped database never filled up");
+}
