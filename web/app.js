@@ -95,9 +95,13 @@ function render() {
 async function runHttp(fx) {
   const init = { method: fx.method, credentials: 'same-origin', headers: { Accept: 'application/json', ...(fx.headers || {}) } };
   // Inside a scenario every API call works on it (the server answers 404 for one
-  // that is gone, never the live schedule).
-  if (model.scenario && fx.path.startsWith('/api/')) init.headers['Kronuz-Scenario'] = model.scenario.id;
-  if (fx.body !== undefined) { init.body = JSON.stringify(fx.body); init.headers['Content-Type'] = 'application/json'; }
+  // that is gone, never the live schedule); an effect may name its side itself
+  // (`scenario`: an id, or null for live), as the compare view does.
+  const scenario = 'scenario' in fx ? fx.scenario : model.scenario && model.scenario.id;
+  if (scenario && fx.path.startsWith('/api/')) init.headers['Kronuz-Scenario'] = scenario;
+  // a file sent as it is (an import's CSV), else JSON
+  if (fx.text !== undefined) { init.body = fx.text; init.headers['Content-Type'] = fx.contentType || 'text/plain'; }
+  else if (fx.body !== undefined) { init.body = JSON.stringify(fx.body); init.headers['Content-Type'] = 'application/json'; }
   let res;
   try {
     res = await fetch(fx.path, init);
@@ -124,6 +128,10 @@ function run(fx) {
       break;
     }
     case 'timer': setTimeout(() => dispatch(fx.msg), fx.ms); break;
+    // a file the person chose, read as text: {type: ok, name, text} or {type: err, error}
+    case 'readFile': fx.file.text().then(
+      (text) => dispatch({ type: fx.ok, name: fx.file.name, size: fx.file.size, text, ...fx.ctx }),
+      () => dispatch({ type: fx.err, status: 0, error: `Could not read ${fx.file.name}.`, ...fx.ctx })); break;
     case 'scroll': requestAnimationFrame(() => {
       const el = document.querySelector('[data-testid="timeline-grid"]');
       if (el) { el.scrollTop = fx.top; el.scrollLeft = fx.left; }

@@ -50,6 +50,8 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
     projectMoney: {}, // project id -> its financials (owners and managers)
     rates: null, // the team's rate card as the server has it: {currency, roles}
     rateForm: null, // edits of the rate card: {rows: [{role, cost_rate, bill_rate}], error, busy}
+    overrideForm: null, // edits of a project's own bill rates: {projectId, rows: [{who: 'p:<id>'|'r:<role>', bill_rate}], error, busy}
+    importer: null, // the Import page: {kind, dateFormat, file, report, busy, error, done, input} (page/import.js)
     lastProjectId: null,
     undoBusy: false, // an undo or redo is on its way
     undoQueue: [], // the presses that wait for it: 'Undo' | 'Redo'

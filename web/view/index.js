@@ -8,6 +8,7 @@ import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
 import { reportsView } from './reports.js';
 import { financialsView } from './financials.js';
+import { importView } from './import.js';
 import { activityView } from './activity.js';
 import { conflictView } from './conflict.js';
 import { dialogView } from './dialogs.js';
@@ -27,7 +28,10 @@ const NAV = [
   ['financials', 'Financials', 'M12 2v20M17 6H9.5a3.5 3.5 0 0 0 0 7h5a3.5 3.5 0 0 1 0 7H6'],
   ['team', 'Team', 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6'],
   ['activity', 'Activity', 'M12 7v5l3 2M21 12a9 9 0 1 1-9-9 9 9 0 0 1 9 9z'],
+  ['import', 'Import', 'M12 3v12M7 10l5 5 5-5M4 17v3h16v-3'],
 ];
+// pages only owners and managers have
+const EDITOR_PAGES = new Set(['financials', 'import']);
 
 function icon(d) {
   return h('svg', { class: 'ico', viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.8', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }, h('path', { d }));
@@ -40,7 +44,7 @@ function nav(m, dispatch) {
     h('a', { class: 'brand', href: '/schedule', 'data-nav': '' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
     h('div', { class: 'team-name' }, (m.data.team && m.data.team.name) || '\u00a0'),
     scenarioSwitcher(m, dispatch),
-    h('ul', {}, NAV.filter(([page]) => page !== 'financials' || canEdit(m)).map(([page, label, d]) => h('li', { key: page },
+    h('ul', {}, NAV.filter(([page]) => !EDITOR_PAGES.has(page) || canEdit(m)).map(([page, label, d]) => h('li', { key: page },
       h('a', { href: '/' + page, 'data-nav': '', class: page === active ? 'active' : '', 'aria-current': page === active ? 'page' : null, 'data-testid': 'nav-' + page }, icon(d), h('span', {}, label))))),
     h('div', { class: 'nav-foot' },
       m.live.status === 'down' ? h('div', { class: 'live-down', role: 'status', 'data-testid': 'live-down' }, 'Reconnecting… colleagues’ changes show again once back.') : null,
@@ -72,6 +76,7 @@ function page(m, dispatch) {
     case 'financials': return financialsView(m, dispatch);
     case 'team': return teamView(m, dispatch);
     case 'activity': return activityView(m, dispatch);
+    case 'import': return importView(m, dispatch);
     default: return h('div', { class: 'page' }, pageHeader('Page not found', 'There is nothing at this address.', [link('/schedule', 'Go to the schedule', { class: 'btn primary' })]));
   }
 }
