@@ -275,6 +275,46 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await page.getByTestId('activity-list').waitFor();
   await check(page, 'activity');
 
+  // money: the Financials page by month and by week
+  await page.getByTestId('nav-financials').click();
+  await page.getByTestId('financials-chart').waitFor();
+  await check(page, 'financials (by month)');
+  await page.getByTestId('fin-interval-week').click();
+  await page.getByTestId('financials-week').first().waitFor();
+  await check(page, 'financials (by week)');
+
+  // import: the page, then a dry run with rows and errors
+  await page.getByTestId('nav-import').click();
+  await page.getByTestId('import-file').waitFor();
+  await check(page, 'import');
+  await page.getByTestId('import-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('Name,Email,Start date\nZoe Field,zoe@example.com,2026-03-02\nYan Hill,yan@example.com,not a date\n') });
+  await page.getByTestId('import-errors').waitFor();
+  await check(page, 'import dry run with an error');
+
+  // a scenario compared with live: the timeline of live and scenario bars, the deltas
+  if (await hasRoute(server.base, '/api/v1/scenarios')) {
+    const sc = await page.evaluate(async ([person, project, mon]) => {
+      const call = async (method, u, b, headers = {}) => {
+        const r = await fetch('/api/v1' + u, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json', ...headers }, body: b === undefined ? undefined : JSON.stringify(b) });
+        if (!r.ok) throw new Error(`${method} ${u}: ${r.status} ${await r.text()}`);
+        return r.status === 204 ? null : r.json();
+      };
+      const scenario = await call('POST', '/scenarios', { name: 'What if' });
+      await call('POST', '/allocations', { person_id: person, project_id: project, start: mon, end: mon, hours_per_day: 4 }, { 'Kronuz-Scenario': scenario.id });
+      return scenario.id;
+    }, [seeded.people[3], seeded.project, mon]);
+    await page.goto(server.base + '/schedule'); // the switcher lists the scenarios there were at login
+    await page.getByTestId('scenario-switcher').selectOption(sc);
+    await page.getByTestId('scenario-banner').waitFor();
+    await check(page, 'inside a scenario');
+    await page.getByTestId('scenario-compare').click();
+    await page.locator('[data-testid="compare-bar"][data-side="scenario"][data-change="added"]').waitFor();
+    await checkDialog(page, 'compare with live');
+    await page.getByTestId('compare-close').click();
+    await page.getByTestId('scenario-leave').click();
+    await page.getByTestId('scenario-banner').waitFor({ state: 'detached' });
+  }
+
   // an address that is no page
   await page.goto(server.base + '/no-such-page');
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();

@@ -57,12 +57,48 @@ test('financials: revenue by month three ways, budget burn, the rate card; a mem
   assert.equal(await page.locator('.margin-line').count(), 1);
   await page.screenshot({ path: path.join(os.tmpdir(), 'kronuz-financials.png'), fullPage: true });
 
+  // by week: the same money over the weeks of the same twelve months
+  const weekly = page.waitForResponse((r) => r.url().includes('/api/v1/reports/financials') && r.url().includes('interval=week'));
+  await page.getByTestId('fin-interval-week').click();
+  assert.equal((await weekly).status(), 200);
+  await page.getByTestId('financials-week').first().waitFor();
+  assert.ok(await page.getByTestId('financials-week').count() >= 52);
+  assert.equal(await page.getByTestId('financials-month').count(), 0);
+  assert.equal(await page.getByTestId('fin-interval-week').getAttribute('aria-pressed'), 'true');
+  assert.match(await svg.getAttribute('aria-label'), /Revenue per week in EUR/);
+  assert.equal(await page.getByTestId('fin-confirmed').locator('.stat-v').innerText(), '€6,000.00');
+  assert.match(await page.getByTestId('csv-financials').getAttribute('href'), /interval=week/);
+  await page.screenshot({ path: path.join(os.tmpdir(), 'kronuz-financials-weekly.png'), fullPage: true });
+  await page.getByTestId('fin-interval-month').click();
+  await page.getByTestId('financials-month').first().waitFor();
+
   // money on the project page
   await row.getByRole('link', { name: 'Atlas rebuild' }).click();
   await page.getByTestId('project-money').waitFor();
   assert.equal(await page.getByTestId('money-revenue').locator('.stat-v').innerText(), '€6,000.00');
   assert.equal(await page.getByTestId('money-runs-out').locator('.stat-v').innerText(), longDate(fri));
   await page.screenshot({ path: path.join(os.tmpdir(), 'kronuz-project-money.png'), fullPage: true });
+
+  // the project's own rate for Ann: 40 h × 200 = 8,000
+  const overrides = page.getByTestId('rate-overrides');
+  await overrides.getByTestId('rate-override-add').click();
+  await overrides.getByLabel('Who rate 1 is for').selectOption({ label: 'Ann Archer (Developer)' });
+  await overrides.getByLabel('Bill rate for Ann Archer (Developer)').fill('200');
+  const patched = page.waitForResponse((r) => r.url().endsWith('/api/v1/prj/' + time.id) && r.request().method() === 'PATCH');
+  await overrides.getByTestId('rate-overrides-save').click();
+  const pr = await patched;
+  assert.equal(pr.status(), 200, await pr.text());
+  assert.deepEqual((await pr.json()).rate_overrides, [{ person_id: ann.id, bill_rate: 200 }]);
+  await page.getByTestId('money-revenue').locator('.stat-v').filter({ hasText: '€8,000.00' }).waitFor();
+  // a rate without whom it is for is refused before it is sent
+  await overrides.getByTestId('rate-override-add').click();
+  await overrides.getByLabel('Bill rate for rate 2').fill('50');
+  await overrides.getByTestId('rate-overrides-save').click();
+  assert.match(await overrides.getByTestId('rate-override-error').innerText(), /Choose who/);
+  await overrides.getByRole('button', { name: 'Cancel' }).click();
+  await overrides.getByTestId('rate-override').nth(1).waitFor({ state: 'detached' });
+  assert.equal(await overrides.getByTestId('rate-override').count(), 1);
+  await page.screenshot({ path: path.join(os.tmpdir(), 'kronuz-project-rates.png'), fullPage: true });
 
   // the rate card on the team page
   await page.getByTestId('nav-team').click();
@@ -97,6 +133,7 @@ test('financials: revenue by month three ways, budget burn, the rate card; a mem
   await mia.goto(server.base + '/projects/' + time.id);
   await mia.getByRole('heading', { name: 'Atlas rebuild' }).waitFor();
   assert.equal(await mia.getByTestId('project-money').count(), 0);
+  assert.equal(await mia.getByTestId('rate-overrides').count(), 0);
   const people = await (await mia.request.get(server.base + '/api/v1/people')).json();
   assert.equal(people[0].name, 'Ann Archer');
   assert.equal(people[0].bill_rate, undefined);

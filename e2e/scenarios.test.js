@@ -88,3 +88,54 @@ test('a scenario is forked, edited apart from live, compared and merged from the
   assert.equal(list[0].status, 'merged');
   assert.deepEqual(errors, []);
 });
+
+test('the compare view draws live and scenario bars in one row per person, marked for the eye and the screen reader', async (t) => {
+  if (missing) return t.skip(missing);
+  const cleo = (await api('POST', '/people', { name: 'Cleo Marsh' })).body;
+  const atlas = (await api('POST', '/prj', { name: 'Atlas' })).body;
+  const book = (start, hours, headers = {}) => api('POST', '/allocations', { person_id: cleo.id, project_id: atlas.id, start, end: addDays(start, 4), hours_per_day: hours }, headers);
+  const moved = (await book(mon, 8)).body; // changed in the scenario: 8 → 4 h a day
+  const kept = (await book(addDays(mon, 7), 4)).body; // the same on both sides
+  const dropped = (await book(addDays(mon, 14), 4)).body; // removed in the scenario
+  const sc = (await api('POST', '/scenarios', { name: 'Cleo part-time' })).body;
+  const inScenario = { 'Kronuz-Scenario': sc.id };
+  assert.equal((await api('PATCH', `/allocations/${moved.id}`, { hours_per_day: 4 }, inScenario)).status, 200);
+  assert.equal((await api('DELETE', `/allocations/${dropped.id}`, undefined, inScenario)).status, 204);
+  const added = (await book(addDays(mon, 21), 2, inScenario)).body;
+
+  await page.goto(server.base + '/schedule');
+  await page.getByTestId('scenario-switcher').selectOption(sc.id);
+  await page.getByTestId('scenario-banner').waitFor();
+  await page.getByTestId('scenario-compare').click();
+  const row = page.locator(`[data-testid="compare-row"][data-person-id="${cleo.id}"]`);
+  await row.waitFor();
+  const sideBars = (side) => row.locator(`[data-testid="compare-bar"][data-side="${side}"]`);
+  await sideBars('live').first().waitFor();
+  await sideBars('scenario').first().waitFor();
+  const changes = (side) => sideBars(side).evaluateAll((bars) => Object.fromEntries(bars.map((b) => [b.dataset.allocationId, b.dataset.change])));
+  assert.deepEqual(await changes('live'), { [moved.id]: 'changed', [kept.id]: 'same', [dropped.id]: 'removed' });
+  assert.deepEqual(await changes('scenario'), { [moved.id]: 'changed', [kept.id]: 'same', [added.id]: 'added' });
+
+  // the same booking sits at the same place on both lanes of the row
+  const box = async (side, id) => row.locator(`[data-testid="compare-bar"][data-side="${side}"][data-allocation-id="${id}"]`).boundingBox();
+  const [l, s] = [await box('live', kept.id), await box('scenario', kept.id)];
+  assert.ok(Math.abs(l.x - s.x) < 1 && Math.abs(l.width - s.width) < 1, 'unchanged bars line up');
+  assert.ok(s.y > l.y, 'the scenario lane is under the live one');
+
+  // a screen reader hears which side each bar is on and what changed
+  const scenarioList = page.getByRole('list', { name: 'Scenario bookings of Cleo Marsh' });
+  assert.match(await scenarioList.getByRole('listitem').filter({ hasText: 'added in the scenario' }).innerText(), /Atlas/);
+  assert.match(await page.getByRole('list', { name: 'Live bookings of Cleo Marsh' }).getByRole('listitem').filter({ hasText: 'removed in the scenario' }).textContent(), /4 hours a day/);
+
+  // utilisation deltas in colour, with the direction in words
+  const cell = page.locator(`[data-testid="compare-person"][data-person-id="${cleo.id}"] td.delta.down`).first();
+  await cell.waitFor();
+  assert.match(await cell.textContent(), /\(down\)/);
+  const bg = await cell.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(bg, 'rgba(0, 0, 0, 0)');
+  if (process.env.KRONUZ_E2E_SCREENSHOT) await page.screenshot({ path: process.env.KRONUZ_E2E_SCREENSHOT });
+  await page.getByTestId('compare-close').click();
+  await page.getByTestId('scenario-leave').click();
+  await page.waitForFunction(() => window.__kronuz.model.scenario === null);
+  assert.deepEqual(errors, []);
+});

@@ -2,9 +2,10 @@
 // (m.scenario), every API call carries its id (see app.js) so every page edits
 // the scenario, not live; the compare view shows what it changes and merges it.
 
-import { get, http, asList } from '../api.js';
+import { get, http, asList, qs } from '../api.js';
 import { set, toast, unauthorized } from '../model.js';
 import { reloadAll } from '../load.js';
+import { addDays, addMonths, startOfMonth } from '../dates.js';
 
 export const loadScenarios = () => get('/scenarios', 'ScenariosLoaded', 'ScenarioErr');
 
@@ -12,6 +13,54 @@ export const loadScenarios = () => get('/scenarios', 'ScenariosLoaded', 'Scenari
 function enter(m, sc) {
   const m2 = set(m, { scenario: sc ? { id: sc.id, name: sc.name } : null, compare: null });
   return [m2, [...reloadAll(m2), loadScenarios()]];
+}
+
+/** The compare view's timeline shows at most this many rows (each costs two requests). */
+export const COMPARE_ROWS = 25;
+
+/**
+ * The rows of the compare view's timeline: every person whose figures or
+ * bookings the scenario changes (`{key: 'p:<id>', personId}`), then each
+ * placeholder role with changed bookings (`{key: 'ph:<role>', role}`); and each
+ * changed booking's id with how it changed (added, removed, changed).
+ */
+export function compareRows(c) {
+  const people = [];
+  const roles = [];
+  const addPerson = (id) => { if (id && !people.includes(id)) people.push(id); };
+  for (const p of c.utilisation || []) addPerson(p.person_id);
+  const a = c.allocations || { added: [], removed: [], changed: [] };
+  const changes = {};
+  const touch = (rec, how) => {
+    if (!rec) return;
+    if (rec.id) changes[rec.id] = how;
+    if (rec.person_id) addPerson(rec.person_id);
+    else if (rec.placeholder_role && !roles.includes(rec.placeholder_role)) roles.push(rec.placeholder_role);
+  };
+  for (const x of a.added || []) touch(x, 'added');
+  for (const x of a.removed || []) touch(x, 'removed');
+  for (const x of a.changed || []) { touch(x.before, 'changed'); touch(x.after, 'changed'); }
+  const rows = [...people.map((id) => ({ key: 'p:' + id, personId: id })), ...roles.map((role) => ({ key: 'ph:' + role, role }))];
+  // the months the changes touch, and at least two of them: a change near a month's end keeps its context
+  const from = startOfMonth(c.from);
+  const least = addDays(addMonths(from, 2), -1);
+  const to = c.to && c.to > least ? c.to : least;
+  return { rows: rows.slice(0, COMPARE_ROWS), more: Math.max(0, rows.length - COMPARE_ROWS), changes, from, to };
+}
+
+/**
+ * Each shown person's bookings over the compared months, once from live and once
+ * from the scenario (the effect names its side, whatever the app is in).
+ */
+function compareBarRequests(id, c, rows) {
+  const fx = [];
+  for (const r of rows) {
+    if (!r.personId) continue;
+    const path = '/allocations' + qs({ from: c.from, to: c.to, person_id: r.personId });
+    fx.push({ ...get(path, 'CompareBars', 'CompareBarsErr', { id, side: 'live', personId: r.personId }), scenario: null });
+    fx.push({ ...get(path, 'CompareBars', 'CompareBarsErr', { id, side: 'scenario', personId: r.personId }), scenario: id });
+  }
+  return fx;
 }
 
 export function update(m, msg) {
@@ -44,9 +93,22 @@ export function update(m, msg) {
       if (!id) return [m, []];
       return [set(m, { compare: { id, data: null, error: null, conflicts: null, busy: false } }), [get(`/scenarios/${encodeURIComponent(id)}/compare`, 'CompareLoaded', 'CompareErr', { id })]];
     }
-    case 'CompareLoaded':
+    case 'CompareLoaded': {
       if (!m.compare || m.compare.id !== msg.id) return [m, []];
-      return [set(m, { compare: set(m.compare, { data: msg.data }) }), []];
+      const timeline = compareRows(msg.data);
+      return [set(m, { compare: set(m.compare, { data: msg.data, timeline, bars: { live: {}, scenario: {} } }) }), compareBarRequests(msg.id, timeline, timeline.rows)];
+    }
+    case 'CompareBars': {
+      const cmp = m.compare;
+      if (!cmp || cmp.id !== msg.id || !cmp.bars) return [m, []];
+      const side = set(cmp.bars[msg.side], { [msg.personId]: asList(msg.data, 'allocations') });
+      return [set(m, { compare: set(cmp, { bars: set(cmp.bars, { [msg.side]: side }) }) }), []];
+    }
+    case 'CompareBarsErr': {
+      const cmp = m.compare;
+      if (!cmp || cmp.id !== msg.id) return unauthorized(m, msg.status) || [m, []];
+      return unauthorized(m, msg.status) || [set(m, { compare: set(cmp, { barsError: msg.error }) }), []];
+    }
     case 'CompareErr':
       if (!m.compare) return [m, []];
       return [set(m, { compare: set(m.compare, { error: msg.error, busy: false }) }), []];

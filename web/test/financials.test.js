@@ -44,3 +44,33 @@ test('a member is never sent to fetch money, and a 403 hides the page', () => {
   assert.equal(m2.financials.forbidden, true);
   assert.equal(m2.financials.error, null);
 });
+
+test('a project’s own bill rates are sent per person or per role, and refused when unclear', async () => {
+  const { overridesRequest, overrideRows } = await import('../page/financials.js');
+  const req = overridesRequest('prj1', [
+    { who: 'p:ann', bill_rate: '150' },
+    { who: 'r:Developer', bill_rate: '90.5' },
+    { who: '', bill_rate: '' },
+  ], [{ id: 'ann', name: 'Ann' }]);
+  assert.equal(req.method, 'PATCH');
+  assert.equal(req.path, '/api/v1/prj/prj1');
+  assert.deepEqual(req.body, { rate_overrides: [{ person_id: 'ann', bill_rate: 150 }, { role: 'Developer', bill_rate: 90.5 }] });
+  assert.deepEqual(overridesRequest('prj1', []).body, { rate_overrides: [] }, 'no rows clears them');
+  assert.match(overridesRequest('prj1', [{ who: '', bill_rate: '5' }]).error, /Choose who/);
+  assert.match(overridesRequest('prj1', [{ who: 'p:ann', bill_rate: '1' }, { who: 'p:ann', bill_rate: '2' }], [{ id: 'ann', name: 'Ann' }]).error, /Ann has two rates/);
+  assert.match(overridesRequest('prj1', [{ who: 'r:QA', bill_rate: '-1' }]).error, /QA must be 0 or more/);
+  const [m0] = init({ path: '/projects/prj1', today: '2026-03-04' });
+  const project = { id: 'prj1', rate_overrides: [{ person_id: 'ann', bill_rate: 150 }, { role: 'Developer', bill_rate: 90 }] };
+  assert.deepEqual(overrideRows(m0, project), [{ who: 'p:ann', bill_rate: 150 }, { who: 'r:Developer', bill_rate: 90 }]);
+});
+
+test('the Financials page asks for weeks or months', () => {
+  const [m0] = init({ path: '/financials', today: '2026-03-04' });
+  const owner = { ...m0, session: 'in', user: { id: 'u1', email: 'o@x.io' },
+    data: { ...m0.data, team: { members: [{ user_id: 'u1', email: 'o@x.io', role: 'owner' }] } } };
+  assert.match(routeEffects(owner)[0].path, /interval=month/);
+  const [m1, fx] = update(owner, { type: 'FinancialsInterval', interval: 'week' });
+  assert.equal(m1.financials.interval, 'week');
+  assert.match(fx[0].path, /^\/api\/v1\/reports\/financials\?from=2026-03-01&to=2027-02-28&interval=week$/);
+  assert.deepEqual(update(m1, { type: 'FinancialsInterval', interval: 'week' })[1], [], 'the same choice asks nothing');
+});

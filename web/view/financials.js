@@ -4,7 +4,8 @@ import { h } from '../vdom.js';
 import { addMonths, longLabel, monthName } from '../dates.js';
 import { qs, API } from '../api.js';
 import { button, pageHeader, empty, fmtNum } from './ui.js';
-import { financialsRange, rateRows } from '../page/financials.js';
+import { financialsRange, financialsInterval, rateRows, overrideRows } from '../page/financials.js';
+import { values } from '../store.js';
 import { canEdit } from '../update.js';
 
 const BILLING = { time_and_materials: 'Time & materials', fixed_fee: 'Fixed fee', non_billable: 'Non-billable' };
@@ -30,12 +31,13 @@ function compact(x) {
 const S = (tag, attrs, ...kids) => h(tag, attrs, ...kids);
 
 /**
- * Per month: confirmed revenue with tentative stacked on it, the weighted
- * forecast beside them, and the (weighted) margin as a line.
+ * Per month (or week): confirmed revenue with tentative stacked on it, the
+ * weighted forecast beside them, and the (weighted) margin as a line.
  */
-export function revenueChart(report) {
+export function revenueChart(report, interval = 'month') {
   const periods = (report && report.periods) || [];
-  if (!periods.length) return empty('No months in this range.');
+  const weekly = interval === 'week';
+  if (!periods.length) return empty(weekly ? 'No weeks in this range.' : 'No months in this range.');
   const cur = report.currency;
   const rows = periods.map((p) => ({
     start: p.start,
@@ -46,11 +48,15 @@ export function revenueChart(report) {
   }));
   const top = 1.08 * Math.max(1, ...rows.map((r) => Math.max(r.confirmed + r.tentative, r.weighted, r.margin)));
   const bottom = Math.min(0, ...rows.map((r) => r.margin));
-  const W = Math.max(640, rows.length * 72), H = 280, padL = 56, padB = 28, padT = 12;
+  const W = Math.max(640, rows.length * (weekly ? 30 : 72)), H = 280, padL = 56, padB = 28, padT = 12;
   const plotW = W - padL - 8, plotH = H - padB - padT;
   const y = (v) => padT + ((top - v) / (top - bottom)) * plotH;
   const slot = plotW / rows.length;
   const bw = Math.min(26, slot * 0.34);
+  // weeks: a label on the first week of each month
+  const label = (r, i) => (weekly
+    ? (i === 0 || r.start.slice(5, 7) !== rows[i - 1].start.slice(5, 7) ? `${+r.start.slice(8, 10)} ${monthName(r.start)}` : '')
+    : `${monthName(r.start)}${r.start.slice(5, 7) === '01' || i === 0 ? ' ' + r.start.slice(2, 4) : ''}`);
   const ticks = [top, top / 2, 0, ...(bottom < 0 ? [bottom] : [])];
   const line = rows.map((r, i) => `${(padL + slot * i + slot / 2).toFixed(1)},${y(r.margin).toFixed(1)}`).join(' ');
   return h('div', { class: 'money-chart', 'data-testid': 'financials-chart' },
@@ -59,22 +65,22 @@ export function revenueChart(report) {
       h('span', { class: 'lg m-tentative' }, 'Tentative'),
       h('span', { class: 'lg m-weighted' }, 'Weighted by probability'),
       h('span', { class: 'lg m-margin' }, 'Margin (weighted)')),
-    S('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `Revenue per month in ${cur}: confirmed and tentative stacked, the weighted forecast beside them, and the weighted margin as a line` },
+    S('svg', { class: weekly ? 'weekly' : null, viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `Revenue per ${weekly ? 'week' : 'month'} in ${cur}: confirmed and tentative stacked, the weighted forecast beside them, and the weighted margin as a line` },
       ticks.map((t) => S('g', { class: 'tick' },
         S('line', { x1: padL, x2: W - 8, y1: y(t), y2: y(t), class: t === 0 ? 'zero' : 'grid' }),
         S('text', { x: padL - 6, y: y(t) + 4, 'text-anchor': 'end' }, compact(t)))),
       rows.map((r, i) => {
         const x = padL + slot * i + slot / 2;
-        const label = `${monthName(r.start)} ${r.start.slice(0, 4)}: confirmed ${fmtMoney(r.confirmed, cur)}, tentative ${fmtMoney(r.tentative, cur)}, weighted ${fmtMoney(r.weighted, cur)}, margin ${fmtMoney(r.margin, cur)}`;
-        return S('g', { class: 'month', 'data-testid': 'financials-month' },
-          S('title', {}, label),
+        const title = `${weekly ? 'Week of ' + longLabel(r.start) : monthName(r.start) + ' ' + r.start.slice(0, 4)}: confirmed ${fmtMoney(r.confirmed, cur)}, tentative ${fmtMoney(r.tentative, cur)}, weighted ${fmtMoney(r.weighted, cur)}, margin ${fmtMoney(r.margin, cur)}`;
+        return S('g', { class: 'month', 'data-testid': weekly ? 'financials-week' : 'financials-month' },
+          S('title', {}, title),
           S('rect', { class: 'bar m-confirmed', x: x - bw - 1, width: bw, y: y(r.confirmed), height: Math.max(0, y(0) - y(r.confirmed)) }),
           S('rect', { class: 'bar m-tentative', x: x - bw - 1, width: bw, y: y(r.confirmed + r.tentative), height: Math.max(0, y(r.confirmed) - y(r.confirmed + r.tentative)) }),
           S('rect', { class: 'bar m-weighted', x: x + 1, width: bw, y: y(r.weighted), height: Math.max(0, y(0) - y(r.weighted)) }),
-          S('text', { class: 'xl', x, y: H - 8, 'text-anchor': 'middle' }, `${monthName(r.start)}${r.start.slice(5, 7) === '01' || i === 0 ? ' ' + r.start.slice(2, 4) : ''}`));
+          S('text', { class: 'xl', x, y: H - 8, 'text-anchor': weekly ? 'start' : 'middle' }, label(r, i)));
       }),
       S('polyline', { class: 'margin-line', points: line, fill: 'none' }),
-      rows.map((r, i) => S('circle', { class: 'margin-dot', cx: padL + slot * i + slot / 2, cy: y(r.margin), r: 3.5 }))));
+      rows.map((r, i) => S('circle', { class: 'margin-dot', cx: padL + slot * i + slot / 2, cy: y(r.margin), r: weekly ? 2.5 : 3.5 }))));
 }
 
 /** How much of the budget is used, as a bar: red past 100 %. */
@@ -123,7 +129,8 @@ export function financialsView(m, dispatch) {
     return h('div', { class: 'page' }, pageHeader('Financials', 'Only owners and managers see rates and money.'));
   }
   const r = f.data;
-  const csv = `${API}/reports/financials${qs({ from, to, interval: 'month', format: 'csv' })}`;
+  const interval = financialsInterval(f);
+  const csv = `${API}/reports/financials${qs({ from, to, interval, format: 'csv' })}`;
   return h('div', { class: 'page financials' },
     pageHeader('Financials', `${longLabel(from)} – ${longLabel(to)}${r ? ' · ' + r.currency : ''}`, [
       button('‹', () => dispatch({ type: 'FinancialsRange', from: addMonths(from, -3) }), 'icon', { 'aria-label': 'Earlier' }),
@@ -131,15 +138,17 @@ export function financialsView(m, dispatch) {
       button('›', () => dispatch({ type: 'FinancialsRange', from: addMonths(from, 3) }), 'icon', { 'aria-label': 'Later' }),
       h('select', { 'aria-label': 'Months shown', value: String(f.months), on: { change: (e) => dispatch({ type: 'FinancialsRange', months: e.target.value }) } },
         [3, 6, 12, 24].map((n) => h('option', { value: String(n), selected: n === f.months }, `${n} months`))),
+      h('div', { class: 'seg', role: 'group', 'aria-label': 'Periods' },
+        [['month', 'By month'], ['week', 'By week']].map(([k, l]) => button(l, () => dispatch({ type: 'FinancialsInterval', interval: k }), interval === k ? 'on' : '', { 'aria-pressed': interval === k ? 'true' : 'false', 'data-testid': 'fin-interval-' + k }))),
       h('a', { class: 'btn small ghost', href: csv, download: `financials-${from}-${to}.csv`, 'data-testid': 'csv-financials' }, 'Download CSV'),
     ]),
     f.error ? h('div', { class: 'form-error', role: 'alert' }, f.error) : null,
     !r ? h('p', { class: 'muted' }, 'Loading…') : [
       totalsStats(r),
       h('section', { class: 'panel' },
-        h('div', { class: 'panel-head' }, h('h2', {}, 'Revenue and margin by month')),
+        h('div', { class: 'panel-head' }, h('h2', {}, `Revenue and margin by ${interval}`)),
         h('p', { class: 'sub' }, 'Confirmed: booked work on won, active and done projects. Tentative: everything else booked, at face value. Weighted: every booked hour times its project’s probability. Fixed fees are spread over their project’s hours.'),
-        revenueChart(r)),
+        revenueChart(r, interval)),
       h('section', { class: 'panel' },
         h('div', { class: 'panel-head' }, h('h2', {}, 'Projects')),
         h('p', { class: 'sub' }, 'Budget burn: recorded hours at bill rates, then booked hours after the last recorded day, over the whole project.'),
@@ -198,4 +207,48 @@ export function rateCardView(m, dispatch) {
         button('Add role', () => dispatch({ type: 'RateAdd' }), 'ghost small', { 'data-testid': 'rate-add' }),
         f ? button('Cancel', () => dispatch({ type: 'RatesReset' }), 'ghost small') : null,
         f ? h('button', { type: 'submit', class: 'btn primary small', disabled: f.busy, 'data-testid': 'rates-save' }, f.busy ? 'Saving…' : 'Save rates') : null)));
+}
+
+/**
+ * A project's own bill rates (owners and managers): per person or per role,
+ * used before the person's rate and the rate card's (see the Financials page).
+ */
+export function rateOverridesView(m, dispatch, project) {
+  if (!canEdit(m)) return null;
+  const rows = overrideRows(m, project);
+  const f = m.overrideForm && m.overrideForm.projectId === project.id ? m.overrideForm : null;
+  // the project's money report is the freshest word on the currency
+  const money = m.projectMoney[project.id];
+  const cur = (money && money.currency) || (m.rates && m.rates.currency) || (m.data.team && m.data.team.currency) || 'USD';
+  const people = m.data.people.filter((p) => !p.archived || rows.some((r) => r.who === 'p:' + p.id)).slice().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const roles = new Set([
+    ...m.data.people.filter((p) => !p.archived).map((p) => p.role),
+    ...Object.keys((m.rates && m.rates.roles) || {}),
+    ...values(m.data.allocations).filter((a) => a.project_id === project.id).map((a) => a.placeholder_role),
+    ...rows.filter((r) => r.who.startsWith('r:')).map((r) => r.who.slice(2)),
+  ].filter(Boolean));
+  const options = [['', 'Choose a person or role…'],
+    ...[...roles].sort().map((r) => ['r:' + r, `Everyone who is ${r}`]),
+    ...people.map((p) => ['p:' + p.id, p.name + (p.role ? ` (${p.role})` : '')])];
+  const label = (r) => (options.find(([v]) => v === r.who) || [null, 'this row'])[1];
+  const inp = (i, field) => (e) => dispatch({ type: 'OverrideInput', projectId: project.id, index: i, field, value: e.target.value });
+  return h('section', { class: 'panel', 'data-testid': 'rate-overrides', 'aria-labelledby': 'rate-overrides-title' },
+    h('div', { class: 'panel-head' }, h('h2', { id: 'rate-overrides-title' }, 'Bill rates on this project'), h('span', { class: 'muted' }, `${cur} per hour`)),
+    h('p', { class: 'sub' }, project.billing === 'time_and_materials' || !project.billing
+      ? 'Bill someone, or everyone of a role, at another rate on this project. A rate for a person comes before one for their role; without either, their own rate and then the rate card’s apply.'
+      : 'These rates apply while the project bills time and materials; they also value its budget burn.'),
+    h('form', { on: { submit: (e) => { e.preventDefault(); dispatch({ type: 'OverridesSubmit' }); } } },
+      h('table', { class: 'table rates' },
+        h('thead', {}, h('tr', {}, ['Who', 'Bill rate / h', ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, rows.length ? rows.map((r, i) => h('tr', { key: 'o' + i, 'data-testid': 'rate-override' },
+          h('td', {}, h('select', { 'aria-label': `Who rate ${i + 1} is for`, value: r.who, on: { change: inp(i, 'who') } },
+            options.map(([v, l]) => h('option', { value: v, selected: v === r.who }, l)))),
+          h('td', {}, h('input', { type: 'number', min: '0', step: 'any', value: r.bill_rate ?? '', 'aria-label': `Bill rate for ${r.who ? label(r) : `rate ${i + 1}`}`, on: { input: inp(i, 'bill_rate') } })),
+          h('td', { class: 'right' }, button('Remove', () => dispatch({ type: 'OverrideRemove', projectId: project.id, index: i }), 'small ghost', { 'aria-label': `Remove the rate for ${r.who ? label(r) : `rate ${i + 1}`}` }))))
+          : h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'No project rates: everyone bills at their usual rate.')))),
+      f && f.error ? h('div', { class: 'form-error', role: 'alert', 'data-testid': 'rate-override-error' }, f.error) : null,
+      h('div', { class: 'actions' },
+        button('Add a rate', () => dispatch({ type: 'OverrideAdd', projectId: project.id }), 'ghost small', { 'data-testid': 'rate-override-add' }),
+        f ? button('Cancel', () => dispatch({ type: 'OverridesReset' }), 'ghost small') : null,
+        f ? h('button', { type: 'submit', class: 'btn primary small', disabled: f.busy, 'data-testid': 'rate-overrides-save' }, f.busy ? 'Saving…' : 'Save rates') : null)));
 }

@@ -19,7 +19,8 @@ export function peopleView(m, dispatch) {
     ]),
     people.length === 0 ? empty(m.loaded.people ? 'No people yet.' : 'Loading…') :
       h('table', { class: 'table', 'data-testid': 'people-table' },
-        h('thead', {}, h('tr', {}, ['Name', 'Role', 'Skills', 'Week', 'Employment', ''].map((x) => h('th', { scope: 'col' }, x)))),
+        // rates are money: owners and managers only (the server sends a member none)
+        h('thead', {}, h('tr', {}, ['Name', 'Role', 'Skills', 'Week', 'Employment', ...(editable ? ['Cost / bill per h'] : []), ''].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, people.map((p) => {
           const wh = p.weekly_hours || [8, 8, 8, 8, 8, 0, 0];
           const total = wh.reduce((a, b) => a + Number(b || 0), 0);
@@ -30,6 +31,9 @@ export function peopleView(m, dispatch) {
             h('td', {}, (p.skills || []).map((s) => h('span', { class: 'tag' }, s))),
             h('td', { title: wh.map((x, i) => `${DAYS[i]} ${x}h`).join(', ') }, `${fmtNum(total)}h`, h('span', { class: 'muted' }, ` · ${wh.filter((x) => Number(x) > 0).length}d`)),
             h('td', {}, p.start_date && p.end_date ? spanLabel(p.start_date, p.end_date) : p.start_date ? `from ${longLabel(p.start_date)}` : p.end_date ? `until ${longLabel(p.end_date)}` : h('span', { class: 'muted' }, '—')),
+            editable ? h('td', { class: 'nowrap', 'data-testid': 'person-rates' }, p.cost_rate == null && p.bill_rate == null
+              ? h('span', { class: 'muted', title: 'The rate card’s for the role' }, 'rate card')
+              : `${p.cost_rate == null ? '–' : fmtNum(p.cost_rate, 2)} / ${p.bill_rate == null ? '–' : fmtNum(p.bill_rate, 2)}`) : null,
             h('td', { class: 'right nowrap' },
               p.archived ? h('span', { class: 'tag' }, 'archived') : null,
               editable && !p.archived ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'person', id: p.id }), 'small ghost', { 'aria-label': `Edit ${p.name}` }) : null,

@@ -1,7 +1,7 @@
 // Projects: the pipeline board by status (drag cards between columns) and
 // the project detail page.
 import { h } from '../vdom.js';
-import { projectMoney } from './financials.js';
+import { projectMoney, rateOverridesView } from './financials.js';
 import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { projectColor } from '../schedule.js';
 import { allocationHours, indexTimeOff, hoursByProject, hoursLabel, fmtHours } from '../capacity.js';
@@ -122,6 +122,7 @@ export function projectView(m, dispatch) {
       stat('Dates', p.start || p.end ? spanLabel(p.start || p.end, p.end || p.start) : '–')),
     h('p', { class: 'muted project-hours', 'data-testid': 'project-hours' }, hoursLabel(here)),
     projectMoney(m, id),
+    rateOverridesView(m, dispatch, p),
     tasksSection(m, dispatch, id),
     h('h2', { class: 'section' }, 'Allocations'),
     allocs.length === 0 ? empty('Nobody is scheduled on this project yet. Drag on the schedule to book someone.') :
