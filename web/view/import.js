@@ -19,11 +19,16 @@ function counts(r) {
     stat(r.errors.length === 1 ? 'Error' : 'Errors', r.errors.length, 'import-error-count', r.errors.length ? 'neg' : ''));
 }
 
-function errorsTable(r) {
+function errorsTable(imp, dispatch) {
+  const r = imp.report;
   if (!r.errors.length) return null;
+  // dates like 31/03/2026 read year first: one click reads them day first
+  const dayFirst = imp.dateFormat !== 'dmy' && r.errors.some((e) => /^"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"/.test(e.message));
   return h('section', { class: 'panel import-errors', 'aria-labelledby': 'import-errors-title' },
     h('h2', { id: 'import-errors-title' }, `Problems to fix (${r.errors.length})`),
     h('p', { class: 'sub' }, 'Nothing is imported while the file has errors. Fix these rows in the file and choose it again.'),
+    dayFirst ? h('p', { class: 'import-hint' }, 'Are the dates written day first, like 31/03/2026? ',
+      button('Read dates day first', () => dispatch({ type: 'ImportDateFormat', value: 'dmy' }), 'small', { 'data-testid': 'import-day-first' })) : null,
     h('table', { class: 'table', 'data-testid': 'import-errors' },
       h('thead', {}, h('tr', {}, ['Row', 'Column', 'Problem'].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, r.errors.slice(0, MAX_ROWS).map((e, i) => h('tr', { key: 'e' + i, 'data-testid': 'import-error', 'data-row': e.row, 'data-column': e.column },
@@ -90,6 +95,6 @@ export function importView(m, dispatch) {
       counts(r),
       (r.warnings || []).length ? h('ul', { class: 'import-warnings', 'data-testid': 'import-warnings', 'aria-label': 'Warnings' }, r.warnings.map((w, i) => h('li', { key: 'w' + i }, w))) : null,
       applyBar(imp, dispatch),
-      errorsTable(r),
+      errorsTable(imp, dispatch),
       rowsTable(r)) : null);
 }
