@@ -56,6 +56,12 @@ test('a CSV is checked, its errors shown by row and column, then applied and und
   assert.equal(await page.getByTestId('import-apply').isDisabled(), true);
   await page.screenshot({ path: path.join(repoRoot, 'docs', 'import.png'), fullPage: true });
 
+  // a file without the column kronuz needs: the reason, and no dry run
+  await page.getByRole('button', { name: 'Choose another file' }).click();
+  await page.getByTestId('import-file').setInputFiles(file('no-names.csv', 'Email\nzoe@example.com\n'));
+  assert.match(await page.getByTestId('import-error-message').innerText(), /needs a "name" column/);
+  assert.equal(await page.getByTestId('import-dry-run').count(), 0);
+
   // the good file again, applied: one toast with Undo, the people on their page
   checked = page.waitForResponse((r) => r.url().includes('/api/v1/import/people?dry_run=true'));
   await page.getByTestId('import-file').setInputFiles(file('people.csv', GOOD));
