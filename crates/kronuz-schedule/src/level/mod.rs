@@ -33,12 +33,13 @@ use std::time::{Duration, Instant};
 
 use crate::rng::Rng;
 
+mod bound;
 mod prepare;
 mod report;
 mod sgs;
 
 use prepare::{Prepared, prepare};
-use report::report;
+use report::{CHAIN_SHOWN, report};
 use sgs::{Schedule, Status, place};
 
 /// Minutes per hour: the internal unit is the minute.
@@ -95,6 +96,15 @@ pub struct Task {
     pub may_split: bool,
     /// Cap on the hours booked per day.
     pub max_hours_per_day: Option<f64>,
+    /// Work already fixed for this task, which the planner must not move: per
+    /// person, `(day, hours)`. When not empty the task is not planned: it keeps
+    /// these bookings (its start and finish are their first and last days),
+    /// other tasks are planned around them, and its successors wait for it.
+    pub pinned: Vec<(String, Vec<(u32, f64)>)>,
+    /// Where an earlier plan put the task: `(person id, start day)`. A task is
+    /// given back to that person on the same day when the change does not push
+    /// it, and plans that move fewer tasks win between plans that are as good.
+    pub previous: Option<(String, u32)>,
 }
 
 impl Default for Task {
@@ -113,6 +123,8 @@ impl Default for Task {
             priority: 0,
             may_split: true,
             max_hours_per_day: None,
+            pinned: Vec::new(),
+            previous: None,
         }
     }
 }
@@ -128,6 +140,14 @@ pub struct Problem {
     pub tasks: Vec<Task>,
 }
 
+/// Passes in a row without a better plan after which the search stops by
+/// default: 8 of each kind (sampling, forward pass in the best plan's order).
+/// On the product's plans (hundreds to thousands of tasks) the search finds its
+/// improvements within its first few dozen passes, most a few passes apart,
+/// and they are small (a day late less, a task a day earlier); waiting longer
+/// for the rare later one costs as much per pass as the first.
+pub const DEFAULT_STALL_ITERATIONS: u32 = 16;
+
 /// Search options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -137,6 +157,10 @@ pub struct Options {
     pub time_limit: Option<Duration>,
     /// Seed: equal seeds give equal plans (unless the time limit cuts in).
     pub seed: u64,
+    /// Stop once this many passes in a row found no better plan (`None`: search
+    /// until `max_iterations` or the time limit). The best plan is kept, so the
+    /// result is never worse than the first pass.
+    pub stall_iterations: Option<u32>,
 }
 
 impl Default for Options {
@@ -145,6 +169,7 @@ impl Default for Options {
             max_iterations: 200,
             time_limit: None,
             seed: 0,
+            stall_iterations: Some(DEFAULT_STALL_ITERATIONS),
         }
     }
 }
@@ -172,6 +197,12 @@ pub enum Reason {
     NoQualifiedPerson,
     /// The task does not fit before the end of the horizon.
     HorizonTooShort,
+    /// A pinned task (by id) held it back: it is a predecessor on the chain
+    /// that set the start, or it holds the person the task waited for.
+    Pinned {
+        /// The pinned task.
+        task: String,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -185,6 +216,7 @@ impl fmt::Display for Reason {
             }
             Reason::NoQualifiedPerson => f.write_str("nobody has the required role and skills"),
             Reason::HorizonTooShort => f.write_str("does not fit in the planning horizon"),
+            Reason::Pinned { task } => write!(f, "held back by pinned task {task}"),
         }
     }
 }
@@ -223,6 +255,46 @@ pub struct Plan {
     pub late: usize,
     /// Hours booked beyond capacity: always 0, by construction.
     pub overbooked_hours: f64,
+    /// Schedule-generation passes made (the first included).
+    pub passes: u32,
+    /// Per task group, in order of first appearance: how far the plan is from
+    /// the earliest finish any plan could reach.
+    pub bounds: Vec<GroupBound>,
+    /// Tasks placed elsewhere than their `previous` person and start day.
+    pub moved: usize,
+}
+
+/// A lower bound on a group's finish, and the plan's distance to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBound {
+    /// The group.
+    pub group: String,
+    /// No plan finishes the group's tasks before this day.
+    pub earliest_finish_day: u32,
+    /// Days in `earliest_finish_day + 1 ..= finish` on which anyone works:
+    /// how many working days the plan is above the bound (None when a task of
+    /// the group is unscheduled).
+    pub days_above: Option<u32>,
+    /// What sets the bound.
+    pub binding: Binding,
+}
+
+/// What sets a group's earliest finish.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Binding {
+    /// The longest dependency chain, each task on its fastest qualified
+    /// person's calendar: task ids, first to last.
+    Chain(Vec<String>),
+    /// The work that only some people can do, spread over all of them: a
+    /// person id (one person) or a role and skills description, and the hours.
+    Work {
+        /// A person id or a description of the role and skills.
+        person_or_skill: String,
+        /// People who can do that work.
+        people: usize,
+        /// Hours of that work in the group.
+        hours: f64,
+    },
 }
 
 /// An input that cannot be planned.
@@ -273,6 +345,13 @@ pub enum LevelError {
     },
     /// The horizon is 0 or larger than [`MAX_HORIZON_DAYS`].
     InvalidHorizon(u32),
+    /// A pinned booking is outside the horizon or not a number of hours.
+    InvalidPinned {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl fmt::Display for LevelError {
@@ -301,6 +380,9 @@ impl fmt::Display for LevelError {
             LevelError::InvalidCalendar { person, message } => {
                 write!(f, "person '{person}': {message}")
             }
+            LevelError::InvalidPinned { task, message } => {
+                write!(f, "task '{task}' has a pinned booking of {message}")
+            }
             LevelError::InvalidHorizon(h) => write!(
                 f,
                 "horizon of {h} days; it must be between 1 and {MAX_HORIZON_DAYS}"
@@ -322,14 +404,25 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
     let mut free = Vec::new();
     let mut order = Vec::with_capacity(n);
     let scale = 1024i64;
-    let mut key: Vec<i64> = prep.lf.iter().map(|&l| l * scale).collect();
+    // A re-plan starts in the earlier plan's order, so that tasks the change does
+    // not push find their person free on the same days again.
+    let mut key: Vec<i64> = (0..n)
+        .map(|j| match prep.previous[j] {
+            Some((_, start)) => start as i64 * scale,
+            None => prep.lf[j] * scale,
+        })
+        .collect();
     prep.order(&key, &mut order);
     let mut best = prep.generate(&order, &mut free);
+    let (mut passes, mut stalled) = (1u32, 0u32);
     for it in 1..opts.max_iterations.max(1) {
         if n <= 1 {
             break;
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        if opts.stall_iterations.is_some_and(|s| stalled >= s) {
             break;
         }
         if it % 2 == 1 {
@@ -359,9 +452,16 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
             prep.order(&key, &mut order);
         }
         let cand = prep.generate(&order, &mut free);
+        passes += 1;
         if cand.score < best.score {
             best = cand;
+            stalled = 0;
+        } else {
+            stalled += 1;
         }
     }
-    Ok(report(pb, &prep, &best))
+    let mut plan = report(pb, &prep, &best);
+    plan.passes = passes;
+    plan.bounds = bound::bounds(pb, &prep, &best);
+    Ok(plan)
 }

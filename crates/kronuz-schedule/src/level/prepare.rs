@@ -28,6 +28,29 @@ pub(super) struct Prepared {
     pub(super) prio: Vec<i64>,
     /// Latest finish day from a backward pass (ordering key).
     pub(super) lf: Vec<i64>,
+    /// Per pinned task: its first person, first and last day, and bookings in
+    /// minutes (every person's); already taken out of `base`.
+    pub(super) pinned: Vec<Option<Pinned>>,
+    /// Per task, where an earlier plan put it: (person, start day).
+    pub(super) previous: Vec<Option<(usize, u32)>>,
+    /// Days on which anyone has capacity.
+    pub(super) working: Vec<bool>,
+    /// Per task, its class: tasks with the same qualified people share one.
+    pub(super) class_of: Vec<usize>,
+    /// Per class, its qualified people.
+    pub(super) classes: Vec<Vec<usize>>,
+    /// Per person, the classes they belong to.
+    pub(super) classes_of: Vec<Vec<usize>>,
+}
+
+pub(super) struct Pinned {
+    pub(super) person: usize,
+    pub(super) start: u32,
+    pub(super) finish: u32,
+    /// (day, minutes), every person's, by day.
+    pub(super) bookings: Vec<(u32, u32)>,
+    /// (person, day) of every booking.
+    pub(super) days: Vec<(usize, u32)>,
 }
 
 pub(super) fn minutes_floor(h: f64) -> u32 {
@@ -149,6 +172,82 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
         });
     }
     let topo = topo_order(pb, &preds, &succs)?;
+    let mut working = vec![false; h];
+    for p in &pb.people {
+        for (w, &c) in working.iter_mut().zip(&p.capacity) {
+            *w |= c > 0.0;
+        }
+    }
+    let mut pinned = Vec::with_capacity(n);
+    for t in &pb.tasks {
+        if t.pinned.is_empty() {
+            pinned.push(None);
+            continue;
+        }
+        let mut bookings: Vec<(u32, u32)> = Vec::new();
+        let mut days_of = Vec::new();
+        let mut first_person = None;
+        for (pid, days) in &t.pinned {
+            let Some(&p) = person_ix.get(pid.as_str()) else {
+                return Err(LevelError::UnknownPerson {
+                    task: t.id.clone(),
+                    person: pid.clone(),
+                });
+            };
+            first_person.get_or_insert(p);
+            for &(d, hours) in days {
+                if d as usize >= h || !hours.is_finite() || hours < 0.0 {
+                    return Err(LevelError::InvalidPinned {
+                        task: t.id.clone(),
+                        message: format!("{hours} hours on day {d}"),
+                    });
+                }
+                let m = minutes_ceil(hours);
+                let cell = &mut base[p * h + d as usize];
+                *cell = cell.saturating_sub(m);
+                bookings.push((d, m));
+                days_of.push((p, d));
+            }
+        }
+        bookings.sort_unstable();
+        let (Some(person), Some(&(start, _)), Some(&(finish, _))) =
+            (first_person, bookings.first(), bookings.last())
+        else {
+            pinned.push(None);
+            continue;
+        };
+        pinned.push(Some(Pinned {
+            person,
+            start,
+            finish,
+            bookings,
+            days: days_of,
+        }));
+    }
+    let mut class_ix: HashMap<&[usize], usize> = HashMap::new();
+    let mut classes: Vec<Vec<usize>> = Vec::new();
+    let mut classes_of = vec![Vec::new(); pb.people.len()];
+    let class_of = qualified
+        .iter()
+        .map(|q| {
+            *class_ix.entry(q.as_slice()).or_insert_with(|| {
+                for &p in q {
+                    classes_of[p].push(classes.len());
+                }
+                classes.push(q.clone());
+                classes.len() - 1
+            })
+        })
+        .collect();
+    let previous = pb
+        .tasks
+        .iter()
+        .map(|t| {
+            t.previous
+                .as_ref()
+                .and_then(|(pid, d)| person_ix.get(pid.as_str()).map(|&p| (p, *d)))
+        })
+        .collect();
     let mut demand = vec![0usize; pb.people.len()];
     for q in &qualified {
         for &p in q {
@@ -192,6 +291,12 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
         demand,
         prio,
         lf,
+        pinned,
+        previous,
+        working,
+        class_of,
+        classes,
+        classes_of,
     })
 }
 

@@ -75,17 +75,28 @@ pub(super) fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
         unscheduled,
         late,
         overbooked_hours: 0.0,
+        passes: 1,
+        bounds: Vec::new(),
+        moved: sch.score.3 as usize,
     }
 }
 
 /// At most this many predecessors name why a task waited: with many late
 /// tasks on a long chain, whole chains would cost quadratic time and memory.
-const CHAIN_SHOWN: usize = 20;
+pub(super) const CHAIN_SHOWN: usize = 20;
 
 /// The predecessor chain that set task `j`'s start: repeatedly the
 /// predecessor that bound the start (or is unscheduled), first task first;
 /// the nearest [`CHAIN_SHOWN`] of a longer chain.
 fn chain(pb: &Problem, prep: &Prepared, sch: &Schedule, j: usize) -> Vec<String> {
+    chain_ix(prep, sch, j)
+        .into_iter()
+        .map(|p| pb.tasks[p].id.clone())
+        .collect()
+}
+
+/// [`chain`] as task indices.
+fn chain_ix(prep: &Prepared, sch: &Schedule, j: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut cur = j;
     loop {
@@ -118,7 +129,7 @@ fn chain(pb: &Problem, prep: &Prepared, sch: &Schedule, j: usize) -> Vec<String>
         }
     }
     out.reverse();
-    out.into_iter().map(|p| pb.tasks[p].id.clone()).collect()
+    out
 }
 
 fn late_reason(
@@ -129,6 +140,11 @@ fn late_reason(
     person: usize,
     deadline: u32,
 ) -> Reason {
+    if prep.pinned[j].is_some() {
+        return Reason::Pinned {
+            task: pb.tasks[j].id.clone(),
+        };
+    }
     let h = prep.h;
     let qualified = &prep.qualified[j];
     // Finish on an empty calendar (only the fixed bookings) from a day.
@@ -140,7 +156,9 @@ fn late_reason(
                 place(
                     &prep.base[row.clone()],
                     &prep.base[row],
+                    None,
                     from as usize,
+                    h,
                     prep.effort[j],
                     prep.max_per_day[j],
                     prep.may_split[j],
@@ -169,18 +187,48 @@ fn late_reason(
             }
         }
     };
+    // A pinned task holding the person on the days the task waited.
+    let pinned_holding = || {
+        let Status::Placed { finish, .. } = sch.status[j] else {
+            return None;
+        };
+        let window = sch.es[j]..=finish;
+        (0..pb.tasks.len())
+            .find(|&k| {
+                prep.pinned[k].as_ref().is_some_and(|pin| {
+                    pin.days
+                        .iter()
+                        .any(|&(p, d)| p == person && window.contains(&d))
+                })
+            })
+            .map(|k| Reason::Pinned {
+                task: pb.tasks[k].id.clone(),
+            })
+    };
     let own = alone(prep.earliest[j]);
     if own.is_none_or(|f| f > deadline) {
-        // Even alone the task cannot make it: its people's capacity.
+        // Even alone the task cannot make it: its people's capacity, or pinned work.
+        if let Some(r) = pinned_holding() {
+            return r;
+        }
         return Reason::Bottleneck {
             person_or_skill: resource(),
         };
     }
     let with_preds = alone(sch.es[j]);
     if sch.es[j] > prep.earliest[j] && with_preds.is_none_or(|f| f > deadline) {
+        let ix = chain_ix(prep, sch, j);
+        if let Some(&k) = ix.iter().rev().find(|&&k| prep.pinned[k].is_some()) {
+            return Reason::Pinned {
+                task: pb.tasks[k].id.clone(),
+            };
+        }
         return Reason::Predecessor {
-            chain: chain(pb, prep, sch, j),
+            chain: ix.into_iter().map(|p| pb.tasks[p].id.clone()).collect(),
         };
+    }
+    if let Some(r) = pinned_holding() {
+        return r;
     }
     Reason::Bottleneck {
         person_or_skill: resource(),
