@@ -2,6 +2,7 @@
 // tasks through the project page (Build depends on Design) -> Plan
 // automatically -> ghost bars on the timeline for both people -> Accept ->
 // real bars in their place, ghosts gone -> Ctrl+Z takes the whole plan back.
+// The proposal says how far each project finishes from the earliest possible.
 // A dependency cycle is refused with the server's message beside the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,10 @@ test('planning: tasks through the UI, previewed as ghosts, accepted, undone in o
   await banner.waitFor();
   assert.match(page.url(), /\/schedule$/);
   assert.match(await banner.innerText(), /Website finishes/);
+  // Design (2 days) then Build (3 days) is the longest chain: the plan cannot be beaten
+  const bound = await banner.getByTestId('plan-bound').innerText();
+  assert.match(bound, /the earliest possible/);
+  assert.match(bound, /Design → Build/);
   await rowOf(page, dee.id).getByTestId('ghost-allocation').first().waitFor();
   await rowOf(page, dev.id).getByTestId('ghost-allocation').first().waitFor();
   assert.match(await rowOf(page, dee.id).getByTestId('ghost-allocation').first().innerText(), /Design/);

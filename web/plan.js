@@ -104,9 +104,18 @@ export function overbookedPeople(proposal) {
  * be scheduled (with their reasons), whom the plan overbooks; onTime only
  * when none of these.
  */
+/** "finishes N working days after the earliest possible (the reason)", or null. */
+export function boundText(b) {
+  if (!b || b.days_above_earliest === null || b.days_above_earliest === undefined) return null;
+  const n = Number(b.days_above_earliest);
+  const how = n === 0 ? 'the earliest possible' : `${n} working ${n === 1 ? 'day' : 'days'} after the earliest possible`;
+  return { days: n, text: how, reason: b.reason || '' };
+}
+
 export function planSummary(proposal, projects = []) {
   const names = new Map(projects.map((p) => [p.id, p.name]));
-  const finish = Object.entries(proposal.finish_by_project || {}).map(([id, date]) => ({ id, name: names.get(id) || 'Project', date }));
+  const bounds = new Map((proposal.bounds || []).map((b) => [b.project_id, b]));
+  const finish = Object.entries(proposal.finish_by_project || {}).map(([id, date]) => ({ id, name: names.get(id) || 'Project', date, bound: boundText(bounds.get(id)) }));
   const tasks = proposal.tasks || [];
   const late = tasks.filter((t) => Number(t.late_by_days) > 0);
   const unscheduledTasks = tasks.filter((t) => !t.start || !t.finish);

@@ -323,6 +323,7 @@ mod tests {
             tentative: false,
             note: None,
             task_id: None,
+            pinned: false,
             version: 1,
         }
     }

@@ -402,7 +402,9 @@ impl Db {
                 {
                     input.person_id = None;
                 }
-                let after = Allocation::from_input(id, team, merge_patch(&input, patch)?)?;
+                let mut after = Allocation::from_input(id, team, merge_patch(&input, patch)?)?;
+                // A planned allocation stays its task's (so it can be pinned).
+                after.task_id = before.task_id.clone();
                 updated(Record::Allocation(before), Record::Allocation(after))
             }
             Edit::DeleteAllocation(id) => {

@@ -249,6 +249,7 @@ mod tests {
                 hours_per_day: Some(1.0),
                 tentative: false,
                 note: None,
+                pinned: false,
             };
             Allocation::from_input(Id(format!("a{who}{i}")), Id::from("team"), input).unwrap()
         };

@@ -373,6 +373,10 @@ pub struct Allocation {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub task_id: Option<Id>,
+    /// Pinned: a plan never moves or replaces it (for a planned allocation, its
+    /// task keeps all its allocations and the other tasks are planned around them).
+    #[serde(default)]
+    pub pinned: bool,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -402,6 +406,9 @@ pub struct AllocationInput {
     pub tentative: bool,
     #[serde(default)]
     pub note: Option<String>,
+    /// Never moved or replaced by a plan.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 impl Allocation {
@@ -445,6 +452,7 @@ impl Allocation {
             tentative: input.tentative,
             note: optional_text("note", input.note, 2000)?,
             task_id: None,
+            pinned: input.pinned,
         })
     }
 
@@ -458,6 +466,7 @@ impl Allocation {
             hours_per_day: Some(self.hours_per_day),
             tentative: self.tentative,
             note: self.note.clone(),
+            pinned: self.pinned,
         }
     }
 

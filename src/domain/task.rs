@@ -33,6 +33,10 @@ pub struct Task {
     /// May the work pause on days its person is busy elsewhere?
     pub may_split: bool,
     pub max_hours_per_day: Option<f64>,
+    /// Pinned: the planner keeps the task's planned allocations where they are and
+    /// plans the other tasks around them.
+    #[serde(default)]
+    pub pinned: bool,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -69,6 +73,9 @@ pub struct TaskInput {
     pub may_split: bool,
     #[serde(default)]
     pub max_hours_per_day: Option<f64>,
+    /// Keep the task's planned allocations where they are in later plans.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 impl Task {
@@ -126,6 +133,7 @@ impl Task {
                 .max_hours_per_day
                 .map(|h| check_range("max_hours_per_day", h, 0.1, 24.0))
                 .transpose()?,
+            pinned: input.pinned,
         })
     }
 
@@ -142,6 +150,7 @@ impl Task {
             priority: self.priority,
             may_split: self.may_split,
             max_hours_per_day: self.max_hours_per_day,
+            pinned: self.pinned,
         }
     }
 }
@@ -298,6 +307,7 @@ mod tests {
             priority: 0,
             may_split: true,
             max_hours_per_day: None,
+            pinned: false,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::db::state::StoredProposal;
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
-use crate::planning::{Proposal, Tentative, plan};
+use crate::planning::{Proposal, Search, Tentative, plan};
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -137,6 +137,15 @@ pub struct PreviewBody {
     /// plan over them; the proposal's `overbooked` then lists whom it overbooks, when.
     #[serde(default)]
     pub tentative: Tentative,
+    /// Search the whole `time_limit_ms` even after the plan stopped improving. By
+    /// default the search stops once 16 passes in a row found nothing better, which
+    /// never gives a worse plan than its first pass.
+    #[serde(default)]
+    pub full_search: bool,
+    /// Plan from scratch, ignoring where the earlier plan put each task. By default a
+    /// re-plan starts from it: tasks a change does not push keep their person and days.
+    #[serde(default)]
+    pub fresh: bool,
 }
 
 /// Proposes a levelled schedule for the projects' tasks. Nothing changes until applied.
@@ -157,12 +166,17 @@ async fn preview(
     let version = schedule.version;
     // The engine is CPU work: off the actor and off the async workers.
     let planned = tokio::task::spawn_blocking(move || {
+        let search = Search {
+            time_limit: limit,
+            full: body.full_search,
+            fresh: body.fresh,
+            seed: 1,
+        };
         plan(
             &schedule,
             &body.project_ids,
             body.from,
-            limit,
-            1,
+            search,
             body.tentative,
         )
     })

@@ -65,6 +65,7 @@ pub fn alloc(
         tentative,
         note: None,
         task_id: None,
+        pinned: false,
     };
     s.allocations.insert(a.id.clone(), a);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { init, update } from '../update.js';
-import { taskRequest, taskForm, ghostAllocations, planSummary, planSpan } from '../plan.js';
+import { taskRequest, taskForm, ghostAllocations, planSummary, planSpan, boundText } from '../plan.js';
 import * as store from '../store.js';
 
 const TODAY = '2025-01-08';
@@ -39,6 +39,7 @@ const PROPOSAL = {
   ],
   finish_by_project: { x: '2025-01-14' },
   unscheduled: 0, late: 1, overbooked_hours: 0,
+  bounds: [{ project_id: 'x', earliest_finish: '2025-01-13', finish: '2025-01-14', days_above_earliest: 1, reason: 'the dependency chain Design → Build' }],
 };
 
 test('the project page loads its tasks', () => {
@@ -121,7 +122,10 @@ test('plan preview: request from today, then ghosts in the model and the schedul
   assert.deepEqual(ghosts.map((g) => [g.id, g.task_name, g.person_id]), [['ghost:n1', 'Design', 'p1'], ['ghost:n2', 'Build', 'p2']]);
   assert.deepEqual(planSpan(PROPOSAL), { from: '2025-01-08', to: '2025-01-14' });
   const s = planSummary(PROPOSAL, m.data.projects);
-  assert.deepEqual(s.finish, [{ id: 'x', name: 'Site', date: '2025-01-14' }]);
+  assert.deepEqual(s.finish, [{ id: 'x', name: 'Site', date: '2025-01-14',
+    bound: { days: 1, text: '1 working day after the earliest possible', reason: 'the dependency chain Design → Build' } }]);
+  assert.equal(boundText({ days_above_earliest: 0, reason: 'r' }).text, 'the earliest possible');
+  assert.equal(boundText({ days_above_earliest: null }), null, 'no bound while a task is unscheduled');
   assert.deepEqual(s.late.map((t) => t.name), ['Build']);
   assert.equal(s.unscheduled, 0);
   assert.equal(s.removed, 1);

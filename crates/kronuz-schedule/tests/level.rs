@@ -48,6 +48,16 @@ fn validate(pb: &Problem, plan: &Plan) {
     assert_eq!(plan.tasks.len(), pb.tasks.len());
     assert_eq!(plan.overbooked_hours, 0.0);
     let mut used = vec![vec![0.0f64; h]; pb.people.len()];
+    // Pinned work is taken like fixed bookings.
+    let mut pinned = vec![vec![0.0f64; h]; pb.people.len()];
+    for t in &pb.tasks {
+        for (pid, days) in &t.pinned {
+            let pi = pb.people.iter().position(|p| &p.id == pid).unwrap();
+            for &(d, hrs) in days {
+                pinned[pi][d as usize] += hrs;
+            }
+        }
+    }
     for (t, tp) in pb.tasks.iter().zip(&plan.tasks) {
         assert_eq!(t.id, tp.task_id);
         let Some(pid) = &tp.person_id else {
@@ -57,6 +67,15 @@ fn validate(pb: &Problem, plan: &Plan) {
         };
         let pi = pb.people.iter().position(|p| &p.id == pid).unwrap();
         let p = &pb.people[pi];
+        if !t.pinned.is_empty() {
+            // Kept as pinned, whatever its predecessors do.
+            assert_eq!(&t.pinned[0].0, pid);
+            assert_eq!(tp.bookings, t.pinned[0].1, "{} moved", t.id);
+            for &(d, hrs) in &tp.bookings {
+                used[pi][d as usize] += hrs;
+            }
+            continue;
+        }
         // Qualification.
         match &t.person_id {
             Some(fixed) => assert_eq!(fixed, pid),
@@ -92,14 +111,15 @@ fn validate(pb: &Problem, plan: &Plan) {
             // Every working day of the person between start and finish is booked.
             let booked_days: Vec<u32> = tp.bookings.iter().map(|b| b.0).collect();
             for d in start..=finish {
-                let free =
-                    p.capacity[d as usize] - p.booked.get(d as usize).copied().unwrap_or(0.0);
+                let free = p.capacity[d as usize]
+                    - p.booked.get(d as usize).copied().unwrap_or(0.0)
+                    - pinned[pi][d as usize];
                 if free >= 1.0 / 60.0 {
                     assert!(booked_days.contains(&d), "{} has a gap on day {d}", t.id);
                 }
             }
         }
-        // Dependencies.
+        // Dependencies (a pinned predecessor included).
         for (pred, lag) in &t.predecessors {
             let pp = get(plan, pred);
             let pf = pp
@@ -116,11 +136,26 @@ fn validate(pb: &Problem, plan: &Plan) {
         assert_eq!(tp.late_by_days, late);
         assert_eq!(late > 0, tp.reason.is_some(), "{tp:?}");
     }
+    // No plan beats the bound.
+    for b in &plan.bounds {
+        let finish = plan
+            .finish_by_group
+            .iter()
+            .find(|(g, _)| *g == b.group)
+            .and_then(|(_, f)| *f);
+        if let (Some(f), Some(_)) = (finish, b.days_above) {
+            assert!(
+                b.earliest_finish_day <= f,
+                "group {} finishes on {f}, before its bound {b:?}",
+                b.group
+            );
+        }
+    }
     for (pi, p) in pb.people.iter().enumerate() {
         for d in 0..h {
             let cap = p.capacity[d] - p.booked.get(d).copied().unwrap_or(0.0);
             assert!(
-                used[pi][d] <= cap.max(0.0) + 1e-9,
+                used[pi][d] <= cap.max(0.0) + 1e-6,
                 "{} overbooked on day {d}",
                 p.id
             );
@@ -501,11 +536,156 @@ proptest! {
     fn plans_respect_capacity_dependencies_and_effort(seed in any::<u64>(), nt in 0usize..25,
                                                       np in 1usize..5, h in 1u32..60, iters in 1u32..30) {
         let pb = random_problem(seed, nt, np, h);
-        let opts = Options { max_iterations: iters, time_limit: None, seed };
+        let opts = Options { max_iterations: iters, time_limit: None, seed, stall_iterations: None };
         let plan = level(&pb, &opts).unwrap();
         validate(&pb, &plan);
         prop_assert_eq!(plan, level(&pb, &opts).unwrap());
     }
+
+    #[test]
+    fn the_stop_rule_never_returns_a_plan_worse_than_the_first_pass(seed in any::<u64>(),
+            nt in 1usize..40, np in 1usize..5, h in 1u32..60, stall in 0u32..8) {
+        let pb = random_problem(seed, nt, np, h);
+        let first = level(&pb, &Options { max_iterations: 1, seed, ..Options::default() }).unwrap();
+        let opts = Options { max_iterations: 200, seed, stall_iterations: Some(stall), ..Options::default() };
+        let plan = level(&pb, &opts).unwrap();
+        validate(&pb, &plan);
+        prop_assert!(score(&plan) <= score(&first), "{:?} > {:?}", score(&plan), score(&first));
+        prop_assert!(plan.passes <= 1 + stall.max(1) * 200);
+    }
+
+    #[test]
+    fn pinned_tasks_never_move_and_the_rest_is_planned_around_them(seed in any::<u64>(),
+            nt in 1usize..30, np in 1usize..5, h in 1u32..60, iters in 1u32..20) {
+        let mut pb = random_problem(seed, nt, np, h);
+        let before = level(&pb, &Options { seed, ..Options::default() }).unwrap();
+        let mut pinned = Vec::new();
+        for (i, (t, tp)) in pb.tasks.iter_mut().zip(&before.tasks).enumerate() {
+            let Some(person) = &tp.person_id else { continue };
+            if i % 3 == 0 {
+                t.pinned = vec![(person.clone(), tp.bookings.clone())];
+                pinned.push(i);
+            } else {
+                t.previous = Some((person.clone(), tp.start_day.unwrap_or(0)));
+                // A small change: more effort.
+                if i % 5 == 1 {
+                    t.effort_hours += 3.0;
+                }
+            }
+        }
+        let opts = Options { max_iterations: iters, seed: seed ^ 1, stall_iterations: None, ..Options::default() };
+        let after = level(&pb, &opts).unwrap();
+        validate(&pb, &after);
+        for i in pinned {
+            prop_assert_eq!(&after.tasks[i].bookings, &before.tasks[i].bookings);
+            prop_assert_eq!(&after.tasks[i].person_id, &before.tasks[i].person_id);
+        }
+    }
+}
+
+/// Unscheduled tasks, days late, last finish, sum of finishes.
+fn score(plan: &Plan) -> (usize, u64, Option<u32>, u64) {
+    (
+        plan.unscheduled,
+        plan.tasks.iter().map(|t| t.late_by_days as u64).sum(),
+        plan.finish_day,
+        plan.tasks
+            .iter()
+            .filter_map(|t| t.finish_day)
+            .map(u64::from)
+            .sum(),
+    )
+}
+
+#[test]
+fn a_pinned_task_holding_a_person_or_a_chain_is_named_as_the_reason() {
+    let mut pb = Problem {
+        horizon_days: 20,
+        people: vec![person("ann", 8.0, 20, &[]), person("bob", 8.0, 20, &[])],
+        tasks: vec![
+            task("launch", 40.0),
+            task("brief", 8.0),
+            after(task("follow-up", 8.0), "launch", 0),
+        ],
+    };
+    // Ann is pinned to the launch for days 2..=6.
+    pb.tasks[0].pinned = vec![("ann".into(), (2..7).map(|d| (d, 8.0)).collect())];
+    pb.tasks[1].person_id = Some("ann".into());
+    pb.tasks[1].effort_hours = 24.0;
+    pb.tasks[1].may_split = false;
+    pb.tasks[1].deadline = Some(3);
+    pb.tasks[2].deadline = Some(5);
+    let plan = run(&pb);
+    assert_eq!(get(&plan, "launch").start_day, Some(2));
+    assert_eq!(get(&plan, "launch").finish_day, Some(6));
+    let brief = get(&plan, "brief");
+    assert!(brief.late_by_days > 0, "{brief:?}");
+    assert_eq!(
+        brief.reason,
+        Some(Reason::Pinned {
+            task: "launch".into()
+        })
+    );
+    let follow = get(&plan, "follow-up");
+    assert_eq!(follow.start_day, Some(7));
+    assert_eq!(
+        follow.reason,
+        Some(Reason::Pinned {
+            task: "launch".into()
+        })
+    );
+}
+
+#[test]
+fn the_bound_names_the_longest_chain_or_the_scarce_work() {
+    use kronuz_schedule::level::Binding;
+    // A chain of two 16 h tasks on 8 h days: no plan ends before day 3.
+    let mut pb = Problem {
+        horizon_days: 30,
+        people: vec![person("ann", 8.0, 30, &[]), person("bob", 8.0, 30, &[])],
+        tasks: vec![task("a", 16.0), after(task("b", 16.0), "a", 0)],
+    };
+    for t in &mut pb.tasks {
+        t.group = Some("site".into());
+    }
+    let plan = run(&pb);
+    let b = &plan.bounds[0];
+    assert_eq!((b.earliest_finish_day, b.days_above), (3, Some(0)));
+    assert_eq!(b.binding, Binding::Chain(vec!["a".into(), "b".into()]));
+    // Five independent 16 h tasks only Ann can do: 80 h at 8 h a day, day 9.
+    pb.tasks = (0..5)
+        .map(|i| {
+            let mut t = task(&format!("t{i}"), 16.0);
+            t.person_id = Some("ann".into());
+            t.group = Some("site".into());
+            t
+        })
+        .collect();
+    let plan = run(&pb);
+    let b = &plan.bounds[0];
+    assert_eq!((b.earliest_finish_day, b.days_above), (9, Some(0)));
+    assert_eq!(
+        b.binding,
+        Binding::Work {
+            person_or_skill: "ann".into(),
+            people: 1,
+            hours: 80.0
+        }
+    );
+}
+
+#[test]
+fn re_planning_an_unchanged_plan_moves_nothing() {
+    let mut pb = random_problem(11, 120, 8, 120);
+    let before = level(&pb, &Options::default()).unwrap();
+    for (t, tp) in pb.tasks.iter_mut().zip(&before.tasks) {
+        if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
+            t.previous = Some((p.clone(), s));
+        }
+    }
+    let after = level(&pb, &Options::default()).unwrap();
+    validate(&pb, &after);
+    assert_eq!(after.moved, 0);
 }
 
 /// A larger plan: 300 tasks, 30 people, a year; respects the time budget.
@@ -517,6 +697,7 @@ fn larger_plan_within_a_time_budget() {
         max_iterations: 1_000_000,
         time_limit: Some(std::time::Duration::from_millis(300)),
         seed: 5,
+        stall_iterations: None,
     };
     let plan = level(&pb, &opts).unwrap();
     let elapsed = t0.elapsed();
@@ -529,6 +710,7 @@ fn larger_plan_within_a_time_budget() {
             max_iterations: 20,
             time_limit: None,
             seed: 5,
+            stall_iterations: None,
         },
     )
     .unwrap();

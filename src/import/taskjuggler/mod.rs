@@ -379,6 +379,7 @@ pub fn plan_tjp(text: &str, s: &Schedule, now: Timestamp) -> Result<Plan> {
             priority: t.priority.unwrap_or(500),
             may_split: true,
             max_hours_per_day: None,
+            pinned: false,
         };
         let project = project_ids.get(&t.top).cloned().unwrap_or_else(Id::random);
         let task = Task::from_input(task_ids[&t.path].clone(), team.clone(), project, input)

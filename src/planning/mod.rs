@@ -10,9 +10,16 @@
 //!   beyond capacity (tentative hours included, as the timeline shows it).
 //! - A task books nothing before its project's start date or after its end date; one
 //!   that does not fit in between is left unscheduled, with the reason.
+//! - Pinned work stays: a task marked `pinned`, or one with a pinned allocation, keeps
+//!   all its planned allocations; the engine plans the other tasks around them and
+//!   names the pinned task when it makes another late.
+//! - A re-plan starts from the earlier plan: each task's earlier person and first day
+//!   go to the engine, which gives them back when the change does not push the task.
 //! - Each task's booked days become allocations: a run of days with equal hours, where
 //!   the days skipped inside the run are days the person has no capacity (weekends,
 //!   days off), becomes one allocation, since an allocation books nothing on those.
+
+mod outcome;
 
 use crate::domain::activity::Change;
 use crate::domain::booked::{Days, round_hours};
@@ -22,10 +29,14 @@ use crate::store::Record;
 use crate::{AppError, Result};
 use chrono::{Duration, NaiveDate};
 use kronuz_schedule::level::{self, Plan, Problem};
+use outcome::{bound_reason, describe, overbooked, runs};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 pub const HORIZON_DAYS: u32 = 366;
+
+/// `(day, hours)` booked, by day.
+type DayHours = Vec<(u32, f64)>;
 
 /// What the planner was asked to do and what it found.
 pub struct Planned {
@@ -45,6 +56,25 @@ pub struct TaskOutcome {
     pub late_by_days: u32,
     /// Why the task is late or could not be placed, for a person.
     pub reason: Option<String>,
+    /// The task is pinned: its allocations stay as they are.
+    pub pinned: bool,
+}
+
+/// How far a project's planned finish is from the earliest finish any plan could reach.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectBound {
+    pub project_id: String,
+    /// No plan finishes the project's tasks before this day: the longest dependency
+    /// chain on the people's calendars, or the work only some people can do spread
+    /// over all of them, whichever ends later.
+    pub earliest_finish: NaiveDate,
+    /// The planned finish (None while a task is unscheduled).
+    pub finish: Option<NaiveDate>,
+    /// Working days from `earliest_finish` to `finish` (None while a task is
+    /// unscheduled); 0 when the plan cannot be beaten.
+    pub days_above_earliest: Option<u32>,
+    /// What sets the earliest finish, for a person.
+    pub reason: String,
 }
 
 /// How a plan treats existing tentative bookings.
@@ -95,6 +125,24 @@ pub struct Proposal {
     pub overbooked: Vec<PlanOverbooked>,
     /// The sum of `over_hours` over `overbooked`.
     pub overbooked_hours: f64,
+    /// Per project, how far its finish is from the earliest possible.
+    pub bounds: Vec<ProjectBound>,
+    /// Tasks given another person or first day than in the earlier plan.
+    pub moved: usize,
+    /// Schedule-generation passes the search made.
+    pub passes: u32,
+}
+
+/// How long the planner searches.
+#[derive(Clone, Copy, Debug)]
+pub struct Search {
+    /// The budget.
+    pub time_limit: std::time::Duration,
+    /// Search the whole budget even after the plan stopped improving.
+    pub full: bool,
+    /// Ignore the earlier plan.
+    pub fresh: bool,
+    pub seed: u64,
 }
 
 /// Plans the tasks of `project_ids` from `from` on. Pure and possibly slow: run it off
@@ -103,8 +151,7 @@ pub fn plan(
     s: &Schedule,
     project_ids: &[Id],
     from: NaiveDate,
-    time_limit: std::time::Duration,
-    seed: u64,
+    search: Search,
     tentative: Tentative,
 ) -> Result<Planned> {
     if project_ids.is_empty() {
@@ -124,10 +171,32 @@ pub fn plan(
     let planned: HashSet<&Id> = project_ids.iter().collect();
     let day = |i: u32| from + Duration::days(i64::from(i));
     let index = |d: NaiveDate| (d - from).num_days().clamp(0, i64::from(HORIZON_DAYS) - 1) as u32;
+    // Pinned tasks: marked so, or holding a pinned allocation.
+    let mut of_task: HashMap<&Id, Vec<&Allocation>> = HashMap::new();
+    for a in s.allocations.values() {
+        if let Some(t) = &a.task_id
+            && planned.contains(&a.project_id)
+        {
+            of_task.entry(t).or_default().push(a);
+        }
+    }
+    let pinned_tasks: HashSet<&Id> = of_task
+        .iter()
+        .filter(|(t, allocs)| {
+            allocs.iter().any(|a| a.pinned) || s.tasks.get(**t).is_some_and(|t| t.pinned)
+        })
+        .map(|(t, _)| *t)
+        .collect();
     let replaced: Vec<&Allocation> = s
         .allocations
         .values()
-        .filter(|a| a.task_id.is_some() && planned.contains(&a.project_id))
+        .filter(|a| {
+            a.task_id
+                .as_ref()
+                .is_some_and(|t| !pinned_tasks.contains(t))
+                && !a.pinned
+                && planned.contains(&a.project_id)
+        })
         .collect();
     let replaced_ids: HashSet<&Id> = replaced.iter().map(|a| &a.id).collect();
 
@@ -152,16 +221,50 @@ pub fn plan(
             (&p.id, Days::person(&grid, p, allocs))
         })
         .collect();
+    // The pinned tasks' hours per person and day: the engine takes them as the
+    // tasks' own, so they leave the fixed bookings.
+    let mut pinned_hours: HashMap<&Id, Vec<(&Id, DayHours)>> = HashMap::new();
+    for t in &pinned_tasks {
+        for a in &of_task[t] {
+            let (Some(p), Some(d)) = (&a.person_id, a.person_id.as_ref().and_then(|p| days.get(p)))
+            else {
+                continue;
+            };
+            let mut hours = vec![0.0; d.len()];
+            grid.book(a, &d.capacity, &mut hours);
+            let booked: Vec<(u32, f64)> = (0..hours.len())
+                .filter(|&i| hours[i] > 0.0)
+                .map(|i| (i as u32, hours[i]))
+                .collect();
+            pinned_hours.entry(*t).or_default().push((p, booked));
+        }
+    }
+    let mut pinned_of_person: HashMap<&Id, Vec<f64>> = HashMap::new();
+    for parts in pinned_hours.values() {
+        for (p, booked) in parts {
+            let row = pinned_of_person
+                .entry(*p)
+                .or_insert_with(|| vec![0.0; HORIZON_DAYS as usize]);
+            for &(d, h) in booked {
+                row[d as usize] += h;
+            }
+        }
+    }
     let people: Vec<level::Person> = s
         .people
         .values()
         .filter(|p| !p.archived)
         .map(|p| {
             let d = &days[&p.id];
-            let booked = match tentative {
+            let mut booked: Vec<f64> = match tentative {
                 Tentative::Blocks => (0..d.len()).map(|i| d.booked_on(i)).collect(),
                 Tentative::Ignore => d.scheduled.clone(),
             };
+            if let Some(pinned) = pinned_of_person.get(&p.id) {
+                for (b, h) in booked.iter_mut().zip(pinned) {
+                    *b = (*b - h).max(0.0);
+                }
+            }
             level::Person {
                 id: p.id.0.clone(),
                 role: p.role.clone().unwrap_or_default(),
@@ -182,6 +285,43 @@ pub fn plan(
             "these projects have no tasks to plan",
         ));
     }
+    let pinned_of = |t: &crate::domain::task::Task| -> Vec<(String, DayHours)> {
+        if !pinned_tasks.contains(&t.id) {
+            return Vec::new();
+        }
+        let mut parts: Vec<(String, DayHours)> = pinned_hours
+            .get(&t.id)
+            .into_iter()
+            .flatten()
+            .filter(|(_, b)| !b.is_empty())
+            .map(|(p, b)| (p.0.clone(), b.clone()))
+            .collect();
+        if parts.is_empty() {
+            // All of it before the plan starts: done, its successors may start at once.
+            if let Some(p) = of_task[&t.id].iter().find_map(|a| a.person_id.as_ref())
+                && days.contains_key(p)
+            {
+                parts.push((p.0.clone(), vec![(0, 0.0)]));
+            }
+        }
+        parts
+    };
+    // The earlier plan: the person of the task's first allocation and its first day.
+    let mut earlier: HashMap<&Id, (NaiveDate, &Id)> = HashMap::new();
+    for a in &replaced {
+        if let (Some(t), Some(p)) = (&a.task_id, &a.person_id) {
+            let e = earlier.entry(t).or_insert((a.start, p));
+            *e = (*e).min((a.start, p));
+        }
+    }
+    let previous_of = |t: &crate::domain::task::Task| -> Option<(String, u32)> {
+        if search.fresh {
+            return None;
+        }
+        earlier
+            .get(&t.id)
+            .map(|(start, p)| (p.0.clone(), index(*start)))
+    };
     let problem = Problem {
         horizon_days: HORIZON_DAYS,
         people,
@@ -210,14 +350,21 @@ pub fn plan(
                     priority: t.priority,
                     may_split: t.may_split,
                     max_hours_per_day: t.max_hours_per_day,
+                    pinned: pinned_of(t),
+                    previous: previous_of(t),
                 }
             })
             .collect(),
     };
     let options = level::Options {
         max_iterations: 400,
-        time_limit: Some(time_limit),
-        seed,
+        time_limit: Some(search.time_limit),
+        seed: search.seed,
+        stall_iterations: if search.full {
+            None
+        } else {
+            level::Options::default().stall_iterations
+        },
     };
     let result: Plan = level::level(&problem, &options)
         .map_err(|e| AppError::Invalid(format!("Cannot plan: {e}")))?;
@@ -238,7 +385,8 @@ pub fn plan(
     let mut allocations = Vec::new();
     let mut outcomes = Vec::new();
     for (task, tp) in tasks.iter().zip(&result.tasks) {
-        if let Some(person) = &tp.person_id {
+        let pinned = pinned_tasks.contains(&task.id);
+        if let Some(person) = tp.person_id.as_ref().filter(|_| !pinned) {
             let capacity = &problem
                 .people
                 .iter()
@@ -259,6 +407,7 @@ pub fn plan(
                     tentative: false,
                     note: Some(task.name.clone()),
                     task_id: Some(task.id.clone()),
+                    pinned: false,
                 };
                 changes.push(Change {
                     before: None,
@@ -286,8 +435,12 @@ pub fn plan(
                     (level::Reason::HorizonTooShort, None, Some(end)) => {
                         format!("does not fit before the project ends on {end}")
                     }
+                    (level::Reason::Pinned { task: id }, _, _) if *id == tp.task_id => {
+                        "pinned".to_string()
+                    }
                     _ => describe(r, &name_of, s),
                 }),
+            pinned,
         });
     }
     let overbooked = overbooked(s, &grid, &days, &allocations);
@@ -306,110 +459,28 @@ pub fn plan(
         tentative,
         overbooked_hours: round_hours(overbooked.iter().map(|o| o.over_hours).sum()),
         overbooked,
+        bounds: result
+            .bounds
+            .iter()
+            .map(|b| ProjectBound {
+                project_id: b.group.clone(),
+                earliest_finish: day(b.earliest_finish_day),
+                finish: result
+                    .finish_by_group
+                    .iter()
+                    .find(|(g, _)| *g == b.group)
+                    .and_then(|(_, f)| f.map(day))
+                    .filter(|_| b.days_above.is_some()),
+                days_above_earliest: b.days_above,
+                reason: bound_reason(&b.binding, &name_of, s),
+            })
+            .collect(),
+        moved: result.moved,
+        passes: result.passes,
     };
     Ok(Planned { changes, proposal })
 }
 
 fn project_end(s: &Schedule, task: &crate::domain::task::Task) -> Option<NaiveDate> {
     s.projects.get(&task.project_id).and_then(|p| p.end)
-}
-
-/// The days the plan books someone beyond their capacity, counting what they already
-/// have (tentative included), by person name then date.
-fn overbooked(
-    s: &Schedule,
-    grid: &DayGrid,
-    days: &HashMap<&Id, Days>,
-    planned: &[Allocation],
-) -> Vec<PlanOverbooked> {
-    let mut by_person: BTreeMap<&Id, Vec<&Allocation>> = BTreeMap::new();
-    for a in planned {
-        if let Some(p) = &a.person_id {
-            by_person.entry(p).or_default().push(a);
-        }
-    }
-    let mut out = Vec::new();
-    for (id, allocs) in by_person {
-        let (Some(person), Some(d)) = (s.people.get(id), days.get(id)) else {
-            continue;
-        };
-        let mut plan = vec![0.0; d.len()];
-        for a in allocs {
-            grid.book(a, &d.capacity, &mut plan);
-        }
-        for (i, p) in plan.iter().enumerate() {
-            let booked = d.booked_on(i) + p;
-            if *p > 0.0 && booked > d.capacity[i] + 1e-9 {
-                out.push(PlanOverbooked {
-                    person_id: id.0.clone(),
-                    name: person.name.clone(),
-                    date: grid.date(i),
-                    capacity_hours: round_hours(d.capacity[i]),
-                    booked_hours: round_hours(booked),
-                    tentative_hours: round_hours(d.tentative[i]),
-                    planned_hours: round_hours(*p),
-                    over_hours: round_hours(booked - d.capacity[i]),
-                });
-            }
-        }
-    }
-    out.sort_by_cached_key(|o| (o.name.to_lowercase(), o.person_id.clone(), o.date));
-    out
-}
-
-/// The engine's reason in the schedule's words (names, not ids).
-fn describe(reason: &level::Reason, task_name: &dyn Fn(&str) -> String, s: &Schedule) -> String {
-    match reason {
-        level::Reason::Predecessor { chain } => {
-            let names: Vec<String> = chain.iter().map(|id| task_name(id)).collect();
-            format!("waiting for {}", names.join(" → "))
-        }
-        level::Reason::Bottleneck { person_or_skill } => {
-            let who = s
-                .people
-                .get(&Id(person_or_skill.clone()))
-                .map_or(person_or_skill.clone(), |p| p.name.clone());
-            format!("waiting for {who}")
-        }
-        other => other.to_string(),
-    }
-}
-
-/// Groups `(day, hours)` bookings into `(first, last, hours)` runs whose inner gaps are
-/// days without capacity.
-fn runs(bookings: &[(u32, f64)], capacity: &[f64]) -> Vec<(u32, u32, f64)> {
-    let mut out: Vec<(u32, u32, f64)> = Vec::new();
-    for &(d, h) in bookings {
-        if let Some(last) = out.last_mut() {
-            let gap_free =
-                (last.1 + 1..d).all(|g| capacity.get(g as usize).copied().unwrap_or(0.0) <= 0.0);
-            if gap_free && (last.2 - h).abs() < 1e-9 {
-                last.1 = d;
-                continue;
-            }
-        }
-        out.push((d, d, h));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::runs;
-
-    #[test]
-    fn bookings_across_a_weekend_make_one_allocation() {
-        // Fri (4), weekend (5, 6) without capacity, Mon (7).
-        let capacity = [8.0, 8.0, 8.0, 8.0, 8.0, 0.0, 0.0, 8.0, 8.0];
-        assert_eq!(runs(&[(4, 8.0), (7, 8.0)], &capacity), vec![(4, 7, 8.0)]);
-        // A working day skipped inside is a gap: two allocations.
-        assert_eq!(
-            runs(&[(0, 8.0), (2, 8.0)], &capacity),
-            vec![(0, 0, 8.0), (2, 2, 8.0)]
-        );
-        assert_eq!(
-            runs(&[(0, 8.0), (1, 4.0)], &capacity),
-            vec![(0, 0, 8.0), (1, 1, 4.0)]
-        );
-    }
 }

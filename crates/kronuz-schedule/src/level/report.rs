@@ -1,0 +1,236 @@
+//! From the best schedule to the plan: per-task outcomes and why a task is late.
+
+use super::*;
+
+/// Turns the best schedule into the plan, with reasons for late and
+/// unscheduled tasks.
+pub(super) fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
+    let n = pb.tasks.len();
+    let mut tasks = Vec::with_capacity(n);
+    let mut group_finish: Vec<(String, Option<u32>)> = Vec::new();
+    let (mut unscheduled, mut late) = (0, 0);
+    let mut finish_day = None;
+    for j in 0..n {
+        let t = &pb.tasks[j];
+        let mut plan = TaskPlan {
+            task_id: t.id.clone(),
+            person_id: None,
+            bookings: Vec::new(),
+            start_day: None,
+            finish_day: None,
+            late_by_days: 0,
+            reason: None,
+        };
+        let mut fin = None;
+        match sch.status[j] {
+            Status::Placed {
+                person,
+                start,
+                finish,
+            } => {
+                fin = Some(finish);
+                finish_day = finish_day.max(Some(finish));
+                plan.person_id = Some(pb.people[person].id.clone());
+                plan.bookings = sch.bookings[j]
+                    .iter()
+                    .map(|&(d, m)| (d, m as f64 / UNIT))
+                    .collect();
+                plan.start_day = Some(start);
+                plan.finish_day = Some(finish);
+                if let Some(dl) = prep.deadline[j]
+                    && finish > dl
+                {
+                    late += 1;
+                    plan.late_by_days = finish - dl;
+                    plan.reason = Some(late_reason(pb, prep, sch, j, person, dl));
+                }
+            }
+            Status::NoQualified => {
+                unscheduled += 1;
+                plan.reason = Some(Reason::NoQualifiedPerson);
+            }
+            Status::Horizon => {
+                unscheduled += 1;
+                plan.reason = Some(Reason::HorizonTooShort);
+            }
+            Status::PredMissing(_) => {
+                unscheduled += 1;
+                plan.reason = Some(Reason::Predecessor {
+                    chain: chain(pb, prep, sch, j),
+                });
+            }
+        }
+        if let Some(g) = &t.group {
+            match group_finish.iter_mut().find(|(name, _)| name == g) {
+                Some(e) => e.1 = e.1.max(fin),
+                None => group_finish.push((g.clone(), fin)),
+            }
+        }
+        tasks.push(plan);
+    }
+    Plan {
+        tasks,
+        finish_day,
+        finish_by_group: group_finish,
+        unscheduled,
+        late,
+        overbooked_hours: 0.0,
+        passes: 1,
+        bounds: Vec::new(),
+        moved: sch.score.2 as usize,
+    }
+}
+
+/// At most this many predecessors name why a task waited: with many late
+/// tasks on a long chain, whole chains would cost quadratic time and memory.
+pub(super) const CHAIN_SHOWN: usize = 20;
+
+/// The predecessor chain that set task `j`'s start: repeatedly the
+/// predecessor that bound the start (or is unscheduled), first task first;
+/// the nearest [`CHAIN_SHOWN`] of a longer chain.
+fn chain(pb: &Problem, prep: &Prepared, sch: &Schedule, j: usize) -> Vec<String> {
+    chain_ix(prep, sch, j)
+        .into_iter()
+        .map(|p| pb.tasks[p].id.clone())
+        .collect()
+}
+
+/// [`chain`] as task indices.
+fn chain_ix(prep: &Prepared, sch: &Schedule, j: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut cur = j;
+    loop {
+        let binding = match sch.status[cur] {
+            Status::PredMissing(p) => Some(p),
+            _ => {
+                let es = sch.es[cur];
+                if es <= prep.earliest[cur] {
+                    None
+                } else {
+                    prep.preds[cur]
+                        .iter()
+                        .find_map(|&(p, lag)| match sch.status[p] {
+                            Status::Placed { finish, .. }
+                                if finish as u64 + 1 + lag as u64 == es as u64 =>
+                            {
+                                Some(p)
+                            }
+                            _ => None,
+                        })
+                }
+            }
+        };
+        match binding {
+            Some(p) if out.len() < CHAIN_SHOWN => {
+                out.push(p);
+                cur = p;
+            }
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+fn late_reason(
+    pb: &Problem,
+    prep: &Prepared,
+    sch: &Schedule,
+    j: usize,
+    person: usize,
+    deadline: u32,
+) -> Reason {
+    if prep.pinned[j].is_some() {
+        return Reason::Pinned {
+            task: pb.tasks[j].id.clone(),
+        };
+    }
+    let h = prep.h;
+    let qualified = &prep.qualified[j];
+    // Finish on an empty calendar (only the fixed bookings) from a day.
+    let alone = |from: u32| -> Option<u32> {
+        qualified
+            .iter()
+            .filter_map(|&p| {
+                let row = p * h..(p + 1) * h;
+                place(
+                    &prep.base[row.clone()],
+                    &prep.base[row],
+                    None,
+                    from as usize,
+                    h,
+                    prep.effort[j],
+                    prep.max_per_day[j],
+                    prep.may_split[j],
+                    None,
+                )
+                .map(|(_, f)| f)
+            })
+            .min()
+    };
+    let resource = || {
+        if qualified.len() == 1 {
+            pb.people[person].id.clone()
+        } else {
+            let t = &pb.tasks[j];
+            let mut parts = Vec::new();
+            if let Some(r) = &t.role {
+                parts.push(format!("role {r}"));
+            }
+            if !t.skills.is_empty() {
+                parts.push(format!("skills {}", t.skills.join(", ")));
+            }
+            if parts.is_empty() {
+                "any person".to_string()
+            } else {
+                parts.join(", ")
+            }
+        }
+    };
+    // A pinned task holding the person on the days the task waited.
+    let pinned_holding = || {
+        let Status::Placed { finish, .. } = sch.status[j] else {
+            return None;
+        };
+        let window = sch.es[j]..=finish;
+        (0..pb.tasks.len())
+            .find(|&k| {
+                prep.pinned[k].as_ref().is_some_and(|pin| {
+                    pin.days
+                        .iter()
+                        .any(|&(p, d)| p == person && window.contains(&d))
+                })
+            })
+            .map(|k| Reason::Pinned {
+                task: pb.tasks[k].id.clone(),
+            })
+    };
+    let own = alone(prep.earliest[j]);
+    if own.is_none_or(|f| f > deadline) {
+        // Even alone the task cannot make it: its people's capacity, or pinned work.
+        if let Some(r) = pinned_holding() {
+            return r;
+        }
+        return Reason::Bottleneck {
+            person_or_skill: resource(),
+        };
+    }
+    let with_preds = alone(sch.es[j]);
+    if sch.es[j] > prep.earliest[j] && with_preds.is_none_or(|f| f > deadline) {
+        let ix = chain_ix(prep, sch, j);
+        if let Some(&k) = ix.iter().rev().find(|&&k| prep.pinned[k].is_some()) {
+            return Reason::Pinned {
+                task: pb.tasks[k].id.clone(),
+            };
+        }
+        return Reason::Predecessor {
+            chain: ix.into_iter().map(|p| pb.tasks[p].id.clone()).collect(),
+        };
+    }
+    if let Some(r) = pinned_holding() {
+        return r;
+    }
+    Reason::Bottleneck {
+        person_or_skill: resource(),
+    }
+}
