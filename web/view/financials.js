@@ -6,6 +6,8 @@ import { qs, API } from '../api.js';
 import { button, pageHeader, empty, fmtNum } from './ui.js';
 import { financialsRange, rateRows } from '../page/financials.js';
 import { canEdit } from '../update.js';
+import { reportFilters } from './reports.js';
+import { reportParams } from '../find.js';
 
 const BILLING = { time_and_materials: 'Time & materials', fixed_fee: 'Fixed fee', non_billable: 'Non-billable' };
 
@@ -123,7 +125,7 @@ export function financialsView(m, dispatch) {
     return h('div', { class: 'page' }, pageHeader('Financials', 'Only owners and managers see rates and money.'));
   }
   const r = f.data;
-  const csv = `${API}/reports/financials${qs({ from, to, interval: 'month', format: 'csv' })}`;
+  const csv = `${API}/reports/financials${qs({ from, to, interval: 'month', format: 'csv', ...reportParams(m.reportFilter) })}`;
   return h('div', { class: 'page financials' },
     pageHeader('Financials', `${longLabel(from)} – ${longLabel(to)}${r ? ' · ' + r.currency : ''}`, [
       button('‹', () => dispatch({ type: 'FinancialsRange', from: addMonths(from, -3) }), 'icon', { 'aria-label': 'Earlier' }),
@@ -133,6 +135,7 @@ export function financialsView(m, dispatch) {
         [3, 6, 12, 24].map((n) => h('option', { value: String(n), selected: n === f.months }, `${n} months`))),
       h('a', { class: 'btn small ghost', href: csv, download: `financials-${from}-${to}.csv`, 'data-testid': 'csv-financials' }, 'Download CSV'),
     ]),
+    reportFilters(m, dispatch),
     f.error ? h('div', { class: 'form-error', role: 'alert' }, f.error) : null,
     !r ? h('p', { class: 'muted' }, 'Loading…') : [
       totalsStats(r),
