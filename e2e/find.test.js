@@ -41,7 +41,7 @@ test('first run: a checklist on an empty team; a sample team loads in one click 
   assert.equal((await loading).status(), 201);
   await page.getByTestId('sample-banner').waitFor();
   await eventually(async () => (await rowIds(page)).length === 6, 'the six sample people on the timeline');
-  await eventually(async () => JSON.stringify(await done()) === JSON.stringify([['people', 'true'], ['project', 'true'], ['book', 'true'], ['invite', 'false']]), 'people, a project and a booking are done');
+  assert.deepEqual(await done(), [['people', 'false'], ['project', 'false'], ['book', 'false'], ['invite', 'false']], 'the sample does not do the team\'s steps');
 
   // the team's own person, added meanwhile, stays when the sample goes
   await page.getByTestId('schedule-add-person').click();
@@ -51,7 +51,14 @@ test('first run: a checklist on an empty team; a sample team loads in one click 
   await dlg.getByTestId('dialog-submit').click();
   const rita = await (await created).json();
   await eventually(async () => (await rowIds(page)).length === 7, 'Rita beside the sample');
+  await eventually(async () => JSON.stringify(await done()) === JSON.stringify([['people', 'true'], ['project', 'false'], ['book', 'false'], ['invite', 'false']]), 'adding a person is done');
 
+  // hiding the checklist leaves the page whole (one toolbar, one timeline)
+  await page.getByTestId('first-run-hide').click();
+  await page.getByTestId('first-run').waitFor({ state: 'detached' });
+  await settle(page);
+  assert.equal(await page.getByRole('toolbar', { name: 'Schedule controls' }).count(), 1);
+  assert.equal(await page.getByTestId('timeline-grid').count(), 1);
   const removing = page.waitForResponse((r) => r.url().endsWith('/api/v1/team/sample') && r.request().method() === 'DELETE');
   await page.getByTestId('sample-remove').click();
   assert.equal((await removing).status(), 200);
@@ -314,6 +321,10 @@ test('reports: filters on every report page, tentative work shown, a heatmap cel
     const b = await day.boundingBox();
     return b && b.x >= grid.x && b.x + b.width <= grid.x + grid.width && b.y >= grid.y && b.y + b.height <= grid.y + grid.height;
   }, 'the week of that person is in view');
+  // and the keyboard is there: the cell is ringed, the grid has focus
+  await expectAttr(day, 'aria-selected', 'true');
+  assert.match(await day.getAttribute('class'), /focused/);
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'timeline-grid');
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -28,10 +28,11 @@ function drill(m, personId, date) {
   const day = toDay(date) - toDay(m.sched.origin);
   const left = Math.max(0, (day - 1) * dayWidth(s0.zoom));
   const top = row ? Math.max(0, row.top - 8) : 0;
-  const m1 = setSched(m, { filter, zoom: s0.zoom, scrollLeft: left, scrollTop: top, focus: row ? { row: row.key, day: toDay(date) } : null });
+  // the keyboard's focus on that person's Monday: ringed, and the arrows go on from there
+  const m1 = setSched(m, { filter, zoom: s0.zoom, scrollLeft: left, scrollTop: top, focus: row ? { row: row.key, day: toDay(date) } : null, keyboard: !!row });
   const [m2, fx] = goTo(m1, '/schedule');
   const [m3, more] = extendAllocs(m2);
-  return [m3, [...fx, ...more, { type: 'scroll', top, left }, { type: 'focus', selector: `[data-testid="timeline-row"][data-person-id="${personId}"] [data-date="${date}"]` }]];
+  return [m3, [...fx, ...more, { type: 'scroll', top, left }, { type: 'focus', selector: '[data-testid="timeline-grid"]' }]];
 }
 
 const reloadTeam = (m) => ['people', 'projects', 'clients', 'allocations', 'timeoff'].map((w) => reload(w, m));

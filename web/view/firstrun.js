@@ -4,20 +4,34 @@
 import { h } from '../vdom.js';
 import { button } from './ui.js';
 import { canEdit, myRole } from '../update.js';
-import { hasSample } from '../find.js';
-import { size } from '../store.js';
+import { hasSample, isSample } from '../find.js';
+import { values } from '../store.js';
 
+/** Is any booking the team's own (not the sample's)? Asked on every frame: once per version of the bookings. */
+let ownMemo = { allocations: null, value: false };
+function someOwn(allocations) {
+  if (ownMemo.allocations !== allocations) ownMemo = { allocations, value: values(allocations).some((a) => !isSample(a)) };
+  return ownMemo.value;
+}
+
+/** Always one element (empty when there is nothing to show), so the page's other parts keep their places. */
 export function firstRun(m, dispatch) {
+  return h('div', { class: 'first-run-slot' }, firstRunParts(m, dispatch));
+}
+
+function firstRunParts(m, dispatch) {
   if (!canEdit(m) || !m.loaded.people || !m.loaded.projects) return null;
   const sample = hasSample(m);
   const banner = sample ? h('div', { class: 'sample-banner', role: 'note', 'data-testid': 'sample-banner' },
     h('span', {}, h('strong', {}, 'Sample team. '), 'The people and projects named “Sample” are examples; remove them when you are done.'),
     button(m.sampleBusy ? 'Removing…' : 'Remove the sample team', () => dispatch({ type: 'SampleRemove' }), 'small', { 'data-testid': 'sample-remove', disabled: !!m.sampleBusy })) : null;
-  const people = m.data.people.filter((p) => !p.archived).length;
+  // the team's own records: the sample's do not count
+  const people = m.data.people.filter((p) => !p.archived && !isSample(p)).length;
+  const projects = m.data.projects.filter((p) => !isSample(p)).length;
   const steps = [
     { key: 'people', label: 'Add the people you schedule', done: people > 0, action: button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), 'small', { 'data-testid': 'first-run-person' }) },
-    { key: 'project', label: 'Add a project', done: m.data.projects.length > 0, action: button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), 'small', { 'data-testid': 'first-run-project' }) },
-    { key: 'book', label: 'Book someone: drag across their row', done: size(m.data.allocations) > 0, action: null },
+    { key: 'project', label: 'Add a project', done: projects > 0, action: button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), 'small', { 'data-testid': 'first-run-project' }) },
+    { key: 'book', label: 'Book someone: drag across their row', done: someOwn(m.data.allocations), action: null },
     { key: 'invite', label: 'Invite a planner', done: ((m.data.team && m.data.team.members) || []).length > 1, action: myRole(m) === 'owner' ? button('Invite', () => dispatch({ type: 'OpenDialog', kind: 'invite' }), 'small', { 'data-testid': 'first-run-invite' }) : null },
   ];
   if (m.firstRunHidden || steps.every((s) => s.done)) return banner;
@@ -29,7 +43,7 @@ export function firstRun(m, dispatch) {
       h('span', {}, s.label, h('span', { class: 'sr-only' }, s.done ? ' (done)' : ' (to do)')),
       s.done ? null : s.action))),
     h('div', { class: 'fr-foot' },
-      !sample && people === 0 && m.data.projects.length === 0 ? [h('span', { class: 'muted' }, 'Or look around first:'),
+      !sample && m.data.people.length === 0 && m.data.projects.length === 0 ? [h('span', { class: 'muted' }, 'Or look around first:'),
         button(m.sampleBusy ? 'Loading…' : 'Load a sample team', () => dispatch({ type: 'SampleLoad' }), 'small', { 'data-testid': 'sample-load', disabled: !!m.sampleBusy })] : null,
       h('span', { class: 'spacer' }),
       button('Hide', () => dispatch({ type: 'FirstRunHide' }), 'ghost small', { 'data-testid': 'first-run-hide' })))];

@@ -36,7 +36,7 @@ function freePicker(m, f, dispatch) {
   const put = (patch) => { dispatch({ type: 'FilterSet', field: 'free', value: { ...fr, ...patch } }); dispatch({ type: 'FreeWindowLoad' }); };
   const r = freeRange(fr, m.today);
   return h('div', { class: 'free-field' },
-    field('Free', 'f-free', fr.preset, (v) => put({ preset: v, from: fr.from || m.today, to: fr.to || m.today }), { options: [['', 'Any time'], ['week', 'Next week'], ['month', 'Next month'], ['custom', 'Between dates…']] }),
+    field('Free', 'f-free', fr.preset, (v) => { const next = freeRange({ preset: 'week' }, m.today); put({ preset: v, from: fr.from || next.from, to: fr.to || next.to }); }, { options: [['', 'Any time'], ['week', 'Next week'], ['month', 'Next month'], ['custom', 'Between dates…']] }),
     fr.preset === 'custom' ? field('From', 'f-free-from', fr.from, (v) => put({ from: v }), { type: 'date' }) : null,
     fr.preset === 'custom' ? field('To', 'f-free-to', fr.to, (v) => put({ to: v }), { type: 'date' }) : null,
     fr.preset ? field('At least', 'f-free-min', fr.min || '1', (v) => put({ min: v }), { options: [['1', 'Any hours'], ['8', '8h'], ['16', '16h'], ['24', '24h'], ['40', '40h']] }) : null,
