@@ -134,7 +134,9 @@ pub fn sample_team(team: &Id, monday: NaiveDate, now: Timestamp) -> Result<Sampl
             i,
         )?);
     }
-    for (name, role, skills, hours) in PEOPLE {
+    for (i, (name, role, skills, hours)) in PEOPLE.into_iter().enumerate() {
+        // rates, so that the Financials page has something to show
+        let bill = [140.0, 120.0, 130.0, 150.0, 110.0, 100.0][i];
         out.people.push(Person::from_input(
             sample_id(),
             team.clone(),
@@ -147,8 +149,8 @@ pub fn sample_team(team: &Id, monday: NaiveDate, now: Timestamp) -> Result<Sampl
                 timezone: None,
                 start_date: None,
                 end_date: None,
-                cost_rate: None,
-                bill_rate: None,
+                cost_rate: Some(bill / 2.0),
+                bill_rate: Some(bill),
                 user_id: None,
                 archived: false,
             },

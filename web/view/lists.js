@@ -44,7 +44,7 @@ export function peopleView(m, dispatch) {
             h('td', { 'data-label': 'Role' }, p.role || h('span', { class: 'muted' }, '—')),
             h('td', { 'data-label': 'Skills' }, (p.skills || []).map((s) => h('span', { class: 'tag' }, s))),
             h('td', { 'data-label': 'Week', title: wh.map((x, i) => `${DAYS[i]} ${x}h`).join(', ') }, `${fmtNum(total)}h`, h('span', { class: 'muted' }, ` · ${wh.filter((x) => Number(x) > 0).length}d`)),
-            h('td', {}, p.start_date && p.end_date ? spanLabel(p.start_date, p.end_date) : p.start_date ? `from ${longLabel(p.start_date)}` : p.end_date ? `until ${longLabel(p.end_date)}` : h('span', { class: 'muted' }, '—')),
+            h('td', { 'data-label': 'Employment' }, p.start_date && p.end_date ? spanLabel(p.start_date, p.end_date) : p.start_date ? `from ${longLabel(p.start_date)}` : p.end_date ? `until ${longLabel(p.end_date)}` : h('span', { class: 'muted' }, '—')),
             h('td', { class: 'right nowrap' },
               p.archived ? h('span', { class: 'tag' }, 'archived') : null,
               editable && !p.archived ? button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'person', id: p.id }), 'small ghost', { 'aria-label': `Edit ${p.name}` }) : null,

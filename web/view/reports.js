@@ -77,7 +77,7 @@ function heatmap(util, dispatch) {
           const date = periodStart(q);
           return heatCell(q, 'hc', date && isDate(date) ? { personId: p.person_id, date, label: `${p.name}, week of ${longLabel(date)}`, open: () => dispatch({ type: 'DrillDown', personId: p.person_id, date }) } : null);
         }),
-        heatCell(p, 'hc total'))))));
+        heatCell(p, 'hc total', cols[0] && isDate(cols[0]) ? { personId: p.person_id, date: cols[0], label: `${p.name}, all weeks`, open: () => dispatch({ type: 'DrillDown', personId: p.person_id, date: cols[0] }) } : null))))));
 }
 
 function demandChart(pipeline) {
