@@ -107,6 +107,7 @@ test('schedule: one search finds people, roles, skills, projects and clients; sk
 
   await search.fill('bank rollout');
   await expectRows([t.pia.id], 'a project finds the people booked on it');
+  assert.equal(await page.getByTestId('search-hint').innerText(), 'Also people booked on Bank rollout');
   await search.fill('shopco');
   await expectRows([t.ravi.id, t.sol.id], 'a client finds the people booked on its projects');
   await search.fill('analyst');

@@ -4,13 +4,24 @@ import { h, memo } from '../vdom.js';
 import { ZOOMS } from '../schedule.js';
 import { canEdit } from '../update.js';
 import { button, field } from './ui.js';
-import { freeRange } from '../find.js';
+import { freeRange, projectMatches } from '../find.js';
 import { spanLabel } from '../dates.js';
 
 export function scheduleToolbar(m, dispatch) {
   // the same on every frame of a scroll: built again only when what it shows changes
   const s = m.sched;
   return memo('schedule-toolbar', [m.data.people, m.data.projects, m.data.clients, s.filter, s.sort, s.zoom, m.plan, m.undoBusy, canEdit(m), dispatch, m.today], () => toolbar(m, dispatch));
+}
+
+/** What a search found besides people: the projects (or clients' projects) whose bookings it shows. */
+function searchHint(m, f) {
+  const q = (f.q || '').trim().toLowerCase();
+  if (!q) return null;
+  const ids = projectMatches(m.data, q);
+  const found = m.data.projects.filter((p) => ids.has(p.id));
+  if (!found.length) return null;
+  const names = found.slice(0, 3).map((p) => p.name).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '');
+  return h('p', { class: 'muted search-hint', role: 'status', 'data-testid': 'search-hint' }, `Also people booked on ${names}`);
 }
 
 /** Skills: each one chosen narrows to people with all of them (a chip removes it). */
@@ -55,6 +66,7 @@ function toolbar(m, dispatch) {
       field('Role', 'f-role', f.role, set('role'), { options: [['', 'All roles'], ...roles.map((r) => [r, r])] }),
       skillPicker(f, skills, dispatch),
       freePicker(m, f, dispatch),
+      searchHint(m, f),
       field('Project', 'f-project', f.project, set('project'), { options: [['', 'All projects'], ...m.data.projects.map((p) => [p.id, p.name])] }),
       field('Client', 'f-client', f.client, set('client'), { options: [['', 'All clients'], ...m.data.clients.filter((c) => !c.archived || c.id === f.client).map((c) => [c.id, c.name])] }),
       field('Sort', 'f-sort', s.sort, (v) => dispatch({ type: 'SortSet', value: v }), { options: [['name', 'Name'], ['role', 'Role'], ['available', f.free && f.free.preset ? 'Most available (in the window)' : 'Most available (4 weeks)'], ['booked', f.free && f.free.preset ? 'Most booked (in the window)' : 'Most booked (4 weeks)']] })),
