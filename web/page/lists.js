@@ -3,7 +3,7 @@
 // a report to the timeline, and the first run (checklist, sample team).
 
 import { http } from '../api.js';
-import { toDay } from '../dates.js';
+import { toDay, addDays } from '../dates.js';
 import { freeRange, isSample } from '../find.js';
 import { set, setSched, toast, unauthorized, canEdit } from '../model.js';
 import { reload, loadAllocs, extendAllocs } from '../load.js';
@@ -53,7 +53,8 @@ export function update(m, msg) {
       const r = freeRange(m.sched.filter.free, m.today);
       const l = m.sched.allocRange;
       if (!r || !l || m.sched.allocLoading || (r.from >= l.from && r.to <= l.to)) return [m, []];
-      const range = { from: r.from < l.from ? r.from : l.from, to: r.to > l.to ? r.to : l.to };
+      // only what is missing, so that what is loaded stays one window
+      const range = r.from < l.from && r.to > l.to ? r : r.from < l.from ? { from: r.from, to: addDays(l.from, -1) } : { from: addDays(l.to, 1), to: r.to };
       return [setSched(m, { allocLoading: true }), [loadAllocs(range, true)]];
     }
     case 'DrillDown':

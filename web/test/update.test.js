@@ -270,6 +270,17 @@ test('search finds people by the projects and clients they are booked on; skills
   assert.deepEqual(keys(m), ['p:p1', 'p:p2'], 'a later window: both are free');
 });
 
+test('a free window beyond the loaded bookings loads what is missing, and only that', () => {
+  let m = loggedIn();
+  m = { ...m, sched: { ...m.sched, allocRange: { from: '2025-01-01', to: '2025-02-01' }, allocFull: false } };
+  let fx;
+  [m, fx] = run(m, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-01-20', to: '2025-01-24' } }, { type: 'FreeWindowLoad' });
+  assert.deepEqual(fx, [], 'inside what is loaded');
+  [m, fx] = run(m, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-03-03', to: '2025-03-07' } }, { type: 'FreeWindowLoad' });
+  assert.equal(fx[0].path, '/api/v1/allocations?from=2025-02-02&to=2025-03-07');
+  assert.equal(m.sched.allocLoading, true);
+});
+
 test('dialog requests follow the API field names', () => {
   const person = dialogRequest({ kind: 'person', form: { name: 'Cy', email: '', role: 'Dev', skills: 'a, b', weekly_hours: '8 8 8 8 4 0 0', start_date: '', end_date: '', cost_rate: '', bill_rate: '' } });
   assert.deepEqual(person.body, { name: 'Cy', role: 'Dev', skills: ['a', 'b'], weekly_hours: [8, 8, 8, 8, 4, 0, 0] });
