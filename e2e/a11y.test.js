@@ -84,7 +84,17 @@ test("login, sign-up, their errors and a new team's schedule have no serious acc
   // a new team: nothing to schedule yet
   await signUp(page, server.base, { name: 'Nell New' });
   await page.getByText('No people yet').waitFor();
+  await page.getByTestId('first-run').waitFor();
   await check(page, 'empty schedule');
+  // the sample team, and the banner that removes it
+  await page.getByTestId('sample-load').click();
+  await page.getByTestId('sample-banner').waitFor();
+  await page.locator('[data-testid="allocation"]').first().waitFor();
+  await check(page, 'schedule with the sample team');
+  // a password reset link's page
+  await page.goto(server.base + '/reset?token=0123456789abcdef');
+  await page.locator('main#main').waitFor();
+  await check(page, 'password reset');
   await page.context().close();
   assert.deepEqual(errors, []);
   assert.equal(found.length, 0, report());
@@ -157,6 +167,16 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await page.locator('select[name="f-project"]').selectOption(seeded.project);
   await check(page, 'schedule filtered by project');
   await page.locator('select[name="f-project"]').selectOption('');
+  // a search for a client, two skills and who is free next week
+  await page.getByTestId('schedule-search').fill('initech');
+  await page.locator('select[name="f-skill"]').selectOption('rust');
+  await page.locator('select[name="f-skill"]').selectOption('sql');
+  await page.locator('select[name="f-free"]').selectOption('week');
+  await page.getByTestId('skill-chip').nth(1).waitFor();
+  await check(page, 'schedule searched, two skills, free next week');
+  await page.getByTestId('schedule-search').fill('');
+  for (const x of ['sql', 'rust']) await page.getByRole('button', { name: `Remove skill ${x}` }).click();
+  await page.locator('select[name="f-free"]').selectOption('');
 
   // new booking (drag on a row) and edit booking (click a bar)
   const who = seeded.people[2];
@@ -189,6 +209,19 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await page.getByTestId('nav-projects').click();
   await page.getByTestId('project-card').first().waitFor();
   await check(page, 'projects');
+  await page.getByTestId('projects-search').fill('project');
+  await page.getByTestId('projects-view-list').click();
+  await page.getByTestId('projects-table').waitFor();
+  await check(page, 'projects as a list, searched');
+  await page.getByTestId('projects-search').fill('');
+  await page.getByTestId('projects-view-board').click();
+  // moving a project with tentative bookings to Won asks about them
+  const wonCard = page.locator('[data-testid="pipeline-column"][data-status="proposal"] [data-testid="project-card"]').first();
+  await wonCard.locator('select').selectOption('won');
+  dlg = page.getByTestId('won-dialog');
+  await dlg.waitFor();
+  await checkDialog(page, 'won dialog');
+  await closeDialog(page, dlg);
   await page.getByTestId('new-project').click();
   dlg = page.getByTestId('project-dialog');
   await dlg.waitFor();
@@ -255,6 +288,16 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await page.getByTestId('utilisation-heatmap').waitFor();
   await page.getByTestId('demand-chart').waitFor();
   await check(page, 'reports');
+  await page.locator('select[name="r-role"]').selectOption('Developer');
+  await page.getByTestId('report-filters-clear').waitFor();
+  await check(page, 'reports filtered by role');
+  await page.getByTestId('report-filters-clear').click();
+
+  // financials, with the same filters
+  await page.getByTestId('nav-financials').click();
+  await page.getByTestId('report-filters').waitFor();
+  await page.locator('.page.financials').waitFor();
+  await check(page, 'financials');
 
   // team, the invite dialog and the link it makes
   await page.getByTestId('nav-team').click();
@@ -319,6 +362,14 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await page.goto(server.base + '/no-such-page');
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   await check(page, 'not found');
+
+  // the Projects page on a phone
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(server.base + '/projects');
+  await page.getByTestId('project-card').first().waitFor();
+  await page.getByTestId('projects-view-list').click();
+  await page.getByTestId('projects-table').waitFor();
+  await check(page, 'projects on a phone');
 
   await page.context().close();
   assert.deepEqual(errors, []);

@@ -35,7 +35,8 @@ test('people, clients, time off and team', async (t) => {
   await dlg.getByLabel('Name').fill('Nina Node');
   await dlg.getByLabel('Role').fill('Developer');
   await dlg.getByLabel('Skills').fill('Rust, SQL');
-  await dlg.getByLabel('Weekly hours').fill('8 8 8 8 4 0 0');
+  // the work-day picker: Monday to Friday are on at 8h; Friday is a half day
+  await dlg.getByLabel('Friday hours').fill('4');
   const nina = await submit(page, dlg, '/api/v1/people', 'POST');
   assert.deepEqual(nina.skills, ['Rust', 'SQL']);
   assert.deepEqual(nina.weekly_hours, [8, 8, 8, 8, 4, 0, 0]);

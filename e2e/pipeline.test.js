@@ -86,7 +86,7 @@ test('reports: utilisation heatmap, capacity vs demand, CSV downloads', async ()
   const row = heat.locator('tr', { hasText: 'Uma Utilised' });
   await row.waitFor();
   // this week: 20h of 40h, unless a holiday intervenes; the first week cell shows a percentage above 0
-  const first = await row.locator('td').first().innerText();
+  const first = await row.locator('td .heat-u').first().innerText();
   assert.match(first, /^\d+%$/);
   assert.notEqual(first, '0%');
   await page.getByTestId('demand-chart').waitFor();

@@ -363,7 +363,12 @@ async fn the_openapi_document_describes_money() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(params, ["from", "to", "interval", "format"]);
+    assert_eq!(
+        params,
+        [
+            "from", "to", "interval", "format", "role", "person", "project", "client"
+        ]
+    );
     assert!(paths["/api/v1/team/rates"]["put"].is_object());
     assert!(paths["/api/v1/prj/{id}/financials"]["get"].is_object());
     let schemas = &doc["components"]["schemas"];

@@ -635,3 +635,130 @@ async fn the_openapi_document_covers_the_reports() {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
 }
+
+#[tokio::test]
+async fn report_filters_narrow_people_and_work_by_role_person_project_and_client() {
+    let server = TestServer::fresh().await;
+    let e = example(&server, "filters@example.com").await;
+    let c = &e.c;
+    let week = "from=2026-03-02&to=2026-03-08";
+    let util = |q: String| {
+        let server = &server;
+        async move {
+            let (status, r) = get(
+                c,
+                server,
+                &format!("/api/v1/reports/utilisation?{week}&{q}"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{q}: {r}");
+            r
+        }
+    };
+    assert_eq!(
+        names(&util("role=Designer".into()).await["people"]),
+        ["Sam"]
+    );
+    assert_eq!(
+        names(&util(format!("person={}", e.pat)).await["people"]),
+        ["Pat"]
+    );
+    assert_eq!(
+        names(&util(format!("person={},{}", e.pat, e.sam)).await["people"]),
+        ["Pat", "Sam"]
+    );
+    // A project: the people booked on it, counting only its work.
+    let r = util(format!("project={}", e.p)).await;
+    assert_eq!(names(&r["people"]), ["Pat", "Sam"]);
+    assert_eq!(
+        figures(&r["people"][0]),
+        f(16.0, 12.0, 4.0, 4.0, 2.0, Some(0.75))
+    );
+    let (_, projects) = get(c, &server, "/api/v1/prj/list").await;
+    let lead = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Lead, maybe")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        util(format!("project={lead}")).await["people"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A client: its projects' work; nobody when it has no bookings.
+    let (_, client) = post(c, &server, "/api/v1/clients", json!({"name": "Acme"})).await;
+    let acme = client["id"].as_str().unwrap().to_string();
+    assert!(
+        util(format!("client={acme}")).await["people"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _) = patch(
+        c,
+        &server,
+        &format!("/api/v1/prj/{}", e.p),
+        json!({"client_id": acme}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        names(&util(format!("client={acme}")).await["people"]),
+        ["Pat", "Sam"]
+    );
+
+    // The pipeline: capacity of the people kept, placeholder demand of the role kept.
+    let pipeline = |q: String| {
+        let server = &server;
+        async move {
+            let (status, r) = get(c, server, &format!("/api/v1/reports/pipeline?{week}&{q}")).await;
+            assert_eq!(status, StatusCode::OK, "{q}: {r}");
+            r
+        }
+    };
+    let all = pipeline(String::new()).await;
+    let dev = pipeline("role=Developer".into()).await;
+    assert_eq!(dev["weeks"][0]["capacity_hours"], json!(16.0));
+    assert_eq!(dev["weeks"][0]["tentative_hours"], json!(4.0));
+    assert!(
+        dev["weeks"][0]["placeholder_hours_by_role"]
+            .as_object()
+            .unwrap()
+            .is_empty()
+    );
+    let designers = pipeline("role=Designer".into()).await;
+    assert_eq!(
+        designers["weeks"][0]["placeholder_hours_by_role"]["Designer"],
+        json!(32.0)
+    );
+    assert_eq!(
+        all["weeks"][0]["capacity_hours"],
+        json!(
+            dev["weeks"][0]["capacity_hours"].as_f64().unwrap()
+                + designers["weeks"][0]["capacity_hours"].as_f64().unwrap()
+        )
+    );
+    let on_lead = pipeline(format!("project={lead}")).await;
+    assert_eq!(on_lead["weeks"][0]["confirmed_hours"], json!(0.0));
+    assert_eq!(
+        on_lead["weeks"][0]["placeholder_hours_by_role"]["Designer"],
+        json!(32.0)
+    );
+
+    // Too many values is refused, naming the parameter.
+    let many = vec!["x"; 201].join(",");
+    let (status, r) = get(
+        c,
+        &server,
+        &format!("/api/v1/reports/utilisation?{week}&role={many}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("role"), "{r}");
+}

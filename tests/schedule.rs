@@ -773,3 +773,103 @@ async fn hostile_bodies_are_refused_quickly_and_by_name() {
     assert_eq!(get(&c, &s, "/api/v1/clients").await.1, json!([]));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn winning_a_project_can_confirm_its_tentative_bookings_in_one_undoable_change() {
+    let server = TestServer::fresh().await;
+    let (c, _) = signup(&server, "won@example.com").await;
+    let (_, person) = post(&c, &server, "/api/v1/people", json!({"name": "Wes"})).await;
+    let (_, project) = post(
+        &c,
+        &server,
+        "/api/v1/prj",
+        json!({"name": "Bank rollout", "status": "proposal"}),
+    )
+    .await;
+    let (_, other) = post(
+        &c,
+        &server,
+        "/api/v1/prj",
+        json!({"name": "Other", "status": "proposal"}),
+    )
+    .await;
+    let book = |project: &Value, start: &str| json!({"project_id": project["id"], "person_id": person["id"], "start": start, "end": start, "hours_per_day": 4, "tentative": true});
+    for start in ["2026-03-02", "2026-03-03"] {
+        let (status, _) = post(&c, &server, "/api/v1/allocations", book(&project, start)).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, elsewhere) = post(
+        &c,
+        &server,
+        "/api/v1/allocations",
+        book(&other, "2026-03-04"),
+    )
+    .await;
+
+    // Unknown options are refused and change nothing.
+    let path = format!("/api/v1/prj/{}", project["id"].as_str().unwrap());
+    let (status, r) = patch(
+        &c,
+        &server,
+        &format!("{path}?confirm=yes"),
+        json!({"status": "won"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+
+    let (status, r) = patch(
+        &c,
+        &server,
+        &format!("{path}?confirm_tentative=true"),
+        json!({"status": "won"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], json!("won"));
+    let tentative = |list: &Value| -> Vec<(String, bool)> {
+        let mut v: Vec<(String, bool)> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["project_id"].as_str().unwrap().to_string(),
+                    a["tentative"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (_, list) = get(&c, &server, "/api/v1/allocations").await;
+    let mut expected = vec![
+        (project["id"].as_str().unwrap().to_string(), false),
+        (project["id"].as_str().unwrap().to_string(), false),
+        (elsewhere["project_id"].as_str().unwrap().to_string(), true),
+    ];
+    expected.sort();
+    assert_eq!(tentative(&list), expected);
+    let (_, activity) = get(&c, &server, "/api/v1/activity?limit=1").await;
+    let summary = activity[0]["summary"]
+        .as_str()
+        .or(activity["entries"][0]["summary"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        summary.contains("confirmed its 2 tentative bookings"),
+        "{activity}"
+    );
+
+    // One undo puts the status and both bookings back.
+    let (status, _) = post(&c, &server, "/api/v1/activity/undo", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = get(&c, &server, "/api/v1/allocations").await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["tentative"] == json!(true))
+    );
+    let (_, p) = get(&c, &server, &path).await;
+    assert_eq!(p["status"], json!("proposal"));
+}

@@ -7,6 +7,7 @@ import { toDay, fromDay, addDays, startOfWeek } from './dates.js';
 import { dayWidth, SIDEBAR } from './schedule.js';
 import { setSched, canEdit } from './model.js';
 import { financialsEffects, loadProjectMoney, loadRates } from './page/financials.js';
+import { reportParams } from './find.js';
 
 /**
  * Allocations are loaded by date window: first the weeks around today, then
@@ -87,9 +88,10 @@ export const loadActuals = (personId) => get('/actuals' + qs({ person_id: person
 export function reportEffects(m) {
   const from = m.reports.from;
   const to = addDays(from, m.reports.weeks * 7 - 1);
+  const only = reportParams(m.reportFilter);
   return [
-    get('/reports/utilisation' + qs({ from, to, interval: 'week' }), 'ReportLoaded', 'ReportErr', { which: 'util' }),
-    get('/reports/pipeline' + qs({ from, to }), 'ReportLoaded', 'ReportErr', { which: 'pipeline' }),
+    get('/reports/utilisation' + qs({ from, to, interval: 'week', ...only }), 'ReportLoaded', 'ReportErr', { which: 'util' }),
+    get('/reports/pipeline' + qs({ from, to, ...only }), 'ReportLoaded', 'ReportErr', { which: 'pipeline' }),
   ];
 }
 

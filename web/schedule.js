@@ -4,6 +4,7 @@
 import { toDay, fromDay, startOfWeekDay } from './dates.js';
 import { layoutLanes, allocSpan, rangeStats, indexTimeOff } from './capacity.js';
 import { diff, forEach } from './store.js';
+import { freeRange, projectMatches } from './find.js';
 
 export const ZOOMS = {
   day: { dayW: 56, unit: 1, label: 'Day' },
@@ -139,10 +140,17 @@ const collator = new Intl.Collator();
 export function buildRows(data, sched) {
   const { people, projects, allocations, timeoff } = data;
   const { filter, sort } = sched;
-  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort && (rowsMemo.timeoff === timeoff || sort === 'name' || sort === 'role')) return rowsMemo.result;
+  const span = freeRange(filter.free, sched.today);
+  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort && rowsMemo.today === sched.today && (rowsMemo.timeoff === timeoff || ((sort === 'name' || sort === 'role') && !span))) return rowsMemo.result;
   const byRow = allocsByRow(allocations);
   const projById = new Map(projects.map((p) => [p.id, p]));
   const q = (filter.q || '').trim().toLowerCase();
+  // a project's or client's name finds the people booked on it
+  const onProjects = q ? projectMatches(data, q) : null;
+  const bookedOn = (allocs) => !!onProjects && onProjects.size > 0 && allocs.some((a) => onProjects.has(a.project_id));
+  const skills = [...new Set([...(filter.skills || []), ...(filter.skill ? [filter.skill] : [])])];
+  const off = span || sort === 'available' || sort === 'booked' ? indexTimeOff(data.timeoff) : null;
+  const minFree = span ? Math.max(0.01, Number(filter.free.min) || 0) : 0;
   const projectFilter = filter.project || '';
   const clientFilter = filter.client || '';
   const involves = (allocs) => {
@@ -159,27 +167,32 @@ export function buildRows(data, sched) {
   for (const key of phKeys) {
     const allocs = byRow.get(key);
     const role = key.slice(3);
-    if (q && !matches(role, q) && !matches('placeholder', q)) continue;
+    if (q && !matches(role, q) && !matches('placeholder', q) && !bookedOn(allocs)) continue;
     if (filter.role && filter.role !== role) continue;
-    if (filter.skill) continue;
+    if (skills.length || span) continue;
     if (!involves(allocs)) continue;
     rows.push({ key, kind: 'placeholder', person: null, role, title: role, subtitle: 'Placeholder', allocs });
   }
   const list = people.filter((p) => !p.archived).filter((p) => {
-    if (q && !matches(p.name, q) && !matches(p.role, q) && !(p.skills || []).some((s) => matches(s, q)) && !matches(p.email, q)) return false;
+    if (q && !matches(p.name, q) && !matches(p.role, q) && !(p.skills || []).some((s) => matches(s, q)) && !matches(p.email, q) && !bookedOn(byRow.get('p:' + p.id) || [])) return false;
     if (filter.role && (p.role || '') !== filter.role) return false;
-    if (filter.skill && !(p.skills || []).includes(filter.skill)) return false;
+    if (skills.length && !skills.every((k) => (p.skills || []).includes(k))) return false;
     if (!involves(byRow.get('p:' + p.id) || [])) return false;
     return true;
   });
+  // free hours over the window chosen, else the next four weeks (for the availability sorts)
+  let free = null;
+  if (span || sort === 'available' || sort === 'booked') {
+    const from = span ? toDay(span.from) : toDay(sched.today || sched.origin), to = span ? toDay(span.to) : from + 27;
+    free = new Map(list.map((p) => { const st = rangeStats(p, byRow.get('p:' + p.id) || [], from, to, off); return [p.id, st.capacity - st.confirmed - st.tentative]; }));
+  }
+  if (span) {
+    for (let i = list.length - 1; i >= 0; i--) if (!(free.get(list[i].id) >= minFree)) list.splice(i, 1);
+  }
   const byName = (a, b) => collator.compare(String(a.name), String(b.name));
   let cmp = byName;
   if (sort === 'role') cmp = (a, b) => collator.compare(String(a.role || ''), String(b.role || '')) || byName(a, b);
   else if (sort === 'available' || sort === 'booked') {
-    // free hours over the next four weeks
-    const off = indexTimeOff(data.timeoff);
-    const from = toDay(sched.today || sched.origin), to = from + 27;
-    const free = new Map(list.map((p) => { const st = rangeStats(p, byRow.get('p:' + p.id) || [], from, to, off); return [p.id, st.capacity - st.confirmed - st.tentative]; }));
     cmp = sort === 'available' ? (a, b) => free.get(b.id) - free.get(a.id) || byName(a, b) : (a, b) => free.get(a.id) - free.get(b.id) || byName(a, b);
   }
   list.sort(cmp);
@@ -193,8 +206,8 @@ export function buildRows(data, sched) {
     r.top = top;
     top += r.height;
   }
-  const result = { rows, totalHeight: top, index: new Map(rows.map((r, i) => [r.key, i])) };
-  rowsMemo = { people, projects, allocations, timeoff, filter, sort, result };
+  const result = { rows, totalHeight: top, index: new Map(rows.map((r, i) => [r.key, i])), free: span ? free : null, span };
+  rowsMemo = { people, projects, allocations, timeoff, filter, sort, today: sched.today, result };
   return result;
 }
 

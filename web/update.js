@@ -27,6 +27,7 @@ import * as account from './page/account.js';
 import * as scenarios from './page/scenarios.js';
 import * as financials from './page/financials.js';
 import * as importer from './page/import.js';
+import * as lists from './page/lists.js';
 
 export { init, myRole, canEdit } from './model.js';
 export { parseRoute, routePath } from './route.js';
@@ -37,7 +38,7 @@ export { STATUSES, STATUS_LABEL, DEFAULT_PROBABILITY } from './page/project.js';
 export { actualRequest } from './page/people.js';
 export { WEEKDAYS, teamSettings, teamSettingsRequest } from './page/team.js';
 
-const PAGES = [account, shell, auth, forms, activity, live, conflict, schedule, planning, pipeline, project, people, clients, timeoff, reports, financials, team, scenarios, importer];
+const PAGES = [account, shell, auth, forms, activity, live, conflict, schedule, planning, pipeline, project, people, clients, timeoff, reports, financials, team, scenarios, importer, lists];
 
 /** What the runtime keeps open for this model (e.g. the live events stream); each {type, key, ...}. */
 export function subscriptions(m) {

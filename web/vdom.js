@@ -83,6 +83,8 @@ function patchChildren(el, oldCh, newCh, svg) {
     const n = newCh[i];
     let o;
     if (n.key !== undefined) o = keyed && keyed.get(n.key);
+    // a memoised node shown last time keeps its element wherever it moved to
+    else if (n.el && (oldCh[i] === n || oldCh.includes(n))) o = n;
     else { o = oldCh[i]; if (o && o.key !== undefined) o = undefined; }
     if (o && o.tag === n.tag && !used.has(o)) { used.add(o); patchNode(o, n, svg); }
     else create(n, svg);

@@ -34,7 +34,9 @@ impl Edit {
         Some(match self {
             PatchPerson(id, _) | ArchivePerson(id) => (Kind::Person, id),
             PatchClient(id, _) | DeleteClient(id) => (Kind::Client, id),
-            PatchProject(id, _) | DeleteProject(id) => (Kind::Project, id),
+            PatchProject(id, _) | PatchProjectConfirming(id, _) | DeleteProject(id) => {
+                (Kind::Project, id)
+            }
             PatchAllocation(id, _) | DeleteAllocation(id) => (Kind::Allocation, id),
             PatchTimeOff(id, _) | DeleteTimeOff(id) => (Kind::TimeOff, id),
             DeleteActual(id) => (Kind::Actual, id),
@@ -55,6 +57,9 @@ pub enum Edit {
     DeleteClient(Id),
     CreateProject(ProjectInput),
     PatchProject(Id, Value),
+    /// As `PatchProject`, and the project's tentative bookings become confirmed in the
+    /// same step (a project won: its work is no longer tentative).
+    PatchProjectConfirming(Id, Value),
     DeleteProject(Id),
     CreateAllocation(AllocationInput),
     PatchAllocation(Id, Value),
@@ -76,6 +81,10 @@ pub enum Edit {
     RedoMine,
     /// Several changes as one step (an applied plan), with a summary.
     Batch(String, Vec<Change>),
+    /// Creates the sample team (`domain::sample`), booked from the week of this Monday.
+    LoadSample(chrono::NaiveDate),
+    /// Removes every record the sample team made, and what depends on them.
+    RemoveSample,
 }
 
 impl Db {
@@ -150,8 +159,12 @@ impl Db {
             }
             Edit::Batch(summary, changes) => (summary, changes, None, Action::Change),
             edit => {
+                let named = super::bulk::summary(&schedule, &edit);
                 let changes = self.plan(&schedule, auth, edit, now)?;
-                (describe(&schedule, &changes), changes, None, Action::Change)
+                let summary = named
+                    .map(|f| f(&changes))
+                    .unwrap_or_else(|| describe(&schedule, &changes));
+                (summary, changes, None, Action::Change)
             }
         };
         // Check the whole change set against a scratch copy (O(1) to take), in order,
@@ -348,6 +361,13 @@ impl Db {
                 let after = patch_project(&before, patch, now)?;
                 updated(Record::Project(before), Record::Project(after))
             }
+            Edit::PatchProjectConfirming(id, patch) => {
+                let mut changes = self.plan(s, auth, Edit::PatchProject(id.clone(), patch), now)?;
+                changes.extend(super::bulk::confirm_tentative(s, &id));
+                Ok(changes)
+            }
+            Edit::LoadSample(monday) => super::bulk::plan_load(s, &team, monday, now),
+            Edit::RemoveSample => super::bulk::plan_remove(s),
             Edit::DeleteProject(id) => {
                 let before = existing(Kind::Project, &id)?;
                 // The project's bookings and actual hours go with it, in the same step.

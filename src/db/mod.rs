@@ -11,6 +11,7 @@
 //!   disk I/O happen in the handlers (`spawn_blocking`) or in the writer.
 
 mod actor;
+mod bulk;
 mod describe;
 mod edit;
 mod feeds;

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod limits;
 pub mod money;
 pub mod project;
+pub mod sample;
 pub mod scenario;
 pub mod schedule;
 pub mod task;

@@ -21,6 +21,7 @@ mod people;
 mod planning;
 mod prj;
 mod reports;
+mod sample;
 mod scenarios;
 mod team;
 mod timeoff;
@@ -94,6 +95,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(passwords::router())
         .merge(prj::router())
         .merge(team::router())
+        .merge(sample::router())
         .merge(activity::router())
         .merge(events::router())
         .merge(people::router())

@@ -47,6 +47,14 @@ pub struct FinancialsQuery {
     pub interval: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Only people with these roles, and placeholder demand of them (comma-separated).
+    pub role: Option<String>,
+    /// Only these people (ids, comma-separated).
+    pub person: Option<String>,
+    /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
+    pub project: Option<String>,
+    /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
+    pub client: Option<String>,
 }
 
 /// Revenue, cost and margin per month (or week) and per project, each confirmed,
@@ -73,7 +81,14 @@ async fn financials(
         Some("csv") => true,
         Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
     };
+    let filter = reports::ReportFilter::parse(
+        q.role.as_deref(),
+        q.person.as_deref(),
+        q.project.as_deref(),
+        q.client.as_deref(),
+    )?;
     blocking(move || {
+        let schedule = filter.narrow(&schedule, from, to);
         let report = reports::financials(&schedule, from, to, interval, None);
         if !csv {
             return json_response(&report);

@@ -3,8 +3,8 @@
 use super::AppState;
 use super::auth::ReaderSchedule;
 use super::edits::{deleted, found_for, respond, updated};
-use super::extract::ApiJson;
 use super::extract::IfMatch;
+use super::extract::{ApiJson, ApiQuery};
 use super::money::hide_money;
 use crate::Result;
 use crate::db::Edit;
@@ -86,26 +86,37 @@ async fn get_project(
     found_for(&auth, &schedule.projects, id, "Project")
 }
 
+/// `PATCH /api/v1/prj/{id}`'s options.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PatchProjectQuery {
+    /// Also confirm the project's tentative bookings, in the same change (one undo):
+    /// what a planner wants when a project is won.
+    #[serde(default)]
+    pub confirm_tentative: bool,
+}
+
 /// Changes any subset of a project's fields. Changing `status` without giving
-/// `probability` resets the probability to the new status's default.
+/// `probability` resets the probability to the new status's default. With
+/// `confirm_tentative=true` its tentative bookings become confirmed in the same change.
 #[utoipa::path(patch, path = "/api/v1/prj/{id}", tag = "projects", request_body(content = Object, description = "Any subset of the fields of `ProjectInput`; `null` clears an optional one"),
-    params(("id" = String, Path, description = "Project id")),
+    params(("id" = String, Path, description = "Project id"), PatchProjectQuery),
     responses((status = 200, body = Project), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_project(
     State(state): State<AppState>,
     auth: AuthUser,
     if_match: IfMatch,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PatchProjectQuery>,
     ApiJson(patch): ApiJson<Value>,
 ) -> Result<Response> {
-    updated(
-        &state,
-        auth,
-        Edit::PatchProject(Id(id), patch),
-        if_match,
-        StatusCode::OK,
-    )
-    .await
+    let edit = if q.confirm_tentative {
+        Edit::PatchProjectConfirming(Id(id), patch)
+    } else {
+        Edit::PatchProject(Id(id), patch)
+    };
+    updated(&state, auth, edit, if_match, StatusCode::OK).await
 }
 
 /// Deletes a project with its allocations and actual hours (undoable).

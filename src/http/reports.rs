@@ -12,7 +12,7 @@ use super::edits::{blocking, json_response};
 use super::extract::ApiQuery;
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
-use crate::reports::{self, Interval};
+use crate::reports::{self, Interval, ReportFilter};
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -60,11 +60,39 @@ pub struct UtilisationQuery {
     /// Include archived people.
     #[serde(default)]
     pub include_archived: bool,
+    /// Only people with these roles, and placeholder demand of them (comma-separated).
+    pub role: Option<String>,
+    /// Only these people (ids, comma-separated).
+    pub person: Option<String>,
+    /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
+    pub project: Option<String>,
+    /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
+    pub client: Option<String>,
+}
+
+/// The pipeline report's query: a range and the same filters as utilisation.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineQuery {
+    /// First day, inclusive (`YYYY-MM-DD`, required).
+    pub from: Option<String>,
+    /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
+    pub to: Option<String>,
+    /// Only people with these roles, and placeholder demand of them (comma-separated).
+    pub role: Option<String>,
+    /// Only these people (ids, comma-separated).
+    pub person: Option<String>,
+    /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
+    pub project: Option<String>,
+    /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
+    pub client: Option<String>,
 }
 
 /// Capacity, scheduled, tentative, unscheduled and overbooked hours and utilisation per
 /// person over `[from, to]` (definitions in the `reports` module), optionally per week
-/// or month, as JSON or CSV (`text/csv`, one row per person or person-period).
+/// or month, as JSON or CSV (`text/csv`, one row per person or person-period);
+/// optionally narrowed to some roles, people, projects or clients (`reports::filter`).
 #[utoipa::path(get, path = "/api/v1/reports/utilisation", tag = "reports", params(UtilisationQuery),
     responses((status = 200, body = reports::utilisation::Utilisation),
         (status = 200, content_type = "text/csv", body = String, description = "With format=csv"),
@@ -87,7 +115,14 @@ async fn utilisation(
         Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
     };
     let include_archived = q.include_archived;
+    let filter = ReportFilter::parse(
+        q.role.as_deref(),
+        q.person.as_deref(),
+        q.project.as_deref(),
+        q.client.as_deref(),
+    )?;
     blocking(move || {
+        let schedule = filter.narrow(&schedule, from, to);
         let report = reports::utilisation(&schedule, from, to, interval, include_archived);
         if csv {
             let disposition = format!("attachment; filename=\"utilisation-{from}-{to}.csv\"");
@@ -126,15 +161,26 @@ async fn overbooked(
 }
 
 /// Capacity against confirmed, tentative and probability-weighted demand per week,
-/// with placeholder demand and the gap to capacity per role.
-#[utoipa::path(get, path = "/api/v1/reports/pipeline", tag = "reports", params(RangeQuery),
+/// with placeholder demand and the gap to capacity per role; optionally narrowed to some
+/// roles, people, projects or clients (`reports::filter`).
+#[utoipa::path(get, path = "/api/v1/reports/pipeline", tag = "reports", params(PipelineQuery),
     responses((status = 200, body = reports::pipeline::Pipeline), (status = 422, body = ErrorBody)))]
 async fn pipeline(
     TeamSchedule(schedule): TeamSchedule,
-    ApiQuery(q): ApiQuery<RangeQuery>,
+    ApiQuery(q): ApiQuery<PipelineQuery>,
 ) -> Result<Response> {
     let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
-    blocking(move || json_response(&reports::pipeline(&schedule, from, to))).await
+    let filter = ReportFilter::parse(
+        q.role.as_deref(),
+        q.person.as_deref(),
+        q.project.as_deref(),
+        q.client.as_deref(),
+    )?;
+    blocking(move || {
+        let schedule = filter.narrow(&schedule, from, to);
+        json_response(&reports::pipeline(&schedule, from, to))
+    })
+    .await
 }
 
 /// Planned (booked) against actual hours in `[from, to]`, per project and per person.

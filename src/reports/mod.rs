@@ -27,11 +27,13 @@
 //! summaries and planned-vs-actual below; the calendar feed in [`ical`].
 
 pub mod compare;
+pub mod filter;
 pub mod financials;
 pub mod ical;
 pub mod pipeline;
 pub mod utilisation;
 
+pub use filter::ReportFilter;
 pub use financials::{financials, financials_csv};
 pub use ical::ical;
 pub use pipeline::pipeline;

@@ -6,6 +6,7 @@
 import { get, http, qs } from '../api.js';
 import { addDays, addMonths, startOfMonth, isDate } from '../dates.js';
 import { set, setData, toast, canEdit, unauthorized, strOrNull, replaceIn } from '../model.js';
+import { reportParams } from '../find.js';
 
 /** The report's range: `months` whole months from `from` (a first of the month). */
 export function financialsRange(f) {
@@ -17,7 +18,7 @@ export const financialsInterval = (f) => (f.interval === 'week' ? 'week' : 'mont
 
 export function financialsEffects(m) {
   const { from, to } = financialsRange(m.financials);
-  return [get('/reports/financials' + qs({ from, to, interval: financialsInterval(m.financials) }), 'FinancialsLoaded', 'FinancialsErr')];
+  return [get('/reports/financials' + qs({ from, to, interval: financialsInterval(m.financials), ...reportParams(m.reportFilter) }), 'FinancialsLoaded', 'FinancialsErr')];
 }
 
 export const loadProjectMoney = (id) => get(`/prj/${encodeURIComponent(id)}/financials`, 'ProjectMoneyLoaded', 'ProjectMoneyErr', { id });

@@ -50,7 +50,7 @@ export function update(m, msg) {
       if (!d || d.busy) return [m, []];
       const req = dialogRequest(d);
       if (req.error) return [set(m, { dialog: set(d, { error: req.error }) }), []];
-      const m2 = set(m, { dialog: set(d, { busy: true, error: null }) });
+      const m2 = set(m, { dialog: set(d, { busy: true, error: null, again: !!msg.again }) });
       return [d.kind === 'alloc' ? set(m2, { lastProjectId: d.form.project_id }) : m2, [d.id ? ifMatch(req, KIND_OF[d.kind], d.base) : req]];
     }
     case 'DialogErr': {
@@ -61,23 +61,36 @@ export function update(m, msg) {
     }
     case 'Saved': {
       const item = msg.data;
+      const again = m.dialog && m.dialog.again && !m.dialog.id ? m.dialog.kind : null;
       let m2 = set(m, { dialog: null });
       const w = msg.what;
       if (item && item.id && Array.isArray(m.data[w])) m2 = setData(m2, { [w]: replaceIn(m.data[w], item) });
       const effects = [reload(w, m2)];
       if (w === 'projects' && m.route.page === 'project') effects.push(...routeEffects(m2));
+      if (again) {
+        // the same form again, empty, for the next one
+        const [m3, fx] = toast(openDialog(m2, again), `Added ${item && item.name ? item.name : 'it'}. Add another.`, 'info');
+        return [m3, [...effects, ...fx, { type: 'focus', selector: `[data-testid="${again}-dialog"] input[name="name"]` }]];
+      }
       return [m2, effects];
     }
     case 'Archive': {
       // DELETE: archives people; deletes clients, projects, time off
       const paths = { people: '/people/', clients: '/clients/', projects: '/prj/', timeoff: '/timeoff/' };
-      const fx = http('DELETE', paths[msg.what] + encodeURIComponent(msg.id), undefined, 'Archived', 'ActionErr', { what: msg.what, id: msg.id });
+      // its name, for the message after (a live event may remove it from the lists first)
+      const name = (m.data[msg.what].find((x) => x.id === msg.id) || {}).name;
+      const fx = http('DELETE', paths[msg.what] + encodeURIComponent(msg.id), undefined, 'Archived', 'ActionErr', { what: msg.what, id: msg.id, name });
       return [m, [ifMatch(fx, KIND_OF[msg.what], findRecord(m, KIND_OF[msg.what], msg.id))]];
     }
     case 'Archived': {
       const w = msg.what;
       const m2 = setData(m, { [w]: w === 'people' && m.showArchived ? m.data[w].map((x) => (x.id === msg.id ? { ...x, archived: true } : x)) : m.data[w].filter((x) => x.id !== msg.id) });
-      if (w === 'projects' && m.route.page === 'project') return goTo(m2, '/projects');
+      if (w === 'projects') {
+        // deleted at once, with its bookings: say so, and offer the way back (the undo API)
+        const [m3, fx] = m.route.page === 'project' ? goTo(m2, '/projects') : [m2, []];
+        const [m4, fx2] = toast(m3, `Deleted ${msg.name || 'the project'}.`, 'info', { label: 'Undo', msg: { type: 'Undo' } });
+        return [m4, [...fx, ...fx2]];
+      }
       const label = { people: 'Person archived', clients: 'Client deleted', projects: 'Project deleted', timeoff: 'Time off removed' }[w];
       return toast(m2, label, 'info');
     }

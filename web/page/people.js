@@ -14,7 +14,7 @@ export const forms = {
         id,
         form: {
           name: p.name || '', email: p.email || '', role: p.role || '', skills: (p.skills || []).join(', '),
-          weekly_hours: (p.weekly_hours || [8, 8, 8, 8, 8, 0, 0]).join(' '), start_date: p.start_date || '', end_date: p.end_date || '',
+          weekly_hours: (p.weekly_hours || [8, 8, 8, 8, 8, 0, 0]).map(String), start_date: p.start_date || '', end_date: p.end_date || '',
           cost_rate: p.cost_rate ?? '', bill_rate: p.bill_rate ?? '',
         },
       };
@@ -22,8 +22,8 @@ export const forms = {
     request(d) {
       const f = d.form;
       if (!strOrNull(f.name)) return { error: 'Name is required.' };
-      const wh = String(f.weekly_hours).split(/[\s,]+/).filter(Boolean).map(Number);
-      if (wh.length !== 7 || wh.some((x) => !(x >= 0 && x <= 24))) return { error: 'Weekly hours: 7 numbers, Monday first, each 0 to 24.' };
+      const wh = (Array.isArray(f.weekly_hours) ? f.weekly_hours : String(f.weekly_hours).split(/[\s,]+/).filter(Boolean)).map((x) => (String(x).trim() === '' ? 0 : Number(x)));
+      if (wh.length !== 7 || wh.some((x) => !(x >= 0 && x <= 24))) return { error: 'Each working day’s hours must be between 0 and 24.' };
       const body = {
         name: f.name.trim(), email: strOrNull(f.email), role: strOrNull(f.role),
         skills: String(f.skills || '').split(',').map((x) => x.trim()).filter(Boolean),

@@ -2,7 +2,7 @@
 
 import { isDate, startOfWeek } from '../dates.js';
 import { set, unauthorized } from '../model.js';
-import { reportEffects } from '../load.js';
+import { reportEffects, routeEffects } from '../load.js';
 
 export function update(m, msg) {
   switch (msg.type) {
@@ -11,6 +11,11 @@ export function update(m, msg) {
       const weeks = msg.weeks ? Math.max(1, Math.min(104, Number(msg.weeks) || 12)) : m.reports.weeks;
       const m2 = set(m, { reports: set(m.reports, { from, weeks, loading: true, error: null }) });
       return [m2, reportEffects(m2)];
+    }
+    case 'ReportFilter': {
+      // one filter for every report page (reports, financials): load the page's reports again
+      const m2 = set(m, { reportFilter: set(m.reportFilter || {}, { [msg.field]: msg.value }), reports: set(m.reports, { loading: true, error: null }) });
+      return [m2, routeEffects(m2)];
     }
     case 'ReportLoaded':
       return [set(m, { reports: set(m.reports, { [msg.which]: msg.data, local: set(m.reports.local, { [msg.which]: false }), loading: false, error: null }) }), []];

@@ -190,7 +190,8 @@ test('every PATCH and DELETE carries If-Match of the record shown', () => {
   assert.equal(ifm([{ type: 'Archive', what: 'people', id: 'p2' }]), '"1"');
   assert.equal(ifm([{ type: 'Archive', what: 'projects', id: 'x' }]), '"2"');
   assert.equal(ifm([{ type: 'ClientArchive', id: 'c1', archived: true }]), '"1"');
-  assert.equal(ifm([{ type: 'SetProjectStatus', id: 'y', status: 'won' }]), '"1"');
+  assert.equal(ifm([{ type: 'SetProjectStatus', id: 'y', status: 'done' }]), '"1"');
+  assert.equal(ifm([{ type: 'SetProjectStatus', id: 'y', status: 'won', tentative: 2, confirm: true }]), '"1"');
   // a new record has no version to match
   const [, fx] = run(m, { type: 'OpenDialog', kind: 'client' }, { type: 'DialogInput', field: 'name', value: 'New' }, { type: 'DialogSubmit' });
   assert.equal(fx[0].headers, undefined);

@@ -176,12 +176,35 @@ test('pipeline drag changes status optimistically and rolls back on refusal', ()
   let m = loggedIn('/projects');
   let fx;
   [m, fx] = run(m, { type: 'PipeDragStart', id: 'y', status: 'lead', x: 0, y: 0 }, { type: 'PipeDragMove', status: 'won', x: 300, y: 0 }, { type: 'PipeDrop' });
+  // won: first, which tentative bookings it has (none here)
+  assert.equal(fx[0].path, '/api/v1/allocations?project_id=y');
+  [m, fx] = update(m, { type: fx[0].ok, data: [], ...fx[0].ctx });
   assert.equal(m.data.projects.find((p) => p.id === 'y').status, 'won');
   assert.deepEqual(fx[0].body, { status: 'won' });
   assert.equal(fx[0].path, '/api/v1/prj/y');
   [m] = update(m, { type: fx[0].err, status: 403, error: 'Only managers can do that', ...fx[0].ctx });
   assert.equal(m.data.projects.find((p) => p.id === 'y').status, 'lead');
   assert.equal(m.toasts.at(-1).text, 'Only managers can do that');
+});
+
+test('moving a project to Won asks whether to confirm its tentative bookings, in one change', () => {
+  let m = loggedIn('/projects');
+  let fx;
+  [m, fx] = update(m, { type: 'SetProjectStatus', id: 'y', status: 'won' });
+  [m, fx] = update(m, { type: fx[0].ok, data: [{ id: 'a7', project_id: 'y', tentative: true }, { id: 'a8', project_id: 'y', tentative: false }], ...fx[0].ctx });
+  assert.deepEqual(fx, [], 'nothing sent before the answer');
+  assert.equal(m.dialog.kind, 'won');
+  assert.equal(m.dialog.form.count, 1);
+  [m, fx] = update(m, { type: 'SetProjectStatus', id: 'y', status: 'won', confirm: true });
+  assert.equal(m.dialog, null);
+  assert.equal(fx[0].path, '/api/v1/prj/y?confirm_tentative=true');
+  [m, fx] = update(m, { type: fx[0].ok, data: { id: 'y', name: 'Gemini', status: 'won', version: 2 }, ...fx[0].ctx });
+  assert.match(m.toasts.at(-1).text, /tentative bookings are confirmed/);
+  assert.ok(fx.some((f) => f.path && f.path.startsWith('/api/v1/allocations')), 'the bookings load again');
+  // keeping them tentative sends the status alone
+  [m] = update(loggedIn('/projects'), { type: 'SetProjectStatus', id: 'y', status: 'won', tentative: 1 });
+  [, fx] = update(m, { type: 'SetProjectStatus', id: 'y', status: 'won', confirm: false });
+  assert.equal(fx[0].path, '/api/v1/prj/y');
 });
 
 test('a 401 while working sends the person to log in and back', () => {
@@ -224,10 +247,45 @@ test('filters narrow the rows', () => {
   assert.deepEqual(keys(m), ['p:p2', 'p:p1'], 'Bob is free: most available first');
 });
 
+test('search finds people by the projects and clients they are booked on; skills combine; who is free over any window', () => {
+  let m = loggedIn();
+  const keys = (mm) => buildRows(mm.data, mm.sched).rows.map((r) => r.key);
+  [m] = update(m, { type: 'FilterSet', field: 'q', value: 'apoll' });
+  assert.deepEqual(keys(m), ['p:p1'], 'Ann is booked on Apollo');
+  [m] = update(m, { type: 'Loaded', what: 'clients', data: [{ id: 'c1', name: 'NASA' }] });
+  [m] = update(m, { type: 'Loaded', what: 'projects', data: [{ id: 'x', name: 'Apollo', status: 'active', client_id: 'c1' }, { id: 'y', name: 'Gemini', status: 'lead' }] });
+  [m] = run(m, { type: 'FilterSet', field: 'q', value: 'nasa' });
+  assert.deepEqual(keys(m), ['p:p1'], 'a client finds the people booked on its projects');
+  [m] = run(m, { type: 'FilterSet', field: 'q', value: 'gemini' });
+  assert.deepEqual(keys(m), [], 'nobody is booked on Gemini');
+  [m] = run(m, { type: 'FilterSet', field: 'q', value: '' }, { type: 'FilterSet', field: 'skills', value: ['Rust'] });
+  assert.deepEqual(keys(m), ['p:p1']);
+  [m] = run(m, { type: 'FilterSet', field: 'skills', value: ['Rust', 'Go'] });
+  assert.deepEqual(keys(m), [], 'every skill chosen is needed');
+  [m] = run(m, { type: 'FilterSet', field: 'skills', value: [] }, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-01-06', to: '2025-01-10', min: '16' } });
+  assert.deepEqual(keys(m), ['p:p2'], 'Ann has 10h free that week, Bob 40h');
+  [m] = run(m, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-01-06', to: '2025-01-10', min: '8' } });
+  assert.deepEqual(keys(m), ['p:p1', 'p:p2']);
+  [m] = run(m, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-01-13', to: '2025-01-17', min: '40' } });
+  assert.deepEqual(keys(m), ['p:p1', 'p:p2'], 'a later window: both are free');
+});
+
+test('a free window beyond the loaded bookings loads what is missing, and only that', () => {
+  let m = loggedIn();
+  m = { ...m, sched: { ...m.sched, allocRange: { from: '2025-01-01', to: '2025-02-01' }, allocFull: false } };
+  let fx;
+  [m, fx] = run(m, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-01-20', to: '2025-01-24' } }, { type: 'FreeWindowLoad' });
+  assert.deepEqual(fx, [], 'inside what is loaded');
+  [m, fx] = run(m, { type: 'FilterSet', field: 'free', value: { preset: 'custom', from: '2025-03-03', to: '2025-03-07' } }, { type: 'FreeWindowLoad' });
+  assert.equal(fx[0].path, '/api/v1/allocations?from=2025-02-02&to=2025-03-07');
+  assert.equal(m.sched.allocLoading, true);
+});
+
 test('dialog requests follow the API field names', () => {
   const person = dialogRequest({ kind: 'person', form: { name: 'Cy', email: '', role: 'Dev', skills: 'a, b', weekly_hours: '8 8 8 8 4 0 0', start_date: '', end_date: '', cost_rate: '', bill_rate: '' } });
   assert.deepEqual(person.body, { name: 'Cy', role: 'Dev', skills: ['a', 'b'], weekly_hours: [8, 8, 8, 8, 4, 0, 0] });
-  assert.match(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: '8 8' } }).error, /7 numbers/);
+  assert.match(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: ['8', '30', '8', '8', '8', '0', '0'] } }).error, /between 0 and 24/);
+  assert.deepEqual(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: ['8', '8', '8', '8', '', '0', '0'] } }).body.weekly_hours, [8, 8, 8, 8, 0, 0, 0], 'the work-day picker sends 7 numbers');
   const t = dialogRequest({ kind: 'timeoff', form: { person_id: '', start: '2025-01-01', end: '2025-01-01', reason: 'New year' } });
   assert.deepEqual(t.body, { start: '2025-01-01', end: '2025-01-01', reason: 'New year' });
   // editing time off sends every field, so a person can be cleared (team-wide) and a reason removed

@@ -27,7 +27,7 @@ export function passwordSection(m, dispatch) {
 /** `/reset?token=...`: choose a new password. */
 export function resetView(m, dispatch) {
   const r = resetForm(m);
-  return h('main', { class: 'auth' },
+  return h('main', { class: 'auth', id: 'main', tabindex: '-1' },
     h('div', { class: 'auth-card' },
       h('div', { class: 'brand big' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
       h('h1', {}, 'Choose a new password'),

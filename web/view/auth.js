@@ -5,7 +5,7 @@ export function authView(m, dispatch) {
   const signup = m.route.page === 'signup';
   const a = m.auth;
   const inp = (f) => (v) => dispatch({ type: 'AuthInput', field: f, value: v });
-  return h('main', { class: 'auth' },
+  return h('main', { class: 'auth', id: 'main', tabindex: '-1' },
     h('div', { class: 'auth-card' },
       h('div', { class: 'brand big' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
       h('h1', {}, signup ? (m.route.invite ? 'Join your team' : 'Create your account') : 'Log in'),

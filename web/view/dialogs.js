@@ -46,6 +46,27 @@ function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Sa
         onSubmit ? h('button', { type: 'submit', class: 'btn primary', disabled: busy, 'data-testid': 'dialog-submit' }, busy ? 'Saving…' : submitLabel) : null))));
 }
 
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+/** Working days: a toggle per weekday, Monday first, with its hours. */
+function workDays(hours, onInput) {
+  const wh = Array.isArray(hours) ? hours : String(hours || '').split(/[\s,]+/).filter(Boolean);
+  const setDay = (i, v) => onInput(wh.map((x, j) => (j === i ? v : x)));
+  return h('fieldset', { class: 'field wide workdays', 'data-testid': 'workdays' },
+    h('legend', {}, 'Working days and hours'),
+    h('div', { class: 'wd-row' }, DAY_NAMES.map((day, i) => {
+      const on = Number(wh[i]) > 0;
+      return h('div', { class: 'wd' + (on ? ' on' : ''), key: day },
+        h('button', { type: 'button', class: 'wd-toggle', 'aria-pressed': on ? 'true' : 'false', title: `Works on ${day}`, 'data-testid': 'workday-' + day.slice(0, 3).toLowerCase(), on: { click: () => setDay(i, on ? '0' : '8') } }, day.slice(0, 3), h('span', { class: 'sr-only' }, ` (works on ${day})`)),
+        h('input', { type: 'number', class: 'wd-hours', min: '0', max: '24', step: '0.5', value: wh[i] ?? '0', 'aria-label': `${day} hours`, disabled: !on, on: { input: (e) => setDay(i, e.target.value) } }));
+    })),
+    h('div', { class: 'hint' }, `${wh.reduce((t, x) => t + (Number(x) || 0), 0)}h a week`));
+}
+
+/** "Save and add another": the form saves, then opens empty for the next one. */
+function addAnother(d, dispatch) {
+  return h('button', { type: 'button', class: 'btn ghost', disabled: d.busy, 'data-testid': 'dialog-submit-another', on: { click: () => dispatch({ type: 'DialogSubmit', again: true }) } }, 'Save and add another');
+}
+
 export function dialogView(m, dispatch) {
   const d = m.dialog;
   if (!d) return null;
@@ -89,12 +110,12 @@ export function dialogView(m, dispatch) {
         field('Role', 'role', f.role, inp('role'), { hint: 'Job title, e.g. Designer' }),
         field('Email', 'email', f.email, inp('email'), { type: 'email' }),
         field('Skills', 'skills', f.skills, inp('skills'), { wide: true, hint: 'Comma separated' }),
-        field('Weekly hours', 'weekly_hours', f.weekly_hours, inp('weekly_hours'), { wide: true, hint: '7 numbers, Monday first, e.g. 8 8 8 8 8 0 0' }),
+        workDays(f.weekly_hours, inp('weekly_hours')),
         field('Start date', 'start_date', f.start_date, inp('start_date'), { type: 'date' }),
         field('End date', 'end_date', f.end_date, inp('end_date'), { type: 'date' }),
         // rates are money: owners and managers only
         canEdit(m) ? field('Cost rate / h', 'cost_rate', f.cost_rate, inp('cost_rate'), { type: 'number', attrs: { min: '0', step: 'any' }, hint: 'Empty: the rate card’s for the role' }) : null,
-        canEdit(m) ? field('Bill rate / h', 'bill_rate', f.bill_rate, inp('bill_rate'), { type: 'number', attrs: { min: '0', step: 'any' }, hint: 'Empty: the rate card’s for the role' }) : null), dispatch, { ...opts, testid: 'person-dialog' });
+        canEdit(m) ? field('Bill rate / h', 'bill_rate', f.bill_rate, inp('bill_rate'), { type: 'number', attrs: { min: '0', step: 'any' }, hint: 'Empty: the rate card’s for the role' }) : null), dispatch, { ...opts, testid: 'person-dialog', extra: d.id ? null : addAnother(d, dispatch) });
     case 'client':
       return modal(d.id ? 'Rename client' : 'Add client', field('Name', 'name', f.name, inp('name'), { wide: true }), dispatch, { ...opts, testid: 'client-dialog' });
     case 'project':
@@ -109,7 +130,14 @@ export function dialogView(m, dispatch) {
         field('Colour', 'color', f.color || '#4f6bed', inp('color'), { type: 'color' }),
         field('Billing', 'billing', f.billing, inp('billing'), { options: [['time_and_materials', 'Time & materials'], ['fixed_fee', 'Fixed fee'], ['non_billable', 'Non-billable']] }),
         f.billing === 'fixed_fee' ? field('Fee', 'fee', f.fee, inp('fee'), { type: 'number', attrs: { min: '0', step: '0.01' } }) : null,
-        field('Budget (money)', 'budget_amount', f.budget_amount, inp('budget_amount'), { type: 'number', attrs: { min: '0', step: '0.01' } })), dispatch, { ...opts, testid: 'project-dialog' });
+        field('Budget (money)', 'budget_amount', f.budget_amount, inp('budget_amount'), { type: 'number', attrs: { min: '0', step: '0.01' } })), dispatch, { ...opts, testid: 'project-dialog', extra: d.id ? null : addAnother(d, dispatch) });
+    case 'won':
+      return modal(`${f.name} is won`, h('p', {}, `${f.name} has ${f.count} tentative ${f.count === 1 ? 'booking' : 'bookings'}. Confirm ${f.count === 1 ? 'it' : 'them'} now? One change: Undo puts everything back.`), dispatch, {
+        onSubmit: () => dispatch({ type: 'SetProjectStatus', id: d.id, status: 'won', confirm: true }),
+        submitLabel: `Confirm ${f.count} ${f.count === 1 ? 'booking' : 'bookings'}`,
+        testid: 'won-dialog',
+        extra: button('Keep them tentative', () => dispatch({ type: 'SetProjectStatus', id: d.id, status: 'won', confirm: false }), 'ghost', { 'data-testid': 'won-keep' }),
+      });
     case 'timeoff':
       return modal(d.id ? 'Edit time off' : 'Add time off', h('div', { class: 'grid2' },
         field('Person', 'person_id', f.person_id, inp('person_id'), { wide: true, options: [['', 'Everyone (team holiday)'], ...m.data.people.filter((p) => !p.archived).map((p) => [p.id, p.name])] }),

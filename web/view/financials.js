@@ -7,6 +7,8 @@ import { button, pageHeader, empty, fmtNum } from './ui.js';
 import { financialsRange, financialsInterval, rateRows, overrideRows } from '../page/financials.js';
 import { values } from '../store.js';
 import { canEdit } from '../update.js';
+import { reportFilters } from './reports.js';
+import { reportParams } from '../find.js';
 
 const BILLING = { time_and_materials: 'Time & materials', fixed_fee: 'Fixed fee', non_billable: 'Non-billable' };
 
@@ -130,7 +132,7 @@ export function financialsView(m, dispatch) {
   }
   const r = f.data;
   const interval = financialsInterval(f);
-  const csv = `${API}/reports/financials${qs({ from, to, interval, format: 'csv' })}`;
+  const csv = `${API}/reports/financials${qs({ from, to, interval, format: 'csv', ...reportParams(m.reportFilter) })}`;
   return h('div', { class: 'page financials' },
     pageHeader('Financials', `${longLabel(from)} – ${longLabel(to)}${r ? ' · ' + r.currency : ''}`, [
       button('‹', () => dispatch({ type: 'FinancialsRange', from: addMonths(from, -3) }), 'icon', { 'aria-label': 'Earlier' }),
@@ -142,6 +144,7 @@ export function financialsView(m, dispatch) {
         [['month', 'By month'], ['week', 'By week']].map(([k, l]) => button(l, () => dispatch({ type: 'FinancialsInterval', interval: k }), interval === k ? 'on' : '', { 'aria-pressed': interval === k ? 'true' : 'false', 'data-testid': 'fin-interval-' + k }))),
       h('a', { class: 'btn small ghost', href: csv, download: `financials-${from}-${to}.csv`, 'data-testid': 'csv-financials' }, 'Download CSV'),
     ]),
+    reportFilters(m, dispatch),
     f.error ? h('div', { class: 'form-error', role: 'alert' }, f.error) : null,
     !r ? h('p', { class: 'muted' }, 'Loading…') : [
       totalsStats(r),

@@ -13,6 +13,7 @@ import { activityView } from './activity.js';
 import { conflictView } from './conflict.js';
 import { dialogView } from './dialogs.js';
 import { planBanner } from './tasks.js';
+import { firstRun } from './firstrun.js';
 import { scenarioSwitcher, scenarioBanner, compareView } from './scenarios.js';
 import { button, pageHeader, link } from './ui.js';
 import { canEdit, myRole } from '../update.js';
@@ -59,6 +60,7 @@ function schedulePage(m, dispatch) {
       button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), '', { 'data-testid': 'schedule-add-person' }),
       button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), ''),
     ] : []),
+    firstRun(m, dispatch),
     planBanner(m, dispatch),
     scheduleToolbar(m, dispatch),
     timelineView(m, dispatch));
@@ -89,13 +91,22 @@ function toasts(m, dispatch) {
       button('×', () => dispatch({ type: 'DismissToast', id: t.id }), 'icon ghost', { 'aria-label': 'Dismiss' }))));
 }
 
+/** The first stop of Tab on every page: past the navigation, straight to the page's content. */
+function skipLink() {
+  return h('a', {
+    class: 'skip-link', href: '#main', 'data-testid': 'skip-link',
+    on: { click: (e) => { e.preventDefault(); const el = document.getElementById('main'); if (el) el.focus(); } },
+  }, 'Skip to content');
+}
+
 export function view(m, dispatch) {
   if (m.session === 'checking') return h('div', { class: 'shell boot', key: 'boot' }, h('div', { class: 'boot' }, 'Loading kronuz…'));
-  if (m.route.page === 'reset') return h('div', { class: 'shell public', key: 'public' }, resetView(m, dispatch), toasts(m, dispatch));
-  if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, authView(m, dispatch), toasts(m, dispatch));
+  if (m.route.page === 'reset') return h('div', { class: 'shell public', key: 'public' }, skipLink(), resetView(m, dispatch), toasts(m, dispatch));
+  if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, skipLink(), authView(m, dispatch), toasts(m, dispatch));
   return h('div', { class: 'shell' + (m.scenario ? ' in-scenario' : ''), key: 'app' },
+    skipLink(),
     nav(m, dispatch),
-    h('main', { class: 'main', id: 'main' }, scenarioBanner(m, dispatch), page(m, dispatch)),
+    h('main', { class: 'main', id: 'main', tabindex: '-1' }, scenarioBanner(m, dispatch), page(m, dispatch)),
     compareView(m, dispatch),
     m.dialog && m.dialog.kind === 'conflict' ? conflictView(m, dispatch) : dialogView(m, dispatch),
     toasts(m, dispatch));

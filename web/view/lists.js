@@ -6,20 +6,34 @@ import { canEdit, myRole, teamSettings, WEEKDAYS } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
 import { spanLabel, longLabel, toDay } from '../dates.js';
 import { button, pageHeader, empty, fmtNum, field } from './ui.js';
+import { listsOf } from '../page/lists.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export function peopleView(m, dispatch) {
   const editable = canEdit(m);
-  const people = m.data.people.filter((p) => m.showArchived || !p.archived).slice().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const all = m.data.people.filter((p) => m.showArchived || !p.archived);
+  const f = listsOf(m).people;
+  const q = f.q.trim().toLowerCase();
+  const has = (x) => String(x || '').toLowerCase().includes(q);
+  const people = all.filter((p) => (!f.role || (p.role || '') === f.role) && (!f.skill || (p.skills || []).includes(f.skill))
+    && (!q || has(p.name) || has(p.role) || has(p.email) || (p.skills || []).some(has))).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  const roles = [...new Set(all.map((p) => p.role).filter(Boolean))].sort();
+  const skills = [...new Set(all.flatMap((p) => p.skills || []))].sort();
+  const setF = (field) => (value) => dispatch({ type: 'ListFilter', list: 'people', field, value });
   return h('div', { class: 'page' },
     pageHeader('People', 'The people you schedule: their roles, skills and working hours.', [
       h('label', { class: 'toggle' }, h('input', { type: 'checkbox', checked: m.showArchived, on: { change: () => dispatch({ type: 'ToggleArchived' }) } }), ' Show archived'),
       editable ? button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), 'primary', { 'data-testid': 'add-person' }) : null,
     ]),
-    people.length === 0 ? empty(m.loaded.people ? 'No people yet.' : 'Loading…') :
-      h('table', { class: 'table', 'data-testid': 'people-table' },
-        // rates are money: owners and managers only (the server sends a member none)
+    all.length ? h('div', { class: 'list-tools', role: 'search', 'aria-label': 'Find people' },
+      h('div', { class: 'field' }, h('label', { for: 'people-q' }, 'Search'),
+        h('input', { id: 'people-q', class: 'search', type: 'search', placeholder: 'Name, role, skill or email…', value: f.q, 'data-testid': 'people-search', on: { input: (e) => setF('q')(e.target.value) } })),
+      field('Role', 'people-role', f.role, setF('role'), { options: [['', 'All roles'], ...roles.map((r) => [r, r])] }),
+      field('Skill', 'people-skill', f.skill, setF('skill'), { options: [['', 'All skills'], ...skills.map((r) => [r, r])] }),
+      h('p', { class: 'muted list-count', role: 'status' }, `${people.length} of ${all.length} people`)) : null,
+    people.length === 0 ? empty(!m.loaded.people ? 'Loading…' : all.length ? 'Nobody matches the search and filters.' : 'No people yet.') :
+      h('table', { class: 'table people-list', 'data-testid': 'people-table' },
         h('thead', {}, h('tr', {}, ['Name', 'Role', 'Skills', 'Week', 'Employment', ...(editable ? ['Cost / bill per h'] : []), ''].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, people.map((p) => {
           const wh = p.weekly_hours || [8, 8, 8, 8, 8, 0, 0];
@@ -27,11 +41,11 @@ export function peopleView(m, dispatch) {
           return h('tr', { key: p.id, 'data-testid': 'person-row', 'data-person-id': p.id, class: p.archived ? 'archived' : '' },
             h('td', {}, h('span', { class: 'person' }, h('span', { class: 'avatar sm', style: { '--av': hashColor(p.name) }, 'aria-hidden': 'true' }, initials(p.name)),
               h('span', {}, h('span', { class: 'name' }, p.name), p.email ? h('span', { class: 'muted block' }, p.email) : null))),
-            h('td', {}, p.role || h('span', { class: 'muted' }, '—')),
-            h('td', {}, (p.skills || []).map((s) => h('span', { class: 'tag' }, s))),
-            h('td', { title: wh.map((x, i) => `${DAYS[i]} ${x}h`).join(', ') }, `${fmtNum(total)}h`, h('span', { class: 'muted' }, ` · ${wh.filter((x) => Number(x) > 0).length}d`)),
-            h('td', {}, p.start_date && p.end_date ? spanLabel(p.start_date, p.end_date) : p.start_date ? `from ${longLabel(p.start_date)}` : p.end_date ? `until ${longLabel(p.end_date)}` : h('span', { class: 'muted' }, '—')),
-            editable ? h('td', { class: 'nowrap', 'data-testid': 'person-rates' }, p.cost_rate == null && p.bill_rate == null
+            h('td', { 'data-label': 'Role' }, p.role || h('span', { class: 'muted' }, '—')),
+            h('td', { 'data-label': 'Skills' }, (p.skills || []).map((s) => h('span', { class: 'tag' }, s))),
+            h('td', { 'data-label': 'Week', title: wh.map((x, i) => `${DAYS[i]} ${x}h`).join(', ') }, `${fmtNum(total)}h`, h('span', { class: 'muted' }, ` · ${wh.filter((x) => Number(x) > 0).length}d`)),
+            h('td', { 'data-label': 'Employment' }, p.start_date && p.end_date ? spanLabel(p.start_date, p.end_date) : p.start_date ? `from ${longLabel(p.start_date)}` : p.end_date ? `until ${longLabel(p.end_date)}` : h('span', { class: 'muted' }, '—')),
+            editable ? h('td', { class: 'nowrap', 'data-label': 'Cost / bill per h', 'data-testid': 'person-rates' }, p.cost_rate == null && p.bill_rate == null
               ? h('span', { class: 'muted', title: 'The rate card’s for the role' }, 'rate card')
               : `${p.cost_rate == null ? '–' : fmtNum(p.cost_rate, 2)} / ${p.bill_rate == null ? '–' : fmtNum(p.bill_rate, 2)}`) : null,
             h('td', { class: 'right nowrap' },
