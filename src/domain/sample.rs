@@ -169,6 +169,7 @@ pub fn sample_team(team: &Id, monday: NaiveDate, now: Timestamp) -> Result<Sampl
                 hours_per_day: Some(hours),
                 tentative,
                 note: None,
+                pinned: false,
             },
         )?);
     }
