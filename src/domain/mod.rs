@@ -12,6 +12,7 @@ pub mod project;
 pub mod scenario;
 pub mod schedule;
 pub mod task;
+pub mod timeoff;
 pub mod token;
 pub mod user;
 
