@@ -212,7 +212,7 @@ test('a manager draws time off by drag, with a type and part days, and sees wher
   // drawn as a block labelled Sick, with a conflict marker over the booked days
   const benBlock = block(page, ben.id, 'approved');
   await benBlock.waitFor();
-  assert.match(await benBlock.innerText(), /Sick/);
+  assert.equal(await benBlock.getAttribute('data-type'), 'sick');
   assert.match(await benBlock.getAttribute('aria-label'), /^Ben Baker, Sick, .*; conflicts with 1 booking$/);
   const marker = page.locator(`[data-testid="timeline-row"][data-person-id="${ben.id}"] [data-testid="timeoff-conflict"]`);
   await marker.waitFor();
@@ -249,6 +249,7 @@ test('a manager draws time off by drag, with a type and part days, and sees wher
   await page.getByTestId('zoom-day').click();
   await page.getByRole('button', { name: 'Today' }).click();
   await eventually(async () => (await marker.boundingBox() || { width: 0 }).width > 100, 'the day zoom is drawn');
+  assert.match(await benBlock.innerText(), /Sick/, 'wide enough to name its type');
   const grid = page.getByTestId('timeline-grid');
   const box = await grid.boundingBox();
   const rowBox = await page.locator(`[data-testid="timeline-row"][data-person-id="${ben.id}"]`).boundingBox();

@@ -108,12 +108,12 @@ export function timeOffBlocks(row, entries, { firstDay, lastDay, origin, dayW, r
     // the label stays inside the part of the block in view
     const shown = Math.max(s, firstDay);
     labels.push(h('div', {
-      key: 'tol:' + t.id, class: 'timeoff-label ' + cls, role: 'gridcell', 'data-testid': 'timeoff-block',
+      key: 'tol:' + t.id, class: 'timeoff-label ' + cls + (width < 64 ? ' narrow' : ''), role: 'gridcell', 'data-testid': 'timeoff-block',
       'data-timeoff-id': t.id, 'data-type': t.type || '', 'data-status': t.status || 'approved', 'data-start': t.start, 'data-end': t.end,
       'data-conflicts': String(clashing.size),
       'aria-label': what + conflict, title: what + conflict,
       style: { left: `${SIDEBAR + (shown - origin) * dayW + 2}px`, maxWidth: `${Math.max(14, (e - shown + 1) * dayW - 4)}px` },
-    }, width >= 130 ? title : width >= 40 ? leaveLabel(t) : leaveLabel(t).slice(0, 1)));
+    }, width >= 130 ? title : width >= 64 ? leaveLabel(t) : leaveLabel(t).slice(0, 1)));
   }
   return { blocks, labels };
 }
