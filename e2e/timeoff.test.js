@@ -153,6 +153,7 @@ test('a member requests time off on My schedule and a manager approves it on the
   await block(member, ann.id, 'approved').click();
   await member.getByTestId('timeoff-readonly').waitFor();
   assert.equal(await member.getByTestId('dialog-submit').count(), 0);
+  problems.push(...await axe(member, 'approved time off as a member sees it', '[role="dialog"]'));
   await member.keyboard.press('Escape');
 
   // a member dragging on her own row asks for time off; on a colleague's row nothing happens
@@ -165,6 +166,7 @@ test('a member requests time off on My schedule and a manager approves it on the
   assert.match(await reqDlg.locator('h2').innerText(), /Request time off/);
   assert.equal(await reqDlg.getByLabel('Start').inputValue(), addDays(mon, 14));
   assert.equal(await reqDlg.getByLabel('End').inputValue(), addDays(mon, 15));
+  problems.push(...await axe(member, 'the request dialog', '[role="dialog"]'));
   await reqDlg.getByRole('button', { name: 'Cancel' }).click();
   const c = await cellCentre(member, ben.id, addDays(mon, 14));
   await drag(member, c, { ...c, x: c.x + 30 });
