@@ -1,6 +1,6 @@
 //! One meaning of booked, over real TCP: the shared fixture
 //! (`web/test/fixtures/booked.json`: confirmed and tentative work, a team holiday, a
-//! day off, a part-timer who starts mid-range, a placeholder) is built through the API,
+//! day off, half a day off, a request not yet approved, a part-timer who starts mid-range, a placeholder) is built through the API,
 //! and every endpoint that sums hours gives the hours counted by hand there: project
 //! summaries, the pipeline, utilisation as JSON and as CSV, overbooked days. Also the
 //! default hours of a booking that gives none.
@@ -62,7 +62,15 @@ async fn build(s: &TestServer) -> Built {
         (
             "timeoff",
             "/api/v1/timeoff",
-            &["person_id", "start", "end", "reason"][..],
+            &[
+                "person_id",
+                "start",
+                "end",
+                "reason",
+                "type",
+                "hours",
+                "status",
+            ][..],
         ),
         (
             "allocations",

@@ -1,7 +1,9 @@
 // What "booked" means, as the server defines it (src/domain/booked.rs); a
 // shared fixture (web/test/fixtures/booked.json) checks that both agree.
-// Per person and day: capacity is weekly_hours[weekday] (Monday first), 0 on
-// a day off (personal or team-wide) and outside employment; an allocation
+// Per person and day: capacity is weekly_hours[weekday] (Monday first), less
+// the hours of approved time off (personal or team-wide; all of them without
+// `hours`), and 0 outside employment; requests still pending or declined take
+// nothing away. An allocation
 // books hours_per_day only on days with capacity, as scheduled (confirmed) or
 // tentative hours; free = capacity - scheduled - tentative (at least 0); over
 // = scheduled + tentative - capacity (at least 0). A placeholder books on the
@@ -12,12 +14,18 @@ import { toDay, weekdayOfDay, fromDay } from './dates.js';
 
 export const DEFAULT_WEEKLY_HOURS = [8, 8, 8, 8, 8, 0, 0];
 
-/** Index time off by person: {team: [[s,e]...], byPerson: Map(personId -> [[s,e]...])} in day numbers. */
+/** Whether time off takes capacity away: only approved time off does. */
+export const counts = (t) => !t.status || t.status === 'approved';
+
+/** The hours time off takes away on each day it covers: all of them without `hours`. */
+export const hoursOff = (t) => (t.hours == null ? Infinity : Number(t.hours) || 0);
+
+/** Index approved time off by person: {team: [[s,e,t]...], byPerson: Map(personId -> [[s,e,t]...])} in day numbers. */
 export function indexTimeOff(timeoff) {
   const team = [];
   const byPerson = new Map();
   for (const t of timeoff || []) {
-    if (!t || !t.start || !t.end) continue;
+    if (!t || !t.start || !t.end || !counts(t)) continue;
     const span = [toDay(t.start), toDay(t.end), t];
     if (t.person_id == null || t.person_id === '') team.push(span);
     else {
@@ -52,20 +60,28 @@ export const roundHours = (x) => { const r = Math.round(x * 100) / 100; return r
 /** Rounds a ratio such as utilisation as the server does: 4 decimals. */
 export const roundRatio = (x) => Math.round(x * 10000) / 10000;
 
-/** A placeholder row's capacity: a standard day on the team's working days. */
+/** Hours off on a day: the team's, and with a person id theirs too (Infinity: the whole day). */
+export function hoursOffOn(off, personId, day) {
+  off = off || EMPTY_OFF;
+  let h = 0;
+  for (const s of off.team) if (s[0] <= day && day <= s[1]) h += hoursOff(s[2]);
+  const l = personId != null ? off.byPerson.get(personId) : null;
+  if (l) for (const s of l) if (s[0] <= day && day <= s[1]) h += hoursOff(s[2]);
+  return h;
+}
+
+/** A placeholder row's capacity: a standard day on the team's working days, less team-wide time off. */
 export function placeholderCapacityOn(day, off) {
   if (weekdayOfDay(day) >= 5) return 0;
-  for (const s of (off || EMPTY_OFF).team) if (s[0] <= day && day <= s[1]) return 0;
-  return 8;
+  return Math.max(0, 8 - hoursOffOn(off, null, day));
 }
 
 /** Hours the person can work on a day number. */
 export function capacityOn(person, day, off) {
   if (!person) return 0;
   if (!employed(person, day)) return 0;
-  if (timeOffOn(off, person.id, day)) return 0;
   const wh = Array.isArray(person.weekly_hours) && person.weekly_hours.length === 7 ? person.weekly_hours : DEFAULT_WEEKLY_HOURS;
-  return Number(wh[weekdayOfDay(day)]) || 0;
+  return Math.max(0, (Number(wh[weekdayOfDay(day)]) || 0) - hoursOffOn(off, person.id, day));
 }
 
 /** Normalise an allocation's dates to day numbers (cached on a side table). */
@@ -108,7 +124,8 @@ export function dayStats(person, allocs, day, off) {
     booked,
     over: Math.max(0, booked - capacity),
     free: Math.max(0, capacity - booked),
-    off: !!timeOffOn(off, person && person.id, day),
+    // a whole day off (part of a day off leaves the day's cell as it is)
+    off: hoursOffOn(off, person && person.id, day) === Infinity,
   };
 }
 

@@ -1,7 +1,7 @@
 // Routes: the address of each page, both ways. Pure.
 
 export const PUBLIC_PAGES = new Set(['login', 'signup', 'reset']);
-const KNOWN = ['schedule', 'login', 'signup', 'projects', 'people', 'clients', 'timeoff', 'reports', 'financials', 'team', 'activity', 'import'];
+const KNOWN = ['schedule', 'login', 'signup', 'projects', 'people', 'clients', 'timeoff', 'me', 'reports', 'financials', 'team', 'activity', 'import'];
 
 export function parseRoute(path, search = '') {
   const params = new URLSearchParams(search || '');

@@ -5,6 +5,7 @@
 //! the names of the people and projects they point to).
 
 use crate::domain::activity::Change;
+use crate::domain::timeoff::LeaveStatus;
 use crate::domain::{Allocation, Id, Schedule};
 use crate::store::Record;
 use chrono::{Datelike, NaiveDate};
@@ -109,6 +110,11 @@ fn describe_one(s: &Schedule, before: Option<&Record>, after: Option<&Record>) -
             span(a.start, a.end)
         ),
         (None, Some(R::TimeOff(t))) => match &t.person_id {
+            Some(p) if t.status == LeaveStatus::Pending => format!(
+                "Requested time off for {}, {}",
+                person(s, p),
+                span(t.start, t.end)
+            ),
             Some(p) => format!(
                 "Added time off for {}, {}",
                 person(s, p),
@@ -116,7 +122,17 @@ fn describe_one(s: &Schedule, before: Option<&Record>, after: Option<&Record>) -
             ),
             None => format!("Added a team holiday, {}", span(t.start, t.end)),
         },
-        (Some(R::TimeOff(_)), Some(R::TimeOff(t))) => match &t.person_id {
+        (Some(R::TimeOff(b)), Some(R::TimeOff(t))) => match &t.person_id {
+            Some(p) if b.status != t.status && t.status != LeaveStatus::Pending => format!(
+                "{} {} time off, {}",
+                if t.status == LeaveStatus::Approved {
+                    "Approved"
+                } else {
+                    "Declined"
+                },
+                possessive(&person(s, p)),
+                span(t.start, t.end)
+            ),
             Some(p) => format!(
                 "Changed {} time off to {}",
                 possessive(&person(s, p)),

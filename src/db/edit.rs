@@ -12,7 +12,7 @@ use crate::domain::schedule::{
 };
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{
-    Allocation, AuthUser, Client, Id, Person, Project, ProjectInput, Schedule, TimeOff, Timestamp,
+    Allocation, AuthUser, Client, Id, Person, Project, ProjectInput, Schedule, Timestamp,
 };
 use crate::store::{Kind, Mutation, Record};
 use crate::{AppError, Result};
@@ -67,6 +67,8 @@ pub enum Edit {
     CreateTimeOff(TimeOffInput),
     PatchTimeOff(Id, Value),
     DeleteTimeOff(Id),
+    /// Links login `.0` to person `.1` (`None`: unlinks it); see `db::timeoff`.
+    LinkLogin(Id, Option<Id>),
     RecordActual(ActualInput),
     DeleteActual(Id),
     /// A task of project `.0`.
@@ -134,8 +136,17 @@ impl Db {
         // Live or a scenario: the same rules, only the schedule and the log differ.
         let space = auth.space().clone();
         let schedule = self.schedule(&space)?;
-        let is_actual = matches!(edit, Edit::RecordActual(_) | Edit::DeleteActual(_));
-        if !is_actual {
+        // Members record their own hours and request their own time off; the rules for
+        // those are in `plan`.
+        let members_may = matches!(
+            edit,
+            Edit::RecordActual(_)
+                | Edit::DeleteActual(_)
+                | Edit::CreateTimeOff(_)
+                | Edit::PatchTimeOff(..)
+                | Edit::DeleteTimeOff(_)
+        );
+        if !members_may {
             auth.require_schedule_editor()?;
         }
         let team = auth.team_id.clone();
@@ -300,6 +311,7 @@ impl Db {
                 input.timezone = input.timezone.or_else(|| Some(s.team.timezone.clone()));
                 let p = Person::from_input(self.fresh_record_id(s, Kind::Person), team, input)?;
                 self.check_user_link(auth, &p)?;
+                Self::check_login_free(s, &p)?;
                 created(Record::Person(p))
             }
             Edit::PatchPerson(id, patch) => {
@@ -308,6 +320,7 @@ impl Db {
                 };
                 let after = Person::from_input(id, team, merge_patch(&before.input(), patch)?)?;
                 self.check_user_link(auth, &after)?;
+                Self::check_login_free(s, &after)?;
                 updated(Record::Person(before), Record::Person(after))
             }
             Edit::ArchivePerson(id) => {
@@ -435,22 +448,12 @@ impl Db {
                 }])
             }
             Edit::CreateTimeOff(input) => {
-                let t = TimeOff::from_input(self.fresh_record_id(s, Kind::TimeOff), team, input)?;
-                created(Record::TimeOff(t))
+                self.plan_create_timeoff(s, auth, self.fresh_record_id(s, Kind::TimeOff), input)
             }
-            Edit::PatchTimeOff(id, patch) => {
-                let Record::TimeOff(before) = existing(Kind::TimeOff, &id)? else {
-                    return Err(not_found(Kind::TimeOff));
-                };
-                let after = TimeOff::from_input(id, team, merge_patch(&before.input(), patch)?)?;
-                updated(Record::TimeOff(before), Record::TimeOff(after))
-            }
-            Edit::DeleteTimeOff(id) => {
-                let before = existing(Kind::TimeOff, &id)?;
-                Ok(vec![Change {
-                    before: Some(before),
-                    after: None,
-                }])
+            Edit::PatchTimeOff(id, patch) => self.plan_patch_timeoff(s, auth, id, patch),
+            Edit::DeleteTimeOff(id) => self.plan_delete_timeoff(s, auth, &id),
+            Edit::LinkLogin(user_id, person_id) => {
+                self.plan_link_login(s, auth, &user_id, person_id.as_ref())
             }
             Edit::RecordActual(input) => {
                 let a = Actual::from_input(self.fresh_record_id(s, Kind::Actual), team, input)?;

@@ -22,6 +22,7 @@ mod records;
 mod scenarios;
 pub mod state;
 mod throttle;
+mod timeoff;
 mod tokens;
 pub mod undo;
 mod webhooks;

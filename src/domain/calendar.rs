@@ -31,47 +31,48 @@ pub fn employed(person: &Person, d: NaiveDate) -> bool {
     person.start_date.is_none_or(|s| d >= s) && person.end_date.is_none_or(|e| d <= e)
 }
 
-/// Whether a time-off entry covers `d` for `person` (team-wide entries cover everyone).
+/// Whether approved time off covers `d` for `person` (team-wide entries cover everyone).
+/// Requests still pending, and declined ones, take no time away.
 pub fn is_off(entry: &TimeOff, person_id: Option<&super::Id>, d: NaiveDate) -> bool {
-    entry.start <= d
+    entry.counts()
+        && entry.start <= d
         && d <= entry.end
         && (entry.person_id.is_none() || entry.person_id.as_ref() == person_id)
 }
 
-/// A person's capacity in hours on `d`: their weekly hours for that weekday, or 0 on a
-/// day off or outside their employment.
+/// The hours `person` (or, with `None`, a placeholder) has off on `d`: the sum of the
+/// approved time off covering it, infinite when one of them is a whole day.
+fn hours_off_on(schedule: &Schedule, person_id: Option<&super::Id>, d: NaiveDate) -> f64 {
+    schedule
+        .timeoff
+        .values()
+        .filter(|t| is_off(t, person_id, d) && (person_id.is_some() || t.person_id.is_none()))
+        .map(TimeOff::hours_off)
+        .sum()
+}
+
+/// A person's capacity in hours on `d`: their weekly hours for that weekday less the
+/// hours they have off (0 on a whole day off), and 0 outside their employment.
 pub fn capacity_on(schedule: &Schedule, person: &Person, d: NaiveDate) -> f64 {
     if !employed(person, d) {
         return 0.0;
     }
-    if schedule
-        .timeoff
-        .values()
-        .any(|t| is_off(t, Some(&person.id), d))
-    {
-        return 0.0;
-    }
-    person.weekly_hours[weekday_index(d)]
+    (person.weekly_hours[weekday_index(d)] - hours_off_on(schedule, Some(&person.id), d)).max(0.0)
 }
 
 /// The capacity a placeholder row has on `d`: a standard working day unless it is a
-/// weekend or a team-wide day off.
+/// weekend, less the hours of team-wide time off.
 pub fn placeholder_capacity_on(schedule: &Schedule, d: NaiveDate) -> f64 {
-    if weekday_index(d) >= 5
-        || schedule
-            .timeoff
-            .values()
-            .any(|t| is_off(t, None, d) && t.person_id.is_none())
-    {
+    if weekday_index(d) >= 5 {
         0.0
     } else {
-        8.0
+        (8.0 - hours_off_on(schedule, None, d)).max(0.0)
     }
 }
 
 /// Capacity over a range of days as arrays, for reports over many people and days.
 ///
-/// Built once per report: team holidays become one flag per day and each person's
+/// Built once per report: team holidays become hours off per day and each person's
 /// days off are grouped by person, so a person's capacity over the range costs one
 /// pass over the days plus their own time off, instead of a scan of every time-off
 /// entry per person-day. [`DayGrid::capacity`] agrees with [`capacity_on`] day by day
@@ -81,7 +82,8 @@ pub struct DayGrid<'a> {
     pub to: NaiveDate,
     /// Number of days in `[from, to]` (0 when `to < from`).
     pub len: usize,
-    team_off: Vec<bool>,
+    /// Hours the whole team has off on each day (infinite: the whole day).
+    team_off: Vec<f64>,
     person_off: std::collections::HashMap<&'a super::Id, Vec<&'a TimeOff>>,
 }
 
@@ -96,17 +98,19 @@ impl<'a> DayGrid<'a> {
             from,
             to,
             len,
-            team_off: vec![false; len],
+            team_off: vec![0.0; len],
             person_off: Default::default(),
         };
         for t in schedule.timeoff.values() {
-            if t.end < from || t.start > to {
+            if !t.counts() || t.end < from || t.start > to {
                 continue;
             }
             match &t.person_id {
                 None => {
                     let (a, b) = grid.clip(t.start, t.end);
-                    grid.team_off[a..b].iter_mut().for_each(|x| *x = true);
+                    grid.team_off[a..b]
+                        .iter_mut()
+                        .for_each(|x| *x += t.hours_off());
                 }
                 Some(p) => grid.person_off.entry(p).or_default().push(t),
             }
@@ -133,22 +137,21 @@ impl<'a> DayGrid<'a> {
         (a, b)
     }
 
-    /// Whether day `i` is a team-wide day off.
+    /// Whether day `i` is a whole team-wide day off.
     pub fn team_off(&self, i: usize) -> bool {
-        self.team_off[i]
+        self.team_off[i].is_infinite()
     }
 
     /// The person's capacity on each day of the range; see [`capacity_on`].
     pub fn capacity(&self, person: &Person) -> Vec<f64> {
         let first = weekday_index(self.from);
+        let mut off = self.team_off.clone();
+        for t in self.person_off.get(&person.id).into_iter().flatten() {
+            let (a, b) = self.clip(t.start, t.end);
+            off[a..b].iter_mut().for_each(|x| *x += t.hours_off());
+        }
         let mut cap: Vec<f64> = (0..self.len)
-            .map(|i| {
-                if self.team_off[i] {
-                    0.0
-                } else {
-                    person.weekly_hours[(first + i) % 7]
-                }
-            })
+            .map(|i| (person.weekly_hours[(first + i) % 7] - off[i]).max(0.0))
             .collect();
         if let Some(s) = person.start_date
             && s > self.from
@@ -163,10 +166,6 @@ impl<'a> DayGrid<'a> {
             let a = if e < self.from { 0 } else { a };
             cap[a..].iter_mut().for_each(|x| *x = 0.0);
         }
-        for t in self.person_off.get(&person.id).into_iter().flatten() {
-            let (a, b) = self.clip(t.start, t.end);
-            cap[a..b].iter_mut().for_each(|x| *x = 0.0);
-        }
         cap
     }
 
@@ -175,10 +174,10 @@ impl<'a> DayGrid<'a> {
         let first = weekday_index(self.from);
         (0..self.len)
             .map(|i| {
-                if (first + i) % 7 >= 5 || self.team_off[i] {
+                if (first + i) % 7 >= 5 {
                     0.0
                 } else {
-                    8.0
+                    (8.0 - self.team_off[i]).max(0.0)
                 }
             })
             .collect()
@@ -261,10 +260,14 @@ mod tests {
             version: 0,
             id: id.into(),
             team_id: "t".into(),
+            kind: crate::domain::timeoff::LeaveType::default_for(person.map(Into::into).as_ref()),
             person_id: person.map(Into::into),
             start: date(start),
             end: date(end),
             reason: None,
+            hours: None,
+            status: Default::default(),
+            requested_by: None,
         }
     }
 
@@ -287,6 +290,20 @@ mod tests {
             off("1", None, "2026-03-09", "2026-03-10"),
             off("2", Some("a"), "2026-02-25", "2026-03-03"),
             off("3", Some("b"), "2026-03-18", "2026-04-30"),
+            // half a day off for a, and for everyone on a day a is off anyway
+            TimeOff {
+                hours: Some(4.0),
+                ..off("4", Some("a"), "2026-03-05", "2026-03-06")
+            },
+            TimeOff {
+                hours: Some(2.5),
+                ..off("5", None, "2026-03-06", "2026-03-06")
+            },
+            // a request not yet approved takes nothing away
+            TimeOff {
+                status: crate::domain::timeoff::LeaveStatus::Pending,
+                ..off("6", Some("c"), "2026-03-02", "2026-03-31")
+            },
         ] {
             s.timeoff.insert(t.id.clone(), t);
         }
@@ -299,6 +316,11 @@ mod tests {
                 assert_eq!(cap[i], capacity_on(&s, p, d), "{} on {d}", p.id);
             }
         }
+        let a = &s.people[&crate::domain::Id::from("a")];
+        // a works 5h on Thursdays, 4h on Fridays: 5 - 4 = 1, then 4 - 4 - 2.5 is nothing
+        assert_eq!(capacity_on(&s, a, date("2026-03-05")), 1.0);
+        assert_eq!(capacity_on(&s, a, date("2026-03-06")), 0.0);
+        assert_eq!(placeholder_capacity_on(&s, date("2026-03-06")), 5.5);
         let ph = grid.placeholder_capacity();
         for (i, d) in days(from, to).enumerate() {
             assert_eq!(ph[i], placeholder_capacity_on(&s, d), "placeholder on {d}");

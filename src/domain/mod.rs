@@ -13,6 +13,7 @@ pub mod sample;
 pub mod scenario;
 pub mod schedule;
 pub mod task;
+pub mod timeoff;
 pub mod token;
 pub mod user;
 

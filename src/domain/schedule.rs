@@ -478,59 +478,7 @@ impl Allocation {
 
 // ---- time off ----
 
-/// Days a person (or, without `person_id`, the whole team) does not work.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TimeOff {
-    #[schema(value_type = String)]
-    pub id: Id,
-    #[schema(value_type = String)]
-    pub team_id: Id,
-    #[schema(value_type = Option<String>)]
-    pub person_id: Option<Id>,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub reason: Option<String>,
-    /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
-    #[serde(default)]
-    #[schema(minimum = 1)]
-    pub version: u64,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TimeOffInput {
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub person_id: Option<Id>,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-impl TimeOff {
-    pub fn input(&self) -> TimeOffInput {
-        TimeOffInput {
-            person_id: self.person_id.clone(),
-            start: self.start,
-            end: self.end,
-            reason: self.reason.clone(),
-        }
-    }
-
-    pub fn from_input(id: Id, team_id: Id, input: TimeOffInput) -> Result<TimeOff, AppError> {
-        let (start, end) = check_dates(input.start, input.end)?;
-        Ok(TimeOff {
-            version: 0,
-            id,
-            team_id,
-            person_id: input.person_id,
-            start,
-            end,
-            reason: optional_text("reason", input.reason, 500)?,
-        })
-    }
-}
+pub use super::timeoff::{TimeOff, TimeOffInput};
 
 // ---- actual hours ----
 

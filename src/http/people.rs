@@ -63,9 +63,10 @@ async fn list_people(
     ))
 }
 
-/// Adds a person. `weekly_hours` defaults to `[8,8,8,8,8,0,0]` (Monday first).
+/// Adds a person. `weekly_hours` defaults to `[8,8,8,8,8,0,0]` (Monday first). A
+/// `user_id` already linked to another person is 409 (one person per login).
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonInput,
-    responses((status = 201, body = Person), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Person), (status = 403, body = ErrorBody), (status = 409, description = "The login is already linked to another person", body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_person(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -84,9 +85,10 @@ async fn get_person(
     found_for(&auth, &schedule.people, id, "Person")
 }
 
-/// Changes any subset of a person's fields (`"archived": false` brings one back).
+/// Changes any subset of a person's fields (`"archived": false` brings one back). A
+/// `user_id` already linked to another person is 409 (one person per login).
 #[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", request_body(content = Object, description = "Any subset of the fields of `PersonInput`; `null` clears an optional one"), params(("id" = String, Path)),
-    responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 409, description = "The login is already linked to another person", body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_person(
     State(state): State<AppState>,
     auth: AuthUser,

@@ -4,8 +4,8 @@ use super::AppState;
 use super::auth::{new_token, token_hash};
 use super::extract::ApiJson;
 use crate::Result;
-use crate::db::NewInvite;
 use crate::db::state::TeamView;
+use crate::db::{Edit, NewInvite};
 use crate::domain::user::normalise_email;
 use crate::domain::{AuthUser, Id, Role};
 use crate::error::ErrorBody;
@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_invites, create_invite))
         .routes(routes!(revoke_invite))
         .routes(routes!(change_role, remove_member))
+        .routes(routes!(link_person))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -223,4 +224,42 @@ async fn remove_member(
 ) -> Result<StatusCode> {
     state.db.remove_member(auth, Id(user_id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkBody {
+    /// The person the login schedules; `null` unlinks the login.
+    #[schema(value_type = Option<String>)]
+    pub person_id: Option<Id>,
+}
+
+/// Which person a login schedules.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LinkView {
+    pub user_id: String,
+    pub person_id: Option<String>,
+}
+
+/// Links a member's login to the person it schedules (owners and managers), so the
+/// member sees "My schedule", records their own hours and requests their own time off.
+/// One person per login and one login per person: a previous link of either is undone
+/// in the same change (one undo).
+#[utoipa::path(put, path = "/api/v1/team/members/{user_id}/person", tag = "team", request_body = LinkBody, params(("user_id" = String, Path)),
+    responses((status = 200, body = LinkView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn link_person(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(user_id): Path<String>,
+    ApiJson(body): ApiJson<LinkBody>,
+) -> Result<Json<LinkView>> {
+    let person_id = body.person_id.clone();
+    state
+        .db
+        .edit(auth, Edit::LinkLogin(Id(user_id.clone()), body.person_id))
+        .await?;
+    Ok(Json(LinkView {
+        user_id,
+        person_id: person_id.map(|p| p.0),
+    }))
 }

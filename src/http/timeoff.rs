@@ -26,7 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_actual))
 }
 
-/// Days off overlapping `[from, to]`; with `person_id`, that person's and team holidays.
+/// Time off overlapping `[from, to]`, requests included (see `status`); with
+/// `person_id`, that person's and the team's.
 #[utoipa::path(get, path = "/api/v1/timeoff", tag = "time off", params(RangeFilter),
     responses((status = 200, body = Vec<TimeOff>)))]
 async fn list_timeoff(
@@ -45,9 +46,12 @@ async fn list_timeoff(
     Ok(Json(list))
 }
 
-/// Records days off for a person, or without `person_id` a holiday for the whole team.
+/// Records days (or, with `hours`, part of each day) off for a person, or without
+/// `person_id` for the whole team. A member may only request time off for the person
+/// linked to their login: it is `pending` until a manager or owner approves it, and
+/// takes capacity away only then.
 #[utoipa::path(post, path = "/api/v1/timeoff", tag = "time off", request_body = TimeOffInput,
-    responses((status = 201, body = TimeOff), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = TimeOff), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_timeoff(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -62,9 +66,11 @@ async fn create_timeoff(
     .await
 }
 
-/// Changes the dates, reason or person of time off.
+/// Changes time off; `{"status": "approved"}` or `"declined"` answers a request
+/// (managers and owners). A member may change or withdraw only their own request
+/// while it is not approved.
 #[utoipa::path(patch, path = "/api/v1/timeoff/{id}", tag = "time off", request_body(content = Object, description = "Any subset of the fields of `TimeOffInput`; `null` clears an optional one"), params(("id" = String, Path)),
-    responses((status = 200, body = TimeOff), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TimeOff), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_timeoff(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -82,9 +88,9 @@ async fn patch_timeoff(
     .await
 }
 
-/// Removes time off.
+/// Removes time off (or withdraws a member's own request).
 #[utoipa::path(delete, path = "/api/v1/timeoff/{id}", tag = "time off", params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_timeoff(
     State(state): State<AppState>,
     auth: AuthUser,

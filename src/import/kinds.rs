@@ -368,6 +368,7 @@ impl Planner<'_> {
         }
         let t = TimeOff {
             version: before.as_ref().map_or(0, |b| b.version),
+            requested_by: before.as_ref().and_then(|b| b.requested_by.clone()),
             ..t
         };
         self.timeoff.insert(key, id);

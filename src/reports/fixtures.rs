@@ -79,6 +79,10 @@ pub fn off(s: &mut Schedule, id: &str, who: Option<&str>, start: &str, end: &str
         start: date(start),
         end: date(end),
         reason: None,
+        kind: crate::domain::timeoff::LeaveType::default_for(who.map(Id::from).as_ref()),
+        hours: None,
+        status: Default::default(),
+        requested_by: None,
     };
     s.timeoff.insert(t.id.clone(), t);
 }

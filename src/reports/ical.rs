@@ -134,15 +134,12 @@ pub fn ical(schedule: &Schedule, person_id: &Id, now: Timestamp) -> Option<Strin
     let mut off: Vec<_> = schedule
         .timeoff
         .values()
+        .filter(|t| t.counts())
         .filter(|t| t.person_id.is_none() || t.person_id.as_ref() == Some(person_id))
         .collect();
     off.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
     for t in off {
-        let what = if t.person_id.is_none() {
-            "Holiday"
-        } else {
-            "Time off"
-        };
+        let what = t.kind.label();
         let summary = match &t.reason {
             Some(r) => format!("{what}: {r}"),
             None => what.to_string(),

@@ -7,6 +7,7 @@ import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } fro
 import { allocSpan, newBookingHours } from '../capacity.js';
 import { set, setSched, toast, canEdit, unauthorized, withAlloc, withoutAlloc, allocById } from '../model.js';
 import { extendAllocs, routeEffects } from '../load.js';
+import { myPerson, requestDialog } from './timeoff.js';
 import { optimistic } from '../records.js';
 
 /** Scrolling at least this far between two frames is fast; rows are drawn light until it settles. */
@@ -169,6 +170,9 @@ export function update(m, msg) {
     case 'DragStart': {
       if (!canEdit(m)) {
         if (msg.mode !== 'create' && msg.allocId && allocById(m, msg.allocId)) return [set(m, { drag: { mode: 'click', allocId: msg.allocId } }), []];
+        // a member drags on their own row to request time off (page/timeoff.js)
+        const me = myPerson(m);
+        if (msg.mode === 'create' && me && msg.rowKey === 'p:' + me.id) return [set(m, { drag: { mode: 'create', request: true, originRowKey: msg.rowKey, rowKey: msg.rowKey, startDay: msg.day, day: msg.day, moved: false } }), []];
         return [m, []];
       }
       // base: the version the drag started from; if someone changes it meanwhile, the drop meets a 412
@@ -192,6 +196,7 @@ export function update(m, msg) {
       if (d.mode === 'create') {
         const s = Math.min(d.startDay, d.day), e = Math.max(d.startDay, d.day);
         const unit = ZOOMS[m.sched.zoom].unit;
+        if (d.request) return [requestDialog(m1, fromDay(s), fromDay(e + unit - 1)), []];
         const m2 = set(m1, { dialog: newAllocDialog(m, d.originRowKey, fromDay(s), fromDay(e + unit - 1)) });
         return [setSched(m2, { focus: { row: d.originRowKey, day: s } }), []];
       }

@@ -287,12 +287,15 @@ test('dialog requests follow the API field names', () => {
   assert.match(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: ['8', '30', '8', '8', '8', '0', '0'] } }).error, /between 0 and 24/);
   assert.deepEqual(dialogRequest({ kind: 'person', form: { name: 'Cy', weekly_hours: ['8', '8', '8', '8', '', '0', '0'] } }).body.weekly_hours, [8, 8, 8, 8, 0, 0, 0], 'the work-day picker sends 7 numbers');
   const t = dialogRequest({ kind: 'timeoff', form: { person_id: '', start: '2025-01-01', end: '2025-01-01', reason: 'New year' } });
-  assert.deepEqual(t.body, { start: '2025-01-01', end: '2025-01-01', reason: 'New year' });
+  assert.deepEqual(t.body, { start: '2025-01-01', end: '2025-01-01', type: 'holiday', reason: 'New year' });
+  const half = dialogRequest({ kind: 'timeoff', form: { person_id: 'p1', type: 'sick', start: '2025-01-02', end: '2025-01-02', hours: '4', reason: '' } });
+  assert.deepEqual(half.body, { start: '2025-01-02', end: '2025-01-02', person_id: 'p1', type: 'sick', hours: 4 });
+  assert.match(dialogRequest({ kind: 'timeoff', form: { person_id: 'p1', start: '2025-01-02', end: '2025-01-02', hours: '25' } }).error, /Hours off/);
   // editing time off sends every field, so a person can be cleared (team-wide) and a reason removed
   const edit = dialogRequest({ kind: 'timeoff', id: 't1', form: { person_id: '', start: '2025-01-01', end: '2025-01-03', reason: ' ' } });
   assert.equal(edit.method, 'PATCH');
   assert.equal(edit.path, '/api/v1/timeoff/t1');
-  assert.deepEqual(edit.body, { start: '2025-01-01', end: '2025-01-03', person_id: null, reason: null });
+  assert.deepEqual(edit.body, { start: '2025-01-01', end: '2025-01-03', person_id: null, type: 'holiday', reason: null, hours: null });
   const p = dialogRequest({ kind: 'project', form: { name: 'P', status: 'lead', client_id: '', probability: 10, probability_touched: true, start: '', end: '', budget_hours: '100', billable: true, color: '#AABBCC' } });
   assert.equal(dialogRequest({ kind: 'project', form: { name: 'P', status: 'won', probability: 100 } }).body.probability, undefined, 'default probability is left to the server');
   assert.deepEqual(p.body, { name: 'P', status: 'lead', billable: true, billing: 'time_and_materials', probability: 10, budget_hours: 100, color: '#aabbcc' });
@@ -302,10 +305,10 @@ test('the time off dialog edits an existing entry or preselects a person for a n
   let [m] = update(loggedIn('/timeoff'), { type: 'Loaded', what: 'timeoff', data: [{ id: 't1', person_id: 'p1', start: '2025-02-03', end: '2025-02-07', reason: 'Ski' }] });
   let [m2] = update(m, { type: 'OpenDialog', kind: 'timeoff', id: 't1' });
   assert.equal(m2.dialog.id, 't1');
-  assert.deepEqual(m2.dialog.form, { person_id: 'p1', start: '2025-02-03', end: '2025-02-07', reason: 'Ski' });
+  assert.deepEqual(m2.dialog.form, { person_id: 'p1', type: 'time_off', start: '2025-02-03', end: '2025-02-07', hours: '', reason: 'Ski' });
   [m2] = update(m, { type: 'OpenDialog', kind: 'timeoff', personId: 'p2' });
   assert.equal(m2.dialog.id, null);
-  assert.deepEqual(m2.dialog.form, { person_id: 'p2', start: TODAY, end: TODAY, reason: '' });
+  assert.deepEqual(m2.dialog.form, { person_id: 'p2', type: 'time_off', start: TODAY, end: TODAY, hours: '', reason: '' });
 });
 
 test('the actual-hours form starts on the person linked to this login', () => {

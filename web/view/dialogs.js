@@ -4,6 +4,7 @@ import { STATUSES, STATUS_LABEL, canEdit } from '../update.js';
 import { buildRows } from '../schedule.js';
 import { spanLabel, isDate, toDay } from '../dates.js';
 import { overbookingBy, indexTimeOff } from '../capacity.js';
+import { timeoffDialog, allocReadOnly } from './timeoff.js';
 
 /** "Ben will be overbooked: 4h over capacity on 2 days" when the booking in the form would put them over capacity. */
 function overbookWarning(m, layout, d) {
@@ -28,7 +29,7 @@ function trapFocus(e) {
   else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
 }
 
-function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Save', extra = null, testid } = {}) {
+export function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Save', extra = null, testid, closeLabel = 'Cancel' } = {}) {
   return h('div', { class: 'overlay', on: { pointerdown: (e) => { if (e.target === e.currentTarget) dispatch({ type: 'DialogClose' }); } } },
     h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title', 'data-testid': testid || 'dialog', on: { keydown: trapFocus } },
       h('form', {
@@ -42,7 +43,7 @@ function modal(title, body, dispatch, { onSubmit, error, busy, submitLabel = 'Sa
       h('div', { class: 'dialog-foot' },
         extra,
         h('span', { class: 'spacer' }),
-        button('Cancel', () => dispatch({ type: 'DialogClose' }), 'ghost'),
+        button(closeLabel, () => dispatch({ type: 'DialogClose' }), 'ghost'),
         onSubmit ? h('button', { type: 'submit', class: 'btn primary', disabled: busy, 'data-testid': 'dialog-submit' }, busy ? 'Saving…' : submitLabel) : null))));
 }
 
@@ -76,6 +77,8 @@ export function dialogView(m, dispatch) {
   const opts = { onSubmit: submit, error: d.error, busy: d.busy };
   switch (d.kind) {
     case 'alloc': {
+      // members read bookings: a plain view, nothing that looks editable
+      if (!canEdit(m)) return allocReadOnly(m, d, dispatch, modal);
       const layout = buildRows(m.data, { ...m.sched, filter: { q: '', role: '', skill: '', project: '', client: '' }, sort: 'name' });
       const rowKey = f.newPlaceholder ? 'ph-new' : f.person_id ? 'p:' + f.person_id : f.placeholder_role ? 'ph:' + f.placeholder_role : '';
       const who = layout.rows.map((r) => [r.key, r.kind === 'person' ? r.title : `${r.title} (placeholder)`]);
@@ -83,6 +86,10 @@ export function dialogView(m, dispatch) {
       who.push(['ph-new', 'New placeholder (unstaffed role)…']);
       const active = m.data.projects.filter((p) => !['lost', 'done'].includes(p.status) || p.id === f.project_id);
       const editable = canEdit(m);
+      // a new one: a booking, or (the same person and days) time off
+      const kindSwitch = d.id ? null : h('div', { class: 'field wide', role: 'radiogroup', 'aria-label': 'What to add' },
+        h('label', { class: 'toggle' }, h('input', { type: 'radio', name: 'alloc-kind', checked: true }), ' Booking'),
+        h('label', { class: 'toggle' }, h('input', { type: 'radio', name: 'alloc-kind', checked: false, 'data-testid': 'alloc-as-timeoff', on: { change: () => dispatch({ type: 'AllocToTimeOff' }) } }), ' Time off'));
       const body = m.data.projects.length === 0
         ? h('p', { class: 'note' }, 'There are no projects yet. ', h('a', { href: '/projects', 'data-nav': '' }, 'Create a project'), ' first, then drag on the schedule again.')
         : [
@@ -96,7 +103,7 @@ export function dialogView(m, dispatch) {
           field('End', 'end', f.end, inp('end'), { type: 'date' }),
           field('Note', 'note', f.note, inp('note'), { type: 'textarea', wide: true }),
         ];
-      return modal(d.id ? 'Edit allocation' : `New allocation · ${spanLabel(f.start, f.end)}`, h('div', { class: 'grid2' }, body), dispatch, {
+      return modal(d.id ? 'Edit allocation' : `New allocation · ${spanLabel(f.start, f.end)}`, h('div', { class: 'grid2' }, kindSwitch, body), dispatch, {
         ...opts,
         onSubmit: editable && m.data.projects.length ? submit : null,
         submitLabel: d.id ? 'Save' : 'Add allocation',
@@ -139,11 +146,8 @@ export function dialogView(m, dispatch) {
         extra: button('Keep them tentative', () => dispatch({ type: 'SetProjectStatus', id: d.id, status: 'won', confirm: false }), 'ghost', { 'data-testid': 'won-keep' }),
       });
     case 'timeoff':
-      return modal(d.id ? 'Edit time off' : 'Add time off', h('div', { class: 'grid2' },
-        field('Person', 'person_id', f.person_id, inp('person_id'), { wide: true, options: [['', 'Everyone (team holiday)'], ...m.data.people.filter((p) => !p.archived).map((p) => [p.id, p.name])] }),
-        field('Start', 'start', f.start, inp('start'), { type: 'date' }),
-        field('End', 'end', f.end, inp('end'), { type: 'date' }),
-        field('Reason', 'reason', f.reason, inp('reason'), { wide: true, hint: 'e.g. Holiday, Sick, Public holiday' })), dispatch, { ...opts, testid: 'timeoff-dialog' });
+    case 'timeoff-view':
+      return timeoffDialog(m, d, dispatch, modal, opts);
     case 'invite': {
       const link = d.inviteToken ? `${location.origin}/signup?invite=${encodeURIComponent(d.inviteToken)}` : null;
       return modal('Invite a teammate', link

@@ -5,7 +5,9 @@ import { resetView } from './account.js';
 import { timelineView } from './timeline.js';
 import { scheduleToolbar } from './toolbar.js';
 import { pipelineView, projectView } from './pipeline.js';
-import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
+import { peopleView, clientsView, teamView } from './lists.js';
+import { timeoffView, myScheduleView } from './timeoff.js';
+import { myPerson } from '../page/timeoff.js';
 import { reportsView } from './reports.js';
 import { financialsView } from './financials.js';
 import { importView } from './import.js';
@@ -21,6 +23,7 @@ import { initials, hashColor } from '../schedule.js';
 
 const NAV = [
   ['schedule', 'Schedule', 'M3 5h18M3 12h12M3 19h8'],
+  ['me', 'My schedule', 'M4 5h16v15H4zM4 10h16M9 3v4M15 3v4'],
   ['projects', 'Projects', 'M4 4h7v7H4zM13 4h7v4h-7zM13 10h7v10h-7zM4 13h7v7H4z'],
   ['people', 'People', 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21c0-4 3-6 7-6s7 2 7 6M17 11a3 3 0 1 0 0-6M22 21c0-3-2-5-5-5'],
   ['clients', 'Clients', 'M3 21V7l9-4 9 4v14M9 21v-6h6v6'],
@@ -45,7 +48,8 @@ function nav(m, dispatch) {
     h('a', { class: 'brand', href: '/schedule', 'data-nav': '' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'kronuz'),
     h('div', { class: 'team-name' }, (m.data.team && m.data.team.name) || '\u00a0'),
     scenarioSwitcher(m, dispatch),
-    h('ul', {}, NAV.filter(([page]) => !EDITOR_PAGES.has(page) || canEdit(m)).map(([page, label, d]) => h('li', { key: page },
+    // My schedule: members always (it says how to get linked), others once linked
+    h('ul', {}, NAV.filter(([page]) => (!EDITOR_PAGES.has(page) || canEdit(m)) && (page !== 'me' || !canEdit(m) || myPerson(m))).map(([page, label, d]) => h('li', { key: page },
       h('a', { href: '/' + page, 'data-nav': '', class: page === active ? 'active' : '', 'aria-current': page === active ? 'page' : null, 'data-testid': 'nav-' + page }, icon(d), h('span', {}, label))))),
     h('div', { class: 'nav-foot' },
       m.live.status === 'down' ? h('div', { class: 'live-down', role: 'status', 'data-testid': 'live-down' }, 'Reconnecting… colleagues’ changes show again once back.') : null,
@@ -56,7 +60,9 @@ function nav(m, dispatch) {
 
 function schedulePage(m, dispatch) {
   return h('div', { class: 'page schedule' },
-    pageHeader('Schedule', 'Drag on a row to book someone. Drag a bar to move it, its edges to resize. Ctrl+Z undoes.', canEdit(m) ? [
+    pageHeader('Schedule', canEdit(m)
+      ? 'Drag on a row to book someone, or to add time off. Drag a bar to move it, its edges to resize. Ctrl+Z undoes.'
+      : myPerson(m) ? 'Your team’s schedule. Drag on your own row to request time off; select a booking to see it.' : 'Your team’s schedule. Select a booking to see it.', canEdit(m) ? [
       button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), '', { 'data-testid': 'schedule-add-person' }),
       button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), ''),
     ] : []),
@@ -74,6 +80,7 @@ function page(m, dispatch) {
     case 'people': return peopleView(m, dispatch);
     case 'clients': return clientsView(m, dispatch);
     case 'timeoff': return timeoffView(m, dispatch);
+    case 'me': return myScheduleView(m, dispatch);
     case 'reports': return reportsView(m, dispatch);
     case 'financials': return financialsView(m, dispatch);
     case 'team': return teamView(m, dispatch);

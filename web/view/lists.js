@@ -4,9 +4,10 @@ import { passwordSection } from './account.js';
 import { rateCardView } from './financials.js';
 import { canEdit, myRole, teamSettings, WEEKDAYS } from '../update.js';
 import { initials, hashColor } from '../schedule.js';
-import { spanLabel, longLabel, toDay } from '../dates.js';
+import { spanLabel, longLabel } from '../dates.js';
 import { button, pageHeader, empty, fmtNum, field } from './ui.js';
 import { listsOf } from '../page/lists.js';
+import { linkCell } from './timeoff.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -142,27 +143,6 @@ export function clientsView(m, dispatch) {
       h('h2', { id: 'archived-clients-title' }, 'Archived'), table(archived)) : null);
 }
 
-export function timeoffView(m, dispatch) {
-  const editable = canEdit(m);
-  const people = new Map(m.data.people.map((p) => [p.id, p]));
-  const list = m.data.timeoff.slice().sort((a, b) => (a.start < b.start ? 1 : -1));
-  const todayN = toDay(m.today);
-  return h('div', { class: 'page' },
-    pageHeader('Time off', 'Holidays, leave and team-wide days off. A day off has no capacity.', editable ? [button('Add time off', () => dispatch({ type: 'OpenDialog', kind: 'timeoff' }), 'primary', { 'data-testid': 'add-timeoff' })] : []),
-    list.length === 0 ? empty(m.loaded.timeoff ? 'No time off booked.' : 'Loading…') :
-      h('table', { class: 'table' },
-        h('thead', {}, h('tr', {}, ['Who', 'When', 'Days', 'Reason', ''].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, list.map((t) => h('tr', { key: t.id, class: toDay(t.end) < todayN ? 'past' : '', 'data-testid': 'timeoff-row', 'data-timeoff-id': t.id },
-          h('td', {}, t.person_id ? (people.get(t.person_id) || { name: 'Unknown person' }).name : h('strong', {}, 'Everyone')),
-          h('td', {}, spanLabel(t.start, t.end)),
-          h('td', {}, String(toDay(t.end) - toDay(t.start) + 1)),
-          h('td', {}, t.reason || h('span', { class: 'muted' }, '—')),
-          h('td', { class: 'right' }, editable ? [
-            button('Edit', () => dispatch({ type: 'OpenDialog', kind: 'timeoff', id: t.id }), 'small ghost', { 'aria-label': `Edit time off ${spanLabel(t.start, t.end)}`, 'data-testid': 'timeoff-edit' }),
-            button('Remove', () => dispatch({ type: 'Archive', what: 'timeoff', id: t.id }), 'small ghost danger-text', { 'aria-label': `Remove time off ${spanLabel(t.start, t.end)}` }),
-          ] : null))))));
-}
-
 export function teamView(m, dispatch) {
   const team = m.data.team;
   const owner = myRole(m) === 'owner';
@@ -177,7 +157,7 @@ export function teamView(m, dispatch) {
     teamSettingsView(m, dispatch, owner),
     rateCardView(m, dispatch),
     h('table', { class: 'table' },
-      h('thead', {}, h('tr', {}, ['Member', 'Email', 'Role', ''].map((x) => h('th', { scope: 'col' }, x)))),
+      h('thead', {}, h('tr', {}, ['Member', 'Email', 'Role', 'Schedules', ''].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, (team.members || []).map((mem) => {
         const me = m.user && mem.user_id === m.user.id;
         return h('tr', { key: mem.user_id },
@@ -186,8 +166,9 @@ export function teamView(m, dispatch) {
           h('td', {}, owner && !me
             ? h('select', { 'aria-label': `Role of ${mem.name || mem.email}`, value: mem.role, on: { change: (e) => dispatch({ type: 'SetMemberRole', userId: mem.user_id, role: e.target.value }) } }, roles.map(([v, l]) => h('option', { value: v, selected: v === mem.role }, l)))
             : h('span', { class: 'tag role-' + mem.role }, mem.role)),
+          linkCell(m, mem, dispatch),
           h('td', { class: 'right' }, owner && !me ? [
-            button('Reset password', () => dispatch({ type: 'ResetMember', userId: mem.user_id }), 'small ghost', { 'aria-label': `Reset the password of ${mem.name || mem.email}`, 'data-testid': 'reset-member' }),
+            button('Reset password', () => dispatch({ type: 'ResetMember', userId: mem.user_id }), 'small ghost', { 'aria-label': `Reset password of ${mem.name || mem.email}`, 'data-testid': 'reset-member' }),
             button('Remove', () => dispatch({ type: 'RemoveMember', userId: mem.user_id }), 'small ghost danger-text', { 'aria-label': `Remove ${mem.name || mem.email}` })] : null));
       }))),
     passwordSection(m, dispatch));

@@ -20,6 +20,7 @@ import { canEdit } from '../update.js';
 import { button, fmtNum, pct } from './ui.js';
 import { renderBar, renderGhost } from './bars.js';
 import { dayHeader } from './dayheader.js';
+import { timeOffBlocks, rowTimeOff } from './timeoff-blocks.js';
 
 // geometry of the last render, for the pointer handlers
 const geo = { layout: null, sched: null, dragging: false };
@@ -82,6 +83,8 @@ function handlers(dispatch) {
       const p = pointToCell(el, e);
       if (!p.rowKey) return;
       if (e.target.closest('[data-ghost]')) return; // proposed bars are not editable
+      const offLabel = e.target.closest('[data-timeoff-id]');
+      if (offLabel) { e.preventDefault(); dispatch({ type: 'OpenTimeOff', id: offLabel.getAttribute('data-timeoff-id') }); return; }
       const bar = e.target.closest('[data-allocation-id]');
       let mode = 'create', allocId = null, rowKey = p.rowKey;
       if (bar) {
@@ -302,8 +305,7 @@ export function timelineView(m, dispatch) {
         role: 'gridcell', 'data-testid': 'cell', 'data-date': fromDay(d),
         'aria-label': cellLabel(row.title, d, st, unit, narrow, reason), 'aria-selected': focused ? 'true' : null,
       },
-      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, narrow ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null,
-      reason ? h('span', { class: 'off-label' }, reason) : null));
+      st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, narrow ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null));
     }
     const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
       cells,
@@ -328,6 +330,8 @@ export function timelineView(m, dispatch) {
       const a = Math.min(drag.startDay, drag.day), b = Math.max(drag.startDay, drag.day) + unit - 1;
       bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h("span", {}, `${b - a + 1}d · ${spanLabel(fromDay(a), fromDay(b))}`)));
     }
+    // time off: blocks under the bars, their labels over them (view/timeoff-blocks.js)
+    const offBlocks = timeOffBlocks(row, person ? rowTimeOff(m.data.timeoff, person.id) : [], { firstDay: win.firstDay, lastDay: win.lastDay, origin, dayW, rowHeight: row.height, off });
     // per-row totals over what is in view: utilisation is scheduled hours over
     // capacity (as in the reports), with the tentative share beside it
     let util = null, tentUtil = null, scheduled = 0, tentative = 0, cap = 0, overDays = 0;
@@ -363,7 +367,9 @@ export function timelineView(m, dispatch) {
     },
     h('div', { key: 'rh', class: 'sr-only', role: 'rowheader' }, `${row.title}${row.subtitle ? `, ${row.subtitle}` : ''}: ${person ? `${pct(util ?? 0)} scheduled${tentative > 0 ? `, ${pct(tentUtil)} tentative` : ''}; ` : ''}${utilText}`),
     strip,
-    bars));
+    offBlocks.blocks,
+    bars,
+    offBlocks.labels));
     heads.push(header);
     if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header, light });
   }

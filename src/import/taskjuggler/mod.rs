@@ -275,6 +275,9 @@ pub fn plan_tjp(text: &str, s: &Schedule, now: Timestamp) -> Result<Plan> {
                 start: *a,
                 end: *b,
                 reason: Some("Vacation".into()),
+                kind: None,
+                hours: None,
+                status: None,
             };
             let t = TimeOff::from_input(Id::random(), team.clone(), input)?;
             push(
