@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute, eventually } from './harness.js';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -168,6 +168,7 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await check(page, 'schedule filtered by project');
   await page.locator('select[name="f-project"]').selectOption('');
   // a search for a client, two skills and who is free next week
+  const rowsBefore = await page.getByTestId('timeline-row').count();
   await page.getByTestId('schedule-search').fill('initech');
   await page.locator('select[name="f-skill"]').selectOption('rust');
   await page.locator('select[name="f-skill"]').selectOption('sql');
@@ -177,6 +178,9 @@ test('every page and dialog of a seeded team has no serious accessibility violat
   await page.getByTestId('schedule-search').fill('');
   for (const x of ['sql', 'rust']) await page.getByRole('button', { name: `Remove skill ${x}` }).click();
   await page.locator('select[name="f-free"]').selectOption('');
+  // every row back in place before dragging on one
+  await eventually(async () => (await page.getByTestId('skill-chip').count()) === 0 && (await page.getByTestId('timeline-row').count()) === rowsBefore, 'the schedule unfiltered again');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
   // new booking (drag on a row) and edit booking (click a bar)
   const who = seeded.people[2];

@@ -89,9 +89,11 @@ export function reportEffects(m) {
   const from = m.reports.from;
   const to = addDays(from, m.reports.weeks * 7 - 1);
   const only = reportParams(m.reportFilter);
+  // each answer says what it was asked (`asked`): one for an older range or filter is dropped
+  const ask = (path, which) => get(path, 'ReportLoaded', 'ReportErr', { which, asked: path });
   return [
-    get('/reports/utilisation' + qs({ from, to, interval: 'week', ...only }), 'ReportLoaded', 'ReportErr', { which: 'util' }),
-    get('/reports/pipeline' + qs({ from, to, ...only }), 'ReportLoaded', 'ReportErr', { which: 'pipeline' }),
+    ask('/reports/utilisation' + qs({ from, to, interval: 'week', ...only }), 'util'),
+    ask('/reports/pipeline' + qs({ from, to, ...only }), 'pipeline'),
   ];
 }
 

@@ -18,7 +18,9 @@ export const financialsInterval = (f) => (f.interval === 'week' ? 'week' : 'mont
 
 export function financialsEffects(m) {
   const { from, to } = financialsRange(m.financials);
-  return [get('/reports/financials' + qs({ from, to, interval: financialsInterval(m.financials), ...reportParams(m.reportFilter) }), 'FinancialsLoaded', 'FinancialsErr')];
+  const path = '/reports/financials' + qs({ from, to, interval: financialsInterval(m.financials), ...reportParams(m.reportFilter) });
+  // the answer says what it was asked: one for an older range or filter is dropped
+  return [get(path, 'FinancialsLoaded', 'FinancialsErr', { asked: path })];
 }
 
 export const loadProjectMoney = (id) => get(`/prj/${encodeURIComponent(id)}/financials`, 'ProjectMoneyLoaded', 'ProjectMoneyErr', { id });
@@ -94,6 +96,7 @@ export function update(m, msg) {
       return [m2, financialsEffects(m2)];
     }
     case 'FinancialsLoaded':
+      if (msg.asked && financialsEffects(m)[0].ctx.asked !== msg.asked) return [m, []];
       return [set(m, { financials: set(m.financials, { data: msg.data, loading: false, error: null, forbidden: false }) }), []];
     case 'FinancialsErr':
       return unauthorized(m, msg.status) || [set(m, { financials: set(m.financials, { loading: false, error: msg.status === 403 ? null : msg.error, forbidden: msg.status === 403 }) }), []];

@@ -12,12 +12,17 @@ export function update(m, msg) {
       const m2 = set(m, { reports: set(m.reports, { from, weeks, loading: true, error: null }) });
       return [m2, reportEffects(m2)];
     }
+    case 'ReportFilterClear': {
+      const m2 = set(m, { reportFilter: {}, reports: set(m.reports, { loading: true, error: null }) });
+      return [m2, routeEffects(m2)];
+    }
     case 'ReportFilter': {
       // one filter for every report page (reports, financials): load the page's reports again
       const m2 = set(m, { reportFilter: set(m.reportFilter || {}, { [msg.field]: msg.value }), reports: set(m.reports, { loading: true, error: null }) });
       return [m2, routeEffects(m2)];
     }
     case 'ReportLoaded':
+      if (msg.asked && !reportEffects(m).some((fx) => fx.ctx.asked === msg.asked)) return [m, []];
       return [set(m, { reports: set(m.reports, { [msg.which]: msg.data, local: set(m.reports.local, { [msg.which]: false }), loading: false, error: null }) }), []];
     case 'ReportErr':
       // a server without this report: compute it in the browser from the schedule

@@ -407,3 +407,17 @@ test('a new placeholder role from the allocation form', () => {
   assert.equal(rows[0].key, 'ph:Senior developer');
   assert.equal(rows[0].kind, 'placeholder');
 });
+
+test('report filters go to the server, and an answer to an older filter is dropped', () => {
+  let m = loggedIn('/reports');
+  let fx1, fx2;
+  [m, fx1] = update(m, { type: 'ReportFilter', field: 'role', value: 'Dev' });
+  const util1 = fx1.find((f) => f.ctx && f.ctx.which === 'util');
+  assert.match(util1.path, /role=Dev/);
+  [m, fx2] = update(m, { type: 'ReportFilterClear' });
+  const util2 = fx2.find((f) => f.ctx && f.ctx.which === 'util');
+  assert.doesNotMatch(util2.path, /role=/);
+  [m] = update(m, { type: util2.ok, data: { people: ['everyone'] }, ...util2.ctx });
+  [m] = update(m, { type: util1.ok, data: { people: ['developers'] }, ...util1.ctx });
+  assert.deepEqual(m.reports.util, { people: ['everyone'] }, 'the late answer for the old filter is dropped');
+});

@@ -20,7 +20,7 @@ export function reportFilters(m, dispatch) {
     field('Person', 'r-person', f.person || '', set('person'), { options: [['', 'Everyone'], ...people.map((p) => [p.id, p.name])] }),
     field('Project', 'r-project', f.project || '', set('project'), { options: [['', 'All projects'], ...projects.map((p) => [p.id, p.name])] }),
     field('Client', 'r-client', f.client || '', set('client'), { options: [['', 'All clients'], ...clients.map((c) => [c.id, c.name])] }),
-    Object.keys(reportParams(f)).length ? button('Clear filters', () => { for (const k of ['role', 'person', 'project', 'client']) if (f[k]) set(k)(''); }, 'ghost small', { 'data-testid': 'report-filters-clear' }) : null);
+    Object.keys(reportParams(f)).length ? button('Clear filters', () => dispatch({ type: 'ReportFilterClear' }), 'ghost small', { 'data-testid': 'report-filters-clear' }) : null);
 }
 
 let localMemo = { key: null, data: null, util: null, pipeline: null };
