@@ -3,6 +3,7 @@ import { h } from '../vdom.js';
 import { authView } from './auth.js';
 import { resetView } from './account.js';
 import { timelineView } from './timeline.js';
+import { agendaView, viewportHook } from './agenda.js';
 import { scheduleToolbar } from './toolbar.js';
 import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, timeoffView, teamView } from './lists.js';
@@ -50,14 +51,15 @@ function nav(m, dispatch) {
 }
 
 function schedulePage(m, dispatch) {
-  return h('div', { class: 'page schedule' },
-    pageHeader('Schedule', 'Drag on a row to book someone. Drag a bar to move it, its edges to resize. Ctrl+Z undoes.', canEdit(m) ? [
+  const phone = !!m.sched.phone;
+  return h('div', { class: 'page schedule' + (phone ? ' phone' : ''), hook: viewportHook(dispatch) },
+    pageHeader('Schedule', phone || m.sched.density === 'compact' ? null : 'Drag on a row to book someone. Drag a bar to move it, its edges to resize. Ctrl+Z undoes.', canEdit(m) ? [
       button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), '', { 'data-testid': 'schedule-add-person' }),
       button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), ''),
     ] : []),
     planBanner(m, dispatch),
     scheduleToolbar(m, dispatch),
-    timelineView(m, dispatch));
+    phone ? agendaView(m, dispatch) : timelineView(m, dispatch));
 }
 
 function page(m, dispatch) {
@@ -76,6 +78,15 @@ function page(m, dispatch) {
   }
 }
 
+/** The first stop of Tab on the schedule: straight to the grid (or the agenda), past the menu and the filters. */
+function skipLink(m) {
+  const target = m.sched.phone ? 'agenda' : 'timeline-grid';
+  return h('a', {
+    key: 'skip', class: 'skip-link', href: '#' + target, 'data-testid': 'skip-to-grid',
+    on: { click: (e) => { e.preventDefault(); const el = document.getElementById(target); if (el) el.focus(); } },
+  }, m.sched.phone ? 'Skip to the agenda' : 'Skip to the schedule');
+}
+
 function toasts(m, dispatch) {
   return h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' },
     m.toasts.map((t) => h('div', { key: 't' + t.id, class: 'toast ' + t.kind, 'data-testid': t.kind === 'error' ? 'toast-error' : 'toast', role: t.kind === 'error' ? 'alert' : null },
@@ -89,6 +100,7 @@ export function view(m, dispatch) {
   if (m.route.page === 'reset') return h('div', { class: 'shell public', key: 'public' }, resetView(m, dispatch), toasts(m, dispatch));
   if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, authView(m, dispatch), toasts(m, dispatch));
   return h('div', { class: 'shell' + (m.scenario ? ' in-scenario' : ''), key: 'app' },
+    m.route.page === 'schedule' ? skipLink(m) : null,
     nav(m, dispatch),
     h('main', { class: 'main', id: 'main' }, scenarioBanner(m, dispatch), page(m, dispatch)),
     compareView(m, dispatch),
