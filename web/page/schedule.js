@@ -87,7 +87,7 @@ function editAllocDialog(a) {
       person_id: a.person_id || '', placeholder_role: a.placeholder_role || '', project_id: a.project_id,
       start: a.start, end: a.end, hours_per_day: String(a.hours_per_day), tentative: !!a.tentative, note: a.note || '',
       // for splitting it (the middle day) and repeating it weekly
-      split_at: a.start < a.end ? fromDay(Math.ceil((toDay(a.start) + toDay(a.end) + 1) / 2)) : '', repeat_weeks: '4',
+      split_at: a.start < a.end ? fromDay(toDay(a.start) + Math.ceil((toDay(a.end) - toDay(a.start)) / 2)) : '', repeat_weeks: '4',
     },
   };
 }
@@ -250,8 +250,12 @@ export function update(m, msg) {
       if (msg.day === d.day && rowKey === d.rowKey) return [m, []];
       return [set(m, { drag: set(d, { day: msg.day, rowKey, moved: true }) }), []];
     }
-    case 'DragCancel':
-      return [set(m, { drag: null }), []];
+    case 'DragCancel': {
+      // a move with the keys given up: the focused cell goes back to the bar
+      const d = m.drag, a = d && d.mode === 'keys' ? allocById(m, d.allocId) : null;
+      const m1 = set(m, { drag: null });
+      return [a ? setSched(m1, { focus: { row: rowKeyOfAlloc(a), day: allocSpan(a)[0] } }) : m1, []];
+    }
     case 'DragEnd': {
       const d = m.drag;
       if (!d) return [m, []];
