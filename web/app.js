@@ -172,7 +172,7 @@ document.addEventListener('click', (ev) => {
   dispatch({ type: 'Navigate', path: a.getAttribute('href') });
 });
 
-const [m0, fx0] = init({ path: location.pathname, search: location.search });
+const [m0, fx0] = init({ path: location.pathname, search: location.search, phone: window.innerWidth <= 640 });
 model = m0;
 render();
 syncSubscriptions();

@@ -159,6 +159,7 @@ export function update(m, msg) {
       return [setSched(m, { filtersOpen: !m.sched.filtersOpen }), []];
     case 'Scrolled': {
       const s = m.sched;
+      if (!msg.w) return [m, []]; // a grid not laid out (a phone's agenda replaced it)
       if (s.scrollTop === msg.top && s.scrollLeft === msg.left && s.viewW === msg.w && s.viewH === msg.h) return [m, []];
       // A fast vertical scroll draws rows without their day cells until it settles
       // (see timelineView); each fast step restarts the wait.

@@ -115,10 +115,12 @@ export function renderBar(a, lane, origin, dayW, projects, extraClass, editable,
   const name = p ? p.name : 'Unknown project';
   const w = (e - s + 1) * dayW;
   const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
-  const label = `${name}, ${hours}${a.tentative ? ', tentative' : ''}, ${spanLabel(a.start, a.end)}`;
   const short = w < LABEL_MIN_W;
   const outside = short && (opts.room || 0) >= 72;
-  const text = !short ? `${name} · ${hours}` : outside ? null : w >= 36 ? abbreviate(name) : null;
+  const abbr = short && !outside && w >= 36 ? abbreviate(name) : null;
+  const text = !short ? `${name} · ${hours}` : abbr;
+  // the short form shown is heard first, as it is seen
+  const label = `${abbr && abbr !== name ? `${abbr}: ` : ''}${name}, ${hours}${a.tentative ? ', tentative' : ''}, ${spanLabel(a.start, a.end)}`;
   return h('div', {
     key: 'bar:' + a.id,
     class: 'bar' + (a.tentative ? ' tentative' : '') + (extraClass || '') + (w < 40 ? ' narrow' : '') + (outside ? ' outside' : ''),
