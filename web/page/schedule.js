@@ -247,7 +247,7 @@ export function update(m, msg) {
     case 'DragMove': {
       const d = m.drag;
       if (!d || d.mode === 'click') return [m, []];
-      const rowKey = d.mode === 'move' ? msg.rowKey || d.rowKey : d.rowKey;
+      const rowKey = d.mode === 'move' || d.mode === 'copy' ? msg.rowKey || d.rowKey : d.rowKey;
       if (msg.day === d.day && rowKey === d.rowKey) return [m, []];
       return [set(m, { drag: set(d, { day: msg.day, rowKey, moved: true }) }), []];
     }

@@ -195,7 +195,7 @@ export function timelineView(m, dispatch) {
     const hours = hoursLabel({ scheduled, tentative });
     const utilText = person ? `${hours} of ${fmtHours(cap)} capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `Unstaffed demand in view: ${hours}`;
     const header = h('div', {
-      key: 'h' + row.key, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      key: 'h' + row.key, class: 'row-head' + (drag && (drag.mode === 'move' || drag.mode === 'copy') && drag.rowKey === row.key ? ' drop-target' : ''),
       'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
     },
@@ -210,7 +210,7 @@ export function timelineView(m, dispatch) {
       h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
       h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
     rowsV.push(h('div', {
-      key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && (drag.mode === 'move' || drag.mode === 'copy') && drag.rowKey === row.key ? ' drop-target' : ''),
       role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
