@@ -40,7 +40,8 @@ export function init({ path = '/', search = '', today = todayStr(), phone = fals
       density: 'comfortable', // or 'compact'; each login's choice is kept in the browser
       phone: !!phone, // a narrow screen: the schedule is an agenda (see view/agenda.js)
     },
-    drag: null,
+    drag: null, // a bar or a range in the hand: pointer (create, move, copy, resize-*) or the keys (keys)
+    repeating: null, // a booking's weekly copies on their way: {left, made, of}
     pipeDrag: null,
     dialog: null,
     toasts: [],
