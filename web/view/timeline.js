@@ -112,7 +112,10 @@ export function timelineView(m, dispatch) {
     const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? `${focus.day}:${focus.anchor}` : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
     // While scrolling fast, rows coming into view are drawn light: bars, capacity
     // strip and header, without the day cells (which fill in once it settles).
-    const light = !!s.fast && !touched && !(focus && focus.row === row.key);
+    // Compact rows are always light (two and a half times as many rows in view
+    // would cost as much more): the capacity strip and the bars tell the day,
+    // and the focused row has its cells (for the keyboard and screen readers).
+    const light = (!!s.fast || density === 'compact') && !touched && !(focus && focus.row === row.key);
     const cached = !touched && lastRows.get(row.key);
     if (cached && (light || !cached.light) && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
       rowsV.push(cached.vnode);
