@@ -1,6 +1,6 @@
 // Bootstrap and runtime: holds the one model, runs update(), renders the view
 // once per animation frame, interprets effects (HTTP, navigation, timers,
-// scrolling, focus, clipboard) and keeps the model's subscriptions (the live
+// scrolling, focus, clipboard, preferences kept in the browser) and keeps the model's subscriptions (the live
 // events stream) open, all at the edge.
 
 import { init, update, subscriptions } from './update.js';
@@ -136,7 +136,10 @@ function run(fx) {
       const el = document.querySelector('[data-testid="timeline-grid"]');
       if (el) { el.scrollTop = fx.top; el.scrollLeft = fx.left; }
     }); break;
-    case 'focus': requestAnimationFrame(() => { const el = document.querySelector(fx.selector); if (el) el.focus({ preventScroll: true }); }); break;
+    case 'focus': requestAnimationFrame(() => { const el = document.querySelector(fx.selector) || (fx.fallback && document.querySelector(fx.fallback)); if (el) el.focus({ preventScroll: true }); }); break;
+    // a preference kept in this browser (e.g. the timeline's density, per login)
+    case 'pref-load': { let value = null; try { value = localStorage.getItem(fx.key); } catch { /* storage off */ } dispatch({ ...fx.msg, value }); break; }
+    case 'pref-save': try { localStorage.setItem(fx.key, fx.value); } catch { /* storage off */ } break;
     case 'copy': if (navigator.clipboard) navigator.clipboard.writeText(fx.text).then(() => dispatch({ type: 'Toast', text: 'Copied to the clipboard', kind: 'info' }), () => {}); break;
     case 'download': {
       const url = URL.createObjectURL(new Blob([fx.text], { type: fx.mime }));
@@ -177,7 +180,7 @@ document.addEventListener('click', (ev) => {
   dispatch({ type: 'Navigate', path: a.getAttribute('href') });
 });
 
-const [m0, fx0] = init({ path: location.pathname, search: location.search });
+const [m0, fx0] = init({ path: location.pathname, search: location.search, phone: window.innerWidth <= 640 });
 model = m0;
 render();
 syncSubscriptions();

@@ -7,7 +7,7 @@ import { dayWidth } from './schedule.js';
 import * as store from './store.js';
 import { PUBLIC_PAGES, parseRoute, routePath } from './route.js';
 
-export function init({ path = '/', search = '', today = todayStr() } = {}) {
+export function init({ path = '/', search = '', today = todayStr(), phone = false } = {}) {
   const route = parseRoute(path, search);
   const origin = fromDay(toDay(startOfWeek(today)) - 7 * 26);
   const days = 7 * 104;
@@ -37,8 +37,11 @@ export function init({ path = '/', search = '', today = todayStr() } = {}) {
       allocFull: false,
       fast: 0, // while scrolling fast: the number of the latest fast step (fastSeq), else 0
       fastSeq: 0,
+      density: 'comfortable', // or 'compact'; each login's choice is kept in the browser
+      phone: !!phone, // a narrow screen: the schedule is an agenda (see view/agenda.js)
     },
-    drag: null,
+    drag: null, // a bar or a range in the hand: pointer (create, move, copy, resize-*) or the keys (keys)
+    repeating: null, // a booking's weekly copies on their way: {left, made, of}
     pipeDrag: null,
     dialog: null,
     toasts: [],

@@ -13,10 +13,18 @@ export const ZOOMS = {
 };
 export const SIDEBAR = 264;
 export const HEADER = 52;
-export const LANE_H = 26;
-export const ROW_TOP_PAD = 6;
-export const ROW_BOTTOM = 18; // room for the capacity strip
-export const MIN_ROW_H = 56;
+/**
+ * Row geometry by density. Below a row's lanes of bars there is always one
+ * free lane (which also holds the capacity strip): dragging there books
+ * someone again on days they already hold a bar.
+ */
+export const DENSITIES = {
+  comfortable: { laneH: 26, pad: 6, free: 24, min: 56, label: 'Comfortable' },
+  compact: { laneH: 14, pad: 1, free: 7, min: 22, label: 'Compact' },
+};
+export function geometry(density) { return DENSITIES[density] || DENSITIES.comfortable; }
+export const LANE_H = DENSITIES.comfortable.laneH;
+export const ROW_TOP_PAD = DENSITIES.comfortable.pad;
 
 export function dayWidth(zoom) { return (ZOOMS[zoom] || ZOOMS.week).dayW; }
 
@@ -139,9 +147,9 @@ let rowsMemo = null;
 const collator = new Intl.Collator();
 export function buildRows(data, sched) {
   const { people, projects, allocations, timeoff } = data;
-  const { filter, sort } = sched;
+  const { filter, sort, density } = sched;
   const span = freeRange(filter.free, sched.today);
-  if (rowsMemo && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort && rowsMemo.today === sched.today && (rowsMemo.timeoff === timeoff || ((sort === 'name' || sort === 'role') && !span))) return rowsMemo.result;
+  if (rowsMemo && rowsMemo.density === density && rowsMemo.people === people && rowsMemo.projects === projects && rowsMemo.allocations === allocations && rowsMemo.filter === filter && rowsMemo.sort === sort && rowsMemo.today === sched.today && (rowsMemo.timeoff === timeoff || ((sort === 'name' || sort === 'role') && !span))) return rowsMemo.result;
   const byRow = allocsByRow(allocations);
   const projById = new Map(projects.map((p) => [p.id, p]));
   const q = (filter.q || '').trim().toLowerCase();
@@ -198,16 +206,19 @@ export function buildRows(data, sched) {
   list.sort(cmp);
   for (const p of list) rows.push({ key: 'p:' + p.id, kind: 'person', person: p, role: null, title: p.name, subtitle: p.role || '', allocs: byRow.get('p:' + p.id) || [] });
   let top = 0;
+  const g = geometry(density);
   for (const r of rows) {
     const { lanes, count } = lanesOf(r.allocs);
     r.lanes = lanes;
-    r.laneCount = Math.max(1, count);
-    r.height = Math.max(MIN_ROW_H, ROW_TOP_PAD + r.laneCount * LANE_H + ROW_BOTTOM);
+    r.laneCount = count;
+    // the lanes of bars, then the free lane
+    r.height = Math.max(g.min, g.pad + count * g.laneH + g.free);
+    r.freeTop = g.pad + count * g.laneH;
     r.top = top;
     top += r.height;
   }
   const result = { rows, totalHeight: top, index: new Map(rows.map((r, i) => [r.key, i])), free: span ? free : null, span };
-  rowsMemo = { people, projects, allocations, timeoff, filter, sort, today: sched.today, result };
+  rowsMemo = { people, projects, allocations, timeoff, filter, sort, density, today: sched.today, result };
   return result;
 }
 
@@ -252,9 +263,11 @@ export function applyDrag(drag, alloc, rowsIndex, rows) {
   if (!drag || !alloc) return alloc;
   const delta = drag.day - drag.startDay;
   const [s, e] = allocSpan(alloc);
-  if (drag.mode === 'move') {
+  if (drag.mode === 'move' || drag.mode === 'copy' || drag.mode === 'keys') {
     let out = { ...alloc };
-    if (delta) { out.start = fromDay(s + delta); out.end = fromDay(e + delta); }
+    // keys: the bar's new start and end, as the arrow keys left them
+    if (drag.mode === 'keys') { out.start = fromDay(drag.s); out.end = fromDay(drag.e); }
+    else if (delta) { out.start = fromDay(s + delta); out.end = fromDay(e + delta); }
     if (drag.rowKey && drag.rowKey !== drag.originRowKey) {
       const row = rows && rowsIndex ? rows[rowsIndex.get(drag.rowKey)] : null;
       if (row && row.kind === 'person') { out.person_id = row.person.id; out.placeholder_role = null; }

@@ -15,6 +15,7 @@ import * as activity from './page/activity.js';
 import * as live from './page/live.js';
 import * as conflict from './page/conflict.js';
 import * as schedule from './page/schedule.js';
+import * as bookings from './page/bookings.js';
 import * as planning from './page/planning.js';
 import * as pipeline from './page/pipeline.js';
 import * as project from './page/project.js';
@@ -38,7 +39,7 @@ export { STATUSES, STATUS_LABEL, DEFAULT_PROBABILITY } from './page/project.js';
 export { actualRequest } from './page/people.js';
 export { WEEKDAYS, teamSettings, teamSettingsRequest } from './page/team.js';
 
-const PAGES = [account, shell, auth, forms, activity, live, conflict, schedule, planning, pipeline, project, people, clients, timeoff, reports, financials, team, scenarios, importer, lists];
+const PAGES = [account, shell, auth, forms, activity, live, conflict, schedule, bookings, planning, pipeline, project, people, clients, timeoff, reports, financials, team, scenarios, importer, lists];
 
 /** What the runtime keeps open for this model (e.g. the live events stream); each {type, key, ...}. */
 export function subscriptions(m) {

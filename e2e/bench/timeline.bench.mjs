@@ -7,6 +7,7 @@
 //   node e2e/bench/timeline.bench.mjs [--people 1000] [--allocations 100000] [--screenshot FILE] [--pipeline-screenshot FILE]
 //     [--data-dir DIR]   seed DIR once and reuse it on later runs (kept after the run)
 //     [--runs N]         repeat the scrolling measurements N times
+//     [--density compact] measure the timeline in its compact density
 import { startServer, launchBrowser } from '../harness.js';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf('--' + name); return i > 0 ? process.argv[i + 1] : dflt; };
@@ -16,6 +17,7 @@ const SHOT = arg('screenshot', null);
 const PIPE_SHOT = arg('pipeline-screenshot', null);
 const DATA_DIR = arg('data-dir', null);
 const RUNS = Number(arg('runs', 1));
+const DENSITY = arg('density', null);
 const CONCURRENCY = 32;
 
 const server = await startServer({ dataDir: DATA_DIR });
@@ -62,6 +64,12 @@ try {
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await context.addCookies(cookie.split('; ').map((c) => { const [n, ...v] = c.split('='); return { name: n, value: v.join('='), url: server.base }; }));
+  if (DENSITY) {
+    // the density each login keeps in the browser (web/page/schedule.js densityKey)
+    const me = await call('GET', '/usr/me');
+    const id = (me.user || me).id;
+    await context.addInitScript(([key, value]) => localStorage.setItem(key, value), [`kronuz.density.${id}`, DENSITY]);
+  }
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -70,6 +78,7 @@ try {
   await page.goto(server.base + '/schedule');
   await page.locator('[data-testid="allocation"]').first().waitFor({ timeout: 60_000 });
   const usable = Date.now() - t;
+  if (DENSITY) await page.locator(`[data-testid="density-${DENSITY}"][aria-pressed="true"]`).waitFor();
   const api = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms ${Math.round(e.encodedBodySize / 1024)} KiB`));
   const firstRender = await page.evaluate(() => window.__kronuzStats && window.__kronuzStats.maxView);
 

@@ -1,9 +1,10 @@
-// The schedule page: the timeline's view (zoom, scroll, filters, keyboard),
-// dragging bars, and the allocation dialog.
+// The schedule page: the timeline's view (zoom, density, scroll, filters,
+// keyboard), dragging bars and moving them with the keys, and the allocation
+// dialog. Duplicating, splitting and repeating a booking are in bookings.js.
 
 import { http, ifMatch } from '../api.js';
 import { toDay, fromDay, startOfWeekDay, isDate } from '../dates.js';
-import { buildRows, applyDrag, allocDiff, dayWidth, SIDEBAR, HEADER, ZOOMS } from '../schedule.js';
+import { buildRows, applyDrag, allocDiff, dayWidth, rowAtY, rowKeyOfAlloc, SIDEBAR, HEADER, ZOOMS, DENSITIES } from '../schedule.js';
 import { allocSpan, newBookingHours } from '../capacity.js';
 import { set, setSched, toast, canEdit, unauthorized, withAlloc, withoutAlloc, allocById } from '../model.js';
 import { extendAllocs, routeEffects } from '../load.js';
@@ -13,6 +14,25 @@ import { optimistic } from '../records.js';
 /** Scrolling at least this far between two frames is fast; rows are drawn light until it settles. */
 export const FAST_SCROLL_PX = 200;
 const SETTLE_MS = 120;
+/** Below this width the schedule is a person's agenda instead of the grid. */
+export const PHONE_W = 640;
+
+/** Where the person's density is remembered (per login, in this browser). */
+export const densityKey = (m) => `kronuz.density.${m.user ? m.user.id : 'anon'}`;
+
+/** Focus this booking's bar once drawn, else the grid. */
+export const focusBar = (id) => ({ type: 'focus', selector: `[data-testid="allocation"][data-allocation-id="${id}"]`, fallback: '[data-testid="timeline-grid"]' });
+
+/** The timeline with another density, the row at the top of the view kept there. */
+function withDensity(m, density) {
+  const s = m.sched;
+  const before = buildRows(m.data, s);
+  const i = rowAtY(before.rows, s.scrollTop);
+  const m2 = setSched(m, { density });
+  const after = buildRows(m2.data, m2.sched);
+  const top = i >= 0 ? after.rows[i].top : 0;
+  return [setSched(m2, { scrollTop: top }), [{ type: 'scroll', top, left: s.scrollLeft }]];
+}
 
 /** Scroll so the focused cell is visible. */
 function scrollToFocus(m) {
@@ -54,12 +74,21 @@ function newAllocDialog(m, rowKey, start, end) {
   };
 }
 
+/** A new booking's body with the fields of `a` (its copy). */
+export function copyBody(a, patch = {}) {
+  const body = { project_id: a.project_id, start: a.start, end: a.end, hours_per_day: Number(a.hours_per_day), tentative: !!a.tentative, note: a.note || '', ...patch };
+  if (a.person_id) body.person_id = a.person_id; else body.placeholder_role = a.placeholder_role || 'Unassigned';
+  return body;
+}
+
 function editAllocDialog(a) {
   return {
     kind: 'alloc', id: a.id, error: null, busy: false, base: a,
     form: {
       person_id: a.person_id || '', placeholder_role: a.placeholder_role || '', project_id: a.project_id,
       start: a.start, end: a.end, hours_per_day: String(a.hours_per_day), tentative: !!a.tentative, note: a.note || '',
+      // for splitting it (the middle day) and repeating it weekly
+      split_at: a.start < a.end ? fromDay(toDay(a.start) + Math.ceil((toDay(a.end) - toDay(a.start)) / 2)) : '', repeat_weeks: '4',
     },
   };
 }
@@ -97,14 +126,41 @@ export function update(m, msg) {
     // ---- the view
     case 'Zoom': {
       if (!ZOOMS[msg.zoom] || msg.zoom === m.sched.zoom) return [m, []];
+      // The date in focus stays where it is: the focused day if it is in view
+      // (at the same place on screen when it fits), else the day at the left edge.
       const s = m.sched;
-      const oldW = dayWidth(s.zoom), newW = dayWidth(msg.zoom);
-      const centre = (s.scrollLeft + (s.viewW - SIDEBAR) / 2) / oldW;
-      const left = Math.max(0, centre * newW - (s.viewW - SIDEBAR) / 2);
+      const oldW = dayWidth(s.zoom), newW = dayWidth(msg.zoom), origin = toDay(s.origin);
+      const viewPx = s.viewW - SIDEBAR;
+      const leftDay = s.scrollLeft / oldW;
+      const f = s.focus;
+      let left;
+      if (f && f.day - origin >= leftDay && (f.day - origin + 1) * oldW <= s.scrollLeft + viewPx) {
+        const x = (f.day - origin) * oldW - s.scrollLeft;
+        left = (f.day - origin) * newW - Math.min(x, Math.max(0, viewPx - 7 * newW));
+      } else left = leftDay * newW;
+      left = Math.max(0, Math.round(left));
       return [setSched(m, { zoom: msg.zoom, scrollLeft: left }), [{ type: 'scroll', left, top: s.scrollTop }]];
     }
+    case 'Density': {
+      if (!DENSITIES[msg.value] || msg.value === (m.sched.density || 'comfortable')) return [m, []];
+      const [m2, fx] = withDensity(m, msg.value);
+      return [setSched(m2, { densityLoaded: true }), [...fx, { type: 'pref-save', key: densityKey(m), value: msg.value }]];
+    }
+    case 'TimelineMounted':
+      // the person's density, once they are known
+      if (m.sched.densityLoaded || !m.user) return [m, []];
+      return [setSched(m, { densityLoaded: true }), [{ type: 'pref-load', key: densityKey(m), msg: { type: 'DensityLoaded' } }]];
+    case 'DensityLoaded':
+      return DENSITIES[msg.value] && msg.value !== (m.sched.density || 'comfortable') ? withDensity(m, msg.value) : [m, []];
+    case 'Viewport': {
+      const phone = msg.w <= PHONE_W;
+      return phone === !!m.sched.phone ? [m, []] : [setSched(m, { phone }), []];
+    }
+    case 'ToggleFilters':
+      return [setSched(m, { filtersOpen: !m.sched.filtersOpen }), []];
     case 'Scrolled': {
       const s = m.sched;
+      if (!msg.w) return [m, []]; // a grid not laid out (a phone's agenda replaced it)
       if (s.scrollTop === msg.top && s.scrollLeft === msg.left && s.viewW === msg.w && s.viewH === msg.h) return [m, []];
       // A fast vertical scroll draws rows without their day cells until it settles
       // (see timelineView); each fast step restarts the wait.
@@ -118,13 +174,18 @@ export function update(m, msg) {
     case 'GoToday': {
       const s = m.sched;
       const left = Math.max(0, (toDay(m.today) - toDay(s.origin) - 3) * dayWidth(s.zoom));
-      return [setSched(m, { scrollLeft: left }), [{ type: 'scroll', left, top: s.scrollTop }]];
+      const [m2, fx] = extendAllocs(setSched(m, { scrollLeft: left }));
+      return [m2, [...fx, { type: 'scroll', left, top: s.scrollTop }]];
     }
     case 'Shift': {
       const s = m.sched;
       const left = Math.max(0, s.scrollLeft + msg.days * dayWidth(s.zoom));
-      return [setSched(m, { scrollLeft: left }), [{ type: 'scroll', left, top: s.scrollTop }]];
+      // (on a phone no grid scrolls to ask for what comes into view)
+      const [m2, fx] = extendAllocs(setSched(m, { scrollLeft: left }));
+      return [m2, [...fx, { type: 'scroll', left, top: s.scrollTop }]];
     }
+    case 'AgendaRow':
+      return [setSched(m, { agendaRow: msg.row }), []];
     case 'FilterSet':
       return [setSched(m, { filter: set(m.sched.filter, { [msg.field]: msg.value }), scrollTop: 0 }), [{ type: 'scroll', top: 0, left: m.sched.scrollLeft }]];
     case 'ClearFilters':
@@ -143,6 +204,9 @@ export function update(m, msg) {
       if (!f || !layout.index.has(f.row)) f = { row: layout.rows[0].key, day: Math.max(toDay(s.origin), toDay(m.today)) };
       let i = layout.index.get(f.row);
       let day = f.day;
+      // Shift+Left/Right: a range of days on the row, from where Shift was first held
+      const sideways = msg.key === 'ArrowLeft' || msg.key === 'ArrowRight';
+      const anchor = msg.key === 'none' ? f.anchor ?? null : msg.shift && sideways ? f.anchor ?? f.day : null;
       if (msg.key === 'ArrowUp') i = Math.max(0, i - 1);
       else if (msg.key === 'ArrowDown') i = Math.min(layout.rows.length - 1, i + 1);
       else if (msg.key === 'ArrowLeft') day -= unit;
@@ -150,7 +214,7 @@ export function update(m, msg) {
       else if (msg.key === 'Home') day = toDay(m.today);
       day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
       if (unit === 7) day = startOfWeekDay(day); // month scale: one cell per week
-      const m2 = setSched(m, { focus: { row: layout.rows[i].key, day }, keyboard: msg.key !== 'none' || s.keyboard });
+      const m2 = setSched(m, { focus: anchor == null ? { row: layout.rows[i].key, day } : { row: layout.rows[i].key, day, anchor }, keyboard: msg.key !== 'none' || s.keyboard });
       if (msg.key === 'none') return [m2, []];
       return [m2, scrollToFocus(m2)];
     }
@@ -160,6 +224,11 @@ export function update(m, msg) {
       const row = rowByKey(m, f.row);
       if (!row) return [m, []];
       const unit = ZOOMS[m.sched.zoom].unit;
+      if (f.anchor != null && f.anchor !== f.day) {
+        if (!canEdit(m)) return [m, []];
+        const a = Math.min(f.anchor, f.day), b = Math.max(f.anchor, f.day) + unit - 1;
+        return [setSched(set(m, { dialog: newAllocDialog(m, f.row, fromDay(a), fromDay(b)) }), { focus: { row: f.row, day: Math.min(f.anchor, f.day) } }), []];
+      }
       const hit = row.allocs.find((a) => { const [s, e] = allocSpan(a); return s <= f.day + unit - 1 && f.day <= e; });
       if (hit) return [set(m, { dialog: editAllocDialog(hit) }), []];
       if (!canEdit(m)) return [m, []];
@@ -182,12 +251,16 @@ export function update(m, msg) {
     case 'DragMove': {
       const d = m.drag;
       if (!d || d.mode === 'click') return [m, []];
-      const rowKey = d.mode === 'move' ? msg.rowKey || d.rowKey : d.rowKey;
+      const rowKey = d.mode === 'move' || d.mode === 'copy' ? msg.rowKey || d.rowKey : d.rowKey;
       if (msg.day === d.day && rowKey === d.rowKey) return [m, []];
       return [set(m, { drag: set(d, { day: msg.day, rowKey, moved: true }) }), []];
     }
-    case 'DragCancel':
-      return [set(m, { drag: null }), []];
+    case 'DragCancel': {
+      // a move with the keys given up: the focused cell goes back to the bar
+      const d = m.drag, a = d && d.mode === 'keys' ? allocById(m, d.allocId) : null;
+      const m1 = set(m, { drag: null });
+      return [a ? setSched(m1, { focus: { row: rowKeyOfAlloc(a), day: allocSpan(a)[0] } }) : m1, []];
+    }
     case 'DragEnd': {
       const d = m.drag;
       if (!d) return [m, []];
@@ -205,13 +278,49 @@ export function update(m, msg) {
       if (!before) return d.moved ? toast(m1, 'This booking was deleted while you moved it.', 'info') : [m1, []];
       const layout = buildRows(m.data, m.sched);
       const after = applyDrag(d, before, layout.index, layout.rows);
+      if (d.mode === 'copy') {
+        if (!d.moved) return [set(m1, { dialog: editAllocDialog(before) }), []];
+        return [m1, [http('POST', '/allocations', copyBody(after), 'AllocCopied', 'AllocPatchErr', { before: null })]];
+      }
       const diff = allocDiff(before, after);
       if (!d.moved || !Object.keys(diff).length) {
         return [d.moved ? m1 : set(m1, { dialog: editAllocDialog(before) }), []];
       }
       // optimistic: show the change now, roll back if the server refuses
       const patch = http('PATCH', `/allocations/${before.id}`, diff, 'AllocPatchOk', 'AllocPatchErr', { id: before.id, before });
-      return [withAlloc(m1, optimistic(before, after)), [ifMatch(patch, 'allocation', d.base || before)]];
+      return [withAlloc(m1, optimistic(before, after)), [ifMatch(patch, 'allocation', d.base || before), ...(d.mode === 'keys' ? [focusBar(before.id)] : [])]];
+    }
+    case 'AllocCopied': {
+      const [m2, fx] = toast(withAlloc(m, msg.data), 'Booking copied', 'info');
+      return [m2, [...fx, focusBar(msg.data.id)]];
+    }
+
+    // ---- a focused bar moved and resized with the keys (gridinput.js)
+    case 'BarKey': {
+      const a = allocById(m, msg.allocId);
+      if (!a || !canEdit(m)) return [m, []];
+      const layout = buildRows(m.data, m.sched);
+      const unit = ZOOMS[m.sched.zoom].unit;
+      const [s0, e0] = allocSpan(a);
+      const d = m.drag && m.drag.mode === 'keys' && m.drag.allocId === a.id ? m.drag
+        : { mode: 'keys', allocId: a.id, base: a, originRowKey: rowKeyOfAlloc(a), rowKey: rowKeyOfAlloc(a), s: s0, e: e0, startDay: s0, day: s0, moved: false };
+      let { s, e, rowKey } = d;
+      const step = msg.days * unit;
+      if (msg.edge === 'end') e = Math.max(s, e + step);
+      else if (msg.edge === 'start') s = Math.min(e, s + step);
+      else if (msg.rows) {
+        const i = layout.index.get(rowKey);
+        const j = Math.max(0, Math.min(layout.rows.length - 1, (i ?? 0) + msg.rows));
+        rowKey = layout.rows[j].key;
+      } else { s += step; e += step; }
+      const m2 = setSched(set(m, { drag: { ...d, s, e, rowKey, day: s, moved: true } }), { focus: { row: rowKey, day: msg.edge === 'end' ? e : s }, keyboard: false });
+      return [m2, scrollToFocus(m2)];
+    }
+    case 'BarEnter': {
+      const d = m.drag;
+      if (d && d.mode === 'keys' && d.allocId === msg.allocId && d.moved) return update(m, { type: 'DragEnd' });
+      const a = allocById(m, msg.allocId);
+      return [a ? set(m, { drag: null, dialog: editAllocDialog(a) }) : m, []];
     }
     case 'AllocPatchOk':
       return [msg.data && msg.data.id ? withAlloc(m, msg.data) : m, []];
@@ -232,13 +341,13 @@ export function update(m, msg) {
     case 'AllocCreated':
     case 'AllocSaved': {
       const [m2, fx] = toast(withAlloc(set(m, { dialog: null }), msg.data), msg.type === 'AllocCreated' ? 'Allocation added' : 'Allocation saved', 'info');
-      return [m2, m.route.page === 'project' ? [...fx, ...routeEffects(m2)] : fx];
+      return [m2, m.route.page === 'project' ? [...fx, ...routeEffects(m2)] : [...fx, focusBar(msg.data.id)]];
     }
     case 'DeleteAlloc': {
       const a = allocById(m, msg.id);
       if (!a) return [m, []];
       const base = m.dialog && m.dialog.kind === 'alloc' && m.dialog.id === msg.id && m.dialog.base ? m.dialog.base : a;
-      return [withoutAlloc(set(m, { dialog: null }), msg.id), [ifMatch(http('DELETE', `/allocations/${msg.id}`, undefined, 'AllocDeleted', 'AllocPatchErr', { id: msg.id, before: a }), 'allocation', base)]];
+      return [withoutAlloc(set(m, { dialog: null }), msg.id), [ifMatch(http('DELETE', `/allocations/${msg.id}`, undefined, 'AllocDeleted', 'AllocPatchErr', { id: msg.id, before: a }), 'allocation', base), { type: 'focus', selector: '[data-testid="timeline-grid"]' }]];
     }
     case 'AllocDeleted': {
       const [m2, fx] = toast(m, 'Allocation deleted (Ctrl+Z to undo)', 'info');

@@ -19,6 +19,19 @@ function overbookWarning(m, layout, d) {
     `${row.person.name} will be overbooked: ${o.hours}h over capacity on ${o.days} ${o.days === 1 ? 'day' : 'days'} (tentative bookings included).`);
 }
 
+/** Splitting a booking at a day, and repeating it weekly (page/bookings.js). */
+function bookingActions(d, inp, dispatch) {
+  const f = d.form;
+  return h('fieldset', { class: 'booking-actions wide' },
+    h('legend', {}, 'Split or repeat'),
+    h('div', { class: 'inline-action' },
+      field('Split at', 'split_at', f.split_at, inp('split_at'), { type: 'date', hint: 'The second part starts this day' }),
+      button('Split', () => dispatch({ type: 'AllocSplit', id: d.id, at: f.split_at }), '', { 'data-testid': 'split-allocation', disabled: d.busy })),
+    h('div', { class: 'inline-action' },
+      field('Weeks', 'repeat_weeks', f.repeat_weeks, inp('repeat_weeks'), { type: 'number', attrs: { min: '1', max: '52', step: '1' }, hint: 'Copies, one a week after another' }),
+      button('Repeat weekly', () => dispatch({ type: 'AllocRepeat', id: d.id, weeks: f.repeat_weeks }), '', { 'data-testid': 'repeat-allocation', disabled: d.busy })));
+}
+
 /** Keep Tab and Shift+Tab inside the dialog. */
 function trapFocus(e) {
   if (e.key !== 'Tab') return;
@@ -102,13 +115,17 @@ export function dialogView(m, dispatch) {
           field('Start', 'start', f.start, inp('start'), { type: 'date' }),
           field('End', 'end', f.end, inp('end'), { type: 'date' }),
           field('Note', 'note', f.note, inp('note'), { type: 'textarea', wide: true }),
+          d.id && editable ? bookingActions(d, inp, dispatch) : null,
         ];
       return modal(d.id ? 'Edit allocation' : `New allocation · ${spanLabel(f.start, f.end)}`, h('div', { class: 'grid2' }, kindSwitch, body), dispatch, {
         ...opts,
         onSubmit: editable && m.data.projects.length ? submit : null,
         submitLabel: d.id ? 'Save' : 'Add allocation',
         testid: 'allocation-dialog',
-        extra: d.id && editable ? button('Delete', () => dispatch({ type: 'DeleteAlloc', id: d.id }), 'danger', { 'data-testid': 'delete-allocation' }) : null,
+        extra: d.id && editable ? [
+          button('Delete', () => dispatch({ type: 'DeleteAlloc', id: d.id }), 'danger', { 'data-testid': 'delete-allocation' }),
+          button('Duplicate', () => dispatch({ type: 'AllocDuplicate', id: d.id }), '', { 'data-testid': 'duplicate-allocation', disabled: d.busy }),
+        ] : null,
       });
     }
     case 'person':

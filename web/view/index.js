@@ -3,6 +3,7 @@ import { h } from '../vdom.js';
 import { authView } from './auth.js';
 import { resetView } from './account.js';
 import { timelineView } from './timeline.js';
+import { agendaView, viewportHook } from './agenda.js';
 import { scheduleToolbar } from './toolbar.js';
 import { pipelineView, projectView } from './pipeline.js';
 import { peopleView, clientsView, teamView } from './lists.js';
@@ -59,8 +60,9 @@ function nav(m, dispatch) {
 }
 
 function schedulePage(m, dispatch) {
-  return h('div', { class: 'page schedule' },
-    pageHeader('Schedule', canEdit(m)
+  const phone = !!m.sched.phone;
+  return h('div', { class: 'page schedule' + (phone ? ' phone' : ''), hook: viewportHook(dispatch) },
+    pageHeader('Schedule', phone || m.sched.density === 'compact' ? null : canEdit(m)
       ? 'Drag on a row to book someone, or to add time off. Drag a bar to move it, its edges to resize. Ctrl+Z undoes.'
       : myPerson(m) ? 'Your team’s schedule. Drag on your own row to request time off; select a booking to see it.' : 'Your team’s schedule. Select a booking to see it.', canEdit(m) ? [
       button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), '', { 'data-testid': 'schedule-add-person' }),
@@ -69,7 +71,7 @@ function schedulePage(m, dispatch) {
     firstRun(m, dispatch),
     planBanner(m, dispatch),
     scheduleToolbar(m, dispatch),
-    timelineView(m, dispatch));
+    phone ? agendaView(m, dispatch) : timelineView(m, dispatch));
 }
 
 function page(m, dispatch) {
@@ -88,6 +90,16 @@ function page(m, dispatch) {
     case 'import': return importView(m, dispatch);
     default: return h('div', { class: 'page' }, pageHeader('Page not found', 'There is nothing at this address.', [link('/schedule', 'Go to the schedule', { class: 'btn primary' })]));
   }
+}
+
+/** The first stop of Tab on the schedule: straight to the grid (or the agenda), past the menu and the filters. */
+/** On the schedule, a second skip link: straight to the grid (or the phone's agenda). */
+function gridSkipLink(m) {
+  const target = m.sched.phone ? 'agenda' : 'timeline-grid';
+  return h('a', {
+    key: 'skip', class: 'skip-link', href: '#' + target, 'data-testid': 'skip-to-grid',
+    on: { click: (e) => { e.preventDefault(); const el = document.getElementById(target); if (el) el.focus(); } },
+  }, m.sched.phone ? 'Skip to the agenda' : 'Skip to the schedule');
 }
 
 function toasts(m, dispatch) {
@@ -112,6 +124,7 @@ export function view(m, dispatch) {
   if (m.route.page === 'login' || m.route.page === 'signup') return h('div', { class: 'shell public', key: 'public' }, skipLink(), authView(m, dispatch), toasts(m, dispatch));
   return h('div', { class: 'shell' + (m.scenario ? ' in-scenario' : ''), key: 'app' },
     skipLink(),
+    m.route.page === 'schedule' ? gridSkipLink(m) : null,
     nav(m, dispatch),
     h('main', { class: 'main', id: 'main', tabindex: '-1' }, scenarioBanner(m, dispatch), page(m, dispatch)),
     compareView(m, dispatch),

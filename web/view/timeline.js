@@ -1,6 +1,7 @@
 // The schedule timeline: virtualised rows (people, placeholders) x day
 // columns. Only the rows and days in view (plus a little overscan) are in
-// the DOM. Pointer events drive drag to create / move / resize.
+// the DOM. Pointer and keyboard input is in gridinput.js, the day cells'
+// content in cells.js, the bars in bars.js.
 //
 // Kept cheap for the browser to scroll (see BENCHMARKS.md): a row is its day
 // cells in one flex strip with one capacity gradient, and its bars (plain
@@ -10,20 +11,20 @@
 // in once it settles.
 
 import { h, memo } from '../vdom.js';
-import { toDay, fromDay, isWeekendDay, weekdayOfDay, shortLabel, spanLabel, startOfWeekDay } from '../dates.js';
-import { dayStats, allocSpan, timeOffOn, bookedOn, hoursLabel, fmtHours, roundHours, roundRatio } from '../capacity.js';
-import { buildRows, visibleWindow, rowAtY, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, dayWidth, initials, hashColor } from '../schedule.js';
+import { toDay, fromDay, isWeekendDay, weekdayOfDay, spanLabel, startOfWeekDay } from '../dates.js';
+import { dayStats, allocSpan, timeOffOn, hoursLabel, fmtHours, roundHours, roundRatio, allocationHours, newBookingHours } from '../capacity.js';
+import { buildRows, visibleWindow, applyDrag, rowKeyOfAlloc, ZOOMS, SIDEBAR, HEADER, initials, hashColor } from '../schedule.js';
 import { indexTimeOff } from '../capacity.js';
 import { get as getAlloc, putAll } from '../store.js';
 import { ghostAllocations } from '../plan.js';
 import { canEdit } from '../update.js';
 import { button, fmtNum, pct } from './ui.js';
-import { renderBar, renderGhost } from './bars.js';
+import { renderBar, renderGhost, roomAfter } from './bars.js';
 import { dayHeader } from './dayheader.js';
 import { timeOffBlocks, rowTimeOff } from './timeoff-blocks.js';
+import { cellLabel, aggregate, placeholderStats, cellId, capacityStops } from './cells.js';
+import { geo, handlers, mountHook } from './gridinput.js';
 
-// geometry of the last render, for the pointer handlers
-const geo = { layout: null, sched: null, dragging: false };
 // last frame's row vnodes and what they were built from
 let lastRows = new Map();
 
@@ -33,115 +34,9 @@ function offIndex(timeoff) {
   return offMemo.idx;
 }
 
-function pointToCell(el, ev) {
-  const rect = el.getBoundingClientRect();
-  const s = geo.sched;
-  const dayW = dayWidth(s.zoom);
-  const x = ev.clientX - rect.left + el.scrollLeft - SIDEBAR;
-  const y = ev.clientY - rect.top + el.scrollTop - HEADER;
-  let day = toDay(s.origin) + Math.floor(x / dayW);
-  day = Math.max(toDay(s.origin), Math.min(toDay(s.origin) + s.days - 1, day));
-  const ri = rowAtY(geo.layout.rows, y);
-  return { day, x, y, rowKey: ri >= 0 ? geo.layout.rows[ri].key : null };
-}
-
-/** While dragging near an edge of the grid, scroll it and keep the drag under the pointer. */
-function autoScroll(el, dispatch) {
-  if (geo.scrolling) return;
-  const step = () => {
-    if (!geo.dragging || !geo.pointer) { geo.scrolling = false; return; }
-    const r = el.getBoundingClientRect();
-    const { clientX: x, clientY: y } = geo.pointer;
-    const edge = (d) => Math.max(4, Math.min(24, (48 - d) / 2));
-    let dx = 0, dy = 0;
-    if (x > r.right - 48) dx = edge(r.right - x);
-    else if (x < r.left + SIDEBAR + 32 && x > r.left + SIDEBAR - 40) dx = -edge(x - r.left - SIDEBAR);
-    if (geo.dragMode === 'move') {
-      if (y > r.bottom - 40) dy = edge(r.bottom - y);
-      else if (y < r.top + HEADER + 24) dy = -edge(y - r.top - HEADER);
-    }
-    if (!dx && !dy) { geo.scrolling = false; return; }
-    el.scrollLeft += dx;
-    el.scrollTop += dy;
-    const p = pointToCell(el, geo.pointer);
-    dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
-    requestAnimationFrame(step);
-  };
-  geo.scrolling = true;
-  requestAnimationFrame(step);
-}
-
-function handlers(dispatch) {
-  return {
-    scroll: (e) => { const el = e.currentTarget; dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight }); },
-    pointerdown: (e) => {
-      if (e.button !== 0 || !geo.layout) return;
-      const el = e.currentTarget;
-      // the people column and the day header stay in view while scrolled: not cells
-      const box = el.getBoundingClientRect();
-      if (e.clientX - box.left < SIDEBAR || e.clientY - box.top < HEADER) return;
-      const p = pointToCell(el, e);
-      if (!p.rowKey) return;
-      if (e.target.closest('[data-ghost]')) return; // proposed bars are not editable
-      const offLabel = e.target.closest('[data-timeoff-id]');
-      if (offLabel) { e.preventDefault(); dispatch({ type: 'OpenTimeOff', id: offLabel.getAttribute('data-timeoff-id') }); return; }
-      const bar = e.target.closest('[data-allocation-id]');
-      let mode = 'create', allocId = null, rowKey = p.rowKey;
-      if (bar) {
-        allocId = bar.getAttribute('data-allocation-id');
-        rowKey = bar.closest('[data-row-key]').getAttribute('data-row-key');
-        const r = bar.getBoundingClientRect();
-        const edge = Math.min(8, r.width / 4);
-        mode = bar.hasAttribute('data-editable') && e.clientX - r.left <= edge ? 'resize-start' : bar.hasAttribute('data-editable') && r.right - e.clientX <= edge ? 'resize-end' : 'move';
-      } else if (geo.sched.zoom === 'month') {
-        p.day = p.day - weekdayOfDay(p.day);
-      }
-      e.preventDefault();
-      dispatch({ type: 'FocusCell', row: p.rowKey, day: p.day, pointer: true });
-      el.focus({ preventScroll: true, focusVisible: false });
-      try { el.setPointerCapture(e.pointerId); } catch { /* synthetic events */ }
-      geo.dragging = true;
-      dispatch({ type: 'DragStart', mode, allocId, rowKey, day: p.day });
-    },
-    pointermove: (e) => {
-      if (!geo.dragging) return;
-      const el = e.currentTarget;
-      geo.pointer = { clientX: e.clientX, clientY: e.clientY };
-      const p = pointToCell(el, e);
-      if (geo.sched.zoom === 'month' && geo.dragMode === 'create') p.day -= weekdayOfDay(p.day);
-      dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
-      autoScroll(el, dispatch);
-    },
-    pointerup: (e) => {
-      if (!geo.dragging) return;
-      geo.dragging = false;
-      const p = pointToCell(e.currentTarget, e);
-      dispatch({ type: 'DragMove', day: p.day, rowKey: p.rowKey });
-      dispatch({ type: 'DragEnd' });
-    },
-    pointercancel: () => { if (geo.dragging) { geo.dragging = false; dispatch({ type: 'DragCancel' }); } },
-    keydown: (e) => {
-      if (['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home'].includes(e.key)) { e.preventDefault(); dispatch({ type: 'KeyNav', key: e.key }); }
-      else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); dispatch({ type: 'OpenAtFocus' }); }
-    },
-    focus: () => dispatch({ type: 'KeyNav', key: 'none' }),
-    // a bar's tooltip is written when the pointer first reaches it, not for every bar drawn
-    pointerover: (e) => {
-      const bar = e.target.closest && e.target.closest('[data-allocation-id]');
-      if (bar) bar.title = bar.getAttribute('aria-label') + (bar.dataset.note ? `\n${bar.dataset.note}` : '');
-    },
-  };
-}
-
-function mountHook(dispatch, sched) {
-  return {
-    create: (el) => requestAnimationFrame(() => {
-      el.scrollLeft = sched.scrollLeft;
-      el.scrollTop = sched.scrollTop;
-      dispatch({ type: 'Scrolled', top: el.scrollTop, left: el.scrollLeft, w: el.clientWidth, h: el.clientHeight });
-    }),
-  };
-}
+let resizeBound = false;
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const MOVES = new Set(['move', 'copy', 'keys']);
 
 // the schedule with a previewed plan's ghost allocations added
 let planMemo = { data: null, proposal: null, result: null };
@@ -155,60 +50,6 @@ function withPlan(data, plan) {
   return planMemo.result;
 }
 const EMPTY_SET = new Set();
-
-let resizeBound = false;
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-
-/**
- * A day cell's accessible name. It holds the words the cell shows (the reason
- * for a day off; the hours over capacity, rounded in a narrow cell), so that
- * what is seen is what is heard.
- */
-function cellLabel(rowTitle, from, st, unit, narrow, reason) {
-  const when = unit === 7 ? `Week of ${shortLabel(fromDay(from))}` : shortLabel(fromDay(from));
-  if (st.capacity === 0 && st.booked === 0) return `${rowTitle}, ${when}: ${st.off ? (reason ? `day off, ${reason}` : 'day off') : 'no capacity'}`;
-  let s = `${rowTitle}, ${when}: ${fmtNum(st.confirmed)}h scheduled${st.tentative ? ` and ${fmtNum(st.tentative)}h tentative` : ''} of ${fmtNum(st.capacity)}h`;
-  if (st.over > 0) s += narrow ? `, overbooked by ${fmtNum(st.over, 0)} hours` : `, overbooked by ${fmtNum(st.over)}h`;
-  else if (st.free > 0) s += `, ${fmtNum(st.free)}h free`;
-  return s;
-}
-
-function aggregate(person, allocs, from, to, off) {
-  const out = { capacity: 0, confirmed: 0, tentative: 0, booked: 0, over: 0, free: 0, off: false };
-  let offDays = 0, days = 0;
-  for (let d = from; d <= to; d++) {
-    const st = dayStats(person, allocs, d, off);
-    out.capacity += st.capacity; out.confirmed += st.confirmed; out.tentative += st.tentative; out.booked += st.booked;
-    out.over += st.over; out.free += st.free;
-    if (st.off) offDays++;
-    days++;
-  }
-  out.off = offDays > 0 && offDays >= days - 2;
-  return out;
-}
-
-/** A placeholder row's day: it books on the team's working days, as capacity.js says. */
-function placeholderStats(allocs, day, off) {
-  const { confirmed, tentative } = bookedOn(null, allocs, day, off);
-  return { capacity: 0, confirmed, tentative, booked: confirmed + tentative, over: 0, free: 0, off: false };
-}
-
-// only the focused cell has an id (for the grid's aria-activedescendant)
-const cellId = (rowIndex, day) => `cell-${rowIndex}-${day}`;
-
-const CAP_FILL = '#69c07f', CAP_FULL = '#37b24d', CAP_OVER = '#e03131', CAP_TRACK = '#dff3e4', CAP_TENTATIVE = '#b7e0c1';
-/**
- * Gradient stops drawing one cell's capacity bar: the scheduled share filled,
- * then the tentative share lighter, the rest as track; red when overbooked.
- */
-function capacityStops(x, width, scheduled, booked, over) {
-  const a = x + 3, b = x + width - 3;
-  const at = (r) => a + Math.round((b - a) * Math.min(1, r) * 10) / 10;
-  if (over) return `transparent ${a}px, ${CAP_OVER} ${a}px ${b}px, transparent ${b}px`;
-  const f = at(scheduled), t = at(booked);
-  const fill = booked >= 1 ? CAP_FULL : CAP_FILL;
-  return `transparent ${a}px, ${fill} ${a}px ${f}px, ${CAP_TENTATIVE} ${f}px ${t}px, ${CAP_TRACK} ${t}px ${b}px, transparent ${b}px`;
-}
 
 export function timelineView(m, dispatch) {
   const s = m.sched;
@@ -245,9 +86,10 @@ export function timelineView(m, dispatch) {
 
   // ---- rows
   const drag = m.drag;
-  const dragAlloc = drag && drag.allocId && (drag.mode === 'move' || drag.mode.startsWith('resize')) ? getAlloc(m.data.allocations, drag.allocId) : null;
+  const density = s.density === 'compact' ? 'compact' : 'comfortable';
+  const dragAlloc = drag && drag.allocId && (MOVES.has(drag.mode) || drag.mode.startsWith('resize')) ? getAlloc(m.data.allocations, drag.allocId) : null;
   const preview = dragAlloc ? applyDrag(drag, dragAlloc, layout.index, layout.rows) : null;
-  const previewRow = preview ? (drag.mode === 'move' ? drag.rowKey : drag.originRowKey) : null;
+  const previewRow = preview ? (MOVES.has(drag.mode) ? drag.rowKey : drag.originRowKey) : null;
   const rowsV = [];
   // the people column: one sticky strip holding every row's header (one sticky box
   // instead of one per row keeps scrolling cheap). Assistive technology reads the
@@ -268,10 +110,13 @@ export function timelineView(m, dispatch) {
     const touched = drag && (drag.originRowKey === row.key || drag.rowKey === row.key || (dragAlloc && rowKeyOfAlloc(dragAlloc) === row.key));
     // bar labels follow the left edge only for bars that cross it
     const crossing = row.allocs.some((a) => { const [as, ae] = allocSpan(a); return as <= viewFrom && ae >= viewFrom; });
-    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? focus.day : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
+    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? `${focus.day}:${focus.anchor}` : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
     // While scrolling fast, rows coming into view are drawn light: bars, capacity
     // strip and header, without the day cells (which fill in once it settles).
-    const light = !!s.fast && !touched && !(focus && focus.row === row.key);
+    // Compact rows are always light (two and a half times as many rows in view
+    // would cost as much more): the capacity strip and the bars tell the day,
+    // and the focused row has its cells (for the keyboard and screen readers).
+    const light = (!!s.fast || density === 'compact') && !touched && !(focus && focus.row === row.key);
     const cached = !touched && lastRows.get(row.key);
     if (cached && (light || !cached.light) && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
       rowsV.push(cached.vnode);
@@ -311,27 +156,37 @@ export function timelineView(m, dispatch) {
       cells,
       capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { width: `${k * cw}px`, backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
     const bars = [];
+    // narrow bars put their label beside them where their lane has room
+    const room = rel.some((a) => { const [as, ae] = allocSpan(a); return (ae - as + 1) * dayW < 64; }) ? roomAfter(rel, row.lanes, dayW, win.lastDay) : null;
+    // the bar of the focused cell is the one Tab reaches from the grid
+    const focusBar = focus && focus.row === row.key ? rel.find((a) => { const [as, ae] = allocSpan(a); return !a.ghost && as <= focusDay + unit - 1 && focusDay <= ae; }) : null;
     for (const a of rel) {
       const [as, ae] = allocSpan(a);
       if (ae < win.firstDay || as > win.lastDay) continue;
-      if (a.ghost) { bars.push(renderGhost(a, row.lanes.get(a.id) || 0, origin, dayW, projects)); continue; }
-      if (removed.has(a.id)) { bars.push(renderBar(a, row.lanes.get(a.id) || 0, origin, dayW, projects, ' plan-removed', false)); continue; }
-      if (dragAlloc && a.id === dragAlloc.id) { bars.push(renderBar(a, row.lanes.get(a.id) || 0, origin, dayW, projects, ' ghost-src', false)); continue; }
-      bars.push(renderBar(a, row.lanes.get(a.id) || 0, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR));
+      const lane = row.lanes.get(a.id) || 0;
+      if (a.ghost) { bars.push(renderGhost(a, lane, origin, dayW, projects, density)); continue; }
+      const opts = { density, room: room && room.get(a.id), focusable: a === focusBar };
+      if (removed.has(a.id)) { bars.push(renderBar(a, lane, origin, dayW, projects, ' plan-removed', false, 0, opts)); continue; }
+      if (dragAlloc && a.id === dragAlloc.id && drag.mode !== 'copy') { bars.push(renderBar(a, lane, origin, dayW, projects, ' ghost-src', false, 0, opts)); continue; }
+      bars.push(renderBar(a, lane, origin, dayW, projects, dimmed(a) ? ' dim' : '', editable, s.scrollLeft + SIDEBAR, opts));
     }
     if (preview && previewRow === row.key) {
-      const lane = row.key === drag.originRowKey ? row.lanes.get(preview.id) || 0 : 0;
-      const v = renderBar(preview, lane, origin, dayW, projects, ' dragging', false);
+      // on its own row the preview keeps its lane; elsewhere (and a copy) it goes in the free lane
+      const lane = row.key === drag.originRowKey && drag.mode !== 'copy' ? row.lanes.get(preview.id) || 0 : row.laneCount;
+      const v = renderBar(preview, lane, origin, dayW, projects, ' dragging', false, 0, { density });
       v.key = 'preview';
-      v.props = { ...v.props, key: 'preview', 'data-testid': 'allocation-preview', 'data-allocation-id': null };
+      v.props = { ...v.props, key: 'preview', 'data-testid': 'allocation-preview', 'data-allocation-id': null, 'aria-hidden': 'true', role: null };
       bars.push(v);
     }
-    if (drag && drag.mode === 'create' && drag.originRowKey === row.key) {
-      const a = Math.min(drag.startDay, drag.day), b = Math.max(drag.startDay, drag.day) + unit - 1;
-      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px` } }, h("span", {}, `${b - a + 1}d · ${spanLabel(fromDay(a), fromDay(b))}`)));
+    const range = drag && drag.mode === 'create' && drag.originRowKey === row.key ? [drag.startDay, drag.day]
+      : !drag && focus && focus.row === row.key && focus.anchor != null && focus.anchor !== focus.day ? [focus.anchor, focus.day] : null;
+    if (range) {
+      const a = Math.min(range[0], range[1]), b = Math.max(range[0], range[1]) + unit - 1;
+      bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', 'data-start': fromDay(a), 'data-end': fromDay(b), style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px`, top: `${row.freeTop}px` } }));
     }
     // time off: blocks under the bars, their labels over them (view/timeoff-blocks.js)
     const offBlocks = timeOffBlocks(row, person ? rowTimeOff(m.data.timeoff, person.id) : [], { firstDay: win.firstDay, lastDay: win.lastDay, origin, dayW, rowHeight: row.height, off });
+    if (editable && !light) bars.push(h('div', { key: 'free', class: 'free-lane', 'aria-hidden': 'true', style: { top: `${row.freeTop}px` } }));
     // per-row totals over what is in view: utilisation is scheduled hours over
     // capacity (as in the reports), with the tentative share beside it
     let util = null, tentUtil = null, scheduled = 0, tentative = 0, cap = 0, overDays = 0;
@@ -345,7 +200,7 @@ export function timelineView(m, dispatch) {
     const hours = hoursLabel({ scheduled, tentative });
     const utilText = person ? `${hours} of ${fmtHours(cap)} capacity in view${overDays ? `; overbooked on ${overDays} day(s)` : ''}` : `Unstaffed demand in view: ${hours}`;
     const header = h('div', {
-      key: 'h' + row.key, class: 'row-head' + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      key: 'h' + row.key, class: 'row-head' + (drag && (drag.mode === 'move' || drag.mode === 'copy') && drag.rowKey === row.key ? ' drop-target' : ''),
       'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
     },
@@ -360,7 +215,7 @@ export function timelineView(m, dispatch) {
       h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
       h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
     rowsV.push(h('div', {
-      key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && drag.mode === 'move' && drag.rowKey === row.key ? ' drop-target' : ''),
+      key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && (drag.mode === 'move' || drag.mode === 'copy') && drag.rowKey === row.key ? ' drop-target' : ''),
       role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
       'data-placeholder-role': row.kind === 'placeholder' ? row.role : null,
       style: { top: `${row.top}px`, height: `${row.height}px` },
@@ -381,11 +236,12 @@ export function timelineView(m, dispatch) {
   const focusShown = focusIdx != null && focusIdx >= win.firstRow && focusIdx <= win.lastRow && focusDay >= win.firstDay && focusDay <= win.lastDay;
   const gridProps = {
     key: 'grid',
-    class: 'tl-scroll' + (drag ? ' is-dragging' : ''),
+    class: 'tl-scroll' + (drag ? ' is-dragging' : '') + (density === 'compact' ? ' compact' : ''),
     'data-testid': 'timeline-grid',
+    id: 'timeline-grid',
     role: 'grid',
     tabindex: '0',
-    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Enter opens, Ctrl+Z undoes.',
+    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Shift+arrows select days, Enter books or opens, Tab reaches the booking there, Ctrl+Z undoes.',
     'aria-rowcount': layout.rows.length + 1,
     'aria-activedescendant': focusShown ? cellId(focusIdx, focusDay) : null,
     on,
@@ -402,8 +258,38 @@ export function timelineView(m, dispatch) {
           h('div', { key: 'side', class: 'tl-side', 'aria-hidden': 'true', style: { height: `${layout.totalHeight}px` } }, heads),
           rowsV,
           todayN >= win.firstDay && todayN <= win.lastDay ? h('div', { class: 'today-line', 'aria-hidden': 'true', style: { left: `${todayLeft + (unit === 1 ? dayW / 2 : 0)}px`, height: `${layout.totalHeight}px` } }) : null))),
+    dragInfo(m, layout, preview, previewRow, off),
     layout.rows.length === 0 ? h('div', { class: 'tl-empty' },
       m.data.people.length === 0 && m.loaded.people
         ? [h('p', {}, 'No people yet. Add the people you schedule to start planning.'), editable ? button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), 'primary') : null]
         : m.loaded.people ? [h('p', {}, 'Nobody matches these filters.'), button('Clear filters', () => dispatch({ type: 'ClearFilters' }))] : h('p', {}, 'Loading…')) : null);
+}
+
+/**
+ * While dragging (or moving a bar with the keys): the dates, days and hours the
+ * booking would have, beside it, and told to screen readers.
+ */
+function dragInfo(m, layout, preview, previewRow, off) {
+  const d = m.drag, s = m.sched;
+  if (!d || d.mode === 'click' || !d.moved) return null;
+  const unit = ZOOMS[s.zoom].unit, dayW = ZOOMS[s.zoom].dayW, origin = toDay(s.origin);
+  let booking, rowKey;
+  if (d.mode === 'create') {
+    const a = Math.min(d.startDay, d.day), b = Math.max(d.startDay, d.day) + unit - 1;
+    rowKey = d.originRowKey;
+    const row = layout.rows[layout.index.get(rowKey)];
+    booking = { start: fromDay(a), end: fromDay(b), hours_per_day: newBookingHours(row, fromDay(a), fromDay(b), m.data.timeoff) };
+  } else if (preview) {
+    booking = preview; rowKey = previewRow;
+  } else return null;
+  const row = layout.rows[layout.index.get(rowKey)];
+  if (!row) return null;
+  const [a, b] = allocSpan(booking);
+  const total = allocationHours(booking, row.person, off);
+  const days = b - a + 1;
+  const text = `${spanLabel(booking.start, booking.end)} · ${plural(days, 'day', 'days')} · ${fmtNum(Number(booking.hours_per_day), 2)}h/d · ${fmtNum(total)}h${d.mode === 'keys' ? ' — Enter saves, Esc cancels' : ''}`;
+  const x = Math.max(SIDEBAR + 4, Math.min(s.viewW - 320, SIDEBAR + (a - origin) * dayW - s.scrollLeft));
+  let y = HEADER + row.top - s.scrollTop - 28;
+  if (y < HEADER + 2) y = HEADER + row.top + row.height - s.scrollTop + 4;
+  return h('div', { key: 'drag-info', class: 'drag-info', role: 'status', 'aria-live': 'polite', 'data-testid': 'drag-info', style: { left: `${x}px`, top: `${y}px` } }, text);
 }

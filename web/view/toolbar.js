@@ -1,7 +1,8 @@
-// The schedule's toolbar: search and filters, sort, planning the filtered
-// project, undo, moving through time and zoom.
+// The schedule's toolbar: search and filters (behind a button on a phone),
+// sort, planning the filtered project, undo, moving through time, zoom and
+// density.
 import { h, memo } from '../vdom.js';
-import { ZOOMS } from '../schedule.js';
+import { ZOOMS, DENSITIES } from '../schedule.js';
 import { canEdit } from '../update.js';
 import { button, field } from './ui.js';
 import { freeRange, projectMatches } from '../find.js';
@@ -10,7 +11,7 @@ import { spanLabel } from '../dates.js';
 export function scheduleToolbar(m, dispatch) {
   // the same on every frame of a scroll: built again only when what it shows changes
   const s = m.sched;
-  return memo('schedule-toolbar', [m.data.people, m.data.projects, m.data.clients, s.filter, s.sort, s.zoom, m.plan, m.undoBusy, canEdit(m), dispatch, m.today], () => toolbar(m, dispatch));
+  return memo('schedule-toolbar', [m.data.people, m.data.projects, m.data.clients, s.filter, s.sort, s.zoom, s.density, s.phone, s.filtersOpen, m.plan, m.undoBusy, canEdit(m), dispatch, m.today], () => toolbar(m, dispatch));
 }
 
 /** What a search found besides people: the projects (or clients' projects) whose bookings it shows. */
@@ -60,8 +61,12 @@ function toolbar(m, dispatch) {
   const roles = [...new Set(people.map((p) => p.role).filter(Boolean))].sort();
   const skills = [...new Set(people.flatMap((p) => p.skills || []))].sort();
   const set = (field) => (value) => dispatch({ type: 'FilterSet', field, value });
-  return h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Schedule controls' },
-    h('div', { class: 'tb-group filters' },
+  const active = ['q', 'role', 'project', 'client'].filter((k) => f[k]).length + skillsOf(f).length + (f.free && f.free.preset ? 1 : 0);
+  const density = s.density === 'compact' ? 'compact' : 'comfortable';
+  return h('div', { class: 'toolbar' + (s.filtersOpen ? ' filters-open' : ''), role: 'toolbar', 'aria-label': 'Schedule controls' },
+    // on a phone the filters fold behind this button
+    button(active ? `Filters (${active})` : 'Filters', () => dispatch({ type: 'ToggleFilters' }), 'filters-toggle', { 'aria-expanded': s.filtersOpen ? 'true' : 'false', 'aria-controls': 'schedule-filters', 'data-testid': 'filters-toggle' }),
+    h('div', { class: 'tb-group filters', id: 'schedule-filters', 'data-testid': 'schedule-filters' },
       h('input', { class: 'search', type: 'search', placeholder: 'People, roles, skills, projects, clients…', 'aria-label': 'Search people, roles, skills, projects and clients', 'data-testid': 'schedule-search', value: f.q, on: { input: (e) => set('q')(e.target.value) } }),
       field('Role', 'f-role', f.role, set('role'), { options: [['', 'All roles'], ...roles.map((r) => [r, r])] }),
       skillPicker(f, skills, dispatch),
@@ -73,9 +78,13 @@ function toolbar(m, dispatch) {
     h('div', { class: 'tb-group' },
       canEdit(m) && f.project ? button(m.plan && m.plan.status === 'loading' ? 'Planning…' : 'Plan this project', () => dispatch({ type: 'PlanPreview', projectIds: [f.project] }), '', { 'data-testid': 'toolbar-plan', title: 'Propose a schedule for the filtered project\'s tasks from today', disabled: !!(m.plan && m.plan.status === 'loading') }) : null,
       canEdit(m) ? button('↶ Undo', () => dispatch({ type: 'Undo' }), 'ghost', { 'data-testid': 'undo', title: 'Undo your last change (Ctrl+Z; Ctrl+Shift+Z redoes)', disabled: m.undoBusy }) : null,
+      // (the agenda on a phone has its own)
+      s.phone ? null : [
       button('‹', () => dispatch({ type: 'Shift', days: -7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Earlier' }),
       button('Today', () => dispatch({ type: 'GoToday' }), '', { 'data-testid': 'today' }),
       button('›', () => dispatch({ type: 'Shift', days: 7 * (s.zoom === 'month' ? 4 : 1) }), 'icon', { 'aria-label': 'Later' }),
-      h('div', { class: 'seg', role: 'group', 'aria-label': 'Zoom' },
-        Object.entries(ZOOMS).map(([k, z]) => button(z.label, () => dispatch({ type: 'Zoom', zoom: k }), s.zoom === k ? 'on' : '', { 'aria-pressed': s.zoom === k ? 'true' : 'false', 'data-testid': 'zoom-' + k })))));
+      h('div', { class: 'seg zoom', role: 'group', 'aria-label': 'Zoom' },
+        Object.entries(ZOOMS).map(([k, z]) => button(z.label, () => dispatch({ type: 'Zoom', zoom: k }), s.zoom === k ? 'on' : '', { 'aria-pressed': s.zoom === k ? 'true' : 'false', 'data-testid': 'zoom-' + k }))),
+      h('div', { class: 'seg density', role: 'group', 'aria-label': 'Density' },
+        Object.entries(DENSITIES).map(([k, d]) => button(d.label, () => dispatch({ type: 'Density', value: k }), density === k ? 'on' : '', { 'aria-pressed': density === k ? 'true' : 'false', 'data-testid': 'density-' + k })))]));
 }
