@@ -143,7 +143,8 @@ pub struct PreviewBody {
     #[serde(default)]
     pub full_search: bool,
     /// Plan from scratch, ignoring where the earlier plan put each task. By default a
-    /// re-plan starts from it: tasks a change does not push keep their person and days.
+    /// re-plan starts from it: tasks a change does not push keep their person and days,
+    /// and the search moves no other task, even to make a deadline.
     #[serde(default)]
     pub fresh: bool,
 }

@@ -2,6 +2,13 @@
 //! projects on 500 people over a year. Times the default search (which stops when
 //! it stops improving) against the whole 2 s budget, and compares their plans.
 //! `cargo run --release -p kronuz-schedule --example level_scale`
+//!
+//! With `replan`: how stable re-planning is. A 500-task plan (25 projects on 60
+//! people), then 50 random small changes, each to that plan: one task's effort, one
+//! person's day off, or one new task. After each, the share of the tasks the change
+//! does not reach (not the changed task, not a task booked on the day off, not one
+//! of their dependency successors) that get another person or start day, re-planning
+//! from the earlier plan against re-planning from scratch.
 
 use kronuz_schedule::level::{self, Options, Person, Plan, Problem, Task};
 use std::time::{Duration, Instant};
@@ -19,11 +26,11 @@ impl Lcg {
     }
 }
 
-fn problem() -> Problem {
+fn problem(projects: usize, people: usize) -> Problem {
     let days = 366u32;
     let roles = ["Designer", "Developer", "Tester", "Analyst", "Writer"];
     let mut rng = Lcg(7);
-    let people = (0..500)
+    let people = (0..people)
         .map(|i| Person {
             id: format!("p{i}"),
             role: roles[i % roles.len()].to_string(),
@@ -45,7 +52,7 @@ fn problem() -> Problem {
         })
         .collect();
     let mut tasks = Vec::new();
-    for p in 0..100 {
+    for p in 0..projects {
         for t in 0..20usize {
             let mut predecessors = Vec::new();
             for _ in 0..rng.below(3) {
@@ -94,7 +101,10 @@ fn score(plan: &Plan) -> (usize, u64, u32, u64) {
 }
 
 fn main() {
-    let pb = problem();
+    if std::env::args().nth(1).as_deref() == Some("replan") {
+        return replan();
+    }
+    let pb = problem(100, 500);
     let run = |opts: Options| {
         let started = Instant::now();
         let plan = level::level(&pb, &opts).expect("a valid problem");
@@ -135,4 +145,141 @@ fn main() {
             score(&plan)
         );
     }
+}
+
+/// Tasks reached by a change: these and their dependency successors.
+fn downstream(pb: &Problem, seeds: &[String]) -> std::collections::HashSet<String> {
+    let mut reached: std::collections::HashSet<String> = seeds.iter().cloned().collect();
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for t in &pb.tasks {
+            if !reached.contains(&t.id) && t.predecessors.iter().any(|(p, _)| reached.contains(p)) {
+                reached.insert(t.id.clone());
+                grew = true;
+            }
+        }
+    }
+    reached
+}
+
+fn replan() {
+    let base = problem(25, 60);
+    let opts = Options {
+        max_iterations: 400,
+        time_limit: Some(Duration::from_secs(2)),
+        ..Options::default()
+    };
+    let first = level::level(&base, &opts).expect("a valid problem");
+    // The plan people applied and re-planned once: the first re-plan of a plan whose
+    // search stopped early may still make deadlines by moving tasks.
+    let mut settled = base.clone();
+    for (t, tp) in settled.tasks.iter_mut().zip(&first.tasks) {
+        if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
+            t.previous = Some((p.clone(), s));
+        }
+    }
+    let plan = level::level(&settled, &opts).expect("a valid problem");
+    println!(
+        "  first re-plan without a change: {} of {} tasks moved; score {:?} -> {:?}",
+        plan.moved,
+        first.tasks.len(),
+        score(&first),
+        score(&plan)
+    );
+    let mut same = base.clone();
+    for (t, tp) in same.tasks.iter_mut().zip(&plan.tasks) {
+        if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
+            t.previous = Some((p.clone(), s));
+        }
+    }
+    let again = level::level(&same, &opts).expect("a valid problem");
+    println!(
+        "  second re-plan without a change: {} tasks moved; score {:?}",
+        again.moved,
+        score(&again)
+    );
+    let mut rng = Lcg(99);
+    let (mut kept_share, mut scratch_share) = (Vec::new(), Vec::new());
+    let (mut late_kept, mut late_scratch) = (0u64, 0u64);
+    let roles = ["Designer", "Developer", "Tester", "Analyst", "Writer"];
+    for change in 0..50 {
+        let mut pb = base.clone();
+        let seeds: Vec<String> = match change % 3 {
+            0 => {
+                let j = rng.below(pb.tasks.len() as u64) as usize;
+                let t = &mut pb.tasks[j];
+                t.effort_hours = (t.effort_hours * (0.5 + rng.below(101) as f64 / 100.0)).max(1.0);
+                vec![t.id.clone()]
+            }
+            1 => {
+                let p = rng.below(pb.people.len() as u64) as usize;
+                let day = rng.below(40) as u32;
+                pb.people[p].capacity[day as usize] = 0.0;
+                let who = pb.people[p].id.clone();
+                plan.tasks
+                    .iter()
+                    .filter(|t| {
+                        t.person_id.as_deref() == Some(&who)
+                            && t.bookings.iter().any(|b| b.0 == day)
+                    })
+                    .map(|t| t.task_id.clone())
+                    .collect()
+            }
+            _ => {
+                pb.tasks.push(Task {
+                    id: format!("new{change}"),
+                    group: Some("P0".into()),
+                    effort_hours: (8 + rng.below(33)) as f64,
+                    role: Some(roles[rng.below(5) as usize].to_string()),
+                    ..Task::default()
+                });
+                vec![format!("new{change}")]
+            }
+        };
+        let reached = downstream(&pb, &seeds);
+        let scratch = level::level(&pb, &opts).expect("a valid problem");
+        for (t, tp) in pb.tasks.iter_mut().zip(&plan.tasks) {
+            if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
+                t.previous = Some((p.clone(), s));
+            }
+        }
+        let kept = level::level(&pb, &opts).expect("a valid problem");
+        let share = |after: &Plan| {
+            let (mut moved, mut total) = (0usize, 0usize);
+            for (before, now) in plan.tasks.iter().zip(&after.tasks) {
+                if reached.contains(&before.task_id) {
+                    continue;
+                }
+                total += 1;
+                if (&before.person_id, before.start_day) != (&now.person_id, now.start_day) {
+                    moved += 1;
+                }
+            }
+            100.0 * moved as f64 / total.max(1) as f64
+        };
+        kept_share.push(share(&kept));
+        scratch_share.push(share(&scratch));
+        late_kept += score(&kept).1;
+        late_scratch += score(&scratch).1;
+    }
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let max = |xs: &[f64]| xs.iter().cloned().fold(0.0, f64::max);
+    println!("500 tasks, 25 projects, 60 people; 50 small changes (effort, day off, new task)");
+    println!(
+        "  from the earlier plan: {:.2}% of the tasks the change does not reach moved (worst change {:.1}%)",
+        mean(&kept_share),
+        max(&kept_share)
+    );
+    println!(
+        "  from scratch:          {:.2}% moved (worst change {:.1}%)",
+        mean(&scratch_share),
+        max(&scratch_share)
+    );
+    println!(
+        "  days late per plan, mean: {:.1} from the earlier plan, {:.1} from scratch (the earlier plan: {})",
+        late_kept as f64 / 50.0,
+        late_scratch as f64 / 50.0,
+        score(&plan).1
+    );
 }

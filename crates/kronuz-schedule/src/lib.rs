@@ -37,7 +37,10 @@
 //!   daily capacities. It is the same scheme transposed to days and hours:
 //!   a serial SGS over tasks in priority order that gives each task to the
 //!   qualified person who finishes it first, then random-key sampling and
-//!   forward passes in the order of the best schedule's starts.
+//!   forward passes in the order of the best schedule's starts, until 16
+//!   passes in a row find nothing better. Pinned tasks keep their bookings, a
+//!   re-plan starts from the earlier plan, and each plan carries a lower bound
+//!   on every group's finish (longest chain on the calendars, scarce work).
 //!
 //! A small xoshiro256** generator replaces the `rand` crate.
 

@@ -25,9 +25,10 @@
 //! budget, vary the order inside each priority class by regret-based
 //! biased random sampling on the latest finish and by forward passes in the
 //! start order of the best plan found (with random tie-breaks and swaps).
-//! Plans compare by unscheduled tasks, then total days late, then (on a
-//! re-plan) tasks moved from their earlier person and start, then finish of
-//! the last task, then the sum of finish days. The search stops at
+//! Plans compare by unscheduled tasks, then (on a re-plan) tasks moved from
+//! their earlier person and start, then total days late, then finish of the
+//! last task, then the sum of finish days: a re-plan keeps what it can and
+//! leaves a full re-optimisation to a plan from scratch. The search stops at
 //! `max_iterations`, at the time budget, or once `stall_iterations` passes in
 //! a row found nothing better. Pinned tasks keep their bookings; each plan
 //! reports per group a lower bound on its finish (see [`GroupBound`]).
@@ -107,8 +108,8 @@ pub struct Task {
     pub pinned: Vec<(String, Vec<(u32, f64)>)>,
     /// Where an earlier plan put the task: `(person id, start day)`. A task is
     /// given back to that person on the same day when the change does not push
-    /// it, and between plans with as many tasks unscheduled and days late, the
-    /// one that moves fewer tasks wins (before the earlier finish).
+    /// it, and between plans with as many tasks unscheduled, the one that moves
+    /// fewer tasks wins (before fewer days late or an earlier finish).
     pub previous: Option<(String, u32)>,
 }
 

@@ -77,7 +77,7 @@ pub(super) fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
         overbooked_hours: 0.0,
         passes: 1,
         bounds: Vec::new(),
-        moved: sch.score.2 as usize,
+        moved: sch.score.1 as usize,
     }
 }
 

@@ -25,9 +25,9 @@ pub(super) struct Schedule {
     pub(super) bookings: Vec<Vec<(u32, u32)>>,
     /// Start day allowed by predecessors (and earliest start).
     pub(super) es: Vec<u32>,
-    /// Unscheduled tasks, days late, tasks moved from their earlier plan, last
+    /// Unscheduled tasks, tasks moved from their earlier plan, days late, last
     /// finish, sum of finishes: smaller is better, in that order. A re-plan does
-    /// not reshuffle tasks that were not pushed only to finish a day earlier.
+    /// not reshuffle tasks the change did not push.
     pub(super) score: (u64, u64, u64, u64, u64),
 }
 
@@ -311,7 +311,7 @@ impl Prepared {
                 }
             }
         }
-        sch.score = (unsched, late, moved, last, sum);
+        sch.score = (unsched, moved, late, last, sum);
         sch
     }
 
