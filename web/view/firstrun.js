@@ -34,7 +34,10 @@ function firstRunParts(m, dispatch) {
     { key: 'book', label: 'Book someone: drag across their row', done: someOwn(m.data.allocations), action: null },
     { key: 'invite', label: 'Invite a planner', done: ((m.data.team && m.data.team.members) || []).length > 1, action: myRole(m) === 'owner' ? button('Invite', () => dispatch({ type: 'OpenDialog', kind: 'invite' }), 'small', { 'data-testid': 'first-run-invite' }) : null },
   ];
-  if (m.firstRunHidden || steps.every((s) => s.done)) return banner;
+  // a team with ten people of its own, a project and bookings is past its first run:
+  // inviting a planner is then the Team page's business, not a panel over the schedule
+  const settled = people >= 10 && steps.slice(0, 3).every((s) => s.done);
+  if (m.firstRunHidden || settled || steps.every((s) => s.done)) return banner;
   const left = steps.filter((s) => !s.done).length;
   return [banner, h('section', { class: 'first-run', 'aria-labelledby': 'first-run-title', 'data-testid': 'first-run' },
     h('h2', { id: 'first-run-title' }, `Get started · ${steps.length - left} of ${steps.length} done`),
