@@ -127,6 +127,7 @@ pub fn plan(
     let replaced: Vec<&Allocation> = s
         .allocations
         .values()
+        .map(|a| &**a)
         .filter(|a| a.task_id.is_some() && planned.contains(&a.project_id))
         .collect();
     let replaced_ids: HashSet<&Id> = replaced.iter().map(|a| &a.id).collect();

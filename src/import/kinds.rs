@@ -276,7 +276,7 @@ impl Planner<'_> {
         let before = existing
             .as_ref()
             .and_then(|id| self.s.allocations.get(id))
-            .cloned();
+            .map(|a| Allocation::clone(a));
         let id = existing.unwrap_or_else(Id::random);
         let input = match &before {
             Some(a) => merge_patch::<AllocationInput>(&a.input(), Value::Object(std::mem::take(v))),
