@@ -253,6 +253,7 @@ mod tests {
             bill_rate: None,
             user_id: None,
             archived: false,
+            external_id: None,
         }
     }
 

@@ -230,6 +230,10 @@ pub struct Person {
     #[schema(value_type = Option<String>)]
     pub user_id: Option<Id>,
     pub archived: bool,
+    /// This record's id in another system (HR, billing, a spreadsheet): a CSV import
+    /// matches rows to records by it first.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -271,6 +275,9 @@ pub struct PersonInput {
     pub user_id: Option<Id>,
     #[serde(default)]
     pub archived: bool,
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
 }
 
 impl Person {
@@ -329,6 +336,7 @@ impl Person {
                 .transpose()?,
             user_id: input.user_id,
             archived: input.archived,
+            external_id: optional_text("external_id", input.external_id, 200)?,
         })
     }
 
@@ -346,6 +354,7 @@ impl Person {
             bill_rate: self.bill_rate,
             user_id: self.user_id.clone(),
             archived: self.archived,
+            external_id: self.external_id.clone(),
         }
     }
 }
@@ -364,6 +373,10 @@ pub struct Client {
     /// new work.
     #[serde(default)]
     pub archived: bool,
+    /// This record's id in another system (HR, billing, a spreadsheet): a CSV import
+    /// matches rows to records by it first.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -376,6 +389,9 @@ pub struct ClientInput {
     pub name: String,
     #[serde(default)]
     pub archived: bool,
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
 }
 
 impl Client {
@@ -386,6 +402,7 @@ impl Client {
             team_id,
             name: required_text("name", &input.name, 200)?,
             archived: input.archived,
+            external_id: optional_text("external_id", input.external_id, 200)?,
         })
     }
 
@@ -393,6 +410,7 @@ impl Client {
         ClientInput {
             name: self.name.clone(),
             archived: self.archived,
+            external_id: self.external_id.clone(),
         }
     }
 }
