@@ -37,6 +37,7 @@ fn project(name: String) -> ProjectInput {
         budget_amount: None,
         rate_overrides: Vec::new(),
         color: None,
+        external_id: None,
     }
 }
 

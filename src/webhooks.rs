@@ -10,7 +10,12 @@
 //!   sha256=<hex HMAC-SHA256 of the body>`, and reports the outcome. Failures are
 //!   retried with exponential backoff for 24 hours; every attempt is in the delivery log.
 //! - URLs resolving to loopback, private or link-local addresses are refused, when the
-//!   webhook is made and again before each delivery, unless `--webhooks-allow-private`.
+//!   webhook is made and again at each delivery, unless `--webhooks-allow-private`. At
+//!   delivery the check is the HTTP client's own name resolution ([`CheckedResolver`]):
+//!   the host is resolved once, and the client connects only to the addresses that
+//!   passed, so a name that answers a public address to the check and a private one to
+//!   the connection (DNS rebinding) cannot slip through. No proxy is used, for the same
+//!   reason.
 
 use crate::db::DbTx;
 use crate::domain::{Id, Timestamp, now};
@@ -18,7 +23,8 @@ use crate::events::Events;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A registered webhook. The secret is kept as given: it signs every delivery.
@@ -170,6 +176,95 @@ pub async fn check_url(url: &str, allow_private: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a webhook URL without resolving it: http(s), no credentials, and a host
+/// given as an address not on a private network (unless `allow_private`). A host name
+/// passes here; [`CheckedResolver`] checks what it resolves to.
+fn check_literal(url: &str, allow_private: bool) -> Result<(), String> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|_| "must be an http or https URL".to_string())?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err("must be an http or https URL".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("must not carry a user name or password".into());
+    }
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| "must name a host".to_string())?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let Ok(ip) = host.parse::<IpAddr>() else {
+        return Ok(());
+    };
+    if !allow_private && is_private(ip) {
+        return Err(format!(
+            "the host {ip} is on a private or local network, which webhooks may not call"
+        ));
+    }
+    Ok(())
+}
+
+/// Why the resolver refused a host: on a private network, or not found.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(String);
+
+/// The webhook client's name resolution: resolves a host once and hands the client only
+/// addresses that passed the check, so the address connected to is the one checked.
+/// Unless `allow_private`, a host with any address on a private or local network is
+/// refused whole (a name answering one public and one private address is not trusted).
+#[derive(Clone, Copy, Debug)]
+pub struct CheckedResolver {
+    pub allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_private = self.allow_private;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|_| Refused(format!("the host {host} cannot be found")))?
+                .collect();
+            if addresses.is_empty() {
+                return Err(Refused(format!("the host {host} cannot be found")).into());
+            }
+            if !allow_private && addresses.iter().any(|a| is_private(a.ip())) {
+                return Err(Refused(format!(
+                    "the host {host} is on a private or local network, which webhooks may not call"
+                ))
+                .into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(addresses.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// The resolver's refusal inside a client error, if that is why a request failed.
+fn refused(e: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<Refused>() {
+            return Some(r.0.clone());
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// The HTTP client deliveries go through: no redirects, no proxy, 10 s per attempt,
+/// and every host name resolved by [`CheckedResolver`].
+pub fn client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(Arc::new(CheckedResolver { allow_private }))
+        .build()
+}
+
 /// A delivery that is due, with where it goes.
 #[derive(Clone, Debug)]
 pub struct Due {
@@ -200,7 +295,8 @@ async fn send(client: &reqwest::Client, due: &Due, allow_private: bool) -> Attem
         status: None,
         error: None,
     };
-    if let Err(why) = check_url(&due.url, allow_private).await {
+    // The scheme, and a host given as an address; a name is checked as it is resolved.
+    if let Err(why) = check_literal(&due.url, allow_private) {
         attempt.error = Some(format!("not sent: {why}"));
         return attempt;
     }
@@ -224,6 +320,9 @@ async fn send(client: &reqwest::Client, due: &Due, allow_private: bool) -> Attem
                 attempt.error = Some(format!("answered {}", resp.status()));
             }
         }
+        Err(e) if refused(&e).is_some() => {
+            attempt.error = refused(&e).map(|why| format!("not sent: {why}"));
+        }
         Err(e) => {
             attempt.error = Some(if e.is_timeout() {
                 "timed out".into()
@@ -240,11 +339,7 @@ async fn send(client: &reqwest::Client, due: &Due, allow_private: bool) -> Attem
 /// Delivers due webhooks until the actor stops. Woken by every committed change, and
 /// by the clock when a retry falls due.
 pub async fn worker(db: DbTx, events: Events, allow_private: bool) {
-    let client = match reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-    {
+    let client = match client(allow_private) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhooks cannot start: no HTTP client");
@@ -326,6 +421,75 @@ mod tests {
         assert!(!is_event_name("user.created"));
         assert!(wants(&["*".into()], "task.deleted"));
         assert!(!wants(&["task.created".into()], "task.deleted"));
+    }
+
+    /// A receiver on 127.0.0.1 that answers 200 to each request it gets, and counts them.
+    async fn receiver() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let got = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = got.clone();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut seen = Vec::new();
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = conn
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            }
+        });
+        (port, got)
+    }
+
+    fn due(url: String) -> Due {
+        Due {
+            delivery: Delivery {
+                id: Id::from("d1"),
+                webhook_id: Id::from("w1"),
+                team_id: Id::from("t"),
+                event: "client.created".into(),
+                body: "{}".into(),
+                status: DeliveryStatus::Pending,
+                attempts: 0,
+                created_at: 0,
+                next_attempt_at: 0,
+                last_attempt_at: None,
+                last_status: None,
+                last_error: None,
+            },
+            url,
+            secret: "s".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_delivery_to_a_name_resolving_to_this_machine_never_connects() {
+        let (port, got) = receiver().await;
+        // `localhost` resolves to loopback: the name is checked as the client resolves
+        // it, and the client has no other address to connect to.
+        let url = format!("http://localhost:{port}/hook");
+        let attempt = send(&client(false).unwrap(), &due(url.clone()), false).await;
+        let error = attempt.error.clone().unwrap_or_default();
+        assert!(
+            error.starts_with("not sent:") && error.contains("private or local network"),
+            "{attempt:?}"
+        );
+        // An address literal is refused before any connection too.
+        let literal = format!("http://127.0.0.1:{port}/hook");
+        let attempt = send(&client(false).unwrap(), &due(literal), false).await;
+        assert!(attempt.error.unwrap_or_default().starts_with("not sent:"));
+        // Allowed, the same name is delivered, to the address that was resolved.
+        let attempt = send(&client(true).unwrap(), &due(url), true).await;
+        assert!(attempt.succeeded(), "{attempt:?}");
+        assert_eq!(got.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

@@ -383,3 +383,245 @@ async fn a_taskjuggler_plan_becomes_people_projects_and_plannable_tasks() {
     post(&c, &s, "/api/v1/activity/undo", json!({})).await;
     assert_eq!(get(&c, &s, "/api/v1/people").await.1, json!([]));
 }
+
+#[tokio::test]
+async fn people_match_by_external_id_first_then_email_then_name() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "owner@example.com").await;
+    let first = "Employee ID,Name,Email\nE-1,Ann Smith,ann@example.com\nE-2,Bo Lind,\n,Cy Berg,\n";
+    let (status, done) = import(&c, &s, "people", "dry_run=false", first).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let (_, people) = get(&c, &s, "/api/v1/people").await;
+    assert_eq!(people[0]["external_id"], "E-1");
+    let id_of = |people: &Value, name: &str| {
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["id"].clone())
+    };
+    let (ann, bo, cy) = (
+        id_of(&people, "Ann Smith").unwrap(),
+        id_of(&people, "Bo Lind").unwrap(),
+        id_of(&people, "Cy Berg").unwrap(),
+    );
+
+    // E-1 renamed and with a new email is still Ann: the external id wins.
+    // Bo has no email: his external id finds him under a new name too.
+    // Cy had no external id: matched by name, and given one.
+    let second = "Employee ID,Name,Email\nE-1,Ann Smith-Lee,ann.lee@example.com\nE-2,Bo Lindqvist,\nE-3,Cy Berg,\n";
+    let (_, dry) = import(&c, &s, "people", "dry_run=true", second).await;
+    assert_eq!(
+        (dry["created"].as_u64(), dry["updated"].as_u64()),
+        (Some(0), Some(3)),
+        "{dry}"
+    );
+    import(&c, &s, "people", "dry_run=false", second).await;
+    let (_, people) = get(&c, &s, "/api/v1/people").await;
+    assert_eq!(people.as_array().unwrap().len(), 3);
+    assert_eq!(id_of(&people, "Ann Smith-Lee"), Some(ann));
+    assert_eq!(id_of(&people, "Bo Lindqvist"), Some(bo.clone()));
+    assert_eq!(id_of(&people, "Cy Berg"), Some(cy));
+
+    // A row whose name matches someone who carries another external id is someone else.
+    let third = "Employee ID,Name\nE-9,Bo Lindqvist\n";
+    let (_, dry) = import(&c, &s, "people", "dry_run=true", third).await;
+    assert_eq!(
+        (dry["created"].as_u64(), dry["updated"].as_u64()),
+        (Some(1), Some(0)),
+        "{dry}"
+    );
+
+    // Re-importing the same file changes nothing.
+    let (_, again) = import(&c, &s, "people", "dry_run=false", second).await;
+    assert_eq!(again["unchanged"].as_u64(), Some(3), "{again}");
+}
+
+#[tokio::test]
+async fn clients_and_projects_match_by_external_id_before_name() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "owner@example.com").await;
+    let clients = "Client ID,Client\nC-7,Acme\n";
+    let (status, done) = import(&c, &s, "clients", "dry_run=false", clients).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let projects = "Project code,Project,Status\nJ-1,Website,active\n";
+    let (status, done) = import(&c, &s, "projects", "dry_run=false", projects).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+
+    // Both renamed in the other system: updated, not created again.
+    let (_, upd) = import(
+        &c,
+        &s,
+        "clients",
+        "dry_run=false",
+        "Client ID,Client\nC-7,Acme Corp\n",
+    )
+    .await;
+    assert_eq!(
+        (upd["created"].as_u64(), upd["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{upd}"
+    );
+    let renamed = "Project code,Project,Status\nJ-1,Website relaunch,active\n";
+    let (_, upd) = import(&c, &s, "projects", "dry_run=false", renamed).await;
+    assert_eq!(
+        (upd["created"].as_u64(), upd["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{upd}"
+    );
+    let (_, list) = get(&c, &s, "/api/v1/clients").await;
+    assert_eq!(names(&list), ["Acme Corp"]);
+    assert_eq!(list[0]["external_id"], "C-7");
+    let (_, list) = get(&c, &s, "/api/v1/prj/list").await;
+    assert_eq!(names(&list), ["Website relaunch"]);
+    assert_eq!(list[0]["external_id"], "J-1");
+
+    // The external id is also an ordinary field of the API.
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let (status, p) = patch(
+        &c,
+        &s,
+        &format!("/api/v1/prj/{id}"),
+        json!({"external_id": "J-2"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["external_id"], "J-2");
+}
+
+/// A plan `tj3` schedules without an error (TaskJuggler 3.7), and what TaskJuggler's own
+/// export report wrote from it: see the files' headers.
+const CONSULTING: &str = include_str!("fixtures/taskjuggler/consulting.tjp");
+const EXPORTED: &str = include_str!("fixtures/taskjuggler/exported.tjp");
+
+/// The 1-based number of the first line of `text` holding `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+fn warnings_of(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The tasks of the project named `project`, by name.
+async fn tasks_of(c: &Client, s: &TestServer, project: &str) -> Vec<Value> {
+    let (_, projects) = get(c, s, "/api/v1/prj/list").await;
+    let p = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == project)
+        .unwrap_or_else(|| panic!("no project {project} in {projects}"));
+    let (_, tasks) = get(
+        c,
+        s,
+        &format!("/api/v1/prj/{}/tasks", p["id"].as_str().unwrap()),
+    )
+    .await;
+    tasks.as_array().unwrap().clone()
+}
+
+fn task<'a>(tasks: &'a [Value], name: &str) -> &'a Value {
+    tasks.iter().find(|t| t["name"] == name).unwrap()
+}
+
+#[tokio::test]
+async fn a_plan_taskjuggler_accepts_imports_with_each_unread_line_warned() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "owner@example.com").await;
+    let (status, done) = import(&c, &s, "taskjuggler", "dry_run=false", CONSULTING).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let warnings = warnings_of(&done);
+    for (needle, what) in [
+        ("efficiency 0.9", "efficiency"),
+        ("journalentry", "journalentry"),
+        ("flags billable\n\nresource", "flags"),
+        ("    flags billable", "flags"),
+    ] {
+        let line = line_of(CONSULTING, needle.split('\n').next().unwrap());
+        let line = if needle.starts_with("    ") {
+            CONSULTING.lines().position(|l| l == needle).unwrap() + 1
+        } else {
+            line
+        };
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with(&format!("Line {line}:")) && w.contains(what)),
+            "no warning for line {line} ({what}): {warnings:?}"
+        );
+    }
+    let (_, people) = get(&c, &s, "/api/v1/people").await;
+    assert_eq!(names(&people), ["Ann", "Bo", "Cy"]);
+    let tasks = tasks_of(&c, &s, "Rollout").await;
+    assert_eq!(task(&tasks, "Design")["effort_hours"], 40.0);
+    assert_eq!(task(&tasks, "Build")["effort_hours"], 80.0);
+    assert_eq!(task(&tasks, "Test")["effort_hours"], 24.0);
+    assert_eq!(task(&tasks, "Test")["person_id"], people[1]["id"]);
+    let ops = tasks_of(&c, &s, "Operations").await;
+    assert_eq!(task(&ops, "Operations")["effort_hours"], 80.0);
+    assert_eq!(task(&ops, "Operations")["earliest_start"], "2026-04-01");
+}
+
+#[tokio::test]
+async fn a_plan_exported_by_taskjuggler_imports_its_bookings_as_efforts() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "owner@example.com").await;
+    let (status, done) = import(&c, &s, "taskjuggler", "dry_run=false", EXPORTED).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let warnings = warnings_of(&done);
+    // What the export adds beyond the subset is named, each with its line.
+    for (needle, what) in [
+        ("projectids acme", "projectids"),
+        ("scenario plan", "scenario"),
+        ("    scheduled", "scheduled"),
+        ("supplement resource devs", "devs"),
+    ] {
+        let line = line_of(EXPORTED, needle);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with(&format!("Line {line}:")) && w.contains(what)),
+            "no warning for line {line} ({what}): {warnings:?}"
+        );
+    }
+    assert!(
+        !warnings.iter().any(|w| w.contains("no effort")),
+        "{warnings:?}"
+    );
+
+    let (_, people) = get(&c, &s, "/api/v1/people").await;
+    assert_eq!(names(&people), ["Ann", "Bo", "Cy"]);
+    assert_eq!(people[0]["role"], "Developers");
+    assert_eq!(
+        people[2]["weekly_hours"],
+        json!([7.0, 7.0, 7.0, 7.0, 0.0, 0.0, 0.0])
+    );
+    // Each task's bookings are its effort; whoever was booked, its allocation.
+    let tasks = tasks_of(&c, &s, "Rollout").await;
+    let (design, build, test) = (
+        task(&tasks, "Design"),
+        task(&tasks, "Build"),
+        task(&tasks, "Test"),
+    );
+    assert_eq!(design["effort_hours"], 40.0);
+    assert_eq!(design["person_id"], people[2]["id"]);
+    assert_eq!(design["priority"], 800);
+    assert_eq!(build["effort_hours"], 85.0);
+    assert_eq!(build["skills"], people[0]["skills"]);
+    assert_eq!(build["skills"], people[1]["skills"]);
+    assert_eq!(build["depends_on"], json!([design["id"]]));
+    // Written with `duration 3d`: three days of the calendar from midday, 21 hours booked.
+    assert_eq!(test["effort_hours"], 21.0);
+    assert_eq!(test["person_id"], people[1]["id"]);
+    assert_eq!(test["depends_on"], json!([build["id"]]));
+    let ops = tasks_of(&c, &s, "Operations").await;
+    assert_eq!(task(&ops, "Operations")["effort_hours"], 89.0);
+    assert_eq!(task(&ops, "Operations")["person_id"], people[0]["id"]);
+}

@@ -601,3 +601,44 @@ async fn unknown_closed_and_other_teams_scenarios_are_404_never_live() {
     let (_, list) = get(&ann.c, &s, "/api/v1/scenarios").await;
     assert_eq!(list[0]["status"], "archived");
 }
+
+#[tokio::test]
+async fn a_team_keeps_at_most_twenty_open_scenarios_and_the_twenty_first_is_a_409() {
+    let s = TestServer::fresh().await;
+    let ann = team(&s, "ann@x.io").await;
+    let zoe = team(&s, "zoe@y.io").await;
+    let mut open = Vec::new();
+    for i in 0..20 {
+        open.push(fork(&ann.c, &s, &format!("Plan {i}")).await);
+    }
+    let (status, refused) = call(
+        &ann.c,
+        &s,
+        Method::POST,
+        "/api/v1/scenarios",
+        None,
+        Some(json!({"name": "One too many"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("at most 20 open scenarios"),
+        "{refused}"
+    );
+    let (_, list) = get(&ann.c, &s, "/api/v1/scenarios").await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        20,
+        "the refusal made nothing"
+    );
+
+    // The cap is per team: another team still forks.
+    fork(&zoe.c, &s, "Zoe's plan").await;
+    // Archiving one makes room again.
+    let (status, _) = delete(&ann.c, &s, &format!("/api/v1/scenarios/{}", open[0])).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    fork(&ann.c, &s, "Plan 20").await;
+}

@@ -48,10 +48,10 @@ pub(super) fn confirm_tentative(s: &Schedule, project: &Id) -> Vec<Change> {
         .values()
         .filter(|a| &a.project_id == project && a.tentative)
         .map(|a| Change {
-            before: Some(Record::Allocation(a.clone())),
+            before: Some(Record::Allocation((**a).clone())),
             after: Some(Record::Allocation(crate::domain::Allocation {
                 tentative: false,
-                ..a.clone()
+                ..(**a).clone()
             })),
         })
         .collect()
@@ -114,7 +114,7 @@ pub(super) fn plan_remove(s: &Schedule) -> Result<Vec<Change>> {
     let mut changes = vec![];
     for a in s.allocations.values() {
         if is_sample(&a.id) || is_sample(&a.project_id) || person(&a.person_id) {
-            changes.push(removed(Record::Allocation(a.clone())));
+            changes.push(removed(Record::Allocation((**a).clone())));
         }
     }
     for a in s.actuals.values() {

@@ -387,7 +387,7 @@ impl Db {
                 let mut changes = vec![];
                 for a in s.allocations.values().filter(|a| a.project_id == id) {
                     changes.push(Change {
-                        before: Some(Record::Allocation(a.clone())),
+                        before: Some(Record::Allocation(Allocation::clone(a))),
                         after: None,
                     });
                 }

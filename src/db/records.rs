@@ -19,7 +19,7 @@ pub(crate) fn put_record(s: &mut Schedule, record: Record) {
             s.projects.insert(x.id.clone(), x);
         }
         Record::Allocation(x) => {
-            s.allocations.insert(x.id.clone(), x);
+            s.allocations.insert(x.id.clone(), x.into());
         }
         Record::TimeOff(x) => {
             s.timeoff.insert(x.id.clone(), x);
@@ -52,7 +52,10 @@ pub(super) fn get_record(s: &Schedule, kind: Kind, id: &Id) -> Option<Record> {
         Kind::Person => s.people.get(id).cloned().map(Record::Person),
         Kind::Client => s.clients.get(id).cloned().map(Record::Client),
         Kind::Project => s.projects.get(id).cloned().map(Record::Project),
-        Kind::Allocation => s.allocations.get(id).cloned().map(Record::Allocation),
+        Kind::Allocation => s
+            .allocations
+            .get(id)
+            .map(|a| Record::Allocation(crate::domain::Allocation::clone(a))),
         Kind::TimeOff => s.timeoff.get(id).cloned().map(Record::TimeOff),
         Kind::Actual => s.actuals.get(id).cloned().map(Record::Actual),
         Kind::Task => s.tasks.get(id).cloned().map(Record::Task),

@@ -158,6 +158,7 @@ pub fn projects_hours(
     let allocs: Vec<&Allocation> = schedule
         .allocations
         .values()
+        .map(|a| &**a)
         .filter(|a| projects.contains(&a.project_id))
         .collect();
     let (Some(from), Some(to)) = (
@@ -196,7 +197,7 @@ pub fn person_days(
     skip: impl Fn(&Allocation) -> bool,
 ) -> Days {
     let grid = DayGrid::new(schedule, from, to);
-    let allocs = schedule.allocations.values().filter(|a| {
+    let allocs = schedule.allocations.values().map(|a| &**a).filter(|a| {
         a.person_id.as_ref() == Some(&person.id) && a.overlaps(Some(from), Some(to)) && !skip(a)
     });
     Days::person(&grid, person, allocs)

@@ -252,6 +252,7 @@ mod tests {
             bill_rate: None,
             user_id: None,
             archived: false,
+            external_id: None,
         }
     }
 

@@ -255,13 +255,14 @@ mod tests {
         };
         for i in 0..ALLOCATIONS_PER_PERSON {
             let a = alloc(i, "p0");
-            s.allocations.insert(a.id.clone(), a);
+            s.allocations.insert(a.id.clone(), a.into());
         }
         let other = alloc(0, "p1");
-        s.allocations.insert(other.id.clone(), other.clone());
+        s.allocations.insert(other.id.clone(), other.clone().into());
         assert!(check(&s, &[created(Record::Allocation(other))]).is_ok());
         let one_more = alloc(ALLOCATIONS_PER_PERSON, "p0");
-        s.allocations.insert(one_more.id.clone(), one_more.clone());
+        s.allocations
+            .insert(one_more.id.clone(), one_more.clone().into());
         assert_eq!(
             check(&s, &[created(Record::Allocation(one_more))])
                 .unwrap_err()

@@ -88,6 +88,10 @@ pub struct Project {
     /// `#rrggbb`
     #[serde(default = "default_color")]
     pub color: String,
+    /// This record's id in another system (HR, billing, a spreadsheet): a CSV import
+    /// matches rows to records by it first.
+    #[serde(default)]
+    pub external_id: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
@@ -148,6 +152,9 @@ pub struct ProjectInput {
     pub rate_overrides: Vec<RateOverride>,
     #[serde(default)]
     pub color: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
 }
 
 fn check_color(c: &str) -> Result<String, AppError> {
@@ -235,6 +242,7 @@ impl Project {
                 Some(c) => check_color(&c)?,
                 None => PALETTE[n % PALETTE.len()].to_string(),
             },
+            external_id: super::schedule::optional_text("external_id", input.external_id, 200)?,
             created_at: now,
             updated_at: now,
         })
@@ -255,6 +263,7 @@ impl Project {
             budget_amount: self.budget_amount,
             rate_overrides: self.rate_overrides.clone(),
             color: Some(self.color.clone()),
+            external_id: self.external_id.clone(),
         }
     }
 

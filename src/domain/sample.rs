@@ -112,6 +112,7 @@ pub fn sample_team(team: &Id, monday: NaiveDate, now: Timestamp) -> Result<Sampl
             ClientInput {
                 name: name.into(),
                 archived: false,
+                external_id: None,
             },
         )?);
     }
@@ -141,6 +142,7 @@ pub fn sample_team(team: &Id, monday: NaiveDate, now: Timestamp) -> Result<Sampl
             sample_id(),
             team.clone(),
             PersonInput {
+                external_id: None,
                 name: name.into(),
                 email: None,
                 role: Some(role.into()),

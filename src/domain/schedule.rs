@@ -20,7 +20,9 @@ pub struct Schedule {
     pub people: imbl::OrdMap<Id, Person>,
     pub clients: imbl::OrdMap<Id, Client>,
     pub projects: imbl::OrdMap<Id, super::Project>,
-    pub allocations: imbl::OrdMap<Id, Allocation>,
+    /// Each behind its own reference count: a change to one booking (in a scenario, say)
+    /// copies a leaf of the map's pointers, not its sixteen neighbours' whole records.
+    pub allocations: imbl::OrdMap<Id, std::sync::Arc<Allocation>>,
     pub timeoff: imbl::OrdMap<Id, TimeOff>,
     pub actuals: imbl::OrdMap<Id, Actual>,
     pub tasks: imbl::OrdMap<Id, super::task::Task>,
@@ -38,6 +40,54 @@ pub struct Memo {
     pub project_list: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
     /// The same for members: without the money fields.
     pub project_list_for_members: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
+    /// Figures the reports derive from this version, by key (see [`Memo::derived`]).
+    derived: std::sync::Arc<std::sync::Mutex<Derived>>,
+}
+
+/// The most derived values one version keeps; the oldest goes first.
+const DERIVED_KEPT: usize = 8;
+
+/// Type-erased derived values: the domain holds them without knowing the reports' types.
+#[derive(Default)]
+struct Derived(Vec<(String, std::sync::Arc<dyn std::any::Any + Send + Sync>)>);
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl Memo {
+    /// The value derived under `key` from this version, made by `make` on first use.
+    /// `make` runs outside the lock (two first callers may both compute; one result
+    /// is kept), so a slow computation never holds up another reader.
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        let find = |d: &Derived| {
+            d.0.iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+        };
+        if let Some(v) = self.derived.lock().ok().and_then(|d| find(&d)) {
+            return v;
+        }
+        let made = std::sync::Arc::new(make());
+        if let Ok(mut d) = self.derived.lock() {
+            if let Some(v) = find(&d) {
+                return v;
+            }
+            if d.0.len() >= DERIVED_KEPT {
+                d.0.remove(0);
+            }
+            d.0.push((key.to_string(), made.clone()));
+        }
+        made
+    }
 }
 
 impl Schedule {
@@ -180,6 +230,10 @@ pub struct Person {
     #[schema(value_type = Option<String>)]
     pub user_id: Option<Id>,
     pub archived: bool,
+    /// This record's id in another system (HR, billing, a spreadsheet): a CSV import
+    /// matches rows to records by it first.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -221,6 +275,9 @@ pub struct PersonInput {
     pub user_id: Option<Id>,
     #[serde(default)]
     pub archived: bool,
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
 }
 
 impl Person {
@@ -279,6 +336,7 @@ impl Person {
                 .transpose()?,
             user_id: input.user_id,
             archived: input.archived,
+            external_id: optional_text("external_id", input.external_id, 200)?,
         })
     }
 
@@ -296,6 +354,7 @@ impl Person {
             bill_rate: self.bill_rate,
             user_id: self.user_id.clone(),
             archived: self.archived,
+            external_id: self.external_id.clone(),
         }
     }
 }
@@ -314,6 +373,10 @@ pub struct Client {
     /// new work.
     #[serde(default)]
     pub archived: bool,
+    /// This record's id in another system (HR, billing, a spreadsheet): a CSV import
+    /// matches rows to records by it first.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -326,6 +389,9 @@ pub struct ClientInput {
     pub name: String,
     #[serde(default)]
     pub archived: bool,
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
 }
 
 impl Client {
@@ -336,6 +402,7 @@ impl Client {
             team_id,
             name: required_text("name", &input.name, 200)?,
             archived: input.archived,
+            external_id: optional_text("external_id", input.external_id, 200)?,
         })
     }
 
@@ -343,6 +410,7 @@ impl Client {
         ClientInput {
             name: self.name.clone(),
             archived: self.archived,
+            external_id: self.external_id.clone(),
         }
     }
 }

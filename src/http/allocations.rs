@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::auth::TeamSchedule;
-use super::edits::{RangeFilter, blocking, deleted, found, json_response, respond, updated};
+use super::edits::{RangeFilter, blocking, deleted, etag, json_response, respond, updated};
 use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
@@ -10,9 +10,10 @@ use crate::db::Edit;
 use crate::domain::schedule::AllocationInput;
 use crate::domain::{Allocation, AuthUser, Id};
 use crate::error::ErrorBody;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -37,6 +38,7 @@ async fn list_allocations(
         let mut list: Vec<&Allocation> = schedule
             .allocations
             .values()
+            .map(|a| &**a)
             .filter(|a| a.overlaps(f.from, f.to))
             .filter(|a| {
                 f.person_id
@@ -79,7 +81,11 @@ async fn get_allocation(
     TeamSchedule(schedule): TeamSchedule,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    found(&schedule.allocations, id, "Allocation")
+    schedule
+        .allocations
+        .get(&Id(id))
+        .map(|a| (etag(a.version), Json(Allocation::clone(a))).into_response())
+        .ok_or_else(|| crate::AppError::NotFound("Allocation not found".into()))
 }
 
 /// Moves, resizes, re-staffs or edits an allocation.

@@ -27,11 +27,18 @@ impl Planner<'_> {
             .and_then(Value::as_str)
             .map(str::to_lowercase);
         let name = v.get("name").and_then(Value::as_str).map(str::to_lowercase);
-        let existing = email
+        let by_key = email
             .as_ref()
             .and_then(|e| self.people.get(e))
             .or_else(|| name.as_ref().and_then(|n| self.people.get(n)))
             .cloned();
+        let existing = self.matched("person", &v, by_key, |id| {
+            self.s
+                .people
+                .get(id)
+                .or_else(|| self.new_people.get(id))
+                .map(|p| p.external_id.clone())
+        });
         let team = self.s.team.id.clone();
         if let Some(id) = existing
             .as_ref()
@@ -77,6 +84,9 @@ impl Planner<'_> {
         if let Some(e) = &person.email {
             self.people.insert(e.clone(), id.clone());
         }
+        if let Some(x) = &person.external_id {
+            self.external.insert(("person", x.clone()), id.clone());
+        }
         if before.is_none() {
             self.new_people.insert(id, person.clone());
         }
@@ -96,7 +106,10 @@ impl Planner<'_> {
             .unwrap_or("")
             .to_lowercase();
         let team = self.s.team.id.clone();
-        let existing = self.clients.get(&name).cloned();
+        let by_key = self.clients.get(&name).cloned();
+        let existing = self.matched("client", &v, by_key, |id| {
+            self.s.clients.get(id).map(|c| c.external_id.clone())
+        });
         let before = existing
             .as_ref()
             .and_then(|id| self.s.clients.get(id))
@@ -117,6 +130,9 @@ impl Planner<'_> {
             version: before.as_ref().map_or(0, |b| b.version),
             ..client
         };
+        if let Some(x) = &client.external_id {
+            self.external.insert(("client", x.clone()), id.clone());
+        }
         self.clients.insert(client.name.to_lowercase(), id);
         let label = client.name.clone();
         self.outcome(
@@ -143,6 +159,7 @@ impl Planner<'_> {
                         ClientInput {
                             name: client.clone(),
                             archived: false,
+                            external_id: None,
                         },
                     );
                     match made {
@@ -172,7 +189,10 @@ impl Planner<'_> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_lowercase();
-        let existing = self.projects.get(&name).cloned();
+        let by_key = self.projects.get(&name).cloned();
+        let existing = self.matched("project", v, by_key, |id| {
+            self.s.projects.get(id).map(|p| p.external_id.clone())
+        });
         let before = existing
             .as_ref()
             .and_then(|id| self.s.projects.get(id))
@@ -209,6 +229,9 @@ impl Planner<'_> {
             )
         {
             project.updated_at = b.updated_at;
+        }
+        if let Some(x) = &project.external_id {
+            self.external.insert(("project", x.clone()), id.clone());
         }
         self.projects.insert(project.name.to_lowercase(), id);
         let label = project.name.clone();
@@ -276,7 +299,7 @@ impl Planner<'_> {
         let before = existing
             .as_ref()
             .and_then(|id| self.s.allocations.get(id))
-            .cloned();
+            .map(|a| Allocation::clone(a));
         let id = existing.unwrap_or_else(Id::random);
         let input = match &before {
             Some(a) => merge_patch::<AllocationInput>(&a.input(), Value::Object(std::mem::take(v))),

@@ -6,9 +6,11 @@
 //! the record changes that do it. Applying hands those changes to the actor as one
 //! `Edit::Batch` (via a proposal, so that a schedule changed meanwhile is noticed): all
 //! rows or none, one entry in the activity log, one undo. Rows are matched to existing
-//! records (people by email, else by name; clients and projects by name; allocations by
-//! person, project and dates; time off by person and dates), so importing the same file
-//! twice changes nothing the second time.
+//! records (people, clients and projects by `external_id`, their id in the system the
+//! file comes from, when the row has one and a record carries it; else people by email,
+//! else by name, and clients and projects by name, unless the record found that way
+//! carries another external id; allocations by person, project and dates; time off by
+//! person and dates), so importing the same file twice changes nothing the second time.
 
 pub mod csv;
 mod kinds;
@@ -79,7 +81,20 @@ const fn col(field: &'static str, aliases: &'static [&'static str], ty: Ty) -> C
     Column { field, aliases, ty }
 }
 
+/// A record's id in the system a file comes from.
+const EXTERNAL_ID: &[&str] = &[
+    "externalid",
+    "externalref",
+    "reference",
+    "ref",
+    "id",
+    "clientid",
+    "clientcode",
+    "customerid",
+];
+
 const PEOPLE: &[Column] = &[
+    col("external_id", EXTERNAL_ID_PERSON, Ty::Text),
     col(
         "name",
         &["name", "fullname", "person", "personname"],
@@ -113,9 +128,37 @@ const PEOPLE: &[Column] = &[
     ),
 ];
 
-const CLIENTS: &[Column] = &[col("name", &["name", "client", "clientname"], Ty::Text)];
+const EXTERNAL_ID_PERSON: &[&str] = &[
+    "externalid",
+    "externalref",
+    "reference",
+    "ref",
+    "id",
+    "employeeid",
+    "employeenumber",
+    "personid",
+];
+
+const CLIENTS: &[Column] = &[
+    col("external_id", EXTERNAL_ID, Ty::Text),
+    col("name", &["name", "client", "clientname"], Ty::Text),
+];
 
 const PROJECTS: &[Column] = &[
+    col(
+        "external_id",
+        &[
+            "externalid",
+            "externalref",
+            "reference",
+            "ref",
+            "id",
+            "projectid",
+            "projectcode",
+            "code",
+        ],
+        Ty::Text,
+    ),
     col("name", &["name", "project", "projectname"], Ty::Text),
     col("client", &["client", "clientname", "customer"], Ty::Text),
     col("status", &["status", "stage"], Ty::Text),

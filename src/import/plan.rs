@@ -27,6 +27,8 @@ pub(super) struct Planner<'a> {
     pub(super) people: HashMap<String, Id>,
     pub(super) clients: HashMap<String, Id>,
     pub(super) projects: HashMap<String, Id>,
+    /// External id -> record id, per kind (existing and new): matched before anything.
+    pub(super) external: HashMap<(&'static str, String), Id>,
     pub(super) allocations: HashMap<AllocationKey, Id>,
     pub(super) timeoff: HashMap<(Option<Id>, NaiveDate, NaiveDate), Id>,
     /// Which row already wrote each record id.
@@ -64,6 +66,22 @@ impl<'a> Planner<'a> {
             .values()
             .map(|p| (p.name.to_lowercase(), p.id.clone()))
             .collect();
+        let mut external = HashMap::new();
+        for p in s.people.values() {
+            if let Some(x) = &p.external_id {
+                external.insert(("person", x.clone()), p.id.clone());
+            }
+        }
+        for c in s.clients.values() {
+            if let Some(x) = &c.external_id {
+                external.insert(("client", x.clone()), c.id.clone());
+            }
+        }
+        for p in s.projects.values() {
+            if let Some(x) = &p.external_id {
+                external.insert(("project", x.clone()), p.id.clone());
+            }
+        }
         let allocations = if kind == ImportKind::Allocations {
             s.allocations
                 .values()
@@ -89,6 +107,7 @@ impl<'a> Planner<'a> {
             people,
             clients,
             projects,
+            external,
             allocations,
             timeoff,
             written: HashMap::new(),
@@ -210,6 +229,29 @@ impl<'a> Planner<'a> {
                 after: Some(after),
             });
         }
+    }
+
+    /// The record a row names, by kind: by its external id when the row has one and a
+    /// record carries it; else by `by_key` (email, then name), unless the record found
+    /// that way carries another external id (it is another record over there).
+    pub(super) fn matched(
+        &self,
+        kind: &'static str,
+        v: &Map<String, Value>,
+        by_key: Option<Id>,
+        external_of: impl Fn(&Id) -> Option<Option<String>>,
+    ) -> Option<Id> {
+        let external = v.get("external_id").and_then(Value::as_str).map(str::trim);
+        if let Some(x) = external.filter(|x| !x.is_empty()) {
+            if let Some(id) = self.external.get(&(kind, x.to_string())) {
+                return Some(id.clone());
+            }
+            return by_key.filter(|id| match external_of(id) {
+                Some(Some(theirs)) => theirs == x,
+                _ => true,
+            });
+        }
+        by_key
     }
 
     pub(super) fn row(&mut self, row: usize, mut v: Map<String, Value>) {

@@ -140,7 +140,7 @@ pub fn export(s: &Schedule) -> TeamDocument {
         people: list(s.people.values().map(exported).collect()),
         clients: list(s.clients.values().map(exported).collect()),
         projects: list(s.projects.values().map(exported).collect()),
-        allocations: list(s.allocations.values().map(exported).collect()),
+        allocations: list(s.allocations.values().map(|a| exported(&**a)).collect()),
         timeoff: list(s.timeoff.values().map(exported).collect()),
         tasks: list(s.tasks.values().map(exported).collect()),
         actuals: list(s.actuals.values().map(exported).collect()),

@@ -190,6 +190,7 @@ pub fn plan(
     let replaced: Vec<&Allocation> = s
         .allocations
         .values()
+        .map(|a| &**a)
         .filter(|a| {
             a.task_id
                 .as_ref()

@@ -1,18 +1,21 @@
 //! A scenario against live: which records it changes, and what that does to each
 //! person's utilisation per month, each project's finish and booked hours, and the
 //! team's totals. Both sides go through the reports' own definitions (the utilisation
-//! report, `booked::project_hours`), so a compared figure is the figure the reports show.
+//! report's sums, `booked::project_hours`), so a compared figure is the figure the
+//! reports show; live's side is kept per version and the scenario's is counted only
+//! where it differs (see `effect`).
+
+mod effect;
 
 use super::hours;
-use super::utilisation::{Figures, Interval, utilisation};
+use super::utilisation::Figures;
 use crate::domain::booked;
-use crate::domain::calendar::DayGrid;
-use crate::domain::{Allocation, Id, Schedule};
+use crate::domain::{Id, Schedule};
 use crate::store::{Kind, Record};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// The longest span of months a comparison covers.
 const MAX_MONTHS: u32 = 36;
@@ -174,70 +177,6 @@ fn span(differences: &[Difference], today: NaiveDate) -> (NaiveDate, NaiveDate) 
     (from, to)
 }
 
-/// The last day any allocation of each of `projects` books.
-fn finishes(s: &Schedule, projects: &BTreeSet<Id>) -> HashMap<Id, NaiveDate> {
-    let mut out: HashMap<Id, NaiveDate> = HashMap::new();
-    for a in s.allocations.values() {
-        if projects.contains(&a.project_id) {
-            let end = out.entry(a.project_id.clone()).or_insert(a.end);
-            *end = (*end).max(a.end);
-        }
-    }
-    out
-}
-
-/// One allocation's booked hours in `s`, counted as `booked::project_hours` counts them
-/// (the days its person, or a placeholder, works, times its hours per day).
-fn allocation_hours(s: &Schedule, a: &Allocation) -> booked::Hours {
-    let grid = DayGrid::new(s, a.start, a.end);
-    let capacity = match &a.person_id {
-        None => grid.placeholder_capacity(),
-        Some(p) => match s.people.get(p) {
-            Some(person) => grid.capacity(person),
-            None => return booked::Hours::default(),
-        },
-    };
-    let mut out = booked::Hours::default();
-    out.add(a, booked::allocation_hours(&grid, a, &capacity));
-    out
-}
-
-/// The touched projects' booked hours in the scenario. When the scenario changed no
-/// one's capacity (people, time off), only its changed allocations differ from live:
-/// live's hours plus theirs minus what they replaced, without recounting the projects.
-fn scenario_hours(
-    live: &Schedule,
-    scenario: &Schedule,
-    differences: &[Difference],
-    projects: &BTreeSet<Id>,
-    live_hours: &HashMap<Id, booked::Hours>,
-) -> HashMap<Id, booked::Hours> {
-    let capacity_changed = differences
-        .iter()
-        .any(|d| matches!(d.kind, Kind::Person | Kind::TimeOff));
-    if capacity_changed {
-        return booked::projects_hours(scenario, projects);
-    }
-    let mut out = live_hours.clone();
-    for d in differences.iter().filter(|d| d.kind == Kind::Allocation) {
-        if let Some(Record::Allocation(a)) = &d.live
-            && let Some(h) = out.get_mut(&a.project_id)
-        {
-            let x = allocation_hours(live, a);
-            h.scheduled -= x.scheduled;
-            h.tentative -= x.tentative;
-        }
-        if let Some(Record::Allocation(a)) = &d.scenario
-            && let Some(h) = out.get_mut(&a.project_id)
-        {
-            let x = allocation_hours(scenario, a);
-            h.scheduled += x.scheduled;
-            h.tentative += x.tentative;
-        }
-    }
-    out
-}
-
 /// A project's figures on one side, `None` where the side has no such project.
 fn side(
     s: &Schedule,
@@ -292,80 +231,8 @@ pub fn compare(
     }
 
     let (from, to) = span(differences, today);
-    let before = utilisation(live, from, to, Some(Interval::Month), false);
-    let after = utilisation(scenario, from, to, Some(Interval::Month), false);
-    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
-    let per_month = |r: &super::utilisation::PersonUtilisation| -> Vec<(String, Figures)> {
-        r.periods
-            .iter()
-            .flatten()
-            .map(|p| (month(p.start), p.figures))
-            .collect()
-    };
-    let mut by_person: BTreeMap<&Id, (&str, Option<Vec<_>>, Option<Vec<_>>)> = BTreeMap::new();
-    for r in &before.people {
-        by_person
-            .entry(&r.person_id)
-            .or_insert((&r.name, None, None))
-            .1 = Some(per_month(r));
-    }
-    for r in &after.people {
-        let e = by_person
-            .entry(&r.person_id)
-            .or_insert((&r.name, None, None));
-        e.0 = &r.name;
-        e.2 = Some(per_month(r));
-    }
-    let months: Vec<String> = super::utilisation::periods(from, to, Interval::Month)
-        .into_iter()
-        .map(|(s, _)| month(s))
-        .collect();
-    let utilisation = by_person
-        .into_iter()
-        .filter(|(_, (_, l, s))| l != s)
-        .map(|(id, (name, l, s))| {
-            let at = |side: &Option<Vec<(String, Figures)>>, i: usize| {
-                side.as_ref().and_then(|v| v.get(i)).map(|(_, f)| *f)
-            };
-            PersonDelta {
-                person_id: id.clone(),
-                name: name.to_string(),
-                months: months
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| MonthFigures {
-                        month: m.clone(),
-                        live: at(&l, i),
-                        scenario: at(&s, i),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let totals = months
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let at = |u: &super::utilisation::Utilisation| {
-                u.period_totals
-                    .as_ref()
-                    .and_then(|v| v.get(i))
-                    .map(|p| p.figures)
-            };
-            MonthFigures {
-                month: m.clone(),
-                live: at(&before),
-                scenario: at(&after),
-            }
-        })
-        .collect();
-    let live_hours = booked::projects_hours(live, &touched_projects);
-    let scenario_hours =
-        scenario_hours(live, scenario, differences, &touched_projects, &live_hours);
-    let (live_finish, scenario_finish) = (
-        finishes(live, &touched_projects),
-        finishes(scenario, &touched_projects),
-    );
+    let (utilisation, totals) = effect::utilisation_effect(live, scenario, differences, from, to);
+    let sides = effect::projects_effect(live, scenario, differences, &touched_projects);
     let projects_effect = touched_projects
         .iter()
         .map(|id| ProjectDelta {
@@ -376,8 +243,8 @@ pub fn compare(
                 .or_else(|| live.projects.get(id))
                 .map(|p| p.name.clone())
                 .unwrap_or_default(),
-            live: side(live, id, &live_hours, &live_finish),
-            scenario: side(scenario, id, &scenario_hours, &scenario_finish),
+            live: side(live, id, &sides.live_hours, &sides.live_finish),
+            scenario: side(scenario, id, &sides.scenario_hours, &sides.scenario_finish),
         })
         .collect();
     Comparison {
@@ -393,3 +260,6 @@ pub fn compare(
         totals,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -20,13 +20,13 @@
 //! - Sums are exact integers (millionths of the currency) and rounded to cents once, at
 //!   the end; archived people count (money already earned or spent is history).
 
-use super::Interval;
+use super::{IdMap, Interval};
 use crate::domain::booked::round_hours;
 use crate::domain::calendar::DayGrid;
 use crate::domain::money::{self, Billing, Booked, Money};
 use crate::domain::schedule::Actual;
 use crate::domain::{Id, Person, Project, Schedule, Status};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -181,9 +181,11 @@ impl<'a> Counted<'a> {
 /// looked up once.
 struct Booking {
     /// The allocation's fields the report reads, copied so that its loops run over one
-    /// compact list instead of chasing each allocation through the schedule's map.
-    start: NaiveDate,
-    end: NaiveDate,
+    /// compact list instead of chasing each allocation through the schedule's map; its
+    /// first and last day as day numbers (days from the common era), so that placing it
+    /// on a grid is a subtraction.
+    start: i64,
+    end: i64,
     hours_per_day: f64,
     tentative: bool,
     /// Index into the report's people; `None` for a placeholder.
@@ -193,34 +195,78 @@ struct Booking {
     cost: i128,
 }
 
-/// Capacity over a grid, computed once per person who is booked.
+/// A date as a day number (days from the common era).
+fn day(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce())
+}
+
+/// Who works which days of a grid, worked out once per person who is booked: as running
+/// counts of working days (days with capacity above 0, where a booking books its hours),
+/// so that the days a booking books in any span are one subtraction.
 struct Capacities<'g, 's> {
     grid: &'g DayGrid<'s>,
+    /// The grid's first day as a day number.
+    first: i64,
     people: &'g [&'s Person],
-    of_person: Vec<Option<Vec<f64>>>,
-    placeholder: Vec<f64>,
+    of_person: Vec<Option<Vec<u32>>>,
+    placeholder: Vec<u32>,
+}
+
+/// `out[i]`: how many of the days before `i` have capacity above 0.
+fn working_days(capacity: &[f64]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(capacity.len() + 1);
+    let mut n = 0;
+    out.push(0);
+    for c in capacity {
+        n += u32::from(*c > 0.0);
+        out.push(n);
+    }
+    out
 }
 
 impl<'g, 's> Capacities<'g, 's> {
     fn new(grid: &'g DayGrid<'s>, people: &'g [&'s Person]) -> Self {
         Capacities {
             grid,
+            first: day(grid.from),
             people,
             of_person: vec![None; people.len()],
-            placeholder: grid.placeholder_capacity(),
+            placeholder: working_days(&grid.placeholder_capacity()),
         }
     }
 
-    /// The capacity of whoever `b` books.
-    fn of(&mut self, b: &Booking) -> &[f64] {
+    /// The running working-day counts of whoever `b` books.
+    fn of(&mut self, b: &Booking) -> &[u32] {
         match b.person {
             Some(i) => {
                 let (grid, person) = (self.grid, self.people[i]);
-                self.of_person[i].get_or_insert_with(|| grid.capacity(person))
+                self.of_person[i].get_or_insert_with(|| working_days(&grid.capacity(person)))
             }
             None => &self.placeholder,
         }
     }
+
+    /// The grid indices `x..y` of `b`'s days, clipped to the grid (empty when disjoint).
+    fn span(&self, b: &Booking) -> (usize, usize) {
+        let len = self.grid.len as i64;
+        let x = (b.start - self.first).clamp(0, len);
+        let y = (b.end - self.first + 1).clamp(0, len);
+        if x >= y {
+            (0, 0)
+        } else {
+            (x as usize, y as usize)
+        }
+    }
+}
+
+/// `h` added up `k` times: the booked hours of `k` days, summed day by day as a grid of
+/// days would sum them (so that rounding them gives the same hundredths).
+fn repeated(h: f64, k: u32) -> f64 {
+    let mut sum = 0.0;
+    for _ in 0..k {
+        sum += h;
+    }
+    sum
 }
 
 /// The longest span of days one shared grid covers for the range and the projects'
@@ -248,7 +294,7 @@ pub fn financials(
         .filter(|p| only.is_none_or(|id| &p.id == id))
         .collect();
     projects.sort_by_cached_key(|p| p.sort_key());
-    let index: HashMap<&Id, usize> = projects
+    let index: IdMap<&Id, usize> = projects
         .iter()
         .enumerate()
         .map(|(i, p)| (&p.id, i))
@@ -257,8 +303,17 @@ pub fn financials(
     let n = projects.len();
     let card = &schedule.team.rates;
     let people: Vec<&Person> = schedule.people.values().collect();
-    let position: HashMap<&Id, usize> =
-        people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let position: IdMap<&Id, usize> = people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    // Bill and cost rates (cents) per project and person, and per project and
+    // placeholder role, looked up once: a year's allocations repeat a few thousand pairs.
+    let mut person_rates: Vec<Option<(i128, i128)>> = vec![None; n * people.len()];
+    let mut role_rates: HashMap<(usize, &str), (i128, i128)> = HashMap::new();
+    let rates = |pi: usize, who: Booked| {
+        (
+            i128::from(money::bill_rate(counted[pi].project, who, card).cents()),
+            i128::from(money::cost_rate(who, card).cents()),
+        )
+    };
     let mut allocs: Vec<Vec<Booking>> = (0..n).map(|_| Vec::new()).collect();
     let mut actuals: Vec<Vec<&Actual>> = vec![Vec::new(); n];
     let mut life: Option<(NaiveDate, NaiveDate)> = None;
@@ -269,22 +324,31 @@ pub fn financials(
         let Some(&pi) = index.get(&a.project_id) else {
             continue;
         };
-        let (person, who) = match (&a.person_id, &a.placeholder_role) {
+        let (person, (bill, cost)) = match (&a.person_id, &a.placeholder_role) {
             (Some(id), _) => match position.get(id) {
-                Some(&i) => (Some(i), Booked::Person(people[i])),
+                Some(&i) => (
+                    Some(i),
+                    *person_rates[pi * people.len() + i]
+                        .get_or_insert_with(|| rates(pi, Booked::Person(people[i]))),
+                ),
                 None => continue, // no longer in the team
             },
-            (None, Some(role)) => (None, Booked::Placeholder(role)),
+            (None, Some(role)) => (
+                None,
+                *role_rates
+                    .entry((pi, role.as_str()))
+                    .or_insert_with(|| rates(pi, Booked::Placeholder(role))),
+            ),
             (None, None) => continue,
         };
         allocs[pi].push(Booking {
-            start: a.start,
-            end: a.end,
+            start: day(a.start),
+            end: day(a.end),
             hours_per_day: a.hours_per_day,
             tentative: a.tentative,
             person,
-            bill: i128::from(money::bill_rate(counted[pi].project, who, card).cents()),
-            cost: i128::from(money::cost_rate(who, card).cents()),
+            bill,
+            cost,
         });
         widen(a.start, a.end);
     }
@@ -302,73 +366,57 @@ pub fn financials(
         .map(|(lo, hi)| (lo.min(from), hi.max(to)))
         .filter(|(lo, hi)| (*hi - *lo).num_days() < SHARED_SPAN_DAYS);
     let periods_on = |grid: &DayGrid| Periods::new(grid, from, to, interval);
-    let (acc, has_hours, spans, lives) =
-        if let Some((lo, hi)) = shared.or(life.is_none().then_some((from, to))) {
-            let grid = DayGrid::new(schedule, lo, hi);
-            let periods = periods_on(&grid);
-            let mut acc = vec![vec![Acc::default(); periods.spans.len()]; n];
-            let mut has_hours = vec![false; n];
-            let mut caps = Capacities::new(&grid, &people);
-            let mut booked = vec![0.0; grid.len];
-            let lives: Vec<Life> = acc
-                .iter_mut()
-                .zip(has_hours.iter_mut())
-                .enumerate()
-                .map(|(pi, (row, has))| {
-                    let range = Some((&periods, row.as_mut_slice(), has));
-                    let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
-                    whole_life(
-                        schedule,
-                        &counted[pi],
-                        allocs,
-                        actuals,
-                        &mut caps,
-                        &mut booked,
-                        range,
-                    )
-                })
-                .collect();
-            (acc, has_hours, periods.spans, lives)
-        } else {
-            let grid = DayGrid::new(schedule, from, to);
-            let periods = periods_on(&grid);
-            let mut acc = vec![vec![Acc::default(); periods.spans.len()]; n];
-            let mut has_hours = vec![false; n];
-            let mut caps = Capacities::new(&grid, &people);
-            in_range(
-                &counted,
-                &allocs,
-                &periods,
-                &mut caps,
-                &mut acc,
-                &mut has_hours,
-            );
-            let lives = (0..n)
-                .map(|pi| {
-                    let dates = allocs[pi]
-                        .iter()
-                        .flat_map(|b| [b.start, b.end])
-                        .chain(actuals[pi].iter().map(|a| a.date));
-                    let (Some(lo), Some(hi)) = (dates.clone().min(), dates.max()) else {
-                        return Life::default();
-                    };
-                    let grid = DayGrid::new(schedule, lo, hi);
-                    let mut caps = Capacities::new(&grid, &people);
-                    let mut booked = vec![0.0; grid.len];
-                    let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
-                    whole_life(
-                        schedule,
-                        &counted[pi],
-                        allocs,
-                        actuals,
-                        &mut caps,
-                        &mut booked,
-                        None,
-                    )
-                })
-                .collect();
-            (acc, has_hours, periods.spans, lives)
-        };
+    let (acc, has_hours, spans, lives) = if let Some((lo, hi)) =
+        shared.or(life.is_none().then_some((from, to)))
+    {
+        let grid = DayGrid::new(schedule, lo, hi);
+        let periods = periods_on(&grid);
+        let mut acc = vec![vec![Acc::default(); periods.spans.len()]; n];
+        let mut has_hours = vec![false; n];
+        let mut caps = Capacities::new(&grid, &people);
+        let lives: Vec<Life> = acc
+            .iter_mut()
+            .zip(has_hours.iter_mut())
+            .enumerate()
+            .map(|(pi, (row, has))| {
+                let range = Some((&periods, row.as_mut_slice(), has));
+                let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
+                whole_life(schedule, &counted[pi], allocs, actuals, &mut caps, range)
+            })
+            .collect();
+        (acc, has_hours, periods.spans, lives)
+    } else {
+        let grid = DayGrid::new(schedule, from, to);
+        let periods = periods_on(&grid);
+        let mut acc = vec![vec![Acc::default(); periods.spans.len()]; n];
+        let mut has_hours = vec![false; n];
+        let mut caps = Capacities::new(&grid, &people);
+        in_range(
+            &counted,
+            &allocs,
+            &periods,
+            &mut caps,
+            &mut acc,
+            &mut has_hours,
+        );
+        let lives = (0..n)
+            .map(|pi| {
+                let days = allocs[pi]
+                    .iter()
+                    .flat_map(|b| [b.start, b.end])
+                    .chain(actuals[pi].iter().map(|a| day(a.date)));
+                let (Some(lo), Some(hi)) = (days.clone().min(), days.max()) else {
+                    return Life::default();
+                };
+                let date = |d: i64| NaiveDate::from_num_days_from_ce_opt(d as i32).unwrap_or(from);
+                let grid = DayGrid::new(schedule, date(lo), date(hi));
+                let mut caps = Capacities::new(&grid, &people);
+                let (allocs, actuals) = (&allocs[pi], &actuals[pi]);
+                whole_life(schedule, &counted[pi], allocs, actuals, &mut caps, None)
+            })
+            .collect();
+        (acc, has_hours, periods.spans, lives)
+    };
     let mut acc = acc;
 
     for (pi, c) in counted.iter().enumerate() {

@@ -67,7 +67,7 @@ pub fn alloc(
         task_id: None,
         pinned: false,
     };
-    s.allocations.insert(a.id.clone(), a);
+    s.allocations.insert(a.id.clone(), a.into());
 }
 
 pub fn off(s: &mut Schedule, id: &str, who: Option<&str>, start: &str, end: &str) {
@@ -193,7 +193,7 @@ pub fn large_with_money(people: usize, allocations: usize, days_off: usize) -> S
     }
     let alloc_ids: Vec<Id> = s.allocations.keys().cloned().collect();
     for (i, id) in alloc_ids.iter().enumerate() {
-        if let Some(a) = s.allocations.get_mut(id) {
+        if let Some(a) = s.allocations.get_mut(id).map(std::sync::Arc::make_mut) {
             a.project_id = Id(format!("M{:02}", i % 20));
             if i % 10 == 0 {
                 a.person_id = None;

@@ -84,6 +84,32 @@ fn parse_date(field: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
 
 pub(crate) use booked::{round_hours as hours, round_ratio as ratio};
 
+/// FNV-1a: a cheap hash for the short ids a report looks up once per allocation (the
+/// standard hasher's DoS resistance buys nothing for keys the server made itself).
+#[derive(Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> Self {
+        IdHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A map keyed by ids (or references to them), hashed with [`IdHasher`].
+pub(crate) type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// A team's allocations of people that overlap `[from, to]`, grouped by person.
 pub(crate) fn allocations_by_person(
     schedule: &Schedule,

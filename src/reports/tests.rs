@@ -422,7 +422,7 @@ fn csv_quotes_and_neutralises_formulas() {
 #[test]
 fn ical_by_hand() {
     let mut s = example();
-    s.allocations.get_mut(&Id::from("A1")).unwrap().note =
+    std::sync::Arc::make_mut(s.allocations.get_mut(&Id::from("A1")).unwrap()).note =
         Some("Kick-off; bring laptop, charger\nand \\ notes".into());
     let cal = ical(&s, &"pat".into(), 1_772_409_600).unwrap(); // 2026-03-02T00:00:00Z
     assert!(cal.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));

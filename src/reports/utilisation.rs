@@ -64,8 +64,8 @@ pub struct Figures {
 }
 
 /// Unrounded sums.
-#[derive(Clone, Copy, Debug, Default)]
-struct Sums {
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Sums {
     capacity: f64,
     scheduled: f64,
     tentative: f64,
@@ -84,7 +84,7 @@ impl Sums {
         self.free += days.free(i);
     }
 
-    fn add(&mut self, o: &Sums) {
+    pub(crate) fn add(&mut self, o: &Sums) {
         self.capacity += o.capacity;
         self.scheduled += o.scheduled;
         self.tentative += o.tentative;
@@ -93,7 +93,7 @@ impl Sums {
         self.free += o.free;
     }
 
-    fn figures(&self) -> Figures {
+    pub(crate) fn figures(&self) -> Figures {
         Figures {
             capacity_hours: hours(self.capacity),
             scheduled_hours: hours(self.scheduled),
@@ -141,6 +141,77 @@ pub struct Utilisation {
     pub period_totals: Option<Vec<PeriodFigures>>,
 }
 
+/// The periods of `[from, to]` on `grid`: `(first index, index after the last, start, end)`.
+fn bounds(
+    grid: &DayGrid,
+    from: NaiveDate,
+    to: NaiveDate,
+    interval: Interval,
+) -> Vec<(usize, usize, NaiveDate, NaiveDate)> {
+    periods(from, to, interval)
+        .into_iter()
+        .map(|(s, e)| (grid.index(s), grid.index(e) + 1, s, e))
+        .collect()
+}
+
+/// One person's unrounded sums over each period of a range, in report order: what the
+/// utilisation report adds up, and what a scenario's comparison reuses for the people
+/// it did not change.
+#[derive(Clone, Debug)]
+pub(crate) struct PersonSums {
+    pub(crate) person_id: Id,
+    pub(crate) name: String,
+    pub(crate) periods: Vec<Sums>,
+}
+
+/// The sums of the people of `[from, to]` per period (report order), each person on
+/// their own: with `only`, just those people (the rest of the team is not counted).
+pub(crate) fn people_sums(
+    schedule: &Schedule,
+    from: NaiveDate,
+    to: NaiveDate,
+    interval: Interval,
+    only: Option<&std::collections::HashSet<&Id>>,
+) -> Vec<PersonSums> {
+    if only.is_some_and(|o| o.is_empty()) {
+        return Vec::new();
+    }
+    let grid = DayGrid::new(schedule, from, to);
+    let bounds = bounds(&grid, from, to, interval);
+    let mut by_person: std::collections::HashMap<&Id, Vec<&crate::domain::Allocation>> =
+        Default::default();
+    for a in schedule.allocations.values() {
+        if let Some(p) = &a.person_id
+            && only.is_none_or(|o| o.contains(p))
+            && a.overlaps(Some(from), Some(to))
+        {
+            by_person.entry(p).or_default().push(a);
+        }
+    }
+    people(schedule, false)
+        .into_iter()
+        .filter(|p| only.is_none_or(|o| o.contains(&p.id)))
+        .map(|person| {
+            let allocs = by_person.get(&person.id).into_iter().flatten().copied();
+            let days = Days::person(&grid, person, allocs);
+            PersonSums {
+                person_id: person.id.clone(),
+                name: person.name.clone(),
+                periods: bounds
+                    .iter()
+                    .map(|&(a, b, _, _)| {
+                        let mut s = Sums::default();
+                        for i in a..b {
+                            s.day(&days, i);
+                        }
+                        s
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// The utilisation of each person over `[from, to]`, optionally per period.
 pub fn utilisation(
     schedule: &Schedule,
@@ -152,12 +223,7 @@ pub fn utilisation(
     let grid = DayGrid::new(schedule, from, to);
     let by_person = allocations_by_person(schedule, from, to);
     let bounds: Vec<(usize, usize, NaiveDate, NaiveDate)> = interval
-        .map(|iv| {
-            periods(from, to, iv)
-                .into_iter()
-                .map(|(s, e)| (grid.index(s), grid.index(e) + 1, s, e))
-                .collect()
-        })
+        .map(|iv| bounds(&grid, from, to, iv))
         .unwrap_or_default();
     let mut total = Sums::default();
     let mut period_totals = vec![Sums::default(); bounds.len()];

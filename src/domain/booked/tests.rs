@@ -28,7 +28,7 @@ pub(crate) fn fixture() -> (Schedule, Value) {
     }
     for a in v["allocations"].as_array().unwrap() {
         let a: Allocation = serde_json::from_value(a.clone()).unwrap();
-        s.allocations.insert(a.id.clone(), a);
+        s.allocations.insert(a.id.clone(), a.into());
     }
     (s, v["expected"].clone())
 }

@@ -9,6 +9,12 @@
 //! `allocate` with `alternative` (a generated skill held by exactly those people),
 //! `priority`, `start`/`maxend` (earliest start / deadline). `efficiency` is ignored with
 //! a warning, and so is everything else, each with its line number.
+//!
+//! A plan TaskJuggler itself exported (its `export` report) is read too: there each
+//! task's work is a `supplement task` with `booking`s rather than an effort, so a leaf
+//! task without an effort takes the hours booked to it as its effort, and the people
+//! booked as its allocation (alternatives when several); `supplement resource` adds
+//! working hours and vacations to a resource read before.
 
 mod syntax;
 
@@ -33,7 +39,10 @@ type TjResource = (
     Vec<(NaiveDate, NaiveDate)>,
 );
 
+#[derive(Default)]
 struct TjTask {
+    /// The line the task starts on.
+    line: usize,
     path: String,
     name: String,
     top: String,
@@ -44,6 +53,10 @@ struct TjTask {
     start: Option<NaiveDate>,
     deadline: Option<NaiveDate>,
     is_parent: bool,
+    /// Hours booked to it (`booking`, as TaskJuggler's export writes a scheduled plan).
+    booked: f64,
+    /// Whom those hours were booked to, in order.
+    booked_to: Vec<String>,
 }
 
 struct Reader {
@@ -68,26 +81,8 @@ impl Reader {
         let mut vacations = Vec::new();
         let children: Vec<&Stmt> = s.body.iter().filter(|b| b.keyword == "resource").collect();
         for b in &s.body {
-            match b.keyword.as_str() {
-                "resource" => {}
-                "vacation" | "leaves" => {
-                    let dates: Vec<NaiveDate> =
-                        b.args.iter().filter_map(word).filter_map(date).collect();
-                    match dates.as_slice() {
-                        [a] => vacations.push((*a, *a)),
-                        [a, e, ..] => {
-                            vacations.push((*a, (*e - chrono::Duration::days(1)).max(*a)))
-                        }
-                        _ => self.warn(b.line, "a vacation without dates is ignored"),
-                    }
-                }
-                "workinghours" => {
-                    if !working_hours(&b.args, &mut week) {
-                        self.warn(b.line, "workinghours not understood; ignored");
-                    }
-                }
-                "efficiency" => self.warn(b.line, "efficiency is ignored"),
-                other => self.warn(b.line, &format!("'{other}' in a resource is not imported")),
+            if b.keyword != "resource" {
+                self.resource_attr(b, &mut week, &mut vacations);
             }
         }
         if children.is_empty() {
@@ -100,6 +95,76 @@ impl Reader {
         }
     }
 
+    /// One attribute of a resource (a person), onto its week and vacations.
+    fn resource_attr(
+        &mut self,
+        b: &Stmt,
+        week: &mut [f64; 7],
+        vacations: &mut Vec<(NaiveDate, NaiveDate)>,
+    ) {
+        match b.keyword.as_str() {
+            "vacation" | "leaves" => {
+                let dates: Vec<NaiveDate> =
+                    b.args.iter().filter_map(word).filter_map(date).collect();
+                match dates.as_slice() {
+                    [a] => vacations.push((*a, *a)),
+                    [a, e, ..] => vacations.push((*a, (*e - chrono::Duration::days(1)).max(*a))),
+                    _ => self.warn(b.line, "a vacation without dates is ignored"),
+                }
+            }
+            "workinghours" => {
+                if !working_hours(&b.args, week) {
+                    self.warn(b.line, "workinghours not understood; ignored");
+                }
+            }
+            "efficiency" => self.warn(b.line, "efficiency is ignored"),
+            other => self.warn(b.line, &format!("'{other}' in a resource is not imported")),
+        }
+    }
+
+    /// `supplement task a.b { ... }` / `supplement resource x { ... }`: more attributes
+    /// of a task or resource read before.
+    fn supplement(&mut self, s: &Stmt) {
+        let what = s.args.first().and_then(word).unwrap_or("");
+        let target = s.args.get(1).and_then(word).unwrap_or("").to_string();
+        match what {
+            "task" => match self.tasks.iter().position(|t| t.path == target) {
+                Some(i) => {
+                    let mut t = std::mem::take(&mut self.tasks[i]);
+                    for b in s.body.iter().filter(|b| b.keyword != "task") {
+                        self.task_attr(&mut t, b);
+                    }
+                    if s.body.iter().any(|b| b.keyword == "task") {
+                        self.warn(s.line, "tasks inside a supplement are not imported");
+                    }
+                    self.tasks[i] = t;
+                }
+                None => self.warn(
+                    s.line,
+                    &format!("supplement of '{target}', which is not a task here, is ignored"),
+                ),
+            },
+            "resource" => match self.people.iter().position(|p| p.0 == target) {
+                Some(i) => {
+                    let (mut week, mut vacations) =
+                        (self.people[i].3, std::mem::take(&mut self.people[i].4));
+                    for b in &s.body {
+                        self.resource_attr(b, &mut week, &mut vacations);
+                    }
+                    self.people[i].3 = week;
+                    self.people[i].4 = vacations;
+                }
+                None => self.warn(
+                    s.line,
+                    &format!(
+                        "supplement of resource '{target}' is not imported (only people's are)"
+                    ),
+                ),
+            },
+            _ => self.warn(s.line, &format!("'supplement {what}' is not imported")),
+        }
+    }
+
     fn task(&mut self, s: &Stmt, parent: Option<&str>, top: Option<&str>) {
         let id = s.args.first().and_then(word).unwrap_or("").to_string();
         let name = s.args.get(1).and_then(word).unwrap_or(&id).to_string();
@@ -109,59 +174,80 @@ impl Reader {
         };
         let top = top.unwrap_or(&path).to_string();
         let mut t = TjTask {
+            line: s.line,
             path: path.clone(),
             name,
             top: top.clone(),
-            effort: None,
-            allocate: Vec::new(),
-            depends: Vec::new(),
-            priority: None,
-            start: None,
-            deadline: None,
             is_parent: s.body.iter().any(|b| b.keyword == "task"),
+            ..TjTask::default()
         };
-        for b in &s.body {
-            let first = b.args.first().and_then(word).unwrap_or("");
-            match b.keyword.as_str() {
-                "task" => {}
-                "effort" | "duration" | "length" => match hours(first, self.daily) {
-                    Some(h) => t.effort = Some(h),
-                    None => self.warn(b.line, &format!("{} '{first}' not understood", b.keyword)),
-                },
-                "depends" | "precedes" => {
-                    for target in b.args.iter().filter_map(word) {
-                        let resolved = resolve(&path, target);
-                        if b.keyword == "depends" {
-                            t.depends.push((resolved, b.line));
-                        } else {
-                            // `precedes x` is `x depends on this`: recorded on the target later.
-                            t.depends.push((format!("<{resolved}"), b.line));
-                        }
-                    }
-                }
-                "allocate" => {
-                    t.allocate = b.args.iter().filter_map(word).map(str::to_string).collect();
-                    for alt in &b.body {
-                        if alt.keyword == "alternative" {
-                            t.allocate
-                                .extend(alt.args.iter().filter_map(word).map(str::to_string));
-                        } else {
-                            self.warn(
-                                alt.line,
-                                &format!("'{}' in allocate is not imported", alt.keyword),
-                            );
-                        }
-                    }
-                }
-                "priority" => t.priority = first.parse().ok(),
-                "start" => t.start = date(first),
-                "maxend" | "end" => t.deadline = date(first),
-                other => self.warn(b.line, &format!("'{other}' in a task is not imported")),
-            }
+        for b in s.body.iter().filter(|b| b.keyword != "task") {
+            self.task_attr(&mut t, b);
         }
         self.tasks.push(t);
         for b in s.body.iter().filter(|b| b.keyword == "task") {
             self.task(b, Some(&path), Some(&top));
+        }
+    }
+}
+
+impl Reader {
+    /// One attribute of task `t`.
+    fn task_attr(&mut self, t: &mut TjTask, b: &Stmt) {
+        let path = t.path.clone();
+        let first = b.args.first().and_then(word).unwrap_or("");
+        match b.keyword.as_str() {
+            "effort" | "duration" | "length" => match hours(first, self.daily) {
+                Some(h) => t.effort = Some(h),
+                None => self.warn(b.line, &format!("{} '{first}' not understood", b.keyword)),
+            },
+            "depends" | "precedes" => {
+                for target in b.args.iter().filter_map(word) {
+                    let resolved = resolve(&path, target);
+                    if b.keyword == "depends" {
+                        t.depends.push((resolved, b.line));
+                    } else {
+                        // `precedes x` is `x depends on this`: recorded on the target later.
+                        t.depends.push((format!("<{resolved}"), b.line));
+                    }
+                }
+            }
+            "allocate" => {
+                t.allocate = b.args.iter().filter_map(word).map(str::to_string).collect();
+                for alt in &b.body {
+                    if alt.keyword == "alternative" {
+                        t.allocate
+                            .extend(alt.args.iter().filter_map(word).map(str::to_string));
+                    } else {
+                        self.warn(
+                            alt.line,
+                            &format!("'{}' in allocate is not imported", alt.keyword),
+                        );
+                    }
+                }
+            }
+            "booking" => {
+                // `booking ann 2026-03-16-09:00-+0100 + 8.0h, 2026-03-17-... + 4.0h`
+                let words: Vec<&str> = b.args.iter().filter_map(word).collect();
+                let booked: Option<f64> = words
+                    .windows(2)
+                    .filter(|w| w[0] == "+")
+                    .map(|w| hours(w[1], self.daily))
+                    .sum();
+                match (words.first(), booked) {
+                    (Some(who), Some(h)) if h > 0.0 => {
+                        t.booked += h;
+                        if !t.booked_to.iter().any(|x| x == who) {
+                            t.booked_to.push(who.to_string());
+                        }
+                    }
+                    _ => self.warn(b.line, "booking not understood; ignored"),
+                }
+            }
+            "priority" => t.priority = first.parse().ok(),
+            "start" => t.start = date(first),
+            "maxend" | "end" => t.deadline = date(first),
+            other => self.warn(b.line, &format!("'{other}' in a task is not imported")),
         }
     }
 }
@@ -220,7 +306,17 @@ pub fn plan_tjp(text: &str, s: &Schedule, now: Timestamp) -> Result<Plan> {
             "project" => {}
             "resource" => r.resource(st, None),
             "task" => r.task(st, None, None),
+            "supplement" => r.supplement(st),
             other => r.warn(st.line, &format!("'{other}' is not imported")),
+        }
+    }
+    // A task TaskJuggler scheduled and exported: its bookings are its work.
+    for t in r.tasks.iter_mut().filter(|t| !t.is_parent) {
+        if t.effort.is_none() && t.booked > 0.0 {
+            t.effort = Some(t.booked);
+        }
+        if t.allocate.is_empty() {
+            t.allocate = std::mem::take(&mut t.booked_to);
         }
     }
     if r.people.is_empty() && r.tasks.is_empty() {
@@ -350,8 +446,8 @@ pub fn plan_tjp(text: &str, s: &Schedule, now: Timestamp) -> Result<Plan> {
     for t in &leaves {
         let Some(effort) = t.effort else {
             report.warnings.push(format!(
-                "Task '{}' has no effort and is not imported",
-                t.path
+                "Line {}: task '{}' has no effort and is not imported",
+                t.line, t.path
             ));
             continue;
         };

@@ -197,8 +197,17 @@ pub(super) fn parse(toks: &[(Tok, usize)], i: &mut usize, depth: usize) -> Resul
                 *i += 1;
                 let mut args = Vec::new();
                 while *i < toks.len() {
+                    // A word opening a later line opens the next statement: a keyword
+                    // always, any other name unless the line before ended in a comma (an
+                    // argument list going on, as in `booking ann ..., \n ...`).
+                    let continues = matches!(toks.get(*i - 1), Some((Tok::Comma, _)));
                     match &toks[*i].0 {
-                        Tok::Word(w) if KEYWORDS.contains(&w.as_str()) && toks[*i].1 != line => {
+                        Tok::Word(w)
+                            if toks[*i].1 != line
+                                && (KEYWORDS.contains(&w.as_str())
+                                    || (!continues
+                                        && w.starts_with(|c: char| c.is_ascii_alphabetic()))) =>
+                        {
                             break;
                         }
                         Tok::Open | Tok::Close => break,
@@ -278,9 +287,29 @@ pub(super) fn working_hours(args: &[Tok], week: &mut [f64; 7]) -> bool {
         };
         (a..=b).for_each(|d| which[d] = true);
     }
+    // The spans after the days, comma-separated; TaskJuggler's export writes
+    // `9:00 - 17:00` with spaces, a person `9:00-17:00`.
+    let mut spans: Vec<String> = vec![String::new()];
+    let mut seen_days = false;
+    for t in args {
+        match t {
+            Tok::Comma => spans.push(String::new()),
+            t => {
+                if let Some(w) = word(t) {
+                    if !seen_days {
+                        seen_days = true;
+                        continue;
+                    }
+                    if let Some(last) = spans.last_mut() {
+                        last.push_str(w);
+                    }
+                }
+            }
+        }
+    }
     let mut total = 0.0;
-    for span in &words[1..] {
-        if *span == "off" {
+    for span in spans.iter().filter(|s| !s.is_empty()) {
+        if span == "off" {
             continue;
         }
         let Some((from, to)) = span.split_once('-') else {

@@ -1,7 +1,7 @@
 //! The day-by-day sums: a project's hours and money per period inside the range, and
 //! its whole life (all its booked hours, its budget burn).
 
-use super::{Acc, Booking, CONFIRMED, Capacities, Counted, TENTATIVE, WEIGHTED};
+use super::{Acc, Booking, CONFIRMED, Capacities, Counted, TENTATIVE, WEIGHTED, repeated};
 use crate::domain::Schedule;
 use crate::domain::calendar::DayGrid;
 use crate::domain::money::{self, Billing, Booked, Money, centihours};
@@ -48,12 +48,12 @@ impl Periods {
     }
 }
 
-/// Adds what booking `b` books inside the range (its hours on grid days `x..y` are in
-/// `booked`) to its project's sums per period.
+/// Adds what booking `b` books inside the range (on the grid days `x..y`, the days its
+/// person works counted by `working`) to its project's sums per period.
 fn add_in_range(
     c: &Counted,
     b: &Booking,
-    booked: &[f64],
+    working: &[u32],
     (x, y): (usize, usize),
     periods: &Periods,
     row: &mut [Acc],
@@ -74,9 +74,13 @@ fn add_in_range(
     while i < y {
         let p = periods.period_of[i];
         let end = periods.period_end[p].min(y);
-        // One rounding per period: sums of booked hours, then hundredths.
-        let ch = centihours(booked[i..end].iter().sum());
+        let days = working[end] - working[i];
         i = end;
+        if days == 0 {
+            continue;
+        }
+        // One rounding per period: the period's booked hours, then hundredths.
+        let ch = centihours(repeated(b.hours_per_day, days));
         if ch == 0 {
             continue;
         }
@@ -101,21 +105,17 @@ pub(super) fn in_range(
     acc: &mut [Vec<Acc>],
     has_hours: &mut [bool],
 ) {
-    let grid = caps.grid;
-    let mut booked = vec![0.0; grid.len];
     for (pi, c) in counted.iter().enumerate() {
         for b in &allocs[pi] {
-            let (x, y) = grid.clip(b.start, b.end);
+            let (x, y) = caps.span(b);
             if x.max(periods.first) >= y.min(periods.last) {
                 continue;
             }
-            let cap = caps.of(b);
-            booked[x..y].iter_mut().for_each(|h| *h = 0.0);
-            grid.book_hours((b.start, b.end), b.hours_per_day, cap, &mut booked);
+            let working = caps.of(b);
             add_in_range(
                 c,
                 b,
-                &booked,
+                working,
                 (x, y),
                 periods,
                 &mut acc[pi],
@@ -144,20 +144,28 @@ pub(super) fn whole_life<'s>(
     allocs: &[Booking],
     actuals: &[&Actual],
     caps: &mut Capacities<'_, 's>,
-    booked: &mut [f64],
     mut range: Option<(&Periods, &mut [Acc], &mut bool)>,
 ) -> Life {
     let card = &schedule.team.rates;
     let grid = caps.grid;
-    let dates = allocs
-        .iter()
-        .flat_map(|b| [b.start, b.end])
-        .chain(actuals.iter().map(|a| a.date));
-    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+    let first_booked = allocs.iter().map(|b| b.start).min();
+    let last_booked = allocs.iter().map(|b| b.end).max();
+    let recorded = actuals.iter().map(|a| grid.index(a.date));
+    let (Some(offset), Some(last)) = (
+        first_booked
+            .map(|d| (d - caps.first).max(0) as usize)
+            .into_iter()
+            .chain(recorded.clone())
+            .min(),
+        last_booked
+            .map(|d| ((d - caps.first).max(0) as usize).min(grid.len.saturating_sub(1)))
+            .into_iter()
+            .chain(recorded)
+            .max(),
+    ) else {
         return Life::default();
     };
-    let offset = grid.index(first);
-    let len = grid.index(last) + 1 - offset;
+    let len = last + 1 - offset;
     // Per day of the project's life, in hundredths of an hour × cents.
     let mut value = vec![0i128; len];
     let last_recorded = actuals.iter().map(|a| a.date).max();
@@ -171,24 +179,21 @@ pub(super) fn whole_life<'s>(
     let after = last_recorded.map_or(0, |l| grid.index(l) + 1);
     let mut centihours_all = 0i64;
     for b in allocs {
-        let cap = caps.of(b);
-        let rate = b.bill;
-        let (x, y) = grid.clip(b.start, b.end);
-        booked[x..y].iter_mut().for_each(|h| *h = 0.0);
-        grid.book_hours((b.start, b.end), b.hours_per_day, cap, booked);
-        if let Some((periods, row, has_hours)) = &mut range {
-            add_in_range(c, b, booked, (x, y), periods, row, has_hours);
+        let (x, y) = caps.span(b);
+        if x >= y {
+            continue;
         }
-        centihours_all += centihours(booked[x..y].iter().sum());
+        let working = caps.of(b);
+        if let Some((periods, row, has_hours)) = &mut range {
+            add_in_range(c, b, working, (x, y), periods, row, has_hours);
+        }
+        centihours_all += centihours(repeated(b.hours_per_day, working[y] - working[x]));
         // A day books the allocation's hours or nothing: round those once.
-        let per_day = centihours(b.hours_per_day);
-        for (i, h) in booked.iter().enumerate().take(y).skip(x.max(after)) {
-            let ch = if *h == b.hours_per_day {
-                per_day
-            } else {
-                centihours(*h)
-            };
-            value[i - offset] += i128::from(ch) * rate;
+        let per_day = i128::from(centihours(b.hours_per_day)) * b.bill;
+        for i in x.max(after)..y {
+            if working[i + 1] > working[i] {
+                value[i - offset] += per_day;
+            }
         }
     }
     // Compared in the same unit: hundredths of an hour × cents.
