@@ -228,6 +228,44 @@ Bo Lind,Beacon,2026-03-02,2026-03-13,,yes\n";
     assert_eq!(r["errors"][0]["column"], "Person");
     let (_, after) = get(&c, &s, "/api/v1/allocations?from=2026-01-01&to=2026-12-31").await;
     assert_eq!(after.as_array().unwrap().len(), 2);
+
+    // Leave types as other tools write them, and part days.
+    let leave = "Person,Start,End,Leave type,Hours off\nAnn Smith,2026-06-01,2026-06-01,Sick leave,\nAnn Smith,2026-06-08,2026-06-12,Vacation,4\n";
+    let (status, r) = import(&c, &s, "timeoff", "dry_run=false", leave).await;
+    assert_eq!(
+        (status, r["created"].as_u64()),
+        (StatusCode::OK, Some(2)),
+        "{r}"
+    );
+    let (_, off) = get(&c, &s, "/api/v1/timeoff").await;
+    let june: Vec<&Value> = off
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["start"].as_str().unwrap() >= "2026-06")
+        .collect();
+    assert_eq!(june.len(), 2, "{off}");
+    assert!(
+        june.iter()
+            .any(|t| t["type"] == "sick" && t["hours"].is_null()),
+        "{off}"
+    );
+    assert!(
+        june.iter()
+            .any(|t| t["type"] == "time_off" && t["hours"] == 4.0),
+        "{off}"
+    );
+    let bad = "Person,Start,End,Type\nAnn Smith,2026-07-06,2026-07-06,Sabbatical-ish\n";
+    let (status, r) = import(&c, &s, "timeoff", "dry_run=false", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(r["errors"][0]["column"], "Type", "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("kind of leave"),
+        "{r}"
+    );
 }
 
 #[tokio::test]

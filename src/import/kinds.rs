@@ -370,6 +370,22 @@ impl Planner<'_> {
         let (Some(start), Some(end)) = (date_of(v, "start"), date_of(v, "end")) else {
             return self.error(row, "start", "Start and end dates are needed");
         };
+        if let Some(Value::String(name)) = v.get("type") {
+            match leave_type(name) {
+                Some(kind) => {
+                    v.insert("type".into(), Value::String(kind.into()));
+                }
+                None => {
+                    return self.error(
+                        row,
+                        "type",
+                        format!(
+                            "“{name}” is not a kind of leave: use Holiday, Time off, Sick or Other"
+                        ),
+                    );
+                }
+            }
+        }
         let key = (person.clone(), start, end);
         let existing = self.timeoff.get(&key).cloned();
         let before = existing
@@ -401,4 +417,21 @@ impl Planner<'_> {
         let label = format!("{who}, {start} to {end}");
         self.outcome(row, before.map(Record::TimeOff), Record::TimeOff(t), label);
     }
+}
+
+/// A leave type as other tools write it ("Vacation", "Sick leave", "PTO") in the API's words.
+fn leave_type(name: &str) -> Option<&'static str> {
+    let key: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    Some(match key.as_str() {
+        "holiday" | "publicholiday" | "bankholiday" | "companyholiday" => "holiday",
+        "timeoff" | "leave" | "vacation" | "annualleave" | "pto" | "paidtimeoff" | "dayoff"
+        | "personal" => "time_off",
+        "sick" | "sickleave" | "illness" | "sickness" => "sick",
+        "other" => "other",
+        _ => return None,
+    })
 }

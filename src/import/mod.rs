@@ -213,10 +213,16 @@ const TIMEOFF: &[Column] = &[
     ),
     col("start", &["start", "startdate", "from"], Ty::Date),
     col("end", &["end", "enddate", "to", "until"], Ty::Date),
+    col("reason", &["reason", "note", "notes", "comment"], Ty::Text),
     col(
-        "reason",
-        &["reason", "type", "leavetype", "note", "notes"],
+        "type",
+        &["type", "leavetype", "kind", "category", "absencetype"],
         Ty::Text,
+    ),
+    col(
+        "hours",
+        &["hours", "hoursoff", "hoursperday", "hoursday"],
+        Ty::Number,
     ),
 ];
 
