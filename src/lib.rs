@@ -97,6 +97,7 @@ use db::state::{Db, LoginThrottle, Policy};
 use domain::SessionPolicy;
 use std::future::Future;
 use std::time::{Duration, Instant};
+use store::postgres::{NodeSettings, PostgresStore};
 use store::sqlite::{DataDir, SqliteOptions, SqliteStore};
 use store::{Store, StoreError};
 use tokio::net::TcpListener;
@@ -110,6 +111,12 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// Which backend `serve` opens.
+enum Opening {
+    Sqlite(std::path::PathBuf, SqliteOptions),
+    Postgres(String, NodeSettings),
+}
+
 /// Runs the server on `listener` until `shutdown` completes, then drains in-flight
 /// requests (up to the grace period), commits every acknowledged write and closes the
 /// store. The testable entry point: tests pass a port-0 listener and a oneshot.
@@ -119,13 +126,26 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let started = Instant::now();
-    let data_dir = DataDir::lock(&settings.data_dir)?;
-    let options = SqliteOptions {
-        max_page_count: settings.max_db_pages,
+    // With PostgreSQL there is no data directory to hold: the node row guards the node.
+    let data_dir = match settings.database_url {
+        Some(_) => None,
+        None => Some(DataDir::lock(&settings.data_dir)?),
     };
-    let database_path = data_dir.database_path();
+    let opening = match (&settings.database_url, &data_dir) {
+        (Some(url), _) => Opening::Postgres(url.clone(), settings.node()),
+        (None, Some(dir)) => Opening::Sqlite(
+            dir.database_path(),
+            SqliteOptions {
+                max_page_count: settings.max_db_pages,
+            },
+        ),
+        (None, None) => unreachable!("the data directory is locked without a database URL"),
+    };
     let (store, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
-        let mut store = SqliteStore::open(&database_path, &options)?;
+        let mut store: Box<dyn Store> = match opening {
+            Opening::Sqlite(path, options) => Box::new(SqliteStore::open(&path, &options)?),
+            Opening::Postgres(url, node) => Box::new(PostgresStore::open(&url, node)?),
+        };
         let snapshot = store.load()?;
         Ok::<_, StoreError>((store, snapshot, http::dummy_hash()))
     })
@@ -140,7 +160,7 @@ pub async fn serve(
         throttle: LoginThrottle::default(),
     };
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
-    let writer = store::writer::spawn(Box::new(store), settings.commit_mode, restore_tx)?;
+    let writer = store::writer::spawn(store, settings.commit_mode, restore_tx)?;
     let db_state = Db::new(snapshot, policy);
     let events = events::Events::spawn(db_state.last_seq());
     let (db, actor) = match settings.state_backend {
