@@ -9,7 +9,9 @@
 //! - [`db`]: the seed's actor. One task owns all state; handlers talk to it through the
 //!   `DbTx` handle, which sends `Dm` messages carrying `Req { query, resp }`.
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
-//!   and the writer thread that group-commits.
+//!   and the writer thread that group-commits. With `--database-url`,
+//!   [`store::postgres`] instead: several nodes on one PostgreSQL, each team leased to
+//!   one node, every commit fenced by the lease's epoch in its own transaction.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app. The auth step takes a session cookie or a personal access token
 //!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
@@ -76,6 +78,7 @@
 //! reads pick the schedule and the activity log by `AuthUser::space`. How forks are kept
 //! in memory and on disk is in `db::scenarios`.
 
+pub mod cluster;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -141,13 +144,17 @@ pub async fn serve(
         ),
         (None, None) => unreachable!("the data directory is locked without a database URL"),
     };
-    let (store, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
-        let mut store: Box<dyn Store> = match opening {
-            Opening::Sqlite(path, options) => Box::new(SqliteStore::open(&path, &options)?),
-            Opening::Postgres(url, node) => Box::new(PostgresStore::open(&url, node)?),
+    let (store, leases, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
+        let (mut store, leases): (Box<dyn Store>, _) = match opening {
+            Opening::Sqlite(path, options) => (Box::new(SqliteStore::open(&path, &options)?), None),
+            Opening::Postgres(url, node) => {
+                let store = PostgresStore::open(&url, node)?;
+                let leases = store.leases();
+                (Box::new(store), Some(leases))
+            }
         };
         let snapshot = store.load()?;
-        Ok::<_, StoreError>((store, snapshot, http::dummy_hash()))
+        Ok::<_, StoreError>((store, leases, snapshot, http::dummy_hash()))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
@@ -183,7 +190,12 @@ pub async fn serve(
         events.clone(),
         settings.webhooks_allow_private,
     ));
-    let state = http::AppState::new(db.clone(), events, settings, dummy_hash);
+    let cluster = match (leases, &settings.database_url) {
+        (Some(leases), Some(url)) => cluster::Cluster::new(settings.node().node_id, leases, url),
+        _ => None,
+    };
+    let mut state = http::AppState::new(db.clone(), events, settings, dummy_hash);
+    state.cluster = cluster;
     let app = http::app(state);
     tracing::info!(
         address = %listener.local_addr()?,

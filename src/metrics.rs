@@ -20,6 +20,7 @@ pub struct Metrics {
     lease_renewals: AtomicU64,
     lease_takeovers: AtomicU64,
     lease_refusals: AtomicU64,
+    forwards: AtomicU64,
 }
 
 pub static METRICS: Metrics = Metrics {
@@ -35,6 +36,7 @@ pub static METRICS: Metrics = Metrics {
     lease_renewals: AtomicU64::new(0),
     lease_takeovers: AtomicU64::new(0),
     lease_refusals: AtomicU64::new(0),
+    forwards: AtomicU64::new(0),
 };
 
 impl Metrics {
@@ -88,6 +90,11 @@ impl Metrics {
     /// With PostgreSQL: a batch refused because another node owns a team it touched.
     pub fn lease_refusal(&self) {
         self.lease_refusals.fetch_add(1, Relaxed);
+    }
+
+    /// With PostgreSQL: a request forwarded to the node that owns its team.
+    pub fn forward(&self) {
+        self.forwards.fetch_add(1, Relaxed);
     }
 
     /// The Prometheus text exposition of every counter.
@@ -165,6 +172,12 @@ impl Metrics {
                 "counter",
                 "Commits refused because another node owns a team they touched.",
                 self.lease_refusals.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_forwards_total",
+                "counter",
+                "Requests forwarded to the node that owns their team.",
+                self.forwards.load(Relaxed) as f64,
             ),
         ];
         let mut out = String::new();

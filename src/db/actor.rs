@@ -249,6 +249,10 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
                 .await
         }
         Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
+        Claim(Req { query, resp }) => {
+            lp.commit(Ok(((), vec![Mutation::Claim(query)])), resp)
+                .await
+        }
         Edit(Req { query, resp }) => {
             let (auth, edit, if_match) = *query;
             let applied = db.edit_if(&auth, edit, if_match, now());

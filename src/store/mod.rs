@@ -2,8 +2,8 @@
 //!
 //! - [`Store`] is the small interface a backend implements: load everything at start,
 //!   commit a batch of [`Mutation`]s atomically, close. SQLite ([`sqlite::SqliteStore`])
-//!   is the embedded default; a PostgreSQL backend would implement the same trait and
-//!   nothing above this module would change.
+//!   is the embedded default; [`postgres::PostgresStore`] implements the same trait for
+//!   several nodes on one database, and adds team leases that fence each commit.
 //! - Each record is kept as one JSON document per row, in one table per kind, so adding
 //!   a field to a domain type needs no migration (serde defaults fill it on load).
 //! - [`writer`] is the single writer: its own OS thread that drains whatever is queued,
@@ -185,6 +185,9 @@ pub enum Mutation {
     ScenarioRow(Box<ScenarioRow>),
     /// Forget every row of a scenario (it was merged or archived).
     ClearScenario(Id),
+    /// Writes nothing; with PostgreSQL, makes sure this node holds the team's lease
+    /// (taking it over, and reloading, when its owner let it expire).
+    Claim(Id),
 }
 
 /// One record as an open scenario holds it, kept apart from the live tables: a

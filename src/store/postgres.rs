@@ -98,6 +98,37 @@ pub struct NodeSettings {
     pub lease: Duration,
 }
 
+/// Who holds each team's lease, as of this node's last heartbeat (or its own takeover):
+/// what the HTTP layer routes by. Only live leases are listed.
+#[derive(Debug, Default)]
+pub struct LeaseView {
+    owners: std::sync::RwLock<HashMap<String, LeaseOwner>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaseOwner {
+    pub node_id: String,
+    pub advertise_url: Option<String>,
+}
+
+impl LeaseView {
+    /// The live owner of `team`, if any.
+    pub fn owner(&self, team: &str) -> Option<LeaseOwner> {
+        let owners = self.owners.read().unwrap_or_else(|e| e.into_inner());
+        owners.get(team).cloned()
+    }
+
+    /// Records that `owner` now holds `team` (after this node claimed it).
+    pub fn set(&self, team: &str, owner: LeaseOwner) {
+        let mut owners = self.owners.write().unwrap_or_else(|e| e.into_inner());
+        owners.insert(team.to_string(), owner);
+    }
+
+    fn replace(&self, fresh: HashMap<String, LeaseOwner>) {
+        *self.owners.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    }
+}
+
 /// Prepared statements for one kind's table.
 struct TableStatements {
     put: Statement,
@@ -114,6 +145,7 @@ pub struct PostgresStore {
     held: HashMap<String, i64>,
     tables: HashMap<Kind, TableStatements>,
     renewer: Option<Renewer>,
+    leases: std::sync::Arc<LeaseView>,
 }
 
 /// The database as an operator would name it, without the password.
@@ -189,7 +221,14 @@ impl PostgresStore {
         let instance = hex::encode(buf);
         register(&mut client, &node, &instance)?;
         let tables = prepare_tables(&mut client)?;
-        let renewer = Renewer::spawn(config.clone(), node.clone(), instance.clone())?;
+        let leases = std::sync::Arc::new(LeaseView::default());
+        refresh_view(&mut client, &leases).map_err(io)?;
+        let renewer = Renewer::spawn(
+            config.clone(),
+            node.clone(),
+            instance.clone(),
+            leases.clone(),
+        )?;
         Ok(PostgresStore {
             client,
             config,
@@ -198,7 +237,13 @@ impl PostgresStore {
             held: HashMap::new(),
             tables,
             renewer: Some(renewer),
+            leases,
         })
+    }
+
+    /// Who owns which team, kept current by the heartbeat; for routing requests.
+    pub fn leases(&self) -> std::sync::Arc<LeaseView> {
+        self.leases.clone()
     }
 
     /// Writes `batch` in `tx`; the teams it touched (fenced ones only).
@@ -259,6 +304,9 @@ impl PostgresStore {
                         }
                         None => teams.extend(scenario_team(tx, row.scenario_id.as_str())?),
                     }
+                }
+                Mutation::Claim(team) => {
+                    teams.insert(team.0.clone());
                 }
                 Mutation::ClearScenario(id) => {
                     tx.execute(
@@ -337,6 +385,13 @@ impl PostgresStore {
         Ok(Ok(taken))
     }
 
+    fn me(&self) -> LeaseOwner {
+        LeaseOwner {
+            node_id: self.node.node_id.clone(),
+            advertise_url: self.node.advertise_url.clone(),
+        }
+    }
+
     /// Takes the lease of a team whose owner let it expire (epoch + 1). Whether it did.
     fn take_over(&mut self, team: &str) -> Result<bool, StoreError> {
         let row = self
@@ -360,7 +415,7 @@ impl PostgresStore {
                     saved, please try again"
                 .into();
         }
-        let url = refusal.owner.as_ref().and_then(|node| {
+        let url: Option<String> = refusal.owner.as_ref().and_then(|node| {
             self.client
                 .query_opt(
                     "SELECT advertise_url FROM nodes WHERE node_id = $1",
@@ -370,6 +425,15 @@ impl PostgresStore {
                 .flatten()
                 .and_then(|r| r.get::<_, Option<String>>(0))
         });
+        if let Some(node) = &refusal.owner
+            && !refusal.expired
+        {
+            let owner = LeaseOwner {
+                node_id: node.clone(),
+                advertise_url: url.clone(),
+            };
+            self.leases.set(&refusal.team, owner);
+        }
         match (&refusal.owner, url) {
             (Some(node), Some(url)) => format!(
                 "This team's schedule is served by another kronuz server ({node}, {url}); \
@@ -558,6 +622,9 @@ impl Store for PostgresStore {
             Ok(taken) => {
                 tx.commit().map_err(io)?;
                 if !taken.is_empty() {
+                    for (team, _) in &taken {
+                        self.leases.set(team, self.me());
+                    }
                     self.held.extend(taken);
                     crate::metrics::METRICS.teams_owned(self.held.len());
                 }
@@ -573,9 +640,11 @@ impl Store for PostgresStore {
                 } else {
                     tracing::warn!(team = %refusal.team, owner = ?refusal.owner, "refused a write to a team another node owns");
                 }
-                Err(StoreError::NotOwner(
-                    self.refusal_message(&refusal, took_over),
-                ))
+                let message = self.refusal_message(&refusal, took_over);
+                if took_over {
+                    self.leases.set(&refusal.team, self.me());
+                }
+                Err(StoreError::NotOwner(message))
             }
         }
     }
@@ -636,7 +705,12 @@ struct Renewer {
 }
 
 impl Renewer {
-    fn spawn(config: Config, node: NodeSettings, instance: String) -> Result<Renewer, StoreError> {
+    fn spawn(
+        config: Config,
+        node: NodeSettings,
+        instance: String,
+        leases: std::sync::Arc<LeaseView>,
+    ) -> Result<Renewer, StoreError> {
         let (stop, stopped) = std_mpsc::channel::<()>();
         let every = (node.lease / 3).max(Duration::from_millis(100));
         let thread = std::thread::Builder::new()
@@ -654,7 +728,7 @@ impl Renewer {
                             }
                         },
                     };
-                    if let Err(e) = renew(conn, &node, &instance) {
+                    if let Err(e) = renew(conn, &node, &instance, &leases) {
                         tracing::warn!(error = %e, "cannot renew this node's leases");
                     }
                 }
@@ -670,7 +744,12 @@ impl Renewer {
 }
 
 /// One renewal: the heartbeat, then every lease, only while this run still is the node.
-fn renew(client: &mut Client, node: &NodeSettings, instance: &str) -> Result<(), postgres::Error> {
+fn renew(
+    client: &mut Client,
+    node: &NodeSettings,
+    instance: &str,
+    leases: &LeaseView,
+) -> Result<(), postgres::Error> {
     let beat = client.execute(
         "UPDATE nodes SET heartbeat_at = clock_timestamp() WHERE node_id = $1 AND instance = $2",
         &[&node.node_id, &instance],
@@ -685,5 +764,26 @@ fn renew(client: &mut Client, node: &NodeSettings, instance: &str) -> Result<(),
         &[&node.node_id, &secs(node.lease)],
     )?;
     crate::metrics::METRICS.lease_renewals(renewed);
+    refresh_view(client, leases)
+}
+
+/// Reads who holds each live lease into `leases`.
+fn refresh_view(client: &mut Client, leases: &LeaseView) -> Result<(), postgres::Error> {
+    let live = client.query(
+        "SELECT l.team_id, l.node_id, n.advertise_url FROM leases l \
+         LEFT JOIN nodes n ON n.node_id = l.node_id WHERE l.expires_at > clock_timestamp()",
+        &[],
+    )?;
+    leases.replace(
+        live.into_iter()
+            .map(|r| {
+                let owner = LeaseOwner {
+                    node_id: r.get(1),
+                    advertise_url: r.get(2),
+                };
+                (r.get(0), owner)
+            })
+            .collect(),
+    );
     Ok(())
 }

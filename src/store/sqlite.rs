@@ -258,6 +258,8 @@ impl Store for SqliteStore {
                     })
                     .map_err(classify)?;
                 }
+                // One node owns everything: there is no lease to take.
+                Mutation::Claim(_) => {}
                 Mutation::ClearScenario(id) => {
                     tx.prepare_cached("DELETE FROM scenario_records WHERE scenario_id = ?1")
                         .and_then(|mut s| s.execute([id.as_str()]))
