@@ -134,3 +134,16 @@ impl Cluster {
         );
     }
 }
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // The sync client closes by blocking on its own runtime, which must not happen
+        // on an async worker: close it on a thread of its own.
+        let directory = self.directory.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(client) = directory.take() {
+            let _ = std::thread::Builder::new()
+                .name("kronuz-directory-close".into())
+                .spawn(move || drop(client));
+        }
+    }
+}

@@ -378,3 +378,146 @@ async fn any_node_answers_for_any_team_by_forwarding_to_its_owner() {
         .unwrap();
     assert!(forwards.parse::<f64>().unwrap() >= 3.0, "{metrics}");
 }
+
+/// Writes acknowledged (201) so far: when each was sent, and the project's name.
+type Acked = std::sync::Arc<std::sync::Mutex<Vec<(Instant, String)>>>;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_owner_ten_times_loses_no_acknowledged_write_and_writes_resume() {
+    let Some(url) = schema().await else { return };
+    let lease = 2;
+    let first = Node::start(&url, "n0", lease);
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
+    let resp = c
+        .post(first.url("/api/v1/usr/signup"))
+        .json(&signup)
+        .send()
+        .await;
+    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    let mut nodes = std::collections::HashMap::new();
+    nodes.insert("n0".to_string(), first);
+    for id in ["n1", "n2"] {
+        nodes.insert(id.to_string(), Node::start(&url, id, lease));
+    }
+    let addresses = std::sync::Arc::new(std::sync::Mutex::new(
+        nodes.values().map(|n| n.url("")).collect::<Vec<_>>(),
+    ));
+
+    // 32 writers, each sending its writes round the live nodes.
+    let acked: Acked = Default::default();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..32 {
+        let (c, acked, stop, addresses) =
+            (c.clone(), acked.clone(), stop.clone(), addresses.clone());
+        writers.push(tokio::spawn(async move {
+            let mut n = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                let base = {
+                    let list = addresses.lock().unwrap();
+                    list[(w + n) % list.len()].clone()
+                };
+                let name = format!("w{w}-{n}");
+                let sent_at = Instant::now();
+                let sent = c
+                    .post(format!("{base}/api/v1/prj"))
+                    .json(&json!({ "name": name }))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == StatusCode::CREATED => {
+                        acked.lock().unwrap().push((sent_at, name));
+                    }
+                    // Refused or unreachable: not acknowledged, so nothing is owed.
+                    _ => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+        }));
+    }
+    let acked_since = |t: Instant| {
+        acked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(at, _)| *at > t)
+            .count()
+    };
+
+    let mut epochs = Vec::new();
+    for round in 1..=10 {
+        // Some writes go through, then the team's owner dies without a word.
+        let started = Instant::now();
+        while acked_since(started) < 20 {
+            assert!(
+                started.elapsed() < Duration::from_secs(lease + 5),
+                "round {round}: writes stalled"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let row = &sql(&url, "SELECT node_id, epoch FROM leases").await[0];
+        let owner: String = row.get(0);
+        epochs.push(row.get::<_, i64>(1));
+        let mut dead = nodes.remove(&owner).unwrap();
+        let killed = Instant::now();
+        dead.child.kill().unwrap();
+        dead.child.wait().unwrap();
+        addresses.lock().unwrap().retain(|a| *a != dead.url(""));
+        // A new node replaces it, so three keep serving.
+        let id = format!("n{}", round + 2);
+        let (u, i) = (url.clone(), id.clone());
+        let fresh = tokio::task::spawn_blocking(move || Node::start(&u, &i, lease))
+            .await
+            .unwrap();
+        addresses.lock().unwrap().push(fresh.url(""));
+        nodes.insert(id, fresh);
+        // Writes through the survivors are accepted again within the lease plus 5 s.
+        while acked_since(killed) == 0 {
+            assert!(
+                killed.elapsed() < Duration::from_secs(lease + 5),
+                "round {round}: no write accepted {} s after the owner died",
+                lease + 5
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for w in writers {
+        w.await.unwrap();
+    }
+
+    // Every acknowledged write is in PostgreSQL.
+    let stored: std::collections::HashSet<String> =
+        sql(&url, "SELECT body::jsonb ->> 'name' FROM projects")
+            .await
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect();
+    let acked = acked.lock().unwrap().clone();
+    let lost: Vec<&String> = acked
+        .iter()
+        .map(|(_, n)| n)
+        .filter(|n| !stored.contains(*n))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged writes lost: {lost:?}",
+        lost.len()
+    );
+    assert!(
+        acked.len() >= 200,
+        "only {} writes acknowledged",
+        acked.len()
+    );
+    let epoch: i64 = sql(&url, "SELECT epoch FROM leases").await[0].get(0);
+    epochs.push(epoch);
+    assert!(
+        epoch >= 11,
+        "the lease's epochs, round by round: {epochs:?}"
+    );
+}
