@@ -1,7 +1,8 @@
 //! With several nodes on PostgreSQL, an API request for a team another node owns is
 //! forwarded to that node and its answer passed back as is (status, cookies, body,
 //! streamed); see `cluster` for how the owner is found. A forwarded request carries
-//! `Kronuz-Forwarded-From`, and is never forwarded again.
+//! `Kronuz-Forwarded-From`, and is never forwarded again: a node that does not own its
+//! team refuses it (503) rather than answer from memory another node has moved past.
 
 use super::AppState;
 use super::extract::cookie;
@@ -23,7 +24,7 @@ pub(super) async fn to_owner(State(state): State<AppState>, req: Request, next: 
     let Some(cluster) = state.cluster.clone() else {
         return next.run(req).await;
     };
-    if !req.uri().path().starts_with("/api/") || req.headers().contains_key(FORWARDED_FROM) {
+    if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
@@ -71,6 +72,13 @@ pub(super) async fn to_owner(State(state): State<AppState>, req: Request, next: 
     }
     match route {
         Route::Here | Route::Claim => next.run(Request::from_parts(parts, body)).await,
+        Route::Forward(owner) if parts.headers.contains_key(FORWARDED_FROM) => {
+            AppError::Unavailable(format!(
+                "This team's schedule is served by another kronuz server ({}); try again",
+                owner.node_id
+            ))
+            .into_response()
+        }
         Route::Forward(owner) => {
             let Ok(bytes) = axum::body::to_bytes(body, state.settings.max_body_bytes).await else {
                 return AppError::PayloadTooLarge.into_response();
