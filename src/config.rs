@@ -17,6 +17,7 @@ use std::path::PathBuf;
     after_help = "The server's settings (each flag is also an environment variable):\n  \
         --listen / KRONUZ_LISTEN          address to listen on (default 127.0.0.1:8080)\n  \
         --data-dir / KRONUZ_DATA_DIR      where the data lives (default ./kronuz-data)\n  \
+        --database-url / KRONUZ_DATABASE_URL   PostgreSQL instead (several nodes)\n  \
         --log / KRONUZ_LOG                log filter (default info)\n  \
         --secure-cookies / KRONUZ_SECURE_COOKIES   mark cookies Secure behind HTTPS\n  \
         --trusted-proxy / KRONUZ_TRUSTED_PROXY     proxies whose X-Forwarded-For counts\n\
@@ -28,6 +29,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once at start; boxing would only add noise
 pub enum Command {
     /// Run the web server (API and web app).
     Serve(Settings),
@@ -49,6 +51,25 @@ pub struct Settings {
     /// Directory holding the database; created if missing. Only one server may use it.
     #[arg(long, env = "KRONUZ_DATA_DIR", default_value = "./kronuz-data")]
     pub data_dir: PathBuf,
+
+    /// Keep the data in PostgreSQL instead of SQLite in `--data-dir`, e.g.
+    /// `postgres://kronuz:secret@db.internal/kronuz`; several nodes may share it.
+    #[arg(long, env = "KRONUZ_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// This node's name among the nodes sharing a PostgreSQL database; unique among
+    /// the live ones. Defaults to the host name.
+    #[arg(long, env = "KRONUZ_NODE_ID")]
+    pub node_id: Option<String>,
+
+    /// How other nodes reach this one, e.g. `http://10.0.0.5:8080`.
+    #[arg(long, env = "KRONUZ_ADVERTISE_URL")]
+    pub advertise_url: Option<String>,
+
+    /// Seconds a node's ownership of a team lasts without renewal: after it stops,
+    /// its teams move to another node within this time.
+    #[arg(long, env = "KRONUZ_LEASE_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lease_secs: u64,
 
     /// Log filter in tracing's syntax, e.g. `info` or `kronuz=debug,tower_http=info`.
     #[arg(long, env = "KRONUZ_LOG", default_value = "info")]
@@ -128,6 +149,22 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// This node's identity among the nodes on one PostgreSQL database.
+    pub fn node(&self) -> crate::store::postgres::NodeSettings {
+        let node_id = self.node_id.clone().unwrap_or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "kronuz".into())
+        });
+        crate::store::postgres::NodeSettings {
+            node_id,
+            advertise_url: self.advertise_url.clone(),
+            lease: std::time::Duration::from_secs(self.lease_secs),
+        }
+    }
+
     /// Defaults for a data directory, as `kronuz serve --data-dir DIR` would have them.
     pub fn for_data_dir(dir: impl Into<PathBuf>) -> Settings {
         let mut s = Cli::parse_from(["kronuz", "serve"]);

@@ -9,7 +9,9 @@
 //! - [`db`]: the seed's actor. One task owns all state; handlers talk to it through the
 //!   `DbTx` handle, which sends `Dm` messages carrying `Req { query, resp }`.
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
-//!   and the writer thread that group-commits.
+//!   and the writer thread that group-commits. With `--database-url`,
+//!   [`store::postgres`] instead: several nodes on one PostgreSQL, each team leased to
+//!   one node, every commit fenced by the lease's epoch in its own transaction.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app. The auth step takes a session cookie or a personal access token
 //!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
@@ -76,6 +78,7 @@
 //! reads pick the schedule and the activity log by `AuthUser::space`. How forks are kept
 //! in memory and on disk is in `db::scenarios`.
 
+pub mod cluster;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -97,6 +100,7 @@ use db::state::{Db, LoginThrottle, Policy};
 use domain::SessionPolicy;
 use std::future::Future;
 use std::time::{Duration, Instant};
+use store::postgres::{NodeSettings, PostgresStore};
 use store::sqlite::{DataDir, SqliteOptions, SqliteStore};
 use store::{Store, StoreError};
 use tokio::net::TcpListener;
@@ -110,6 +114,12 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// Which backend `serve` opens.
+enum Opening {
+    Sqlite(std::path::PathBuf, SqliteOptions),
+    Postgres(String, NodeSettings),
+}
+
 /// Runs the server on `listener` until `shutdown` completes, then drains in-flight
 /// requests (up to the grace period), commits every acknowledged write and closes the
 /// store. The testable entry point: tests pass a port-0 listener and a oneshot.
@@ -119,15 +129,32 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let started = Instant::now();
-    let data_dir = DataDir::lock(&settings.data_dir)?;
-    let options = SqliteOptions {
-        max_page_count: settings.max_db_pages,
+    // With PostgreSQL there is no data directory to hold: the node row guards the node.
+    let data_dir = match settings.database_url {
+        Some(_) => None,
+        None => Some(DataDir::lock(&settings.data_dir)?),
     };
-    let database_path = data_dir.database_path();
-    let (store, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
-        let mut store = SqliteStore::open(&database_path, &options)?;
+    let opening = match (&settings.database_url, &data_dir) {
+        (Some(url), _) => Opening::Postgres(url.clone(), settings.node()),
+        (None, Some(dir)) => Opening::Sqlite(
+            dir.database_path(),
+            SqliteOptions {
+                max_page_count: settings.max_db_pages,
+            },
+        ),
+        (None, None) => unreachable!("the data directory is locked without a database URL"),
+    };
+    let (store, leases, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
+        let (mut store, leases): (Box<dyn Store>, _) = match opening {
+            Opening::Sqlite(path, options) => (Box::new(SqliteStore::open(&path, &options)?), None),
+            Opening::Postgres(url, node) => {
+                let store = PostgresStore::open(&url, node)?;
+                let leases = store.leases();
+                (Box::new(store), Some(leases))
+            }
+        };
         let snapshot = store.load()?;
-        Ok::<_, StoreError>((store, snapshot, http::dummy_hash()))
+        Ok::<_, StoreError>((store, leases, snapshot, http::dummy_hash()))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
@@ -140,7 +167,7 @@ pub async fn serve(
         throttle: LoginThrottle::default(),
     };
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
-    let writer = store::writer::spawn(Box::new(store), settings.commit_mode, restore_tx)?;
+    let writer = store::writer::spawn(store, settings.commit_mode, restore_tx)?;
     let db_state = Db::new(snapshot, policy);
     let events = events::Events::spawn(db_state.last_seq());
     let (db, actor) = match settings.state_backend {
@@ -163,7 +190,12 @@ pub async fn serve(
         events.clone(),
         settings.webhooks_allow_private,
     ));
-    let state = http::AppState::new(db.clone(), events, settings, dummy_hash);
+    let cluster = match (leases, &settings.database_url) {
+        (Some(leases), Some(url)) => cluster::Cluster::new(settings.node().node_id, leases, url),
+        _ => None,
+    };
+    let mut state = http::AppState::new(db.clone(), events, settings, dummy_hash);
+    state.cluster = cluster;
     let app = http::app(state);
     tracing::info!(
         address = %listener.local_addr()?,

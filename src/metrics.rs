@@ -16,6 +16,11 @@ pub struct Metrics {
     commit_ns: AtomicU64,
     events_published: AtomicU64,
     event_subscribers: AtomicU64,
+    teams_owned: AtomicU64,
+    lease_renewals: AtomicU64,
+    lease_takeovers: AtomicU64,
+    lease_refusals: AtomicU64,
+    forwards: AtomicU64,
 }
 
 pub static METRICS: Metrics = Metrics {
@@ -27,6 +32,11 @@ pub static METRICS: Metrics = Metrics {
     commit_ns: AtomicU64::new(0),
     events_published: AtomicU64::new(0),
     event_subscribers: AtomicU64::new(0),
+    teams_owned: AtomicU64::new(0),
+    lease_renewals: AtomicU64::new(0),
+    lease_takeovers: AtomicU64::new(0),
+    lease_refusals: AtomicU64::new(0),
+    forwards: AtomicU64::new(0),
 };
 
 impl Metrics {
@@ -60,6 +70,31 @@ impl Metrics {
         } else {
             self.event_subscribers.fetch_sub(1, Relaxed);
         }
+    }
+
+    /// With PostgreSQL: how many teams' leases this node holds.
+    pub fn teams_owned(&self, teams: usize) {
+        self.teams_owned.store(teams as u64, Relaxed);
+    }
+
+    /// With PostgreSQL: `leases` team leases renewed by one heartbeat.
+    pub fn lease_renewals(&self, leases: u64) {
+        self.lease_renewals.fetch_add(leases, Relaxed);
+    }
+
+    /// With PostgreSQL: a team's expired lease taken over by this node.
+    pub fn lease_takeover(&self) {
+        self.lease_takeovers.fetch_add(1, Relaxed);
+    }
+
+    /// With PostgreSQL: a batch refused because another node owns a team it touched.
+    pub fn lease_refusal(&self) {
+        self.lease_refusals.fetch_add(1, Relaxed);
+    }
+
+    /// With PostgreSQL: a request forwarded to the node that owns its team.
+    pub fn forward(&self) {
+        self.forwards.fetch_add(1, Relaxed);
     }
 
     /// The Prometheus text exposition of every counter.
@@ -113,6 +148,36 @@ impl Metrics {
                 "gauge",
                 "Open live-event streams.",
                 self.event_subscribers.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_teams_owned",
+                "gauge",
+                "Teams whose lease this node holds (PostgreSQL only).",
+                self.teams_owned.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_lease_renewals_total",
+                "counter",
+                "Team leases renewed by this node's heartbeat.",
+                self.lease_renewals.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_lease_takeovers_total",
+                "counter",
+                "Expired team leases this node took over.",
+                self.lease_takeovers.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_lease_refusals_total",
+                "counter",
+                "Commits refused because another node owns a team they touched.",
+                self.lease_refusals.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_forwards_total",
+                "counter",
+                "Requests forwarded to the node that owns their team.",
+                self.forwards.load(Relaxed) as f64,
             ),
         ];
         let mut out = String::new();

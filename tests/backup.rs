@@ -1,4 +1,6 @@
 //! `kronuz backup` and `kronuz restore` as an operator runs them, against a live server.
+//! They back up and restore the SQLite file, so they run on SQLite whatever
+//! `KRONUZ_TEST_DATABASE_URL` says.
 
 mod common;
 
@@ -43,7 +45,7 @@ async fn project_names(server: &TestServer, email: &str) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_32_writers_restores_every_write_acknowledged_before_it_started() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let stop = Arc::new(AtomicBool::new(false));
     let acked = Arc::new(Mutex::new(Vec::<(String, Instant)>::new()));
@@ -108,7 +110,7 @@ async fn a_backup_under_32_writers_restores_every_write_acknowledged_before_it_s
         text(&restored),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let server = TestServer::start_with(Settings::for_data_dir(&restored)).await;
+    let server = TestServer::start_exactly(Settings::for_data_dir(&restored)).await;
     let names = project_names(&server, "ann@x.io").await;
     let missing: Vec<_> = before.difference(&names).collect();
     assert!(
@@ -130,7 +132,7 @@ async fn a_backup_under_32_writers_restores_every_write_acknowledged_before_it_s
 #[tokio::test]
 async fn restore_refuses_a_data_dir_a_server_is_using() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     signup(&server, "ann@x.io").await;
     let file = dir.path().join("kronuz.backup");
     let data = server.data_dir();
@@ -158,7 +160,7 @@ async fn restore_refuses_a_data_dir_a_server_is_using() {
 #[tokio::test]
 async fn restore_replaces_existing_data_only_with_force_and_keeps_the_old_files() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;
     post(&c, &server, "/api/v1/prj", json!({"name": "Apollo"})).await;
     let file = dir.path().join("kronuz.backup");
@@ -191,7 +193,7 @@ async fn restore_replaces_existing_data_only_with_force_and_keeps_the_old_files(
         .filter(|e| e.file_name().to_string_lossy().contains(".before-restore-"))
         .count();
     assert!(kept >= 1, "the replaced database was not kept");
-    let server = TestServer::start_with(Settings::for_data_dir(&data)).await;
+    let server = TestServer::start_exactly(Settings::for_data_dir(&data)).await;
     let names = project_names(&server, "ann@x.io").await;
     assert_eq!(names, BTreeSet::from(["Apollo".to_string()]));
     server.stop().await;

@@ -8,6 +8,7 @@ fn kronuz() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kronuz"));
     cmd.env_remove("KRONUZ_LISTEN")
         .env_remove("KRONUZ_DATA_DIR")
+        .env_remove("KRONUZ_DATABASE_URL")
         .env("KRONUZ_LOG", "info");
     cmd
 }

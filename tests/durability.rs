@@ -35,7 +35,7 @@ async fn data_and_sessions_survive_a_restart() {
 async fn only_a_hash_of_the_session_token_is_stored() {
     // The data dir outlives the first server: the test reads or reuses it after.
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     let resp = client()
         .post(server.url("/api/v1/usr/signup"))
         .json(&json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"}))
@@ -69,7 +69,7 @@ async fn only_a_hash_of_the_session_token_is_stored() {
 async fn an_expired_session_is_refused_with_session_token_expired() {
     // The data dir outlives the first server: the test reads or reuses it after.
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let data = server.data_dir();
     let settings = server.stop().await;
@@ -80,7 +80,7 @@ async fn an_expired_session_is_refused_with_session_token_expired() {
         .unwrap();
     assert_eq!(n, 1);
     drop(conn);
-    let server = TestServer::start_with(settings).await;
+    let server = TestServer::start_exactly(settings).await;
     let (status, err) = get(&c, &server, "/api/v1/usr/me").await;
     assert_eq!(
         (status, err),
@@ -189,11 +189,11 @@ async fn a_graceful_shutdown_under_load_loses_no_acknowledged_write() {
 async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     // Create the account first, then reopen with the database capped at its current size.
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let mut settings: Settings = server.stop().await;
     settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
-    let server = TestServer::start_with(settings.clone()).await;
+    let server = TestServer::start_exactly(settings.clone()).await;
 
     let (acked, refused, body) = fill_until_refused(&c, &server).await;
     assert!(
@@ -210,7 +210,7 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_ackno
     // With room again, everything acknowledged is there and writes work.
     settings.max_db_pages = None;
     server.stop().await;
-    let server = TestServer::start_with(settings).await;
+    let server = TestServer::start_exactly(settings).await;
     let (_, list) = get(&c, &server, "/api/v1/prj/list").await;
     assert_eq!(names(&list), acked);
     assert_eq!(
@@ -225,11 +225,11 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing_ackno
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_the_saved_state_cannot_be_read_back_nothing_is_served_until_it_can() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_on_sqlite(dir.path()).await;
     let (c, _) = signup(&server, "ann@x.io").await;
     let mut settings: Settings = server.stop().await;
     settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
-    let server = TestServer::start_with(settings.clone()).await;
+    let server = TestServer::start_exactly(settings.clone()).await;
     // Wait until it has loaded: a write behind its back while it opens the database
     // would make its start fail instead.
     assert_eq!(get(&c, &server, "/api/v1/usr/me").await.0, StatusCode::OK);

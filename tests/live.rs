@@ -241,11 +241,11 @@ async fn nothing_is_sent_for_a_refused_write() {
 #[tokio::test]
 async fn a_write_the_disk_refuses_is_never_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start(dir.path()).await;
+    let s = TestServer::start_on_sqlite(dir.path()).await;
     let (c, _) = signup(&s, "ann@x.io").await;
     let mut settings: Settings = s.stop().await;
     settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
-    let s = TestServer::start_with(settings).await;
+    let s = TestServer::start_exactly(settings).await;
     let mut events = Events::open(&c, &s, None).await;
     events.hello().await;
     let acked = fill_until_refused(&c, &s).await.0.len();

@@ -7,7 +7,7 @@ use crate::Result;
 use crate::domain::now;
 use crate::events::{Event, Events};
 use crate::store::Mutation;
-use crate::store::writer::{Restore, WriteJob, WriterMsg};
+use crate::store::writer::{Refused, Restore, WriteJob, WriterMsg};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{mpsc, oneshot};
@@ -58,16 +58,18 @@ impl Loop {
             Ok((value, mutations)) if mutations.is_empty() => respond(resp, Ok(value)),
             Ok((value, mutations)) => {
                 let events = self.events.clone();
-                let done = Box::new(move |committed: bool| {
-                    if committed && let Some(event) = event {
+                let done = Box::new(move |outcome: std::result::Result<(), Refused>| {
+                    if outcome.is_ok()
+                        && let Some(event) = event
+                    {
                         events.publish(event);
                     }
                     respond(
                         resp,
-                        if committed {
-                            Ok(value)
-                        } else {
-                            Err(AppError::storage())
+                        match outcome {
+                            Ok(()) => Ok(value),
+                            Err(Refused::Storage) => Err(AppError::storage()),
+                            Err(Refused::NotOwner(message)) => Err(AppError::Unavailable(message)),
                         },
                     )
                 });
@@ -80,7 +82,7 @@ impl Loop {
                     self.writer.send(WriterMsg::Job(job)).await
                     && let Some(done) = job.done
                 {
-                    done(false);
+                    done(Err(Refused::Storage));
                 }
             }
         }
@@ -247,6 +249,10 @@ pub(super) async fn handle(db: &mut Db, lp: &mut Loop, m: Dm) -> bool {
                 .await
         }
         Logout(Req { query, resp }) => lp.commit(db.logout(&query), resp).await,
+        Claim(Req { query, resp }) => {
+            lp.commit(Ok(((), vec![Mutation::Claim(query)])), resp)
+                .await
+        }
         Edit(Req { query, resp }) => {
             let (auth, edit, if_match) = *query;
             let applied = db.edit_if(&auth, edit, if_match, now());

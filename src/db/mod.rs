@@ -77,6 +77,9 @@ pub enum Dm {
     SignupCheck(Req<(String, IpAddr), Result<()>>),
     Login(Req<(Id, String, IpAddr), Result<User>>),
     Logout(Req<String, Result<()>>),
+    /// Makes this node the team's owner if nobody live is (several nodes on PostgreSQL):
+    /// answered once the lease is held, or refused, and memory reloaded if it moved.
+    Claim(Req<Id, Result<()>>),
     /// A snapshot of the team's schedule (O(1)); reads are computed from it outside.
     Schedule(Req<Id, Result<Schedule>>),
     /// Any change to the schedule, including undo; `Option<u64>` is the `If-Match`
@@ -364,6 +367,11 @@ impl DbTx {
 
     pub async fn logout(&self, token_hash: String) -> Result<()> {
         self.send(Dm::Logout, token_hash).await?
+    }
+
+    /// Takes the team's lease when nobody live holds it (see `Dm::Claim`).
+    pub async fn claim(&self, team_id: Id) -> Result<()> {
+        self.send(Dm::Claim, team_id).await?
     }
 
     pub async fn schedule(&self, team_id: Id) -> Result<Schedule> {

@@ -11,6 +11,7 @@ mod edits;
 mod events;
 mod export;
 mod extract;
+pub mod forward;
 mod idempotency;
 mod import;
 mod meta;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub in_flight: Arc<Semaphore>,
     /// The OpenAPI document, rendered once.
     pub openapi: Arc<str>,
+    /// With several nodes on PostgreSQL: who owns which team, for forwarding.
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 impl AppState {
@@ -83,6 +86,7 @@ impl AppState {
             hash_permits: Arc::new(Semaphore::new(cores)),
             dummy_hash: dummy_hash.into(),
             openapi: document().to_string().into(),
+            cluster: None,
         }
     }
 }
@@ -120,6 +124,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent_writes))
+        .layer(middleware::from_fn_with_state(state.clone(), forward::to_owner))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(refuse_large_headers))
         .layer(middleware::from_fn(move |req, next| with_timeout(timeout, req, next)))

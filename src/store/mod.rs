@@ -2,8 +2,8 @@
 //!
 //! - [`Store`] is the small interface a backend implements: load everything at start,
 //!   commit a batch of [`Mutation`]s atomically, close. SQLite ([`sqlite::SqliteStore`])
-//!   is the embedded default; a PostgreSQL backend would implement the same trait and
-//!   nothing above this module would change.
+//!   is the embedded default; [`postgres::PostgresStore`] implements the same trait for
+//!   several nodes on one database, and adds team leases that fence each commit.
 //! - Each record is kept as one JSON document per row, in one table per kind, so adding
 //!   a field to a domain type needs no migration (serde defaults fill it on load).
 //! - [`writer`] is the single writer: its own OS thread that drains whatever is queued,
@@ -12,10 +12,11 @@
 //! - [`backup`]: `kronuz backup` and `kronuz restore`, for operators.
 
 pub mod backup;
+pub mod postgres;
 pub mod sqlite;
 pub mod writer;
 
-use crate::domain::activity::Activity;
+use crate::domain::activity::{ACTIVITY_KEPT, Activity};
 use crate::domain::scenario::Scenario;
 use crate::domain::schedule::{Actual, CalendarFeed};
 use crate::domain::task::Task;
@@ -117,6 +118,30 @@ impl Record {
         versioned!(self, |x| x.version = version, ())
     }
 
+    /// The team whose schedule the record belongs to; `None` for sessions, which belong
+    /// to a person's login rather than to one team's schedule.
+    pub fn team_id(&self) -> Option<&Id> {
+        match self {
+            Record::Team(x) => Some(&x.id),
+            Record::Session(_) => None,
+            Record::User(x) => Some(&x.team_id),
+            Record::Invite(x) => Some(&x.team_id),
+            Record::Project(x) => Some(&x.team_id),
+            Record::Person(x) => Some(&x.team_id),
+            Record::Client(x) => Some(&x.team_id),
+            Record::Allocation(x) => Some(&x.team_id),
+            Record::TimeOff(x) => Some(&x.team_id),
+            Record::Actual(x) => Some(&x.team_id),
+            Record::Activity(x) => Some(&x.team_id),
+            Record::Task(x) => Some(&x.team_id),
+            Record::CalendarFeed(x) => Some(&x.team_id),
+            Record::Scenario(x) => Some(&x.team_id),
+            Record::ApiToken(x) => Some(&x.team_id),
+            Record::Webhook(x) => Some(&x.team_id),
+            Record::Delivery(x) => Some(&x.team_id),
+        }
+    }
+
     /// The kind as the API names it: "allocation", "timeoff", ...
     pub fn kind_name(&self) -> &'static str {
         self.kind().api_name()
@@ -160,6 +185,9 @@ pub enum Mutation {
     ScenarioRow(Box<ScenarioRow>),
     /// Forget every row of a scenario (it was merged or archived).
     ClearScenario(Id),
+    /// Writes nothing; with PostgreSQL, makes sure this node holds the team's lease
+    /// (taking it over, and reloading, when its owner let it expire).
+    Claim(Id),
 }
 
 /// One record as an open scenario holds it, kept apart from the live tables: a
@@ -197,6 +225,14 @@ pub enum StoreError {
     /// Another kronuz holds the data directory.
     #[error("{0}")]
     Locked(String),
+    /// The server is set up wrongly (database unreachable, refused login, a newer
+    /// schema, a node id already in use): it cannot start until an operator acts.
+    #[error("{0}")]
+    Config(String),
+    /// Another node holds (or just lost to this one) the lease of a team the batch
+    /// touched: nothing was written. The message is for the person whose change it was.
+    #[error("{0}")]
+    NotOwner(String),
 }
 
 /// A durable backend. Called only from the writer thread (and at start), never from the
@@ -208,4 +244,68 @@ pub trait Store: Send + 'static {
     fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError>;
     /// Flushes and closes.
     fn close(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Each team's (and each scenario's) most recent activity while loading: only those are
+/// kept in memory (and undoable), so older history costs neither start-up memory nor
+/// time after the read.
+#[derive(Default)]
+pub(crate) struct RecentActivity {
+    by_team: std::collections::HashMap<crate::domain::Id, Vec<crate::domain::activity::Activity>>,
+}
+
+impl RecentActivity {
+    pub(crate) fn keep(&mut self, entry: crate::domain::activity::Activity) {
+        let log = self.by_team.entry(entry.space().clone()).or_default();
+        log.push(entry);
+        if log.len() >= 2 * ACTIVITY_KEPT {
+            Self::trim(log);
+        }
+    }
+
+    fn trim(log: &mut Vec<crate::domain::activity::Activity>) {
+        log.sort_unstable_by_key(|a| std::cmp::Reverse(a.seq));
+        log.truncate(ACTIVITY_KEPT);
+    }
+
+    pub(crate) fn into_records(self) -> impl Iterator<Item = Record> {
+        self.by_team.into_values().flat_map(|mut log| {
+            Self::trim(&mut log);
+            log.into_iter().map(Record::Activity)
+        })
+    }
+}
+
+impl ScenarioRow {
+    /// A row as a backend stored it: the kind by its table's name, records as JSON.
+    pub(crate) fn read(
+        scenario_id: String,
+        table: &str,
+        id: String,
+        value: Option<String>,
+        base: Option<String>,
+        touched: bool,
+    ) -> Result<ScenarioRow, StoreError> {
+        let corrupt = |why: String| {
+            StoreError::Corrupt(format!("scenario {scenario_id} row {table}/{id}: {why}"))
+        };
+        let kind = Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.table() == table)
+            .ok_or_else(|| corrupt("unknown kind".into()))?;
+        let read = |json: Option<String>| {
+            json.map(|j| Record::from_json(kind, &j))
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))
+        };
+        Ok(ScenarioRow {
+            kind,
+            value: read(value)?,
+            base: read(base)?,
+            touched,
+            id: crate::domain::Id(id),
+            scenario_id: crate::domain::Id(scenario_id),
+        })
+    }
 }

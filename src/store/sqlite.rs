@@ -1,7 +1,6 @@
 //! The embedded backend: one SQLite file in WAL mode with `synchronous=FULL`.
 
-use super::{Kind, Mutation, Record, ScenarioRow, Snapshot, Store, StoreError};
-use crate::domain::activity::ACTIVITY_KEPT;
+use super::{Kind, Mutation, RecentActivity, Record, ScenarioRow, Snapshot, Store, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -178,27 +177,14 @@ impl SqliteStore {
             let value: Option<String> = row.get(3).map_err(classify)?;
             let base: Option<String> = row.get(4).map_err(classify)?;
             let touched: bool = row.get(5).map_err(classify)?;
-            let corrupt = |why: String| {
-                StoreError::Corrupt(format!("scenario {scenario_id} row {table}/{id}: {why}"))
-            };
-            let kind = Kind::ALL
-                .iter()
-                .copied()
-                .find(|k| k.table() == table)
-                .ok_or_else(|| corrupt("unknown kind".into()))?;
-            let read = |json: Option<String>| {
-                json.map(|j| Record::from_json(kind, &j))
-                    .transpose()
-                    .map_err(|e| corrupt(e.to_string()))
-            };
-            out.push(ScenarioRow {
-                kind,
-                id: crate::domain::Id(id.clone()),
-                value: read(value)?,
-                base: read(base)?,
+            out.push(ScenarioRow::read(
+                scenario_id,
+                &table,
+                id,
+                value,
+                base,
                 touched,
-                scenario_id: crate::domain::Id(scenario_id.clone()),
-            });
+            )?);
         }
         Ok(out)
     }
@@ -272,6 +258,8 @@ impl Store for SqliteStore {
                     })
                     .map_err(classify)?;
                 }
+                // One node owns everything: there is no lease to take.
+                Mutation::Claim(_) => {}
                 Mutation::ClearScenario(id) => {
                     tx.prepare_cached("DELETE FROM scenario_records WHERE scenario_id = ?1")
                         .and_then(|mut s| s.execute([id.as_str()]))
@@ -287,35 +275,5 @@ impl Store for SqliteStore {
         // Fold the WAL back into the main file so the data dir is one tidy file at rest.
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         self.conn.close().map_err(|(_, e)| classify(e))
-    }
-}
-
-/// Each team's (and each scenario's) most recent activity while loading: only those are
-/// kept in memory (and undoable), so older history costs neither start-up memory nor
-/// time after the read.
-#[derive(Default)]
-struct RecentActivity {
-    by_team: std::collections::HashMap<crate::domain::Id, Vec<crate::domain::activity::Activity>>,
-}
-
-impl RecentActivity {
-    fn keep(&mut self, entry: crate::domain::activity::Activity) {
-        let log = self.by_team.entry(entry.space().clone()).or_default();
-        log.push(entry);
-        if log.len() >= 2 * ACTIVITY_KEPT {
-            Self::trim(log);
-        }
-    }
-
-    fn trim(log: &mut Vec<crate::domain::activity::Activity>) {
-        log.sort_unstable_by_key(|a| std::cmp::Reverse(a.seq));
-        log.truncate(ACTIVITY_KEPT);
-    }
-
-    fn into_records(self) -> impl Iterator<Item = Record> {
-        self.by_team.into_values().flat_map(|mut log| {
-            Self::trim(&mut log);
-            log.into_iter().map(Record::Activity)
-        })
     }
 }

@@ -20,8 +20,19 @@
 use super::{Mutation, Snapshot, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
-/// Completes a request once its job is committed (`true`) or refused (`false`).
-pub type Done = Box<dyn FnOnce(bool) + Send>;
+/// Completes a request once its job is committed (`Ok`) or refused.
+pub type Done = Box<dyn FnOnce(Result<(), Refused>) + Send>;
+
+/// Why a job was not committed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The store failed (disk full, database gone), or the job was built on state a
+    /// failed commit threw away.
+    Storage,
+    /// Another node owns a team the batch touched (PostgreSQL): a sentence for the
+    /// person whose change it was.
+    NotOwner(String),
+}
 
 /// The mutations of one request, and how to answer it.
 pub struct WriteJob {
@@ -74,6 +85,7 @@ pub fn spawn(
                 mode,
                 restores,
                 min_epoch: 0,
+                refused: Refused::Storage,
             }
             .run(rx)
         })?;
@@ -86,6 +98,8 @@ struct Writer {
     restores: mpsc::UnboundedSender<Restore>,
     /// Jobs from an older epoch were built on state that a failed commit discarded.
     min_epoch: u64,
+    /// Why the last failed commit failed: what the jobs it made stale are told.
+    refused: Refused,
 }
 
 impl Writer {
@@ -101,7 +115,9 @@ impl Writer {
             let mut closing = None;
             for msg in inbox.drain(..) {
                 match msg {
-                    WriterMsg::Job(job) if job.epoch < self.min_epoch => finish(job, false),
+                    WriterMsg::Job(job) if job.epoch < self.min_epoch => {
+                        finish(job, Err(self.refused.clone()))
+                    }
                     WriterMsg::Job(job) => jobs.push(job),
                     WriterMsg::Close(reply) => {
                         closing = Some(reply);
@@ -128,9 +144,9 @@ impl Writer {
                 let mut pending = std::mem::take(jobs).into_iter();
                 while let Some(job) = pending.next() {
                     if job.epoch < self.min_epoch {
-                        finish(job, false);
+                        finish(job, Err(self.refused.clone()));
                     } else if let Some(reply) = self.commit(vec![job], rx) {
-                        pending.for_each(|j| finish(j, false));
+                        pending.for_each(|j| finish(j, Err(Refused::Storage)));
                         return Some(reply);
                     }
                 }
@@ -146,18 +162,31 @@ impl Writer {
         crate::metrics::METRICS.commit(jobs.len(), started.elapsed(), result.is_ok());
         match result {
             Ok(()) => {
-                jobs.into_iter().for_each(|j| finish(j, true));
+                jobs.into_iter().for_each(|j| finish(j, Ok(())));
                 None
             }
             Err(e) => {
-                tracing::error!(error = %e, writes = jobs.len(), "commit failed; the writes were refused");
+                match e {
+                    StoreError::NotOwner(_) => {
+                        tracing::warn!(error = %e, writes = jobs.len(), "commit refused: a team it touched is not this node's")
+                    }
+                    _ => {
+                        tracing::error!(error = %e, writes = jobs.len(), "commit failed; the writes were refused")
+                    }
+                }
+                self.refused = match e {
+                    StoreError::NotOwner(message) => Refused::NotOwner(message),
+                    _ => Refused::Storage,
+                };
                 let failed_epoch = jobs.iter().map(|j| j.epoch).max().unwrap_or(self.min_epoch);
                 self.min_epoch = failed_epoch + 1;
                 // Restore memory first, answer after: a client told "not saved" must not
                 // then read the refused write back. The actor takes restores before any
                 // other message, so every request sent after this answer sees the restore.
                 let (jobs_now, closing) = self.restore(jobs, rx);
-                jobs_now.into_iter().for_each(|j| finish(j, false));
+                jobs_now
+                    .into_iter()
+                    .for_each(|j| finish(j, Err(self.refused.clone())));
                 closing
             }
         }
@@ -193,7 +222,8 @@ impl Writer {
                             epoch: self.min_epoch,
                             snapshot: None,
                         });
-                        jobs.into_iter().for_each(|j| finish(j, false));
+                        jobs.into_iter()
+                            .for_each(|j| finish(j, Err(Refused::Storage)));
                     }
                 }
             }
@@ -201,7 +231,7 @@ impl Writer {
             let deadline = std::time::Instant::now() + wait;
             while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
                 match rx.try_recv() {
-                    Ok(WriterMsg::Job(job)) => finish(job, false),
+                    Ok(WriterMsg::Job(job)) => finish(job, Err(Refused::Storage)),
                     Ok(WriterMsg::Close(reply)) => return (Vec::new(), Some(reply)),
                     Err(mpsc::error::TryRecvError::Disconnected) => return (Vec::new(), None),
                     Err(mpsc::error::TryRecvError::Empty) => {
@@ -218,8 +248,8 @@ impl Writer {
 /// A close request received while recovering, to answer once the store is closed.
 type Closing = Option<oneshot::Sender<Result<(), StoreError>>>;
 
-fn finish(job: WriteJob, committed: bool) {
+fn finish(job: WriteJob, outcome: Result<(), Refused>) {
     if let Some(done) = job.done {
-        done(committed);
+        done(outcome);
     }
 }

@@ -1,4 +1,8 @@
 //! A real kronuz server on a port-0 TCP socket with a temp data dir, and a client.
+//!
+//! With `KRONUZ_TEST_DATABASE_URL` set (`scripts/test` does, to a throw-away cluster),
+//! every server a test starts keeps its data in PostgreSQL instead, in a schema of its
+//! own: the same suite, run a second time against the other backend.
 #![allow(dead_code)]
 
 use kronuz::config::Settings;
@@ -32,7 +36,24 @@ impl TestServer {
         server
     }
 
-    pub async fn start_with(settings: Settings) -> TestServer {
+    /// Starts a server with `settings`; with `KRONUZ_TEST_DATABASE_URL` set and no
+    /// database URL of their own, on a fresh PostgreSQL schema.
+    pub async fn start_with(mut settings: Settings) -> TestServer {
+        // A capped database is SQLite's way to make the disk "full"; it stays on SQLite.
+        if settings.database_url.is_none() && settings.max_db_pages.is_none() {
+            settings.database_url = fresh_postgres_schema().await;
+        }
+        TestServer::start_exactly(settings).await
+    }
+
+    /// Starts a server on SQLite in `dir`, whatever the environment says: for tests of
+    /// the SQLite file itself (its size cap, its bytes on disk).
+    pub async fn start_on_sqlite(dir: &Path) -> TestServer {
+        TestServer::start_exactly(Settings::for_data_dir(dir.join("data"))).await
+    }
+
+    /// Starts a server with exactly `settings` (SQLite unless they name a database).
+    pub async fn start_exactly(settings: Settings) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -69,7 +90,7 @@ impl TestServer {
     pub async fn restart(mut self) -> TestServer {
         let dir = self.dir.take();
         let settings = self.stop().await;
-        let mut server = TestServer::start_with(settings).await;
+        let mut server = TestServer::start_exactly(settings).await;
         server.dir = dir;
         server
     }
@@ -77,6 +98,36 @@ impl TestServer {
     pub fn data_dir(&self) -> PathBuf {
         self.settings.data_dir.clone()
     }
+}
+
+/// The PostgreSQL server the tests run against, if any.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("KRONUZ_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// With `KRONUZ_TEST_DATABASE_URL` set: a new, empty schema there, and the URL of a
+/// connection that works in it (`search_path`). Each server gets its own, so tests
+/// running at once never see each other's data.
+pub async fn fresh_postgres_schema() -> Option<String> {
+    let url = test_database_url()?;
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    let schema = format!("t_{}", hex::encode(bytes));
+    let admin = url.clone();
+    let name = schema.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .expect("connect to KRONUZ_TEST_DATABASE_URL");
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{joiner}options=-c%20search_path%3D{schema}"))
 }
 
 /// A browser-like client: keeps cookies.
