@@ -129,6 +129,7 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
             "PersonInput",
             vec![
                 ("name", text(200)),
+                ("external_id", optional_text(200)),
                 ("email", optional_email()),
                 ("role", optional_text(100)),
                 ("skills", names(100)),
@@ -143,7 +144,10 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
                 ("bill_rate", hours(0.0, 1e7)),
             ],
         ),
-        ("ClientInput", vec![("name", text(200))]),
+        (
+            "ClientInput",
+            vec![("name", text(200)), ("external_id", optional_text(200))],
+        ),
         ("ScenarioInput", vec![("name", text(200))]),
         (
             "TokenBody",
@@ -180,6 +184,7 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
             "ProjectInput",
             vec![
                 ("name", text(200)),
+                ("external_id", optional_text(200)),
                 ("probability", json!({"minimum": 0, "maximum": 100})),
                 ("start", date()),
                 ("end", date()),
