@@ -41,6 +41,7 @@ test('a phone shows the agenda of one person’s weeks: days, bookings and hours
   if (missing) return t.skip(missing);
   assert.equal(await page.getByTestId('timeline-grid').count(), 0, 'no grid');
   const weeks = page.getByTestId('agenda-week');
+  await weeks.nth(1).waitFor(); // the agenda first says Loading… until the bookings are in
   assert.ok((await weeks.count()) >= 2);
   const first = weeks.first();
   assert.match(await first.locator('h2').innerText(), /^Week \d+ · /);
