@@ -168,25 +168,8 @@ fn late_reason(
             })
             .min()
     };
-    let resource = || {
-        if qualified.len() == 1 {
-            pb.people[person].id.clone()
-        } else {
-            let t = &pb.tasks[j];
-            let mut parts = Vec::new();
-            if let Some(r) = &t.role {
-                parts.push(format!("role {r}"));
-            }
-            if !t.skills.is_empty() {
-                parts.push(format!("skills {}", t.skills.join(", ")));
-            }
-            if parts.is_empty() {
-                "any person".to_string()
-            } else {
-                parts.join(", ")
-            }
-        }
-    };
+    // the one person who could do it, or who could: the task's role and skills
+    let resource = || super::bound::resource(pb, prep, j);
     // A pinned task holding the person on the days the task waited.
     let pinned_holding = || {
         let Status::Placed { finish, .. } = sch.status[j] else {
