@@ -7,6 +7,7 @@ use super::AppState;
 use super::auth::ReaderSchedule;
 use super::edits::{blocking, json_response};
 use super::extract::{ApiJson, ApiQuery};
+use super::reports::report_query;
 use crate::domain::money::{self, RateCard};
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
@@ -16,7 +17,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,27 +35,18 @@ pub fn hide_money(auth: &AuthUser, kind: &str, record: &mut serde_json::Value) {
     }
 }
 
-/// The financials report's query.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct FinancialsQuery {
-    /// First day, inclusive (`YYYY-MM-DD`, required).
-    pub from: Option<String>,
-    /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
-    pub to: Option<String>,
-    /// `month` (default) or `week` (Monday-based).
-    pub interval: Option<String>,
-    /// `json` (default) or `csv`.
-    pub format: Option<String>,
-    /// Only people with these roles, and placeholder demand of them (comma-separated).
-    pub role: Option<String>,
-    /// Only these people (ids, comma-separated).
-    pub person: Option<String>,
-    /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
-    pub project: Option<String>,
-    /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
-    pub client: Option<String>,
+report_query! {
+    /// The financials report's query.
+    pub struct FinancialsQuery {
+        /// First day, inclusive (`YYYY-MM-DD`, required).
+        pub from: Option<String>,
+        /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
+        pub to: Option<String>,
+        /// `month` (default) or `week` (Monday-based).
+        pub interval: Option<String>,
+        /// `json` (default) or `csv`.
+        pub format: Option<String>,
+    }
 }
 
 /// Revenue, cost and margin per month (or week) and per project, each confirmed,
@@ -81,12 +73,7 @@ async fn financials(
         Some("csv") => true,
         Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
     };
-    let filter = reports::ReportFilter::parse(
-        q.role.as_deref(),
-        q.person.as_deref(),
-        q.project.as_deref(),
-        q.client.as_deref(),
-    )?;
+    let filter = q.filter()?;
     blocking(move || {
         let schedule = filter.narrow(&schedule, from, to);
         let report = reports::financials(&schedule, from, to, interval, None);

@@ -12,7 +12,7 @@ use super::edits::{blocking, json_response};
 use super::extract::ApiQuery;
 use crate::domain::{AuthUser, Id};
 use crate::error::ErrorBody;
-use crate::reports::{self, Interval, ReportFilter};
+use crate::reports::{self, Interval};
 use crate::{AppError, Result};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -33,6 +33,42 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ical_feed))
 }
 
+/// Declares a report's query string: its own fields, then the filters every report takes
+/// (`reports::filter`), and `filter()` to read them. One place for the four filters, so
+/// each report documents and reads them alike.
+macro_rules! report_query {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+        #[into_params(parameter_in = Query)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Only people with these roles, and placeholder demand of them (comma-separated).
+            pub role: Option<String>,
+            /// Only these people (ids, comma-separated).
+            pub person: Option<String>,
+            /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
+            pub project: Option<String>,
+            /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
+            pub client: Option<String>,
+        }
+
+        impl $name {
+            /// The roles, people, projects and clients the query narrows the report to.
+            pub fn filter(&self) -> $crate::Result<$crate::reports::ReportFilter> {
+                $crate::reports::ReportFilter::parse(
+                    self.role.as_deref(),
+                    self.person.as_deref(),
+                    self.project.as_deref(),
+                    self.client.as_deref(),
+                )
+            }
+        }
+    };
+}
+pub(crate) use report_query;
+
 /// `?from=&to=`: both required, `YYYY-MM-DD`, at most 1,100 days apart.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -44,49 +80,31 @@ pub struct RangeQuery {
     pub to: Option<String>,
 }
 
-/// The utilisation report's query.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct UtilisationQuery {
-    /// First day, inclusive (`YYYY-MM-DD`, required).
-    pub from: Option<String>,
-    /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
-    pub to: Option<String>,
-    /// `week` (Monday-based) or `month`: adds `periods` to each person.
-    pub interval: Option<String>,
-    /// `json` (default) or `csv`.
-    pub format: Option<String>,
-    /// Include archived people.
-    #[serde(default)]
-    pub include_archived: bool,
-    /// Only people with these roles, and placeholder demand of them (comma-separated).
-    pub role: Option<String>,
-    /// Only these people (ids, comma-separated).
-    pub person: Option<String>,
-    /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
-    pub project: Option<String>,
-    /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
-    pub client: Option<String>,
+report_query! {
+    /// The utilisation report's query.
+    pub struct UtilisationQuery {
+        /// First day, inclusive (`YYYY-MM-DD`, required).
+        pub from: Option<String>,
+        /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
+        pub to: Option<String>,
+        /// `week` (Monday-based) or `month`: adds `periods` to each person.
+        pub interval: Option<String>,
+        /// `json` (default) or `csv`.
+        pub format: Option<String>,
+        /// Include archived people.
+        #[serde(default)]
+        pub include_archived: bool,
+    }
 }
 
-/// The pipeline report's query: a range and the same filters as utilisation.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PipelineQuery {
-    /// First day, inclusive (`YYYY-MM-DD`, required).
-    pub from: Option<String>,
-    /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
-    pub to: Option<String>,
-    /// Only people with these roles, and placeholder demand of them (comma-separated).
-    pub role: Option<String>,
-    /// Only these people (ids, comma-separated).
-    pub person: Option<String>,
-    /// Only bookings on these projects (ids, comma-separated), and the people booked on them.
-    pub project: Option<String>,
-    /// Only bookings on these clients' projects (ids, comma-separated), and the people booked on them.
-    pub client: Option<String>,
+report_query! {
+    /// The pipeline report's query: a range and the same filters as utilisation.
+    pub struct PipelineQuery {
+        /// First day, inclusive (`YYYY-MM-DD`, required).
+        pub from: Option<String>,
+        /// Last day, inclusive (`YYYY-MM-DD`, required; at most 1,100 days after `from`).
+        pub to: Option<String>,
+    }
 }
 
 /// Capacity, scheduled, tentative, unscheduled and overbooked hours and utilisation per
@@ -115,12 +133,7 @@ async fn utilisation(
         Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
     };
     let include_archived = q.include_archived;
-    let filter = ReportFilter::parse(
-        q.role.as_deref(),
-        q.person.as_deref(),
-        q.project.as_deref(),
-        q.client.as_deref(),
-    )?;
+    let filter = q.filter()?;
     blocking(move || {
         let schedule = filter.narrow(&schedule, from, to);
         let report = reports::utilisation(&schedule, from, to, interval, include_archived);
@@ -170,12 +183,7 @@ async fn pipeline(
     ApiQuery(q): ApiQuery<PipelineQuery>,
 ) -> Result<Response> {
     let (from, to) = reports::parse_range(q.from.as_deref(), q.to.as_deref())?;
-    let filter = ReportFilter::parse(
-        q.role.as_deref(),
-        q.person.as_deref(),
-        q.project.as_deref(),
-        q.client.as_deref(),
-    )?;
+    let filter = q.filter()?;
     blocking(move || {
         let schedule = filter.narrow(&schedule, from, to);
         json_response(&reports::pipeline(&schedule, from, to))
