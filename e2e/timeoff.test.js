@@ -170,7 +170,8 @@ test('a member requests time off on My schedule and a manager approves it on the
   await reqDlg.getByRole('button', { name: 'Cancel' }).click();
   const c = await cellCentre(member, ben.id, addDays(mon, 14));
   await drag(member, c, { ...c, x: c.x + 30 });
-  await member.waitForTimeout(0);
+  // a dialog the drag opened would be drawn by the second frame after it
+  await member.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await member.locator('[role="dialog"]').count(), 0, 'no dialog on a colleague\'s row');
 
   assert.deepEqual(problems, [], problems.join('\n'));
