@@ -15,7 +15,10 @@
 //!   names the pinned task when it makes another late.
 //! - A re-plan starts from the earlier plan: each task's earlier person and first day
 //!   go to the engine, which gives them back when the change does not push the task.
-//! - Each task's booked days become allocations: a run of days with equal hours, where
+//! - A task with `assignees_max` above 1 may be shared: the engine splits its effort
+//!   between up to that many people when that finishes it earlier, and each person's
+//!   part becomes allocations of their own.
+//! - Each part's booked days become allocations: a run of days with equal hours, where
 //!   the days skipped inside the run are days the person has no capacity (weekends,
 //!   days off), becomes one allocation, since an allocation books nothing on those.
 
@@ -29,7 +32,7 @@ use crate::store::Record;
 use crate::{AppError, Result};
 use chrono::{Duration, NaiveDate};
 use kronuz_schedule::level::{self, Plan, Problem};
-use outcome::{bound_reason, describe, overbooked, runs};
+use outcome::{bound_reason, describe, overbooked, parts, runs};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -58,6 +61,19 @@ pub struct TaskOutcome {
     pub reason: Option<String>,
     /// The task is pinned: its allocations stay as they are.
     pub pinned: bool,
+    /// Who does what: one part per person, first start first; several when the task
+    /// is shared (`assignees_max` above 1). Empty when unscheduled.
+    pub parts: Vec<TaskPart>,
+}
+
+/// One person's part of a planned task.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TaskPart {
+    pub person_id: String,
+    pub name: String,
+    pub start: NaiveDate,
+    pub finish: NaiveDate,
+    pub hours: f64,
 }
 
 /// How far a project's planned finish is from the earliest finish any plan could reach.
@@ -353,6 +369,7 @@ pub fn plan(
                     max_hours_per_day: t.max_hours_per_day,
                     pinned: pinned_of(t),
                     previous: previous_of(t),
+                    assignees_max: t.assignees_max,
                 }
             })
             .collect(),
@@ -387,14 +404,15 @@ pub fn plan(
     let mut outcomes = Vec::new();
     for (task, tp) in tasks.iter().zip(&result.tasks) {
         let pinned = pinned_tasks.contains(&task.id);
-        if let Some(person) = tp.person_id.as_ref().filter(|_| !pinned) {
+        for part in tp.parts.iter().filter(|_| !pinned) {
+            let person = &part.person_id;
             let capacity = &problem
                 .people
                 .iter()
                 .find(|p| &p.id == person)
                 .map(|p| p.capacity.clone())
                 .unwrap_or_default();
-            for (start, end, hours) in runs(&tp.bookings, capacity) {
+            for (start, end, hours) in runs(&part.bookings, capacity) {
                 let a = Allocation {
                     version: 0,
                     id: Id::random(),
@@ -442,6 +460,7 @@ pub fn plan(
                     _ => describe(r, &name_of, s),
                 }),
             pinned,
+            parts: parts(tp, s, day),
         });
     }
     let overbooked = overbooked(s, &grid, &days, &allocations);
