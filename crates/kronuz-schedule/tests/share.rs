@@ -186,6 +186,34 @@ fn a_shared_task_pinned_keeps_every_part() {
 }
 
 #[test]
+fn a_task_is_not_shared_when_that_makes_another_late() {
+    // Shared, the first task would take Bob on day 0, the only day Bob's own task has.
+    let mut pb = Problem {
+        horizon_days: 10,
+        people: vec![person("ann", 8.0, 10, &[]), person("bob", 8.0, 10, &[])],
+        tasks: vec![shared("first", 16.0, 2), task("bobs", 8.0)],
+    };
+    pb.tasks[0].priority = 1;
+    pb.tasks[1].person_id = Some("bob".into());
+    pb.tasks[1].deadline = Some(0);
+    let plan = run(&pb);
+    assert_eq!(plan.late, 0, "{plan:?}");
+    assert_eq!(get(&plan, "first").parts.len(), 1);
+    assert_eq!(get(&plan, "bobs").finish_day, Some(0));
+    // With a single pass, it is shared and Bob's task is late: the search undoes it.
+    let one = level(
+        &pb,
+        &Options {
+            max_iterations: 1,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(get(&one, "first").parts.len(), 2);
+    assert_eq!(one.late, 1);
+}
+
+#[test]
 fn assignees_max_of_zero_is_refused() {
     let pb = Problem {
         horizon_days: 5,

@@ -27,6 +27,9 @@
 //! budget, vary the order inside each priority class by regret-based
 //! biased random sampling on the latest finish and by forward passes in the
 //! start order of the best plan found (with random tie-breaks and swaps).
+//! When tasks may be shared, the second pass repeats the first with none
+//! shared and later passes share all, none or a random half of them, since
+//! sharing one task can make the tasks after it wait.
 //! Plans compare by unscheduled tasks, then (on a re-plan) tasks moved from
 //! their earlier person and start, then total days late, then finish of the
 //! last task, then the sum of finish days: a re-plan keeps what it can and
@@ -454,6 +457,14 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
     prep.order(&key, &mut order);
     let mut best = prep.generate(&order, &mut free);
     let (mut passes, mut stalled) = (1u32, 0u32);
+    // The same order with no task shared: sharing may have made later tasks wait.
+    if opts.max_iterations > 1 && prep.assignees.iter().any(|&k| k > 1) {
+        let cand = prep.generate_sharing(&order, &mut free, Some(&vec![false; n]));
+        passes += 1;
+        if cand.score < best.score {
+            best = cand;
+        }
+    }
     for it in 1..opts.max_iterations.max(1) {
         if n <= 1 {
             break;
@@ -490,7 +501,10 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
             }
             prep.order(&key, &mut order);
         }
-        let cand = prep.generate(&order, &mut free);
+        // Sharing a task finishes it earlier but takes people from the tasks after it:
+        // the search also tries plans where some or none of the tasks are shared.
+        let shared = share::mask(&prep, &mut rng);
+        let cand = prep.generate_sharing(&order, &mut free, shared.as_deref());
         passes += 1;
         if cand.score < best.score {
             best = cand;

@@ -184,6 +184,17 @@ impl Taken<'_> {
 impl Prepared {
     /// Serial SGS over `order` (precedence feasible).
     pub(super) fn generate(&self, order: &[usize], free: &mut Vec<u32>) -> Schedule {
+        self.generate_sharing(order, free, None)
+    }
+
+    /// [`Prepared::generate`], where only the tasks `shared` marks (all when `None`) may
+    /// be shared by several people.
+    pub(super) fn generate_sharing(
+        &self,
+        order: &[usize],
+        free: &mut Vec<u32>,
+        shared: Option<&[bool]>,
+    ) -> Schedule {
         let n = order.len();
         let h = self.h;
         free.clear();
@@ -284,6 +295,7 @@ impl Prepared {
             }
             // Shared by several people when that finishes earlier than one person.
             if self.assignees[j] > 1
+                && shared.is_none_or(|s| s[j])
                 && es < h as u64
                 && let Some(parts) = share::share(
                     self,

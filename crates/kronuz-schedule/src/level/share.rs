@@ -11,6 +11,7 @@
 //! each from the first day they can give.
 
 use super::prepare::Prepared;
+use crate::rng::Rng;
 
 /// One person's part of a task: the person and their (day, minutes), by day.
 pub(super) type Part = (usize, Vec<(u32, u32)>);
@@ -96,6 +97,29 @@ pub(super) fn share(
     }
     parts.sort_by_key(|(p, b)| (b.first().map(|x| x.0), *p));
     Some(parts)
+}
+
+/// Which tasks a search pass may share (`None`: every one that may be): a third of
+/// the passes share them all, a third none, a third each at random, since sharing one
+/// task can make later ones wait. Draws nothing when no task may be shared, so such
+/// plans are searched as before.
+pub(super) fn mask(prep: &Prepared, rng: &mut Rng) -> Option<Vec<bool>> {
+    if prep.assignees.iter().all(|&k| k < 2) {
+        return None;
+    }
+    let r = rng.unit();
+    if r < 1.0 / 3.0 {
+        None
+    } else if r < 2.0 / 3.0 {
+        Some(vec![false; prep.assignees.len()])
+    } else {
+        Some(
+            prep.assignees
+                .iter()
+                .map(|&k| k > 1 && rng.unit() < 0.5)
+                .collect(),
+        )
+    }
 }
 
 /// The parts' bookings added up per day.
