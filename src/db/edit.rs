@@ -3,7 +3,9 @@
 //! history and turned into store mutations the same way.
 
 use super::describe::describe;
-use super::records::{apply_change, check_result, dependents, get_record, kind_name, not_found};
+use super::records::{
+    apply_change, check_result, dependents, get_record, kind_name, not_found, touched,
+};
 use super::state::{Applied, Db};
 use crate::domain::activity::{Action, Activity, Change};
 use crate::domain::project::patch_project;
@@ -197,7 +199,9 @@ impl Db {
         }
         check_result(&scratch, &changes).map_err(refused)?;
         scratch.version += 1;
-        scratch.memo = Default::default();
+        // Figures derived from the version before are kept with what this change
+        // touched, so the next reader counts again only what it reaches.
+        scratch.memo = scratch.memo.after(&touched(&changes));
         self.set_schedule(&space, scratch);
         let record = changes.first().and_then(|c| c.after.clone());
         let mut mutations = self.edit_mutations(auth, &changes);
