@@ -147,17 +147,18 @@ pub async fn serve(
         ),
         (None, None) => unreachable!("the data directory is locked without a database URL"),
     };
-    let (store, leases, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
-        let (mut store, leases): (Box<dyn Store>, _) = match opening {
+    let (store, cluster, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
+        let (mut store, cluster): (Box<dyn Store>, _) = match opening {
             Opening::Sqlite(path, options) => (Box::new(SqliteStore::open(&path, &options)?), None),
             Opening::Postgres(url, node) => {
+                let node_id = node.node_id.clone();
                 let store = PostgresStore::open(&url, node)?;
-                let leases = store.leases();
-                (Box::new(store), Some(leases))
+                let cluster = cluster::Cluster::open(node_id, store.leases(), &url)?;
+                (Box::new(store), Some(cluster))
             }
         };
         let snapshot = store.load()?;
-        Ok::<_, StoreError>((store, leases, snapshot, http::dummy_hash()))
+        Ok::<_, StoreError>((store, cluster, snapshot, http::dummy_hash()))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
@@ -194,17 +195,6 @@ pub async fn serve(
         events.clone(),
         settings.webhooks_allow_private,
     ));
-    let cluster = match (leases, settings.database_url.clone()) {
-        (Some(leases), Some(url)) => {
-            let node_id = settings.node().node_id;
-            let opened =
-                tokio::task::spawn_blocking(move || cluster::Cluster::open(node_id, leases, &url))
-                    .await
-                    .map_err(|e| std::io::Error::other(e.to_string()))??;
-            Some(opened)
-        }
-        _ => None,
-    };
     let mut state = http::AppState::new(db.clone(), events, settings, dummy_hash);
     state.cluster = cluster;
     let app = http::app(state);
