@@ -243,6 +243,30 @@ impl Db {
         Ok((Edited { record, entry }, mutations))
     }
 
+    /// Each team's recent live events as the activity log holds them (read back from
+    /// the store, so committed), oldest first, with whether that is all of them: what
+    /// the events hub resumes streams from after a start or a reload.
+    pub fn live_events(&self) -> Vec<crate::events::TeamEvents> {
+        let kept = crate::events::RING;
+        self.activity
+            .iter()
+            .filter(|(space, _)| self.schedules.contains_key(*space))
+            .map(|(team, log)| {
+                let live: Vec<_> = log.iter().filter(|a| a.scenario.is_none()).collect();
+                let from = live.len().saturating_sub(kept);
+                crate::events::TeamEvents {
+                    team_id: team.clone(),
+                    // Shared entries: the hub makes the events, off this loop.
+                    entries: live[from..]
+                        .iter()
+                        .map(|a| ((*a).clone(), self.user_name(&a.user_id)))
+                        .collect(),
+                    complete: from == 0 && log.len() < crate::domain::activity::ACTIVITY_KEPT,
+                }
+            })
+            .collect()
+    }
+
     /// The live event an applied edit makes once committed.
     pub(super) fn event_of(&self, applied: &Applied<Edited>) -> Option<crate::events::Event> {
         let (edited, _) = applied.as_ref().ok()?;
