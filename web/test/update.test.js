@@ -421,3 +421,25 @@ test('report filters go to the server, and an answer to an older filter is dropp
   [m] = update(m, { type: util1.ok, data: { people: ['developers'] }, ...util1.ctx });
   assert.deepEqual(m.reports.util, { people: ['everyone'] }, 'the late answer for the old filter is dropped');
 });
+
+test('the projects page remembers Board or List per login, as the timeline its density', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = update(m, { type: 'Navigate', path: '/projects' });
+  assert.deepEqual(fx.filter((f) => f.type === 'pref-load'), [{ type: 'pref-load', key: 'kronuz.projects-view.u1', msg: { type: 'ProjectsViewLoaded' } }]);
+  [m] = update(m, { type: 'ProjectsViewLoaded', value: null });
+  assert.equal(m.lists.projects.view, 'board', 'nothing kept yet: the board');
+  [m, fx] = update(m, { type: 'ListFilter', list: 'projects', field: 'view', value: 'list' });
+  assert.equal(m.lists.projects.view, 'list');
+  assert.deepEqual(fx, [{ type: 'pref-save', key: 'kronuz.projects-view.u1', value: 'list' }]);
+  [m, fx] = update(m, { type: 'ListFilter', list: 'projects', field: 'view', value: 'grid' });
+  assert.equal(m.lists.projects.view, 'list', 'an unknown view changes nothing');
+  [m, fx] = run(m, { type: 'Navigate', path: '/people' }, { type: 'Navigate', path: '/projects' });
+  assert.deepEqual(fx.filter((f) => f.type === 'pref-load'), [], 'asked once per login');
+  // the next page load (or another login in this browser) asks again
+  let [m2] = init({ path: '/projects', today: TODAY });
+  [m2, fx] = update(m2, { type: 'MeOk', data: { id: 'u2', email: 'b@b.c', name: 'Bo' } });
+  assert.deepEqual(fx.filter((f) => f.type === 'pref-load'), [{ type: 'pref-load', key: 'kronuz.projects-view.u2', msg: { type: 'ProjectsViewLoaded' } }]);
+  [m2] = update(m2, { type: 'ProjectsViewLoaded', value: 'list' });
+  assert.equal(m2.lists.projects.view, 'list');
+});
