@@ -3,7 +3,8 @@
 // Alt, a copy of it), its edges to resize; arrow keys move the focused cell
 // (with Shift, a range on the row; Enter books it); on a focused bar, arrow
 // keys move it (Up and Down: to the row above or below), Shift+arrows move its
-// end and Alt+arrows its start, and Enter saves (or, unchanged, opens it).
+// end and Alt+arrows its start, and Enter saves (or, unchanged, opens it); on
+// a focused time-off label, Enter opens it.
 import { toDay, weekdayOfDay } from '../dates.js';
 import { rowAtY, SIDEBAR, HEADER, dayWidth } from '../schedule.js';
 
@@ -96,6 +97,10 @@ export function handlers(dispatch) {
       dispatch({ type: 'FocusCell', row: p.rowKey, day: p.day, pointer: true });
       el.focus({ preventScroll: true, focusVisible: false });
       try { el.setPointerCapture(e.pointerId); } catch { /* synthetic events */ }
+      // for scrolling while dragging near an edge (read now, while the layout is clean)
+      geo.box = box;
+      geo.maxLeft = el.scrollWidth - el.clientWidth;
+      geo.maxTop = el.scrollHeight - el.clientHeight;
       geo.dragging = true;
       dispatch({ type: 'DragStart', mode, allocId, rowKey, day: p.day });
     },

@@ -185,7 +185,7 @@ export function timelineView(m, dispatch) {
       bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', 'data-start': fromDay(a), 'data-end': fromDay(b), style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px`, top: `${row.freeTop}px` } }));
     }
     // time off: blocks under the bars, their labels over them (view/timeoff-blocks.js)
-    const offBlocks = timeOffBlocks(row, person ? rowTimeOff(m.data.timeoff, person.id) : [], { firstDay: win.firstDay, lastDay: win.lastDay, origin, dayW, rowHeight: row.height, off });
+    const offBlocks = timeOffBlocks(row, person ? rowTimeOff(m.data.timeoff, person.id) : [], { firstDay: win.firstDay, lastDay: win.lastDay, origin, dayW, rowHeight: row.height, off, focusDays: focus && focus.row === row.key ? [focusDay, focusDay + unit - 1] : null });
     if (editable && !light) bars.push(h('div', { key: 'free', class: 'free-lane', 'aria-hidden': 'true', style: { top: `${row.freeTop}px` } }));
     // per-row totals over what is in view: utilisation is scheduled hours over
     // capacity (as in the reports), with the tentative share beside it
@@ -241,7 +241,7 @@ export function timelineView(m, dispatch) {
     id: 'timeline-grid',
     role: 'grid',
     tabindex: '0',
-    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Shift+arrows select days, Enter books or opens, Tab reaches the booking there, Ctrl+Z undoes.',
+    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Shift+arrows select days, Enter books or opens, Tab reaches the booking and time off there, Ctrl+Z undoes.',
     'aria-rowcount': layout.rows.length + 1,
     'aria-activedescendant': focusShown ? cellId(focusIdx, focusDay) : null,
     on,
