@@ -201,6 +201,7 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
                 ("note", optional_text(2000)),
             ],
         ),
+        ("SplitBody", vec![("at", date())]),
         (
             "TimeOffInput",
             vec![
