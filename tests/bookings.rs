@@ -111,7 +111,8 @@ async fn repeat_weekly_is_one_change_that_one_undo_reverts() {
     let s = TestServer::fresh().await;
     let (c, booking) = booked(&s, "ann@x.io").await;
     let path = format!("/api/v1/allocations/{}/repeat", id(&booking));
-    let (status, copies) = post(&c, &s, &path, json!({"weeks": 3})).await;
+    // a whole number written as JSON's 3.0 is 3
+    let (status, copies) = post(&c, &s, &path, json!({"weeks": 3.0})).await;
     assert_eq!(status, StatusCode::CREATED, "{copies}");
     assert_eq!(copies.as_array().unwrap().len(), 3);
     assert_eq!(copies[0]["hours_per_day"], 6.0);

@@ -7,6 +7,7 @@ use super::extract::IfMatch;
 use super::extract::{ApiJson, ApiQuery};
 use crate::Result;
 use crate::db::Edit;
+use crate::domain::limits::REPEAT_WEEKS;
 use crate::domain::schedule::AllocationInput;
 use crate::domain::{Allocation, AuthUser, Id};
 use crate::error::ErrorBody;
@@ -41,8 +42,24 @@ pub struct SplitBody {
 #[serde(deny_unknown_fields)]
 pub struct RepeatBody {
     /// 1 to 52: a copy in each of that many weeks after the booking.
-    #[schema(minimum = 1, maximum = 52)]
-    pub weeks: u32,
+    // Read as a number and checked to be whole, so that `3.0` is 3, as JSON Schema's
+    // integers are.
+    #[schema(value_type = u32, minimum = 1, maximum = 52)]
+    pub weeks: f64,
+}
+
+impl RepeatBody {
+    /// The weeks as a count: a whole number from 1 to [`REPEAT_WEEKS`].
+    fn weeks(&self) -> Result<u32> {
+        if self.weeks.fract() == 0.0 && (1.0..=f64::from(REPEAT_WEEKS)).contains(&self.weeks) {
+            Ok(self.weeks as u32)
+        } else {
+            Err(crate::AppError::invalid(
+                "weeks",
+                format!("repeat for a whole number of weeks from 1 to {REPEAT_WEEKS}"),
+            ))
+        }
+    }
 }
 
 /// Allocations overlapping `[from, to]`, optionally of one person or project, by start.
@@ -165,7 +182,7 @@ async fn repeat_allocation(
     several(
         &state,
         auth,
-        Edit::RepeatAllocation(Id(id), body.weeks),
+        Edit::RepeatAllocation(Id(id), body.weeks()?),
         if_match,
     )
     .await

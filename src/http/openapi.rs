@@ -333,6 +333,8 @@ fn links() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
                 ("get_allocation", id()),
                 ("patch_allocation", id()),
                 ("delete_allocation", id()),
+                ("split_allocation", id()),
+                ("repeat_allocation", id()),
             ],
         ),
         (
