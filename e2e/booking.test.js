@@ -1,7 +1,7 @@
 // Booking on a busy row: dragging across days that hold a bar, in the row's
 // free lane, books again (it does not move the bar); the dates and hours show
 // while dragging and resizing; a booking can be duplicated, split at a day,
-// repeated weekly, and copied with Alt+drag.
+// repeated weekly (each one change that one undo reverts), and copied with Alt+drag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, hasRoute, eventually } from './harness.js';
@@ -122,23 +122,43 @@ test('a booking can be duplicated, split at a day and repeated weekly from its d
   await dlg.getByTestId('form-error').waitFor();
   assert.match(await dlg.getByTestId('form-error').innerText(), /no later than/);
   await dlg.getByLabel('Split at').fill(addDays(mon, 2));
-  posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/allocations') && r.request().method() === 'POST');
+  // one request, one change on the server
+  const sent = [];
+  const count = (r) => { if (r.url().includes('/api/v1/allocations') && ['POST', 'PATCH'].includes(r.method())) sent.push(`${r.method()} ${new URL(r.url()).pathname}`); };
+  page.on('request', count);
+  posted = page.waitForResponse((r) => r.url().endsWith('/split') && r.request().method() === 'POST');
   await dlg.getByTestId('split-allocation').click();
   assert.equal((await posted).status(), 201);
   await dlg.waitFor({ state: 'detached' });
-  assert.deepEqual(await bookingsOf(person.id), [[mon, addDays(mon, 1), 4], [addDays(mon, 1), addDays(mon, 3), 2], [addDays(mon, 2), addDays(mon, 4), 4]]);
+  const split = [[mon, addDays(mon, 1), 4], [addDays(mon, 1), addDays(mon, 3), 2], [addDays(mon, 2), addDays(mon, 4), 4]];
+  assert.deepEqual(await bookingsOf(person.id), split);
+  await eventually(async () => (await barsOf().count()) === 3, 'both parts are drawn');
+  assert.deepEqual(sent, [`POST /api/v1/allocations/${booking.id}/split`]);
+  // one undo puts the whole booking back; one redo splits it again
+  await page.getByTestId('toast').filter({ hasText: 'Booking split' }).getByTestId('toast-action').click();
+  await eventually(async () => (await barsOf().count()) === 2, 'one undo joins the parts');
+  assert.deepEqual(await bookingsOf(person.id), [[mon, addDays(mon, 4), 4], [addDays(mon, 1), addDays(mon, 3), 2]]);
+  await page.locator(`[data-allocation-id="${booking.id}"]`).focus();
+  await page.keyboard.press('Control+Shift+Z');
+  await eventually(async () => (await barsOf().count()) === 3, 'one redo splits it again');
+  assert.deepEqual(await bookingsOf(person.id), split);
 
-  // repeat Mon-Tue weekly for 3 weeks
+  // repeat Mon-Tue weekly for 3 weeks: one request, one undo
+  sent.length = 0;
   dlg = await open();
   await dlg.getByLabel('Weeks').fill('3');
-  const three = [];
-  const seen = new Promise((resolve) => page.on('response', (r) => { if (r.url().endsWith('/api/v1/allocations') && r.request().method() === 'POST') { three.push(r.status()); if (three.length === 3) resolve(); } }));
+  posted = page.waitForResponse((r) => r.url().endsWith('/repeat') && r.request().method() === 'POST');
   await dlg.getByTestId('repeat-allocation').click();
-  await seen;
-  assert.deepEqual(three, [201, 201, 201]);
+  assert.equal((await posted).status(), 201);
   await page.getByTestId('toast').filter({ hasText: 'Repeated weekly: 3 bookings added' }).waitFor();
+  assert.deepEqual(sent, [`POST /api/v1/allocations/${booking.id}/repeat`]);
   const all = await bookingsOf(person.id);
   for (const k of [1, 2, 3]) assert.ok(all.some(([s, e, h]) => s === addDays(mon, 7 * k) && e === addDays(mon, 7 * k + 1) && h === 4), `week ${k}`);
+  await page.locator(`[data-allocation-id="${booking.id}"]`).focus();
+  await page.keyboard.press('Control+z');
+  await eventually(async () => (await bookingsOf(person.id)).length === 3, 'one undo removes every copy');
+  assert.deepEqual(await bookingsOf(person.id), split);
+  page.off('request', count);
   assert.deepEqual(errors, []);
 });
 

@@ -140,7 +140,7 @@ test('schedule: one search finds people, roles, skills, projects and clients; sk
   await page.context().close();
 });
 
-test('people and projects: search and filters, a sortable projects list, and a deleted project comes back with Undo', async () => {
+test('people and projects: search and filters, a sortable projects list remembered per login, and a deleted project comes back with Undo', async () => {
   const page = await newPage(browser, errors);
   await signUp(page, server.base, { name: 'Lia Lists' });
   const t = await seedTeam(page);
@@ -196,6 +196,15 @@ test('people and projects: search and filters, a sortable projects list, and a d
   assert.equal((await undone).status(), 200);
   await page.locator(`[data-testid="project-row"][data-project-id="${t.bank.id}"]`).waitFor();
   assert.equal((await api(page, 'GET', '/allocations')).filter((a) => a.project_id === t.bank.id).length, 1);
+
+  // the list is remembered for this login: a new visit opens it again, and the board likewise
+  await page.reload();
+  await page.getByTestId('projects-table').waitFor();
+  assert.equal(await page.getByTestId('projects-view-list').getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('projects-view-board').click();
+  await page.reload();
+  await page.getByTestId('project-card').first().waitFor();
+  assert.equal(await page.getByTestId('projects-view-board').getAttribute('aria-pressed'), 'true');
   assert.deepEqual(errors, []);
   await page.context().close();
 });

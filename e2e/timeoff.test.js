@@ -2,13 +2,13 @@
 // member logged in at once; time off drawn by drag, with a type, part days and
 // a conflict marker; a member's request approved by the manager; My schedule;
 // linking a login to a person; members' screens without editing affordances;
-// axe on each of these screens.
+// time off reached and opened by keyboard; axe on each of these screens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, eventually, repoRoot } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, cellCentre, drag, eventually, repoRoot } from './harness.js';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -260,4 +260,64 @@ test('a manager draws time off by drag, with a type and part days, and sees wher
   await page.screenshot({ path: shot, clip: { x: box.x, y: box.y, width: Math.min(box.width, 1100), height: Math.min(box.height, rowBox.y + rowBox.height * 2 - box.y + 10) } });
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+test('by keyboard alone, Tab reaches the time off of the focused day and Enter opens it: editable for a manager, read-only for a member', async (t) => {
+  if (missing) return t.skip(missing);
+  const boss = await newPage(browser, errors);
+  await signUp(boss, server.base, { name: 'Tess Keys', email: 'tess@example.com' });
+  const mon = nextMonday();
+  const ben = await api(boss, 'POST', '/people', { name: 'Ben Baker', role: 'Developer' }, 201);
+  const off = await api(boss, 'POST', '/timeoff', { person_id: ben.id, start: addDays(mon, 2), end: addDays(mon, 3), type: 'holiday', reason: 'Family' }, 201);
+  const invite = await api(boss, 'POST', '/team/invites', { email: 'kim@example.com', role: 'member' }, 201);
+  const problems = [];
+
+  // the skip link lands on the grid (Ben, today); the arrows walk to Wednesday; Tab reaches the time off
+  const reach = async (page) => {
+    await page.goto(server.base + '/schedule');
+    await block(page, ben.id).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'timeline-grid');
+    const steps = Math.round((Date.parse(addDays(mon, 2)) - Date.parse(dayFromToday(0))) / 86400000);
+    for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowRight');
+    // (drawn on the next frame)
+    await eventually(async () => (await block(page, ben.id).getAttribute('tabindex')) === '0', 'in the Tab order from a day it covers');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => ({ id: document.activeElement.getAttribute('data-timeoff-id'), name: document.activeElement.getAttribute('aria-label') }));
+    assert.equal(focused.id, off.id);
+    assert.match(focused.name, /^Ben Baker, Holiday, .*: Family$/);
+    problems.push(...await axe(page, 'the timeline with a time off in focus', '[data-testid="timeline-grid"]'));
+    await page.keyboard.press('Enter');
+    const dlg = page.getByTestId('timeoff-dialog');
+    await dlg.waitFor();
+    return dlg;
+  };
+
+  // a manager: the time off to edit (and approve or decline, for a request)
+  let dlg = await reach(boss);
+  assert.equal(await dlg.getByLabel('Start').inputValue(), addDays(mon, 2));
+  assert.equal(await dlg.getByTestId('dialog-submit').count(), 1, 'Save');
+  problems.push(...await axe(boss, 'time off opened by keyboard', '[role="dialog"]'));
+  await boss.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+
+  // a member: someone else's time off, to read
+  const member = await newPage(browser, errors);
+  await member.goto(`${server.base}/signup?invite=${encodeURIComponent(invite.token)}`);
+  await member.getByLabel('Name').fill('Kim Member');
+  await member.getByLabel('Email').fill('kim@example.com');
+  await member.getByLabel('Password').fill('correct horse battery');
+  await member.getByRole('button', { name: /Sign up|Join/ }).click();
+  await member.getByTestId('nav-schedule').waitFor();
+  dlg = await reach(member);
+  await dlg.getByTestId('timeoff-readonly').waitFor();
+  assert.equal(await dlg.getByTestId('dialog-submit').count(), 0, 'no Save');
+  assert.equal(await dlg.locator('input, select, textarea').count(), 0, 'nothing that looks editable');
+  problems.push(...await axe(member, 'time off as a member reads it', '[role="dialog"]'));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  assert.deepEqual(errors, []);
+  await boss.context().close();
+  await member.context().close();
 });

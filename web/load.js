@@ -107,9 +107,19 @@ export function routeEffects(m) {
   if (r.page === 'financials') return money ? financialsEffects(m) : [];
   if (r.page === 'team') return money ? [loadRates()] : [];
   if (r.page === 'project') return [get(`/prj/${encodeURIComponent(r.id)}/summary`, 'SummaryLoaded', 'SummaryErr', { id: r.id }), loadTasks(r.id), ...needFullAllocs(m), ...(money ? [loadProjectMoney(r.id)] : [])];
-  if (r.page === 'projects') return needFullAllocs(m);
+  if (r.page === 'projects') return [...needFullAllocs(m), ...projectsViewLoad(m)];
   if (r.page === 'activity') return [loadActivity()];
   return [];
+}
+
+/** Where the projects page's Board or List is remembered (per login, in this browser). */
+export const projectsViewKey = (m) => `kronuz.projects-view.${m.user ? m.user.id : 'anon'}`;
+
+/** The person's Board or List, once per login (page/lists.js `ProjectsViewLoaded`). */
+function projectsViewLoad(m) {
+  const p = m.lists && m.lists.projects;
+  if (!m.user || (p && p.viewLoaded)) return [];
+  return [{ type: 'pref-load', key: projectsViewKey(m), msg: { type: 'ProjectsViewLoaded' } }];
 }
 
 /** Load again everything the app shows (after missing live events). */

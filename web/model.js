@@ -41,7 +41,6 @@ export function init({ path = '/', search = '', today = todayStr(), phone = fals
       phone: !!phone, // a narrow screen: the schedule is an agenda (see view/agenda.js)
     },
     drag: null, // a bar or a range in the hand: pointer (create, move, copy, resize-*) or the keys (keys)
-    repeating: null, // a booking's weekly copies on their way: {left, made, of}
     pipeDrag: null,
     dialog: null,
     toasts: [],
@@ -101,6 +100,7 @@ export function replaceIn(list, item) {
 }
 
 export function withAlloc(m, a) { return setData(m, { allocations: store.put(m.data.allocations, a) }); }
+export function withAllocs(m, list) { return list.length ? setData(m, { allocations: store.putAll(m.data.allocations, list) }) : m; }
 export function withoutAlloc(m, id) { return setData(m, { allocations: store.remove(m.data.allocations, id) }); }
 export const allocById = (m, id) => store.get(m.data.allocations, id);
 

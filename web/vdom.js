@@ -51,12 +51,28 @@ function setProp(el, name, value, old) {
   }
 }
 
+// CSS property names for cssText: 'backgroundImage' -> 'background-image' ('--x' as it is)
+const cssNames = new Map();
+function cssName(k) {
+  let n = cssNames.get(k);
+  if (n === undefined) { n = k.startsWith('--') ? k : k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()); cssNames.set(k, n); }
+  return n;
+}
+
 function create(v, svg) {
   if (v.tag === '#text') { v.el = document.createTextNode(v.text); return v.el; }
   svg = svg || v.tag === 'svg';
   const el = svg ? document.createElementNS('http://www.w3.org/2000/svg', v.tag) : document.createElement(v.tag);
   v.el = el;
-  for (const k in v.props) setProp(el, k, v.props[k], undefined);
+  for (const k in v.props) {
+    if (k !== 'style') { setProp(el, k, v.props[k], undefined); continue; }
+    // a new element's styles in one declaration block: one parse instead of one per
+    // property (still through the CSSOM, which the content security policy allows)
+    const st = v.props.style;
+    let text = '';
+    for (const name in st) { const value = st[name]; if (value != null && value !== '') text += `${cssName(name)}:${value};`; }
+    if (text) el.style.cssText = text;
+  }
   for (const c of v.children) el.appendChild(create(c, svg && v.tag !== 'foreignObject'));
   if (v.props.hook && v.props.hook.create) v.props.hook.create(el);
   return el;

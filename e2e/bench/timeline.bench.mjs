@@ -8,6 +8,12 @@
 //     [--data-dir DIR]   seed DIR once and reuse it on later runs (kept after the run)
 //     [--runs N]         repeat the scrolling measurements N times
 //     [--density compact] measure the timeline in its compact density
+//     [--cpu]            also trace the first fling and the drag: the CPU time of the page's
+//                        main thread (thread time, which a machine busy with other work
+//                        does not inflate as it does frame times)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer, launchBrowser } from '../harness.js';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf('--' + name); return i > 0 ? process.argv[i + 1] : dflt; };
@@ -18,6 +24,7 @@ const PIPE_SHOT = arg('pipeline-screenshot', null);
 const DATA_DIR = arg('data-dir', null);
 const RUNS = Number(arg('runs', 1));
 const DENSITY = arg('density', null);
+const CPU = process.argv.includes('--cpu');
 const CONCURRENCY = 32;
 
 const server = await startServer({ dataDir: DATA_DIR });
@@ -107,9 +114,24 @@ try {
     frames.sort((a, b) => a - b);
     return { ms, settle, frames: frames.length, median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], over50: frames.filter((f) => f > 50).length };
   }, [step, limit, axis]);
+  // the renderer main thread's CPU time over what `fn` does: per task, from a trace
+  const cpuOf = async (fn) => {
+    if (!CPU) return [await fn(), null];
+    const file = path.join(os.tmpdir(), `kronuz-bench-trace-${process.pid}.json`);
+    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    const out = await fn();
+    await browser.stopTracing();
+    const events = JSON.parse(fs.readFileSync(file, 'utf8')).traceEvents;
+    fs.rmSync(file, { force: true });
+    const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+    const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && e.tdur != null && main.has(`${e.pid}:${e.tid}`)).map((e) => e.tdur / 1000).sort((a, b) => a - b);
+    return [out, { ms: tasks.reduce((a, b) => a + b, 0), longest: tasks[tasks.length - 1] || 0, over16: tasks.filter((t) => t > 16).length }];
+  };
+  let flingCpu = null, dragCpu = null;
   const scrolls = [], wheels = [], sideways = [];
   for (let run = 0; run < RUNS; run++) {
-    scrolls.push(await scrollBy(400, null));
+    if (run === 0) { const [r, cpu] = await cpuOf(() => scrollBy(400, null)); scrolls.push(r); flingCpu = cpu; }
+    else scrolls.push(await scrollBy(400, null));
     await page.waitForTimeout(300);
     // wheel-like scrolling: 100 px per frame over the first 10,000 px
     wheels.push(await scrollBy(100, 10000));
@@ -130,12 +152,15 @@ try {
   }, skip);
   const b = await pickBar(3);
   await page.evaluate(() => { window.__frames = []; let last = performance.now(); const f = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 600) requestAnimationFrame(f); }; requestAnimationFrame(f); });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
-  await page.mouse.down();
-  for (let i = 1; i <= 60; i++) await page.mouse.move(b.x + b.width / 2 + i * 5, b.y + b.height / 2 + i * 2);
-  await page.keyboard.press('Escape');
-  await page.mouse.up();
-  const drag = await page.evaluate(() => { const f = window.__frames.slice(1); f.sort((a, b) => a - b); return { frames: f.length, max: f[f.length - 1], p95: f[Math.floor(f.length * 0.95)] }; });
+  const [drag, cpuOfDrag] = await cpuOf(async () => {
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 60; i++) await page.mouse.move(b.x + b.width / 2 + i * 5, b.y + b.height / 2 + i * 2);
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    return page.evaluate(() => { const f = window.__frames.slice(1); f.sort((a, b) => a - b); return { frames: f.length, max: f[f.length - 1], p95: f[Math.floor(f.length * 0.95)] }; });
+  });
+  dragCpu = cpuOfDrag;
 
   // a completed move: drag two days later and drop (optimistic update, PATCH, server answer)
   const b2 = await pickBar(6);
@@ -158,6 +183,7 @@ try {
   for (const wheel of wheels) console.log(`scroll 100 px per frame (10,000 px): ${wheel.frames} frames, median ${fmt(wheel.median)} ms, p95 ${fmt(wheel.p95)} ms, longest ${fmt(wheel.max)} ms, ${wheel.over50} over 50 ms`);
   console.log(`drag a bar: ${drag.frames} frames, p95 ${fmt(drag.p95)} ms, longest ${fmt(drag.max)} ms`);
   console.log(`move and drop a bar (PATCH): longest frame ${fmt(drop.max)} ms`);
+  if (flingCpu) console.log(`CPU of the page's main thread (thread time): the first fling ${fmt(flingCpu.ms)} ms over ${scrolls[0].frames} frames (${(flingCpu.ms / scrolls[0].frames).toFixed(1)} ms a frame), longest task ${fmt(flingCpu.longest)} ms, ${flingCpu.over16} over 16 ms; the drag ${fmt(dragCpu.ms)} ms, longest task ${fmt(dragCpu.longest)} ms, ${dragCpu.over16} over 16 ms`);
   console.log(`render: ${stats.n} renders, mean view ${(stats.view / stats.n).toFixed(1)} ms + patch ${(stats.patch / stats.n).toFixed(1)} ms`);
   if (SHOT) { await page.screenshot({ path: SHOT }); console.log(`screenshot: ${SHOT}`); }
   if (PIPE_SHOT) { await page.getByTestId('nav-projects').click(); await page.waitForTimeout(800); await page.screenshot({ path: PIPE_SHOT }); console.log(`pipeline screenshot: ${PIPE_SHOT}`); }

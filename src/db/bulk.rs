@@ -1,11 +1,13 @@
 //! Edits that change many records in one step (one activity entry, one undo): a
-//! project won with its tentative bookings confirmed, and the sample team loaded and
-//! removed.
+//! project won with its tentative bookings confirmed, a booking split at a day or
+//! repeated weekly, and the sample team loaded and removed.
 
+use super::describe;
 use super::edit::Edit;
 use crate::domain::activity::Change;
+use crate::domain::limits::REPEAT_WEEKS;
 use crate::domain::sample::{is_sample, sample_team};
-use crate::domain::{Id, Schedule, Timestamp};
+use crate::domain::{Allocation, Id, Schedule, Timestamp};
 use crate::store::Record;
 use crate::{AppError, Result};
 use chrono::NaiveDate;
@@ -19,6 +21,31 @@ pub(super) fn summary(s: &Schedule, edit: &Edit) -> Option<Summary> {
     match edit {
         Edit::LoadSample(_) => Some(Box::new(|_: &[Change]| "Loaded the sample team".into())),
         Edit::RemoveSample => Some(Box::new(|_: &[Change]| "Removed the sample team".into())),
+        Edit::SplitAllocation(id, at) => {
+            let a = s.allocations.get(id)?;
+            let whose = format!(
+                "{} {}",
+                describe::possessive(&describe::who(s, a)),
+                describe::project(s, &a.project_id)
+            );
+            let at = describe::day(*at);
+            Some(Box::new(move |_: &[Change]| {
+                format!("Split {whose} booking: the second part starts {at}")
+            }))
+        }
+        Edit::RepeatAllocation(id, _) => {
+            let a = s.allocations.get(id)?;
+            let whose = format!(
+                "{} {}",
+                describe::possessive(&describe::who(s, a)),
+                describe::project(s, &a.project_id)
+            );
+            let span = describe::span(a.start, a.end);
+            Some(Box::new(move |changes: &[Change]| match changes.len() {
+                1 => format!("Repeated {whose} booking ({span}) the next week"),
+                n => format!("Repeated {whose} booking ({span}) weekly for {n} weeks"),
+            }))
+        }
         Edit::PatchProjectConfirming(id, _) => {
             let name = s.projects.get(id)?.name.clone();
             Some(Box::new(move |changes: &[Change]| {
@@ -40,6 +67,91 @@ pub(super) fn summary(s: &Schedule, edit: &Edit) -> Option<Summary> {
         }
         _ => None,
     }
+}
+
+/// Booking `a` split at day `at`: it ends the day before, and a copy with id `rest`
+/// takes `at` to its end. Both keep its hours, note, pin and task.
+pub(super) fn plan_split(a: &Allocation, at: NaiveDate, rest: Id) -> Result<Vec<Change>> {
+    if at <= a.start || at > a.end {
+        return Err(AppError::invalid(
+            "at",
+            format!(
+                "the second part must start after the booking's first day ({}) and no later than its last ({})",
+                a.start, a.end
+            ),
+        ));
+    }
+    let Some(first_end) = at.pred_opt() else {
+        return Err(AppError::invalid("at", "not a day a booking can start"));
+    };
+    let part = |id: Id, start: NaiveDate, end: NaiveDate| -> Result<Allocation> {
+        let mut part = Allocation::from_input(
+            id,
+            a.team_id.clone(),
+            crate::domain::schedule::AllocationInput {
+                start,
+                end,
+                ..a.input()
+            },
+        )?;
+        part.task_id = a.task_id.clone();
+        Ok(part)
+    };
+    Ok(vec![
+        Change {
+            before: Some(Record::Allocation(a.clone())),
+            after: Some(Record::Allocation(part(a.id.clone(), a.start, first_end)?)),
+        },
+        Change {
+            before: None,
+            after: Some(Record::Allocation(part(rest, at, a.end)?)),
+        },
+    ])
+}
+
+/// Copies of booking `a`, one in each of the `weeks` after it (1 to
+/// [`REPEAT_WEEKS`]), named by `fresh`. The copies are new bookings: no task, not
+/// pinned.
+pub(super) fn plan_repeat(
+    a: &Allocation,
+    weeks: u32,
+    mut fresh: impl FnMut() -> Id,
+) -> Result<Vec<Change>> {
+    if weeks == 0 || weeks > REPEAT_WEEKS {
+        return Err(AppError::invalid(
+            "weeks",
+            format!("repeat for 1 to {REPEAT_WEEKS} weeks"),
+        ));
+    }
+    let mut changes = Vec::with_capacity(weeks as usize);
+    for k in 1..=u64::from(weeks) {
+        let id = fresh();
+        let shift = chrono::Days::new(7 * k);
+        let (Some(start), Some(end)) = (
+            a.start.checked_add_days(shift),
+            a.end.checked_add_days(shift),
+        ) else {
+            return Err(AppError::invalid(
+                "weeks",
+                "the copies would end past the calendar",
+            ));
+        };
+        let input = crate::domain::schedule::AllocationInput {
+            start,
+            end,
+            pinned: false,
+            ..a.input()
+        };
+        changes.push(Change {
+            before: None,
+            after: Some(Record::Allocation(Allocation::from_input(
+                id,
+                a.team_id.clone(),
+                input,
+            )?)),
+        });
+    }
+    Ok(changes)
 }
 
 /// The project's tentative bookings, confirmed.

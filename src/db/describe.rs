@@ -221,7 +221,7 @@ fn person(s: &Schedule, id: &Id) -> String {
         .unwrap_or_else(|| "someone".into())
 }
 
-fn project(s: &Schedule, id: &Id) -> String {
+pub(super) fn project(s: &Schedule, id: &Id) -> String {
     s.projects
         .get(id)
         .map(|p| p.name.clone())
@@ -229,7 +229,7 @@ fn project(s: &Schedule, id: &Id) -> String {
 }
 
 /// The person booked, or the unstaffed role: "Ben Okafor", "a Developer placeholder".
-fn who(s: &Schedule, a: &Allocation) -> String {
+pub(super) fn who(s: &Schedule, a: &Allocation) -> String {
     match (&a.person_id, &a.placeholder_role) {
         (Some(p), _) => person(s, p),
         (None, Some(role)) => format!("a {role} placeholder"),
@@ -237,7 +237,7 @@ fn who(s: &Schedule, a: &Allocation) -> String {
     }
 }
 
-fn possessive(name: &str) -> String {
+pub(super) fn possessive(name: &str) -> String {
     format!("{name}'s")
 }
 
@@ -254,7 +254,7 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-fn day(d: NaiveDate) -> String {
+pub(super) fn day(d: NaiveDate) -> String {
     format!("{} {}", d.day(), MONTHS[d.month0() as usize])
 }
 

@@ -39,7 +39,10 @@ impl Edit {
             PatchProject(id, _) | PatchProjectConfirming(id, _) | DeleteProject(id) => {
                 (Kind::Project, id)
             }
-            PatchAllocation(id, _) | DeleteAllocation(id) => (Kind::Allocation, id),
+            PatchAllocation(id, _)
+            | DeleteAllocation(id)
+            | SplitAllocation(id, _)
+            | RepeatAllocation(id, _) => (Kind::Allocation, id),
             PatchTimeOff(id, _) | DeleteTimeOff(id) => (Kind::TimeOff, id),
             DeleteActual(id) => (Kind::Actual, id),
             PatchTask(id, _) | DeleteTask(id) => (Kind::Task, id),
@@ -66,6 +69,11 @@ pub enum Edit {
     CreateAllocation(AllocationInput),
     PatchAllocation(Id, Value),
     DeleteAllocation(Id),
+    /// Splits a booking at a day: it ends the day before, a copy takes the rest (one
+    /// step, one undo; see `db::bulk`).
+    SplitAllocation(Id, chrono::NaiveDate),
+    /// Copies a booking into each of the next `.1` weeks (one step, one undo).
+    RepeatAllocation(Id, u32),
     CreateTimeOff(TimeOffInput),
     PatchTimeOff(Id, Value),
     DeleteTimeOff(Id),
@@ -467,6 +475,21 @@ impl Db {
                 // A planned allocation stays its task's (so it can be pinned).
                 after.task_id = before.task_id.clone();
                 updated(Record::Allocation(before), Record::Allocation(after))
+            }
+            Edit::SplitAllocation(id, at) => {
+                let Record::Allocation(before) = existing(Kind::Allocation, &id)? else {
+                    return Err(not_found(Kind::Allocation));
+                };
+                let rest = self.fresh_record_id(s, Kind::Allocation);
+                super::bulk::plan_split(&before, at, rest)
+            }
+            Edit::RepeatAllocation(id, weeks) => {
+                let Record::Allocation(before) = existing(Kind::Allocation, &id)? else {
+                    return Err(not_found(Kind::Allocation));
+                };
+                super::bulk::plan_repeat(&before, weeks, || {
+                    self.fresh_record_id(s, Kind::Allocation)
+                })
             }
             Edit::DeleteAllocation(id) => {
                 let before = existing(Kind::Allocation, &id)?;

@@ -28,6 +28,8 @@ pub const ASSIGNEES_PER_TASK: u32 = 10;
 pub const ALLOCATIONS_PER_PERSON: usize = 20_000;
 /// Allocations across a team, placeholders included.
 pub const ALLOCATIONS_PER_TEAM: usize = 1_000_000;
+/// Weekly copies one repeat of a booking makes: a year of them.
+pub const REPEAT_WEEKS: u32 = 52;
 /// Time-off entries of one person (or team holidays): one a week for forty years.
 pub const TIME_OFF_PER_PERSON: usize = 2_000;
 /// Time-off entries across a team.

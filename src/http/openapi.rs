@@ -201,6 +201,7 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
                 ("note", optional_text(2000)),
             ],
         ),
+        ("SplitBody", vec![("at", date())]),
         (
             "TimeOffInput",
             vec![
@@ -337,6 +338,8 @@ fn links() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
                 ("get_allocation", id()),
                 ("patch_allocation", id()),
                 ("delete_allocation", id()),
+                ("split_allocation", id()),
+                ("repeat_allocation", id()),
             ],
         ),
         (

@@ -1,12 +1,13 @@
 // Working with one booking from its dialog: duplicate it, split it at a day
 // (the booking ends the day before; a new one takes the rest), or repeat it
-// weekly for a number of weeks. Each goes through the allocations API, so
-// every new booking is one the server checked, and each can be undone.
+// weekly for a number of weeks. Each is one request to the allocations API
+// (a split or a repeat is one change on the server), so every booking is one
+// the server checked, and one undo reverts the whole of it.
 
-import { http, ifMatch } from '../api.js';
+import { http, ifMatch, asList } from '../api.js';
 import { toDay, fromDay, isDate, longLabel } from '../dates.js';
 import { allocSpan } from '../capacity.js';
-import { set, toast, canEdit, unauthorized, withAlloc, allocById } from '../model.js';
+import { set, toast, canEdit, withAlloc, withAllocs, allocById } from '../model.js';
 import { copyBody, focusBar } from './schedule.js';
 
 /** At most this many weekly repeats at once. */
@@ -32,37 +33,28 @@ export function update(m, msg) {
       if (!isDate(msg.at)) return dialogError(m, 'Choose the day the second part starts (YYYY-MM-DD).');
       const at = toDay(msg.at);
       if (at <= s || at > e) return dialogError(m, `Split on a day after ${longLabel(a.start)} and no later than ${longLabel(a.end)}.`);
-      const rest = copyBody(a, { start: msg.at, end: a.end });
-      const fx = http('PATCH', `/allocations/${a.id}`, { end: fromDay(at - 1) }, 'AllocSplitPatched', 'DialogErr', { rest });
+      // one request, one change on the server: one undo puts the whole booking back
+      const fx = http('POST', `/allocations/${a.id}/split`, { at: fromDay(at) }, 'AllocSplitDone', 'DialogErr');
       return [set(m, { dialog: set(m.dialog, { busy: true, error: null }) }), [ifMatch(fx, 'allocation', (m.dialog && m.dialog.base) || a)]];
     }
-    case 'AllocSplitPatched':
-      return [withAlloc(m, msg.data), [http('POST', '/allocations', msg.rest, 'AllocSplitDone', 'AllocActionErr')]];
     case 'AllocSplitDone': {
-      const [m2, fx] = toast(withAlloc(set(m, { dialog: null }), msg.data), `Booking split: the second part starts ${longLabel(msg.data.start)}`, 'info');
-      return [m2, [...fx, focusBar(msg.data.id)]];
+      const parts = asList(msg.data);
+      const rest = parts[parts.length - 1];
+      if (!rest) return [set(m, { dialog: null }), []];
+      const [m2, fx] = toast(withAllocs(set(m, { dialog: null }), parts), `Booking split: the second part starts ${longLabel(rest.start)}`, 'info', { label: 'Undo', msg: { type: 'Undo' } });
+      return [m2, [...fx, focusBar(rest.id)]];
     }
     case 'AllocRepeat': {
       const a = allocById(m, msg.id);
       if (!a || !canEdit(m) || !m.dialog) return [m, []];
       const n = Number(msg.weeks);
       if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT_WEEKS) return dialogError(m, `Repeat for 1 to ${MAX_REPEAT_WEEKS} weeks.`);
-      const [s, e] = allocSpan(a);
-      const fx = [];
-      for (let k = 1; k <= n; k++) fx.push(http('POST', '/allocations', copyBody(a, { start: fromDay(s + 7 * k), end: fromDay(e + 7 * k) }), 'AllocRepeated', 'AllocActionErr'));
-      return [set(m, { dialog: null, repeating: { left: n, made: 0, of: n } }), fx];
+      const fx = http('POST', `/allocations/${a.id}/repeat`, { weeks: n }, 'AllocRepeated', 'DialogErr');
+      return [set(m, { dialog: set(m.dialog, { busy: true, error: null }) }), [ifMatch(fx, 'allocation', (m.dialog && m.dialog.base) || a)]];
     }
     case 'AllocRepeated': {
-      const r = m.repeating || { left: 1, made: 0, of: 1 };
-      const next = { ...r, left: r.left - 1, made: r.made + 1 };
-      const m2 = set(withAlloc(m, msg.data), { repeating: next.left > 0 ? next : null });
-      return next.left > 0 ? [m2, []] : toast(m2, `Repeated weekly: ${next.made} ${next.made === 1 ? 'booking' : 'bookings'} added`, 'info');
-    }
-    case 'AllocActionErr': {
-      const r = unauthorized(m, msg.status);
-      if (r) return r;
-      const left = m.repeating ? m.repeating.left - 1 : 0;
-      return toast(set(m, { repeating: left > 0 ? { ...m.repeating, left } : null }), msg.error);
+      const copies = asList(msg.data);
+      return toast(withAllocs(set(m, { dialog: null }), copies), `Repeated weekly: ${copies.length} ${copies.length === 1 ? 'booking' : 'bookings'} added`, 'info', { label: 'Undo', msg: { type: 'Undo' } });
     }
   }
 }

@@ -6,7 +6,7 @@ import { http } from '../api.js';
 import { toDay, addDays } from '../dates.js';
 import { freeRange, isSample } from '../find.js';
 import { set, setSched, toast, unauthorized, canEdit } from '../model.js';
-import { reload, loadAllocs, extendAllocs } from '../load.js';
+import { reload, loadAllocs, extendAllocs, projectsViewKey } from '../load.js';
 import { goTo } from '../nav.js';
 import { buildRows, dayWidth } from '../schedule.js';
 
@@ -16,6 +16,7 @@ export const LISTS = {
   projects: { q: '', client: '', status: '', view: 'board', sort: 'name', dir: 1 },
 };
 export const listsOf = (m) => m.lists || LISTS;
+const VIEWS = new Set(['board', 'list']);
 export { freeRange, isSample, hasSample, projectMatches } from '../find.js';
 
 function drill(m, personId, date) {
@@ -41,7 +42,18 @@ export function update(m, msg) {
   switch (msg.type) {
     case 'ListFilter': {
       const L = listsOf(m);
+      // Board or List is remembered for the next visit, as the timeline's density is
+      if (msg.list === 'projects' && msg.field === 'view') {
+        if (!VIEWS.has(msg.value)) return [m, []];
+        const projects = set(L.projects, { view: msg.value, viewLoaded: true });
+        return [set(m, { lists: set(L, { projects }) }), [{ type: 'pref-save', key: projectsViewKey(m), value: msg.value }]];
+      }
       return [set(m, { lists: set(L, { [msg.list]: set(L[msg.list], { [msg.field]: msg.value }) }) }), []];
+    }
+    case 'ProjectsViewLoaded': {
+      const L = listsOf(m);
+      const view = VIEWS.has(msg.value) ? msg.value : L.projects.view;
+      return [set(m, { lists: set(L, { projects: set(L.projects, { view, viewLoaded: true }) }) }), []];
     }
     case 'ProjectSort': {
       const L = listsOf(m), p = L.projects;

@@ -172,6 +172,9 @@ export function update(m, msg) {
       const [m2, fx] = extendAllocs(setSched(m, { scrollTop: msg.top, scrollLeft: msg.left, viewW: msg.w, viewH: msg.h, fast, fastSeq: fastStep ? fast : s.fastSeq }));
       return fastStep ? [m2, [...fx, { type: 'timer', ms: SETTLE_MS, msg: { type: 'ScrollSettled', fast } }]] : [m2, fx];
     }
+    // rows the timeline drew bare while they came into view: another frame fills in more of them
+    case 'RowsFill':
+      return [setSched(m, { fills: (m.sched.fills || 0) + 1 }), []];
     case 'ScrollSettled':
       return msg.fast === m.sched.fast ? [setSched(m, { fast: 0 }), []] : [m, []];
     case 'GoToday': {

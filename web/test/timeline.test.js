@@ -117,16 +117,22 @@ test('duplicate, split at a day and repeat weekly send the requests a person wou
   assert.match(m.dialog.error, /after 6 Jan 2025/);
   assert.deepEqual(fx, []);
   [m, fx] = update(m, { type: 'AllocSplit', id: 'a1', at: '2025-01-08' });
-  assert.equal(fx[0].method, 'PATCH');
-  assert.deepEqual(fx[0].body, { end: '2025-01-07' });
-  [m, fx] = update(m, { type: fx[0].ok, data: { ...A(m, 'a1'), end: '2025-01-07', version: 2 }, ...fx[0].ctx });
-  assert.equal(fx[0].method, 'POST');
-  assert.deepEqual([fx[0].body.start, fx[0].body.end, fx[0].body.hours_per_day], ['2025-01-08', '2025-01-10', 6]);
-  [m] = run(m, { type: 'DialogClose' }, { type: 'OpenEditAlloc', id: 'a2' });
+  assert.equal(fx.length, 1, 'one request: the server splits it in one change');
+  assert.deepEqual([fx[0].method, fx[0].path, fx[0].body], ['POST', '/api/v1/allocations/a1/split', { at: '2025-01-08' }]);
+  assert.ok(fx[0].headers['If-Match'], 'against the version shown');
+  [m, fx] = update(m, { type: fx[0].ok, data: [{ ...A(m, 'a1'), end: '2025-01-07', version: 2 }, { ...A(m, 'a1'), id: 'a9', start: '2025-01-08', version: 1 }] });
+  assert.equal(m.dialog, null);
+  assert.deepEqual([A(m, 'a1').end, A(m, 'a9').start], ['2025-01-07', '2025-01-08']);
+  assert.equal(m.toasts.at(-1).action.msg.type, 'Undo', 'the toast offers to undo it');
+  [m] = run(m, { type: 'OpenEditAlloc', id: 'a2' });
   [m, fx] = update(m, { type: 'AllocRepeat', id: 'a2', weeks: '0' });
   assert.match(m.dialog.error, /1 to 52 weeks/);
   [m, fx] = update(m, { type: 'AllocRepeat', id: 'a2', weeks: '3' });
-  assert.deepEqual(fx.map((f) => [f.body.start, f.body.end]), [['2025-01-14', '2025-01-15'], ['2025-01-21', '2025-01-22'], ['2025-01-28', '2025-01-29']]);
+  assert.deepEqual(fx.map((f) => [f.method, f.path, f.body]), [['POST', '/api/v1/allocations/a2/repeat', { weeks: 3 }]]);
+  const copies = [1, 2, 3].map((k) => ({ ...A(m, 'a2'), id: `r${k}`, version: 1 }));
+  [m] = update(m, { type: fx[0].ok, data: copies });
+  assert.ok(['r1', 'r2', 'r3'].every((id) => A(m, id)), 'the copies are on the timeline');
+  assert.match(m.toasts.at(-1).text, /3 bookings added/);
 });
 
 test('a narrow bar shows a short form of its project, or its label beside it where its lane has room', () => {

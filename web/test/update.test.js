@@ -429,3 +429,25 @@ test('a planned booking can be pinned from its dialog; others send no pin', () =
   assert.equal(dialogRequest({ ...planned, form: { ...planned.form, pinned: false } }).body.pinned, false);
   assert.equal(dialogRequest({ ...planned, form: { ...planned.form, task_id: '' } }).body.pinned, undefined);
 });
+
+test('the projects page remembers Board or List per login, as the timeline its density', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = update(m, { type: 'Navigate', path: '/projects' });
+  assert.deepEqual(fx.filter((f) => f.type === 'pref-load'), [{ type: 'pref-load', key: 'kronuz.projects-view.u1', msg: { type: 'ProjectsViewLoaded' } }]);
+  [m] = update(m, { type: 'ProjectsViewLoaded', value: null });
+  assert.equal(m.lists.projects.view, 'board', 'nothing kept yet: the board');
+  [m, fx] = update(m, { type: 'ListFilter', list: 'projects', field: 'view', value: 'list' });
+  assert.equal(m.lists.projects.view, 'list');
+  assert.deepEqual(fx, [{ type: 'pref-save', key: 'kronuz.projects-view.u1', value: 'list' }]);
+  [m, fx] = update(m, { type: 'ListFilter', list: 'projects', field: 'view', value: 'grid' });
+  assert.equal(m.lists.projects.view, 'list', 'an unknown view changes nothing');
+  [m, fx] = run(m, { type: 'Navigate', path: '/people' }, { type: 'Navigate', path: '/projects' });
+  assert.deepEqual(fx.filter((f) => f.type === 'pref-load'), [], 'asked once per login');
+  // the next page load (or another login in this browser) asks again
+  let [m2] = init({ path: '/projects', today: TODAY });
+  [m2, fx] = update(m2, { type: 'MeOk', data: { id: 'u2', email: 'b@b.c', name: 'Bo' } });
+  assert.deepEqual(fx.filter((f) => f.type === 'pref-load'), [{ type: 'pref-load', key: 'kronuz.projects-view.u2', msg: { type: 'ProjectsViewLoaded' } }]);
+  [m2] = update(m2, { type: 'ProjectsViewLoaded', value: 'list' });
+  assert.equal(m2.lists.projects.view, 'list');
+});

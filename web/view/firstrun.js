@@ -14,6 +14,15 @@ function someOwn(allocations) {
   return ownMemo.value;
 }
 
+/** How many people and projects are the team's own (the sample's do not count), and whether the sample is loaded: once per version of the lists, not every frame. */
+let countMemo = { people: null, projects: null, value: null };
+function ownCounts(people, projects) {
+  if (countMemo.people !== people || countMemo.projects !== projects) {
+    countMemo = { people, projects, value: { people: people.filter((p) => !p.archived && !isSample(p)).length, projects: projects.filter((p) => !isSample(p)).length, sample: hasSample({ data: { people, projects } }) } };
+  }
+  return countMemo.value;
+}
+
 /** Always one element (empty when there is nothing to show), so the page's other parts keep their places. */
 export function firstRun(m, dispatch) {
   return h('div', { class: 'first-run-slot' }, firstRunParts(m, dispatch));
@@ -21,13 +30,10 @@ export function firstRun(m, dispatch) {
 
 function firstRunParts(m, dispatch) {
   if (!canEdit(m) || !m.loaded.people || !m.loaded.projects) return null;
-  const sample = hasSample(m);
+  const { people, projects, sample } = ownCounts(m.data.people, m.data.projects);
   const banner = sample ? h('div', { class: 'sample-banner', role: 'note', 'data-testid': 'sample-banner' },
     h('span', {}, h('strong', {}, 'Sample team. '), 'The people and projects named “Sample” are examples; remove them when you are done.'),
     button(m.sampleBusy ? 'Removing…' : 'Remove the sample team', () => dispatch({ type: 'SampleRemove' }), 'small', { 'data-testid': 'sample-remove', disabled: !!m.sampleBusy })) : null;
-  // the team's own records: the sample's do not count
-  const people = m.data.people.filter((p) => !p.archived && !isSample(p)).length;
-  const projects = m.data.projects.filter((p) => !isSample(p)).length;
   const steps = [
     { key: 'people', label: 'Add the people you schedule', done: people > 0, action: button('Add person', () => dispatch({ type: 'OpenDialog', kind: 'person' }), 'small', { 'data-testid': 'first-run-person' }) },
     { key: 'project', label: 'Add a project', done: projects > 0, action: button('New project', () => dispatch({ type: 'OpenDialog', kind: 'project' }), 'small', { 'data-testid': 'first-run-project' }) },

@@ -3,7 +3,8 @@
 // Alt, a copy of it), its edges to resize; arrow keys move the focused cell
 // (with Shift, a range on the row; Enter books it); on a focused bar, arrow
 // keys move it (Up and Down: to the row above or below), Shift+arrows move its
-// end and Alt+arrows its start, and Enter saves (or, unchanged, opens it).
+// end and Alt+arrows its start, and Enter saves (or, unchanged, opens it); on
+// a focused time-off label, Enter opens it.
 import { toDay, weekdayOfDay } from '../dates.js';
 import { rowAtY, SIDEBAR, HEADER, dayWidth } from '../schedule.js';
 
@@ -45,7 +46,8 @@ function autoScroll(el, dispatch) {
   if (geo.scrolling) return;
   const step = () => {
     if (!geo.dragging || !geo.pointer) { geo.scrolling = false; return; }
-    const r = el.getBoundingClientRect();
+    // the grid's box as the drag began (reading it here would force a layout each frame)
+    const r = geo.box || el.getBoundingClientRect();
     const { clientX: x, clientY: y } = geo.pointer;
     const edge = (d) => Math.max(4, Math.min(24, (48 - d) / 2));
     let dx = 0, dy = 0;
@@ -55,6 +57,10 @@ function autoScroll(el, dispatch) {
       if (y > r.bottom - 40) dy = edge(r.bottom - y);
       else if (y < r.top + HEADER + 24) dy = -edge(y - r.top - HEADER);
     }
+    // near an edge the grid is already scrolled to, there is nothing to do
+    const s = geo.sched;
+    if ((dx < 0 && s.scrollLeft <= 0) || (dx > 0 && s.scrollLeft >= geo.maxLeft)) dx = 0;
+    if ((dy < 0 && s.scrollTop <= 0) || (dy > 0 && s.scrollTop >= geo.maxTop)) dy = 0;
     if (!dx && !dy) { geo.scrolling = false; return; }
     el.scrollLeft += dx;
     el.scrollTop += dy;
@@ -96,6 +102,10 @@ export function handlers(dispatch) {
       dispatch({ type: 'FocusCell', row: p.rowKey, day: p.day, pointer: true });
       el.focus({ preventScroll: true, focusVisible: false });
       try { el.setPointerCapture(e.pointerId); } catch { /* synthetic events */ }
+      // for scrolling while dragging near an edge (read now, while the layout is clean)
+      geo.box = box;
+      geo.maxLeft = el.scrollWidth - el.clientWidth;
+      geo.maxTop = el.scrollHeight - el.clientHeight;
       geo.dragging = true;
       dispatch({ type: 'DragStart', mode, allocId, rowKey, day: p.day });
     },
@@ -117,6 +127,12 @@ export function handlers(dispatch) {
     },
     pointercancel: () => { if (geo.dragging) { geo.dragging = false; dispatch({ type: 'DragCancel' }); } },
     keydown: (e) => {
+      // a time-off label: Enter or Space opens it (editable or read-only, as the person may)
+      const offLabel = e.target !== e.currentTarget && e.target.closest && e.target.closest('[data-timeoff-id]');
+      if (offLabel) {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); dispatch({ type: 'OpenTimeOff', id: offLabel.getAttribute('data-timeoff-id') }); }
+        return;
+      }
       const bar = e.target !== e.currentTarget && e.target.closest && e.target.closest('[data-allocation-id]');
       if (bar) { barKey(e, bar.getAttribute('data-allocation-id'), dispatch); return; }
       if (e.target !== e.currentTarget) return;

@@ -51,6 +51,36 @@ function withPlan(data, plan) {
 }
 const EMPTY_SET = new Set();
 
+/** New rows built in full per frame in the compact density; the rest come bare and fill in. */
+const ROWS_PER_FRAME = 8;
+
+/** A row as it comes into view bare: its box, its name in the people column and for screen readers. */
+function bareRow(row, i) {
+  const person = row.person;
+  const head = h('div', {
+    key: 'h' + row.key, class: 'row-head', 'data-testid': 'row-head', 'data-person-id': person ? person.id : null,
+    style: { top: `${row.top}px`, height: `${row.height}px` },
+  },
+  h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
+  h('span', { class: 'name' }, row.title));
+  const vnode = h('div', {
+    key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : ''),
+    role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
+    'data-placeholder-role': row.kind === 'placeholder' ? row.role : null, 'aria-busy': 'true',
+    style: { top: `${row.top}px`, height: `${row.height}px` },
+  },
+  h('div', { key: 'rh', class: 'sr-only', role: 'rowheader' }, `${row.title}${row.subtitle ? `, ${row.subtitle}` : ''}`));
+  return { vnode, head };
+}
+
+// one render asked for at a time, to fill in the rows drawn bare
+let fillAsked = false;
+function fillSoon(dispatch) {
+  if (fillAsked) return;
+  fillAsked = true;
+  requestAnimationFrame(() => { fillAsked = false; dispatch({ type: 'RowsFill' }); });
+}
+
 export function timelineView(m, dispatch) {
   const s = m.sched;
   const zoom = ZOOMS[s.zoom];
@@ -104,13 +134,15 @@ export function timelineView(m, dispatch) {
   // rows whose inputs did not change reuse last frame's vnode (vertical scrolling
   // then only builds the rows coming into view)
   const rowCache = new Map();
+  let built = 0, bareLeft = false;
   for (let i = win.firstRow; i <= win.lastRow && i >= 0; i++) {
     const row = layout.rows[i];
     const person = row.person;
     const touched = drag && (drag.originRowKey === row.key || drag.rowKey === row.key || (dragAlloc && rowKeyOfAlloc(dragAlloc) === row.key));
     // bar labels follow the left edge only for bars that cross it
     const crossing = row.allocs.some((a) => { const [as, ae] = allocSpan(a); return as <= viewFrom && ae >= viewFrom; });
-    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? `${focus.day}:${focus.anchor}` : null, s.keyboard, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
+    // (whether focus came from the keyboard matters only to the focused row's ring)
+    const deps = [row, i, win.firstDay, win.lastDay, viewFrom, viewTo, s.zoom, crossing ? s.scrollLeft : -1, focus && focus.row === row.key ? `${focus.day}:${focus.anchor}:${!!s.keyboard}` : null, editable, m.data.projects, m.data.timeoff, s.filter, m.today, planned.proposal];
     // While scrolling fast, rows coming into view are drawn light: bars, capacity
     // strip and header, without the day cells (which fill in once it settles).
     // Compact rows are always light (two and a half times as many rows in view
@@ -118,12 +150,25 @@ export function timelineView(m, dispatch) {
     // and the focused row has its cells (for the keyboard and screen readers).
     const light = (!!s.fast || density === 'compact') && !touched && !(focus && focus.row === row.key);
     const cached = !touched && lastRows.get(row.key);
-    if (cached && (light || !cached.light) && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k])) {
+    const same = cached && cached.deps.length === deps.length && cached.deps.every((d, k) => d === deps[k]);
+    if (same && !cached.bare && (light || !cached.light)) {
       rowsV.push(cached.vnode);
       heads.push(cached.head);
       rowCache.set(row.key, cached);
       continue;
     }
+    // Compact: a fling brings two and a half times as many rows into view per frame.
+    // Rows coming into view beyond ROWS_PER_FRAME are drawn bare (the row and its
+    // name, no bars yet) and filled in over the next frames, a few at a time.
+    if (density === 'compact' && light && (!cached || cached.bare) && built >= ROWS_PER_FRAME) {
+      bareLeft = true;
+      const v = same ? cached : bareRow(row, i);
+      rowsV.push(v.vnode);
+      heads.push(v.head);
+      rowCache.set(row.key, { ...v, deps, bare: true });
+      continue;
+    }
+    built++;
     const rel = row.allocs.filter((a) => { const [as, ae] = allocSpan(a); return as <= win.lastDay + 6 && ae >= win.firstDay; });
     // with a plan previewed, the numbers show the schedule as it would be: ghosts in, replaced bookings out
     const statRel = removed.size ? rel.filter((a) => !removed.has(a.id)) : rel;
@@ -133,9 +178,12 @@ export function timelineView(m, dispatch) {
     const capStops = [];
     const cw = unit * dayW;
     let k = 0; // cells in the strip (also counted for light rows, which have no cell nodes)
+    // each day's numbers, kept for the row's totals below (day by day in the day and week scales)
+    const dayNums = unit === 1 ? new Array(win.lastDay - win.firstDay + 1) : null;
     for (let d = win.firstDay; d <= win.lastDay; d += unit, k++) {
       const to = d + unit - 1;
       const st = person ? (unit === 1 ? dayStats(person, statRel, d, off) : aggregate(person, statRel, d, to, off)) : placeholderStats(statRel, d, off);
+      if (dayNums) dayNums[d - win.firstDay] = st;
       const weekend = unit === 1 && isWeekendDay(d);
       const focused = focus && focus.row === row.key && focusDay === d;
       const ring = focused && s.keyboard;
@@ -152,9 +200,14 @@ export function timelineView(m, dispatch) {
       },
       st.over > 0 ? h('span', { class: 'over-label', 'data-testid': 'overbooked', title: `${fmtNum(st.over)}h over capacity` }, narrow ? `+${fmtNum(st.over, 0)}` : `+${fmtNum(st.over)}h`) : null));
     }
-    const strip = h('div', { key: 'cells', class: 'cells', style: { left: `${SIDEBAR + (win.firstDay - origin) * dayW}px`, '--cw': `${cw}px` } },
-      cells,
-      capStops.length ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { width: `${k * cw}px`, backgroundImage: `linear-gradient(to right, ${capStops.join(', ')})` } }) : null);
+    const stripLeft = `${SIDEBAR + (win.firstDay - origin) * dayW}px`;
+    const capImage = capStops.length ? `linear-gradient(to right, ${capStops.join(', ')})` : null;
+    // a light row's strip is its capacity gradient alone (one element instead of two)
+    const strip = light
+      ? (capImage ? h('div', { key: 'cap', class: 'cap-strip', 'aria-hidden': 'true', style: { left: stripLeft, width: `${k * cw}px`, backgroundImage: capImage } }) : null)
+      : h('div', { key: 'cells', class: 'cells', style: { left: stripLeft, '--cw': `${cw}px` } },
+        cells,
+        capImage ? h('div', { class: 'cap-strip', 'aria-hidden': 'true', style: { width: `${k * cw}px`, backgroundImage: capImage } }) : null);
     const bars = [];
     // narrow bars put their label beside them where their lane has room
     const room = rel.some((a) => { const [as, ae] = allocSpan(a); return (ae - as + 1) * dayW < 64; }) ? roomAfter(rel, row.lanes, dayW, win.lastDay) : null;
@@ -185,13 +238,13 @@ export function timelineView(m, dispatch) {
       bars.push(h('div', { key: 'sel', class: 'selection', 'data-testid': 'selection', 'data-start': fromDay(a), 'data-end': fromDay(b), style: { left: `${SIDEBAR + (a - origin) * dayW}px`, width: `${(b - a + 1) * dayW}px`, top: `${row.freeTop}px` } }));
     }
     // time off: blocks under the bars, their labels over them (view/timeoff-blocks.js)
-    const offBlocks = timeOffBlocks(row, person ? rowTimeOff(m.data.timeoff, person.id) : [], { firstDay: win.firstDay, lastDay: win.lastDay, origin, dayW, rowHeight: row.height, off });
+    const offBlocks = timeOffBlocks(row, person ? rowTimeOff(m.data.timeoff, person.id) : [], { firstDay: win.firstDay, lastDay: win.lastDay, origin, dayW, rowHeight: row.height, off, focusDays: focus && focus.row === row.key ? [focusDay, focusDay + unit - 1] : null });
     if (editable && !light) bars.push(h('div', { key: 'free', class: 'free-lane', 'aria-hidden': 'true', style: { top: `${row.freeTop}px` } }));
     // per-row totals over what is in view: utilisation is scheduled hours over
     // capacity (as in the reports), with the tentative share beside it
     let util = null, tentUtil = null, scheduled = 0, tentative = 0, cap = 0, overDays = 0;
     for (let d = viewFrom; d <= viewTo; d++) {
-      const st = person ? dayStats(person, statRel, d, off) : placeholderStats(statRel, d, off);
+      const st = (dayNums && dayNums[d - win.firstDay]) || (person ? dayStats(person, statRel, d, off) : placeholderStats(statRel, d, off));
       scheduled += st.confirmed; tentative += st.tentative; cap += st.capacity;
       if (st.over > 0) overDays++;
     }
@@ -205,15 +258,18 @@ export function timelineView(m, dispatch) {
       style: { top: `${row.top}px`, height: `${row.height}px` },
     },
       h('span', { class: 'avatar' + (person ? '' : ' ph'), 'aria-hidden': 'true', style: { '--av': person ? hashColor(person.name) : '#868e96' } }, person ? initials(person.name) : '?'),
-      h('span', { class: 'who' },
+      // compact rows show the name only, in fewer boxes (the role and hours are in the
+      // row's tooltip and its rowheader)
+      density === 'compact' ? h('span', { class: 'name' }, row.title) : h('span', { class: 'who' },
         h('span', { class: 'name' }, row.title),
         h('span', { class: 'role' }, row.subtitle || '\u00a0')),
       h('span', {
         class: 'util' + (overDays ? ' over' : util != null && util + tentUtil >= 0.85 ? ' high' : ''), 'data-testid': 'row-util', 'data-hours': hours,
         title: utilText,
       },
-      h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
-      h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
+      density === 'compact' ? [person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null]
+        : h('span', { class: 'util-main' }, person ? pct(util ?? 0) : fmtHours(scheduled), tentative > 0 ? h('span', { class: 'util-tent', title: 'Tentative' }, person ? ` +${pct(tentUtil)}` : ` +${fmtHours(tentative)}`) : null),
+      density === 'compact' ? null : h('span', { class: 'util-sub' }, person ? `${roundHours(scheduled)}${tentative > 0 ? `+${roundHours(tentative)}` : ''}/${roundHours(cap)}h` : 'demand')));
     rowsV.push(h('div', {
       key: 'slot' + (i % 128), class: 'tl-row' + (row.kind === 'placeholder' ? ' placeholder' : '') + (drag && (drag.mode === 'move' || drag.mode === 'copy') && drag.rowKey === row.key ? ' drop-target' : ''),
       role: 'row', 'aria-rowindex': i + 2, 'data-testid': 'timeline-row', 'data-person-id': person ? person.id : null, 'data-row-key': row.key,
@@ -229,6 +285,7 @@ export function timelineView(m, dispatch) {
     if (!touched) rowCache.set(row.key, { deps, vnode: rowsV[rowsV.length - 1], head: header, light });
   }
   lastRows = rowCache;
+  if (bareLeft) fillSoon(dispatch);
 
   const todayLeft = SIDEBAR + (todayN - origin) * dayW;
   const focusIdx = focus ? layout.index.get(focus.row) : null;
@@ -241,7 +298,7 @@ export function timelineView(m, dispatch) {
     id: 'timeline-grid',
     role: 'grid',
     tabindex: '0',
-    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Shift+arrows select days, Enter books or opens, Tab reaches the booking there, Ctrl+Z undoes.',
+    'aria-label': 'Schedule timeline. Arrow keys move between days and people, Shift+arrows select days, Enter books or opens, Tab reaches the booking and time off there, Ctrl+Z undoes.',
     'aria-rowcount': layout.rows.length + 1,
     'aria-activedescendant': focusShown ? cellId(focusIdx, focusDay) : null,
     on,

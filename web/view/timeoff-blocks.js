@@ -5,7 +5,8 @@
 // than the hours left) the block shows a red conflict marker over those days.
 //
 // The block itself lets the pointer through (dragging across it still books);
-// its label is the handle that opens it.
+// its label is the handle that opens it: clicked, or focused and Enter (Tab
+// reaches it from the focused day it covers, after the booking there).
 import { h } from '../vdom.js';
 import { toDay, fromDay, spanLabel, weekdayOfDay } from '../dates.js';
 import { allocSpan, dayStats, counts } from '../capacity.js';
@@ -80,7 +81,7 @@ export function conflictRuns(t, person, allocs, off, from = -Infinity, to = Infi
  * vnodes to put under the row's bars (`blocks`) and the labels to put over
  * them (`labels`).
  */
-export function timeOffBlocks(row, entries, { firstDay, lastDay, origin, dayW, rowHeight, off }) {
+export function timeOffBlocks(row, entries, { firstDay, lastDay, origin, dayW, rowHeight, off, focusDays = null }) {
   const person = row.person;
   const blocks = [], labels = [];
   if (!person || !entries.length) return { blocks, labels };
@@ -107,11 +108,13 @@ export function timeOffBlocks(row, entries, { firstDay, lastDay, origin, dayW, r
     }))));
     // the label stays inside the part of the block in view
     const shown = Math.max(s, firstDay);
+    // in the Tab order only from a focused day it covers (as the bars are)
+    const reached = !!focusDays && s <= focusDays[1] && focusDays[0] <= e;
     labels.push(h('div', {
       key: 'tol:' + t.id, class: 'timeoff-label ' + cls + (width < 64 ? ' narrow' : ''), role: 'gridcell', 'data-testid': 'timeoff-block',
       'data-timeoff-id': t.id, 'data-type': t.type || '', 'data-status': t.status || 'approved', 'data-start': t.start, 'data-end': t.end,
       'data-conflicts': String(clashing.size),
-      'aria-label': what + conflict, title: what + conflict,
+      'aria-label': what + conflict, title: what + conflict, tabindex: reached ? '0' : '-1', 'aria-haspopup': 'dialog',
       style: { left: `${SIDEBAR + (shown - origin) * dayW + 2}px`, maxWidth: `${Math.max(14, (e - shown + 1) * dayW - 4)}px` },
     }, width >= 130 ? title : width >= 64 ? leaveLabel(t) : leaveLabel(t).slice(0, 1)));
   }
