@@ -104,6 +104,8 @@ pub(crate) struct Parent<'a> {
 /// Scratch memory of the peak crossover.
 #[derive(Default)]
 pub(crate) struct Peak {
+    /// Each job's per-period use, summed over resources as shares of capacity.
+    weight: Vec<f64>,
     util: Vec<f64>,
     left: Vec<u32>,
     key: Vec<u64>,
@@ -139,15 +141,22 @@ impl Peak {
         // through a difference array.
         self.util.clear();
         self.util.resize(ms + 1, 0.0);
+        if self.weight.len() != n {
+            self.weight = (0..n)
+                .map(|j| {
+                    (0..k)
+                        .filter(|&r| inst.cap[r] > 0)
+                        .map(|r| inst.demand[j * k + r] as f64 / inst.cap[r] as f64)
+                        .sum()
+                })
+                .collect();
+        }
         for j in 0..n {
             let d = inst.dur[j] as usize;
             if d == 0 {
                 continue;
             }
-            let w: f64 = (0..k)
-                .filter(|&r| inst.cap[r] > 0)
-                .map(|r| inst.demand[j * k + r] as f64 / inst.cap[r] as f64)
-                .sum();
+            let w = self.weight[j];
             let s = mother.st[j] as usize;
             self.util[s] += w;
             self.util[s + d] -= w;

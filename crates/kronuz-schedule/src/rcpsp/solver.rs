@@ -116,19 +116,27 @@ struct Indiv {
 }
 
 impl Indiv {
-    fn new(eng: &Engine<'_>, st: &[u32], ms: u32) -> Indiv {
+    /// The individual of schedule `st`; `keys` is scratch memory.
+    fn new(eng: &Engine<'_>, st: &[u32], ms: u32, keys: &mut Vec<u64>) -> Indiv {
         let inst = eng.inst;
+        let n = inst.n;
         let rank = &eng.rank;
-        let mut fwd: Vec<u32> = (0..inst.n as u32).collect();
-        fwd.sort_unstable_by_key(|&j| (st[j as usize], rank[j as usize]));
-        let mut bwd = fwd.clone();
-        bwd.sort_unstable_by_key(|&j| {
-            let j = j as usize;
-            (
-                std::cmp::Reverse(st[j] + inst.dur[j]),
-                std::cmp::Reverse(rank[j]),
-            )
-        });
+        let job = |key: &u64| inst.topo[(key & 0xFFFF_FFFF) as usize];
+        keys.clear();
+        keys.extend((0..n).map(|j| ((st[j] as u64) << 32) | rank[j] as u64));
+        keys.sort_unstable();
+        let fwd = keys.iter().map(job).collect();
+        // Decreasing finish, ties by decreasing topological rank.
+        keys.clear();
+        keys.extend((0..n).map(|j| {
+            let late = ms - (st[j] + inst.dur[j]);
+            ((late as u64) << 32) | (n - 1 - rank[j] as usize) as u64
+        }));
+        keys.sort_unstable();
+        let bwd = keys
+            .iter()
+            .map(|k| inst.topo[n - 1 - (k & 0xFFFF_FFFF) as usize])
+            .collect();
         Indiv {
             st: st.to_vec(),
             ms,
@@ -201,6 +209,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Solution {
         best,
         st,
         scratch: Vec::with_capacity(n),
+        keys: Vec::with_capacity(n),
         lb,
     };
     ga.run(inst, list, &lft, &mut rng);
@@ -216,6 +225,7 @@ struct Ga<'a> {
     best: Best,
     st: Vec<u32>,
     scratch: Vec<u32>,
+    keys: Vec<u64>,
     lb: u32,
 }
 
@@ -236,7 +246,7 @@ impl Ga<'_> {
             (ms, _) = self.eng.justify(&mut self.st, ms, 1, &mut self.scratch);
             self.best.offer(ms, &self.st);
         }
-        Some(Indiv::new(&self.eng, &self.st, ms))
+        Some(Indiv::new(&self.eng, &self.st, ms, &mut self.keys))
     }
 
     /// Decodes the backward list `blist` with the backward serial SGS and
@@ -255,12 +265,24 @@ impl Ga<'_> {
         self.scratch = back;
         self.best.offer(msb, &self.st);
         if self.budget.take(1) == 0 {
-            return Some(Indiv::new(&self.eng, &self.st, msb));
+            return Some(Indiv::new(&self.eng, &self.st, msb, &mut self.keys));
         }
-        let order = Indiv::new(&self.eng, &self.st, msb).fwd;
+        let mut order = std::mem::take(&mut self.scratch);
+        order.clear();
+        let rank = &self.eng.rank;
+        self.keys.clear();
+        self.keys
+            .extend((0..inst.n).map(|j| ((self.st[j] as u64) << 32) | rank[j] as u64));
+        self.keys.sort_unstable();
+        order.extend(
+            self.keys
+                .iter()
+                .map(|&key| inst.topo[(key & 0xFFFF_FFFF) as usize]),
+        );
         let ms = self.eng.serial(Dir::Forward, &order, &mut self.st);
+        self.scratch = order;
         self.best.offer(ms, &self.st);
-        Some(Indiv::new(&self.eng, &self.st, ms))
+        Some(Indiv::new(&self.eng, &self.st, ms, &mut self.keys))
     }
 
     /// A new population of `size`: the best individual, then `fresh`
