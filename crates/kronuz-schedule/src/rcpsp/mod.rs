@@ -2,9 +2,12 @@
 //! an instance model, a PSPLIB `.sm` parser, a feasibility checker and a
 //! heuristic solver (see the crate documentation for the method).
 
+mod ops;
 mod parse;
 mod sgs;
 mod solver;
+#[cfg(test)]
+mod testgen;
 
 use std::fmt;
 

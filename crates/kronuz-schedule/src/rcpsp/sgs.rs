@@ -418,3 +418,6 @@ pub(crate) fn activity_list(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

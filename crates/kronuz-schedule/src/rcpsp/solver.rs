@@ -1,9 +1,11 @@
 //! The RCPSP solver: a priority-rule pass, then an activity-list genetic
-//! algorithm whose individuals are improved by double justification.
+//! algorithm whose children are decoded in either direction and justified
+//! in the other (forward-backward improvement).
 
 use std::time::{Duration, Instant};
 
 use super::Instance;
+use super::ops::{Parent, Peak, crossover, mutate, shift};
 use super::sgs::{Dir, Engine, Rule, activity_list, priorities};
 
 use crate::rng::Rng;
@@ -42,10 +44,21 @@ pub struct Solution {
 }
 
 /// Population size of the genetic algorithm (tuned on j120 at 5,000
-/// schedules: 20 -> 33.9%, 40 -> 33.2%, 90 -> 33.8%).
+/// schedules: 30 -> 32.96%, 40 -> 32.66%, 60 -> 32.82%).
 const POP_SIZE: usize = 40;
 /// Probability of swapping each pair of neighbours in a child's list.
 const MUTATION: f64 = 0.05;
+/// Share of children made by the two-point crossover of backward lists and
+/// decoded backward (the rest are forward).
+const BACKWARD: f64 = 0.3;
+/// Share of children made by the peak crossover.
+const PEAK: f64 = 0.4;
+/// Length of the peak window, as a share of the mother's makespan.
+const PEAK_WINDOW: (f64, f64) = (0.1, 0.5);
+/// Share of the budget after which the population restarts around the best.
+const PHASE_TWO: f64 = 0.5;
+/// Shift moves applied to the best list for each restarted individual, per job.
+const PHASE_TWO_MOVES: f64 = 0.15;
 
 struct Budget {
     used: u64,
@@ -91,10 +104,54 @@ impl Best {
     }
 }
 
+/// An individual: a schedule with its forward list (jobs by start) and its
+/// backward list (jobs by decreasing finish), either of which decodes to a
+/// schedule at least as short.
 #[derive(Clone)]
 struct Indiv {
-    list: Vec<u32>,
+    st: Vec<u32>,
     ms: u32,
+    fwd: Vec<u32>,
+    bwd: Vec<u32>,
+}
+
+impl Indiv {
+    /// The individual of schedule `st`; `keys` is scratch memory.
+    fn new(eng: &Engine<'_>, st: &[u32], ms: u32, keys: &mut Vec<u64>) -> Indiv {
+        let inst = eng.inst;
+        let n = inst.n;
+        let rank = &eng.rank;
+        let job = |key: &u64| inst.topo[(key & 0xFFFF_FFFF) as usize];
+        keys.clear();
+        keys.extend((0..n).map(|j| ((st[j] as u64) << 32) | rank[j] as u64));
+        keys.sort_unstable();
+        let fwd = keys.iter().map(job).collect();
+        // Decreasing finish, ties by decreasing topological rank.
+        keys.clear();
+        keys.extend((0..n).map(|j| {
+            let late = ms - (st[j] + inst.dur[j]);
+            ((late as u64) << 32) | (n - 1 - rank[j] as usize) as u64
+        }));
+        keys.sort_unstable();
+        let bwd = keys
+            .iter()
+            .map(|k| inst.topo[n - 1 - (k & 0xFFFF_FFFF) as usize])
+            .collect();
+        Indiv {
+            st: st.to_vec(),
+            ms,
+            fwd,
+            bwd,
+        }
+    }
+
+    fn parent(&self) -> Parent<'_> {
+        Parent {
+            list: &self.fwd,
+            st: &self.st,
+            ms: self.ms,
+        }
+    }
 }
 
 /// Solves an instance heuristically; always returns a feasible schedule.
@@ -103,12 +160,19 @@ struct Indiv {
 /// rule (the best single pass in Kolisch's 1996 study; 4.4% above the optimum
 /// on j30 here, against 5.6% for the serial SGS).
 /// Further schedules come from a genetic algorithm on activity lists
-/// (Hartmann 1998): the initial population by regret-based biased random
-/// sampling on the LFT rule, two-point crossover, swap mutation, ranking
-/// selection with duplicates pushed to the end; each child is decoded by the
-/// serial SGS and improved by double justification, whose resulting start
-/// order replaces its list (each child costs three schedules). Stops at
-/// `max_schedules`, at the time limit, or on reaching a lower bound.
+/// (Hartmann 1998) with forward-backward improvement on every child (Valls,
+/// Ballestín & Quintanilla 2005): the initial population by priority rules
+/// and regret-based biased random sampling on the LFT rule; children by
+/// two-point crossover of forward lists, two-point crossover of backward
+/// lists, or the peak crossover (Valls et al. 2008), then swap mutation;
+/// a forward child is decoded by the serial SGS and right-justified, a
+/// backward child decoded by the backward serial SGS and left-justified
+/// (two schedules each); ranking selection with clones pushed to the end.
+/// Halfway through the budget the population restarts around the best
+/// schedule (shift moves on its list), and whenever every individual has
+/// the same makespan it restarts from biased random sampling, keeping the
+/// best. Stops at `max_schedules`, at the time limit, or on reaching a
+/// lower bound.
 pub fn solve(inst: &Instance, opts: &Options) -> Solution {
     let n = inst.n;
     let mut eng = Engine::new(inst);
@@ -139,16 +203,16 @@ pub fn solve(inst: &Instance, opts: &Options) -> Solution {
         };
     }
     let mut rng = Rng::new(opts.seed);
-    let ga_first = list;
     let mut ga = Ga {
         eng,
         budget,
         best,
         st,
         scratch: Vec::with_capacity(n),
+        keys: Vec::with_capacity(n),
         lb,
     };
-    ga.run(inst, ga_first, &lft, &mut rng);
+    ga.run(inst, list, &lft, &mut rng);
     Solution {
         makespan: ga.best.makespan,
         starts: ga.best.starts,
@@ -161,6 +225,7 @@ struct Ga<'a> {
     best: Best,
     st: Vec<u32>,
     scratch: Vec<u32>,
+    keys: Vec<u64>,
     lb: u32,
 }
 
@@ -169,57 +234,135 @@ impl Ga<'_> {
         self.best.makespan <= self.lb || !self.budget.left()
     }
 
-    /// Decodes `list`, justifies the schedule and (Lamarckian) replaces the
-    /// list by the justified start order. Returns None when out of budget.
-    fn evaluate(&mut self, list: &mut Vec<u32>) -> Option<u32> {
+    /// Decodes the forward list `list` with the serial SGS and right-
+    /// justifies the schedule: two schedules. None when out of budget.
+    fn forward(&mut self, list: &[u32]) -> Option<Indiv> {
         if self.budget.take(1) == 0 {
             return None;
         }
         let mut ms = self.eng.serial(Dir::Forward, list, &mut self.st);
         self.best.offer(ms, &self.st);
-        let passes = self.budget.take(2) as u32;
-        if passes > 0 {
-            let (m, used) = self
-                .eng
-                .justify(&mut self.st, ms, passes, &mut self.scratch);
-            ms = m;
+        if self.budget.take(1) == 1 {
+            (ms, _) = self.eng.justify(&mut self.st, ms, 1, &mut self.scratch);
             self.best.offer(ms, &self.st);
-            if used == 2 {
-                std::mem::swap(list, &mut self.scratch);
+        }
+        Some(Indiv::new(&self.eng, &self.st, ms, &mut self.keys))
+    }
+
+    /// Decodes the backward list `blist` with the backward serial SGS and
+    /// left-justifies the schedule: two schedules. None when out of budget.
+    fn backward(&mut self, blist: &[u32]) -> Option<Indiv> {
+        if self.budget.take(1) == 0 {
+            return None;
+        }
+        let inst = self.eng.inst;
+        let mut back = std::mem::take(&mut self.scratch);
+        back.resize(inst.n, 0);
+        let msb = self.eng.serial(Dir::Backward, blist, &mut back);
+        for ((s, &b), &d) in self.st.iter_mut().zip(&back).zip(&inst.dur) {
+            *s = msb - b - d;
+        }
+        self.scratch = back;
+        self.best.offer(msb, &self.st);
+        if self.budget.take(1) == 0 {
+            return Some(Indiv::new(&self.eng, &self.st, msb, &mut self.keys));
+        }
+        let mut order = std::mem::take(&mut self.scratch);
+        order.clear();
+        let rank = &self.eng.rank;
+        self.keys.clear();
+        self.keys
+            .extend((0..inst.n).map(|j| ((self.st[j] as u64) << 32) | rank[j] as u64));
+        self.keys.sort_unstable();
+        order.extend(
+            self.keys
+                .iter()
+                .map(|&key| inst.topo[(key & 0xFFFF_FFFF) as usize]),
+        );
+        let ms = self.eng.serial(Dir::Forward, &order, &mut self.st);
+        self.scratch = order;
+        self.best.offer(ms, &self.st);
+        Some(Indiv::new(&self.eng, &self.st, ms, &mut self.keys))
+    }
+
+    /// A new population of `size`: the best individual, then `fresh`
+    /// lists by biased random sampling and the rest by shift moves on the
+    /// best list. Returns false when out of budget or done.
+    fn restart(
+        &mut self,
+        pop: &mut Vec<Indiv>,
+        size: usize,
+        fresh: bool,
+        lft: &[i64],
+        rng: &mut Rng,
+    ) -> bool {
+        let inst = self.eng.inst;
+        let n = inst.n;
+        let Some(best) = pop.iter().min_by_key(|x| x.ms).cloned() else {
+            return false;
+        };
+        pop.clear();
+        let moves = ((n as f64 * PHASE_TWO_MOVES).round() as usize).max(1);
+        let mut pos = vec![0usize; n];
+        let mut list = Vec::with_capacity(n);
+        for _ in 1..size {
+            if fresh {
+                activity_list(inst, lft, Some((rng, 1.0)), &mut list);
+            } else {
+                list.clone_from(&best.fwd);
+                for _ in 0..moves {
+                    shift(inst, &mut list, &mut pos, rng);
+                }
+            }
+            let Some(x) = self.forward(&list) else {
+                return false;
+            };
+            pop.push(x);
+            if self.done() {
+                return false;
             }
         }
-        Some(ms)
+        pop.push(best);
+        true
     }
 
     fn run(&mut self, inst: &Instance, first: Vec<u32>, lft: &[i64], rng: &mut Rng) {
         let n = inst.n;
-        let pop_size = POP_SIZE;
-        let mut pop: Vec<Indiv> = Vec::with_capacity(2 * pop_size);
+        let mut pop: Vec<Indiv> = Vec::with_capacity(2 * POP_SIZE);
         // Initial population: the parallel LFT schedule's order, the lists
         // of other priority rules, then biased random sampling on LFT.
         let mut list = first;
         let rules = [Rule::Lst, Rule::Mts, Rule::Grpw];
-        for i in 0..pop_size {
+        for i in 0..POP_SIZE {
             if (1..=rules.len()).contains(&i) {
                 let value = priorities(inst, rules[i - 1]);
                 activity_list(inst, &value, None, &mut list);
             } else if i > 0 {
                 activity_list(inst, lft, Some((rng, 1.0)), &mut list);
             }
-            let Some(ms) = self.evaluate(&mut list) else {
+            let Some(x) = self.forward(&list) else {
                 return;
             };
-            pop.push(Indiv {
-                list: std::mem::replace(&mut list, Vec::with_capacity(n)),
-                ms,
-            });
+            pop.push(x);
             if self.done() {
                 return;
             }
         }
         let mut taken = vec![false; n];
-        let pm = MUTATION;
+        let mut peak = Peak::default();
+        let mut child = Vec::with_capacity(n);
+        let mut phase_two = false;
         loop {
+            let halfway =
+                !phase_two && self.budget.used as f64 >= PHASE_TWO * self.budget.max as f64;
+            let best = pop.iter().map(|x| x.ms).min();
+            let converged = pop.iter().map(|x| x.ms).max() == best;
+            if halfway || converged {
+                phase_two |= halfway;
+                if !self.restart(&mut pop, POP_SIZE, !halfway, lft, rng) {
+                    return;
+                }
+            }
             // Random pairing.
             let m = pop.len();
             for i in (1..m).rev() {
@@ -229,13 +372,25 @@ impl Ga<'_> {
             let mut children = Vec::with_capacity(m);
             for p in 0..m / 2 {
                 for (a, b) in [(2 * p, 2 * p + 1), (2 * p + 1, 2 * p)] {
-                    let mut child = Vec::with_capacity(n);
-                    crossover(&pop[a].list, &pop[b].list, rng, &mut taken, &mut child);
-                    mutate(inst, &mut child, pm, rng);
-                    let Some(ms) = self.evaluate(&mut child) else {
+                    let r = rng.unit();
+                    let x = if r < BACKWARD {
+                        crossover(&pop[a].bwd, &pop[b].bwd, rng, &mut taken, &mut child);
+                        mutate(inst, &mut child, MUTATION, rng, Dir::Backward);
+                        self.backward(&child)
+                    } else {
+                        if r < BACKWARD + PEAK {
+                            let (mother, father) = (pop[a].parent(), pop[b].parent());
+                            peak.cross(inst, mother, father, PEAK_WINDOW, rng, &mut child);
+                        } else {
+                            crossover(&pop[a].fwd, &pop[b].fwd, rng, &mut taken, &mut child);
+                        }
+                        mutate(inst, &mut child, MUTATION, rng, Dir::Forward);
+                        self.forward(&child)
+                    };
+                    let Some(x) = x else {
                         return;
                     };
-                    children.push(Indiv { list: child, ms });
+                    children.push(x);
                     if self.done() {
                         return;
                     }
@@ -248,7 +403,7 @@ impl Ga<'_> {
             let mut kept: Vec<Indiv> = Vec::with_capacity(pop.len());
             let mut clones = Vec::new();
             for x in pop.drain(..) {
-                if kept.iter().any(|y| y.ms == x.ms && y.list == x.list) {
+                if kept.iter().any(|y| y.ms == x.ms && y.st == x.st) {
                     clones.push(x);
                 } else {
                     kept.push(x);
@@ -256,59 +411,7 @@ impl Ga<'_> {
             }
             kept.extend(clones);
             pop = kept;
-            pop.truncate(pop_size);
-        }
-    }
-}
-
-/// Hartmann's two-point crossover on activity lists: positions `..q1` from
-/// the mother, then the father's jobs not yet taken up to `q2`, then the
-/// mother's remaining jobs. Keeps precedence feasibility.
-fn crossover(
-    mother: &[u32],
-    father: &[u32],
-    rng: &mut Rng,
-    taken: &mut [bool],
-    out: &mut Vec<u32>,
-) {
-    let n = mother.len();
-    let mut q1 = rng.below(n + 1);
-    let mut q2 = rng.below(n + 1);
-    if q1 > q2 {
-        std::mem::swap(&mut q1, &mut q2);
-    }
-    taken.fill(false);
-    out.clear();
-    for &j in &mother[..q1] {
-        taken[j as usize] = true;
-        out.push(j);
-    }
-    for &j in father {
-        if out.len() >= q2 {
-            break;
-        }
-        if !taken[j as usize] {
-            taken[j as usize] = true;
-            out.push(j);
-        }
-    }
-    for &j in mother {
-        if !taken[j as usize] {
-            taken[j as usize] = true;
-            out.push(j);
-        }
-    }
-}
-
-/// Swaps neighbours with probability `pm` when they are not in a direct
-/// precedence relation.
-fn mutate(inst: &Instance, list: &mut [u32], pm: f64, rng: &mut Rng) {
-    for i in 0..list.len().saturating_sub(1) {
-        if rng.unit() < pm {
-            let (a, b) = (list[i], list[i + 1]);
-            if !inst.preds(b as usize).contains(&a) {
-                list.swap(i, i + 1);
-            }
+            pop.truncate(POP_SIZE);
         }
     }
 }
