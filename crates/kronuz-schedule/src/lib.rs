@@ -27,8 +27,13 @@
 //!     technique that pays", EJOR 2005);
 //!   - Hartmann's activity-list genetic algorithm ("A competitive genetic
 //!     algorithm for resource-constrained project scheduling", NRL 1998):
-//!     two-point crossover, swap mutation, ranking selection, with every
-//!     child justified and its list replaced by the justified start order.
+//!     two-point crossover, swap mutation, ranking selection; a share of the
+//!     children is crossed on backward lists and decoded by the backward
+//!     SGS, every child is justified in the other direction and its list
+//!     replaced by the justified start order (so double justification goes
+//!     on across generations); a peak crossover keeps the mother's busiest
+//!     window (after Valls et al. and Debels & Vanhoucke); the population
+//!     restarts around the best schedule halfway and afresh on convergence.
 //!
 //!   Every SGS pass, each justification pass included, counts as one
 //!   schedule against the budget, as in Kolisch & Hartmann's comparisons.
