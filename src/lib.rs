@@ -167,8 +167,12 @@ pub async fn serve(
         throttle: LoginThrottle::default(),
     };
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
+    if let Some(leases) = &leases {
+        leases.on_lost(restore_tx.clone());
+    }
     let writer = store::writer::spawn(store, settings.commit_mode, restore_tx)?;
     let db_state = Db::new(snapshot, policy);
+    metrics::METRICS.teams_loaded(db_state.team_count());
     let events = events::Events::spawn(db_state.last_seq());
     let (db, actor) = match settings.state_backend {
         db::StateBackend::Actor => {

@@ -270,6 +270,12 @@ async fn a_paused_owner_past_its_lease_never_commits_after_another_node_took_ove
     // A wakes up with the write it accepted while paused: refused, never committed.
     a.signal("-CONT");
     let (status, answer) = in_flight.await.unwrap();
+    // And A lets go of the team it lost: its memory no longer holds it.
+    let deadline = Instant::now() + Duration::from_secs(lease + 5);
+    while gauge(&a, "kronuz_teams_loaded").await != 0.0 {
+        assert!(Instant::now() < deadline, "A still holds the team it lost");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
     assert!(
         answer["error"].as_str().unwrap().contains(&format!(
@@ -303,6 +309,19 @@ async fn a_paused_owner_past_its_lease_never_commits_after_another_node_took_ove
         ),
         ("b".to_string(), 2)
     );
+}
+
+/// One of a node's `/metrics` values.
+async fn gauge(node: &Node, name: &str) -> f64 {
+    let text = reqwest::get(node.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
 }
 
 /// Every project as stored in PostgreSQL (JSON).
@@ -520,4 +539,135 @@ async fn killing_the_owner_ten_times_loses_no_acknowledged_write_and_writes_resu
         epoch >= 11,
         "the lease's epochs, round by round: {epochs:?}"
     );
+}
+
+/// A team record named `name`, as a write for the store.
+fn team_write(id: &str, name: &str) -> Vec<kronuz::store::Mutation> {
+    let team: kronuz::domain::Team =
+        serde_json::from_value(json!({"id": id, "name": name, "created_at": 0})).unwrap();
+    vec![kronuz::store::Mutation::Put(kronuz::store::Record::Team(
+        team,
+    ))]
+}
+
+/// Hands `mutations` to the writer; the receiver says how the write ended.
+async fn queue_write(
+    writer: &tokio::sync::mpsc::Sender<kronuz::store::writer::WriterMsg>,
+    mutations: Vec<kronuz::store::Mutation>,
+) -> tokio::sync::oneshot::Receiver<Result<(), kronuz::store::writer::Refused>> {
+    use kronuz::store::writer::{WriteJob, WriterMsg};
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job = WriteJob {
+        epoch: 0,
+        mutations,
+        done: Some(Box::new(move |outcome| {
+            let _ = tx.send(outcome);
+        })),
+    };
+    assert!(writer.send(WriterMsg::Job(job)).await.is_ok());
+    rx
+}
+
+#[tokio::test]
+async fn a_team_this_node_lost_fails_only_its_own_writes_in_a_batch() {
+    use kronuz::store::writer::{CommitMode, Refused, Restore};
+    let Some(url) = schema().await else { return };
+    let node = kronuz::store::postgres::NodeSettings {
+        node_id: "a".into(),
+        advertise_url: None,
+        lease: Duration::from_secs(30),
+    };
+    let opening = url.clone();
+    let store = tokio::task::spawn_blocking(move || {
+        kronuz::store::postgres::PostgresStore::open(&opening, node).unwrap()
+    })
+    .await
+    .unwrap();
+    let (restore_tx, mut restores) = tokio::sync::mpsc::unbounded_channel();
+    let writer =
+        kronuz::store::writer::spawn(Box::new(store), CommitMode::Group, restore_tx).unwrap();
+
+    // Two new teams: this node takes both leases with their first writes.
+    let first = [
+        queue_write(&writer, team_write("team-a", "A")).await,
+        queue_write(&writer, team_write("team-b", "B")).await,
+    ];
+    for done in first {
+        assert_eq!(done.await.unwrap(), Ok(()));
+    }
+
+    // Another node takes team A's lease (this node stalled, say).
+    sql(
+        &url,
+        "UPDATE leases SET node_id = 'b', epoch = epoch + 1, \
+         expires_at = clock_timestamp() + interval '1 hour' WHERE team_id = 'team-a'",
+    )
+    .await;
+
+    // Hold team B's lease row, so the writer waits inside its next commit while writes
+    // to both teams queue up behind it and go into one batch.
+    let (locked_tx, locked) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let holder_url = url.clone();
+    let holder = std::thread::spawn(move || {
+        let mut db = postgres::Client::connect(&holder_url, postgres::NoTls).unwrap();
+        let mut tx = db.transaction().unwrap();
+        tx.query(
+            "SELECT 1 FROM leases WHERE team_id = 'team-b' FOR UPDATE",
+            &[],
+        )
+        .unwrap();
+        locked_tx.send(()).unwrap();
+        released.recv().unwrap();
+        tx.commit().unwrap();
+    });
+    locked.recv().unwrap();
+    let waiting = queue_write(&writer, team_write("team-b", "B1")).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let blocked = sql(
+            &url,
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE application_name = 'kronuz' AND wait_event_type = 'Lock'",
+        )
+        .await;
+        if blocked[0].get::<_, i64>(0) > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the writer never reached the lock"
+        );
+        tokio::task::yield_now().await;
+    }
+    let to_a = queue_write(&writer, team_write("team-a", "A2")).await;
+    let to_b = queue_write(&writer, team_write("team-b", "B2")).await;
+    release.send(()).unwrap();
+    holder.join().unwrap();
+
+    assert_eq!(waiting.await.unwrap(), Ok(()));
+    match to_a.await.unwrap() {
+        Err(Refused::NotOwner(message)) => {
+            assert!(message.contains("another kronuz server (b)"), "{message}")
+        }
+        other => panic!("the write to the lost team was not refused: {other:?}"),
+    }
+    assert_eq!(
+        to_b.await.unwrap(),
+        Ok(()),
+        "the other team's write in the same batch commits"
+    );
+    let names: Vec<String> = sql(&url, "SELECT body::jsonb ->> 'name' FROM teams ORDER BY id")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["A", "B2"]);
+    // Memory lets go of the lost team.
+    let mut dropped = false;
+    while let Ok(restore) = restores.try_recv() {
+        dropped |= matches!(restore, Restore::Dropped { team } if team.0 == "team-a");
+    }
+    assert!(dropped, "the writer tells memory to let go of team A");
+    drop(writer);
 }

@@ -19,33 +19,44 @@
 //!   and its leases every third of `--lease-secs`. The store remembers, from the
 //!   snapshot it loaded, the epoch of each lease this node holds.
 //! - Fencing. Every commit, in the same transaction as its writes, locks the lease row
-//!   of each team the batch touched (`SELECT ... FOR UPDATE`) and goes on only if this
-//!   node holds it at the epoch it remembers; it extends the lease as it goes. A team
-//!   with no lease row yet was never written under a lease (a new team), so the commit
-//!   takes it at epoch 1. Anything else rolls the transaction back and the batch is
-//!   refused ([`StoreError::NotOwner`]): a paused or partitioned former owner can never
-//!   write after losing the lease, because the new owner bumped the epoch.
+//!   of each team the batch touched (`SELECT ... FOR UPDATE`, in team order) and goes on
+//!   only if this node holds it at the epoch it remembers; it extends the lease as it
+//!   goes. A team with no lease row yet was never written under a lease (a new team),
+//!   so the commit takes it at epoch 1. A team this node does not hold is left out: the
+//!   transaction is rolled back and written again without the writes that touched it,
+//!   so the batch's other teams commit and only that team's writes are refused
+//!   ([`TeamRefused`]). A paused or partitioned former owner can never write after
+//!   losing the lease, because the new owner bumped the epoch.
 //! - Takeover. When a refused team's lease has expired (or was held by an earlier run
-//!   of this node id), this node takes it (epoch + 1, in its own transaction) before
-//!   refusing; the writer then reloads the committed state, as after any failed commit,
-//!   so the team's schedule in memory is the one in PostgreSQL at the new epoch, and the
-//!   person is asked to try again. A team held by another live node stays refused.
+//!   of this node id), this node takes it (epoch + 1, in its own transaction); the
+//!   writer then loads that team ([`Store::load_team`], which reads the epoch back), so
+//!   its schedule in memory is the one in PostgreSQL at the new epoch, and the person is
+//!   asked to try again. A team held by another live node stays refused, and memory
+//!   lets go of it.
+//! - Loading. A node loads only the teams it holds: at start those whose leases carry
+//!   its node id (an earlier run's, fenced by the bumped epoch), then each team as it
+//!   takes it (a claim on the first request, or a takeover), and it forgets a team when
+//!   a commit or the heartbeat finds another node took it. A team's rows are found by
+//!   the `team_id` column (indexed), sessions by their person's team.
 //! - Sessions belong to a login, not to a team's schedule: they are written unfenced.
 //! - A clean stop lets go of the node's leases and its node row, so another node can
 //!   take its teams at once and the same `--node-id` can start again at once.
 //!
 //! # Limits (what the design leaves to the layer above)
-//! - Every node loads every team at start and after a refused commit; a node answers
-//!   reads from its own memory, so a team served by another node may be read stale. The
-//!   next step is forwarding each request to the lease holder's `advertise_url`.
-//! - One refused team fails the writer's whole batch (other teams' writes in it are
-//!   answered "not saved" too and can be retried).
+//! - A node knows the accounts of the teams it holds only: a sign-up on one node does
+//!   not see an email already used in a team another node holds.
+//! - A team is read by the writer thread: while a large team loads (about a second for
+//!   100,000 allocations), the node's other commits wait.
 
 mod leases;
 
 pub use leases::{LeaseOwner, LeaseView};
 
-use super::{Kind, Mutation, RecentActivity, Record, ScenarioRow, Snapshot, Store, StoreError};
+use super::{
+    Committed, Kind, Mutation, RecentActivity, Record, ScenarioRow, Snapshot, Store, StoreError,
+    TeamRefused,
+};
+use crate::domain::Id;
 use leases::{Renewer, refresh_view, register};
 use postgres::error::SqlState;
 use postgres::{Client, Config, IsolationLevel, NoTls, Statement, Transaction};
@@ -84,6 +95,24 @@ const MIGRATIONS: &[&str] = &[
          team_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, epoch BIGINT NOT NULL,
          expires_at TIMESTAMPTZ NOT NULL);
      CREATE INDEX leases_by_node ON leases (node_id);",
+    // 2: a node loads one team at a time: each table by team, sessions by person.
+    "CREATE INDEX users_by_team ON users (team_id);
+     CREATE INDEX invites_by_team ON invites (team_id);
+     CREATE INDEX projects_by_team ON projects (team_id);
+     CREATE INDEX people_by_team ON people (team_id);
+     CREATE INDEX clients_by_team ON clients (team_id);
+     CREATE INDEX allocations_by_team ON allocations (team_id);
+     CREATE INDEX timeoff_by_team ON timeoff (team_id);
+     CREATE INDEX actuals_by_team ON actuals (team_id);
+     CREATE INDEX activity_by_team ON activity (team_id);
+     CREATE INDEX tasks_by_team ON tasks (team_id);
+     CREATE INDEX calendar_feeds_by_team ON calendar_feeds (team_id);
+     CREATE INDEX scenarios_by_team ON scenarios (team_id);
+     CREATE INDEX api_tokens_by_team ON api_tokens (team_id);
+     CREATE INDEX webhooks_by_team ON webhooks (team_id);
+     CREATE INDEX webhook_deliveries_by_team ON webhook_deliveries (team_id);
+     CREATE INDEX teams_by_team ON teams (team_id);
+     CREATE INDEX sessions_by_user ON sessions ((body::jsonb ->> 'user_id'));",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.
@@ -194,7 +223,7 @@ impl PostgresStore {
         let instance = hex::encode(buf);
         register(&mut client, &node, &instance)?;
         let tables = prepare_tables(&mut client)?;
-        let leases = std::sync::Arc::new(LeaseView::default());
+        let leases = std::sync::Arc::new(LeaseView::new(&node.node_id, node.lease));
         refresh_view(&mut client, &leases).map_err(io)?;
         let renewer = Renewer::spawn(
             config.clone(),
@@ -219,14 +248,14 @@ impl PostgresStore {
         self.leases.clone()
     }
 
-    /// Writes `batch` in `tx`; the teams it touched (fenced ones only).
+    /// Writes one write's mutations in `tx`; the teams it touched (fenced ones only).
     fn write(
         tables: &HashMap<Kind, TableStatements>,
         tx: &mut Transaction<'_>,
-        batch: &[&Mutation],
+        write: &[Mutation],
     ) -> Result<BTreeSet<String>, StoreError> {
         let mut teams = BTreeSet::new();
-        for mutation in batch {
+        for mutation in write {
             match mutation {
                 Mutation::Put(record) => {
                     let team = record.team_id().map(|t| t.as_str());
@@ -296,15 +325,19 @@ impl PostgresStore {
 
     /// Checks, holding each lease row locked until the commit, that this node owns every
     /// team in `teams` at the epoch it remembers, and extends those leases. New teams
-    /// (no lease row) are taken at epoch 1. Returns the leases taken, or the refusal.
+    /// (no lease row) are taken at epoch 1. Returns the leases taken and the teams
+    /// refused (all of them, so one pass finds every team to leave out).
     fn fence(
         node: &NodeSettings,
         held: &HashMap<String, i64>,
         tx: &mut Transaction<'_>,
         teams: &BTreeSet<String>,
-    ) -> Result<Result<Vec<(String, i64)>, Refusal>, StoreError> {
+    ) -> Result<(Vec<Lease>, Vec<Refusal>), StoreError> {
         let lease = secs(node.lease);
         let mut taken = Vec::new();
+        let mut refused = Vec::new();
+        // In the order of the set: two nodes lock lease rows in one order, so never
+        // wait on each other in a cycle.
         for team in teams {
             let row = tx
                 .query_opt(
@@ -325,26 +358,28 @@ impl PostgresStore {
                         .map_err(io)?;
                     if inserted == 0 {
                         // Another node created it at the same moment: it is theirs.
-                        return Ok(Err(Refusal {
+                        refused.push(Refusal {
                             team: team.clone(),
                             owner: None,
                             expired: false,
-                        }));
+                        });
+                    } else {
+                        taken.push((team.clone(), 1));
                     }
-                    taken.push((team.clone(), 1));
                 }
                 Some(row) => {
                     let (owner, epoch, expired): (String, i64, bool) =
                         (row.get(0), row.get(1), row.get(2));
                     let ours = owner == node.node_id && held.get(team) == Some(&epoch);
                     if !ours {
-                        return Ok(Err(Refusal {
+                        refused.push(Refusal {
                             team: team.clone(),
                             // An earlier run of this node id is dead (the node row says
                             // so), so its lease is ours to take, like an expired one.
                             expired: expired || owner == node.node_id,
                             owner: Some(owner),
-                        }));
+                        });
+                        continue;
                     }
                     tx.execute(
                         "UPDATE leases SET expires_at = clock_timestamp() + make_interval(secs => $2) \
@@ -355,7 +390,7 @@ impl PostgresStore {
                 }
             }
         }
-        Ok(Ok(taken))
+        Ok((taken, refused))
     }
 
     fn me(&self) -> LeaseOwner {
@@ -377,7 +412,7 @@ impl PostgresStore {
                 &[&team, &self.node.node_id, &secs(self.node.lease)],
             )
             .map_err(io)?;
-        // The epoch counts once the writer reloads the team (`load` reads it back).
+        // The epoch counts once the writer reloads the team (`load_team` reads it back).
         Ok(row.is_some())
     }
 
@@ -423,7 +458,17 @@ impl PostgresStore {
     }
 }
 
-/// Why a batch was refused: the first team this node does not own.
+/// A team and the epoch of its lease.
+type Lease = (String, i64);
+
+/// A team and the writes of a batch (by index) that touched it.
+type TeamWrites = (String, Vec<usize>);
+
+/// One try at committing: the leases taken (committed), or the teams refused (rolled
+/// back), each with the writes that touched it.
+type Attempt = Result<Vec<TeamWrites>, Vec<(Refusal, Vec<usize>)>>;
+
+/// A team of a batch this node does not own.
 struct Refusal {
     team: String,
     owner: Option<String>,
@@ -473,9 +518,11 @@ fn migrate(client: &mut Client, place: &str) -> Result<(), StoreError> {
     tx.commit().map_err(io)
 }
 
-impl Store for PostgresStore {
-    fn load(&mut self) -> Result<Snapshot, StoreError> {
-        // One consistent snapshot: the records and the epochs of the leases held in it.
+impl PostgresStore {
+    /// Reads the teams in `teams` (their records, their members' sessions, their open
+    /// scenarios' rows) and the epochs of the leases this node holds among them, in one
+    /// consistent snapshot; with `teams` `None`, every team whose lease this node holds.
+    fn read_teams(&mut self, teams: Option<&[String]>) -> Result<Snapshot, StoreError> {
         let mut tx = self
             .client
             .build_transaction()
@@ -483,13 +530,35 @@ impl Store for PostgresStore {
             .read_only(true)
             .start()
             .map_err(io)?;
+        let held: HashMap<String, i64> = tx
+            .query(
+                "SELECT team_id, epoch FROM leases WHERE node_id = $1",
+                &[&self.node.node_id],
+            )
+            .map_err(io)?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let teams: Vec<String> = match teams {
+            Some(teams) => teams.to_vec(),
+            None => held.keys().cloned().collect(),
+        };
         let mut records = Vec::new();
         let mut recent = RecentActivity::default();
         for &kind in Kind::ALL {
-            let rows = tx
-                .query(&format!("SELECT id, body FROM {}", kind.table()), &[])
-                .map_err(io)?;
-            for row in rows {
+            let sql = match kind {
+                // A session belongs to a login: it goes with its person's team.
+                Kind::Session => {
+                    "SELECT id, body FROM sessions WHERE body::jsonb ->> 'user_id' IN \
+                     (SELECT id FROM users WHERE team_id = ANY($1))"
+                        .to_string()
+                }
+                _ => format!(
+                    "SELECT id, body FROM {} WHERE team_id = ANY($1)",
+                    kind.table()
+                ),
+            };
+            for row in tx.query(&sql, &[&teams]).map_err(io)? {
                 let id: &str = row.get(0);
                 let body: &str = row.get(1);
                 let record = Record::from_json(kind, body).map_err(|e| {
@@ -505,8 +574,9 @@ impl Store for PostgresStore {
         let mut scenario_rows = Vec::new();
         for row in tx
             .query(
-                "SELECT scenario_id, kind, id, value, base, touched FROM scenario_records",
-                &[],
+                "SELECT scenario_id, kind, id, value, base, touched FROM scenario_records \
+                 WHERE scenario_id IN (SELECT id FROM scenarios WHERE team_id = ANY($1))",
+                &[&teams],
             )
             .map_err(io)?
         {
@@ -520,17 +590,18 @@ impl Store for PostgresStore {
                 row.get(5),
             )?);
         }
-        let held = tx
-            .query(
-                "SELECT team_id, epoch FROM leases WHERE node_id = $1",
-                &[&self.node.node_id],
-            )
-            .map_err(io)?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
         tx.commit().map_err(io)?;
-        self.held = held;
+        for team in &teams {
+            match held.get(team) {
+                Some(&epoch) => {
+                    self.held.insert(team.clone(), epoch);
+                    self.leases.set(team, self.me());
+                }
+                None => {
+                    self.held.remove(team);
+                }
+            }
+        }
         crate::metrics::METRICS.teams_owned(self.held.len());
         Ok(Snapshot {
             records,
@@ -538,45 +609,122 @@ impl Store for PostgresStore {
         })
     }
 
-    fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError> {
+    /// Writes the writes of `batch` not `left_out` in one transaction and fences it:
+    /// `Ok` with the leases taken once it committed, or the refused teams (rolled back)
+    /// with the writes that touched each.
+    fn try_commit(
+        &mut self,
+        batch: &[&[Mutation]],
+        left_out: &[bool],
+    ) -> Result<Attempt, StoreError> {
+        let mut tx = self.client.transaction().map_err(io)?;
+        let mut touched = Vec::new();
+        let mut teams = BTreeSet::new();
+        for (i, write) in batch.iter().enumerate().filter(|(i, _)| !left_out[*i]) {
+            let of_write = Self::write(&self.tables, &mut tx, write)?;
+            teams.extend(of_write.iter().cloned());
+            touched.push((i, of_write));
+        }
+        let (taken, refused) = Self::fence(&self.node, &self.held, &mut tx, &teams)?;
+        let writes_of = |team: &str| -> Vec<usize> {
+            touched
+                .iter()
+                .filter(|(_, teams)| teams.contains(team))
+                .map(|(i, _)| *i)
+                .collect()
+        };
+        if refused.is_empty() {
+            tx.commit().map_err(io)?;
+            for (team, epoch) in &taken {
+                self.held.insert(team.clone(), *epoch);
+            }
+            if !taken.is_empty() {
+                crate::metrics::METRICS.teams_owned(self.held.len());
+            }
+            return Ok(Ok(taken
+                .into_iter()
+                .map(|(team, _)| {
+                    let writes = writes_of(&team);
+                    (team, writes)
+                })
+                .collect()));
+        }
+        tx.rollback().map_err(io)?;
+        Ok(Err(refused
+            .into_iter()
+            .map(|r| {
+                let writes = writes_of(&r.team);
+                (r, writes)
+            })
+            .collect()))
+    }
+
+    /// What follows a refusal: takes the lease over if its owner let it expire, says so
+    /// to the people whose writes were left out.
+    fn refuse(&mut self, refusal: Refusal, writes: Vec<usize>) -> Result<TeamRefused, StoreError> {
+        let took_over = refusal.expired && self.take_over(&refusal.team)?;
+        crate::metrics::METRICS.lease_refusal();
+        if took_over {
+            crate::metrics::METRICS.lease_takeover();
+            tracing::warn!(team = %refusal.team, "took over the lease of a team whose owner stopped renewing it");
+        } else {
+            tracing::warn!(team = %refusal.team, owner = ?refusal.owner, writes = writes.len(), "refused the writes to a team another node owns");
+            self.held.remove(&refusal.team);
+            crate::metrics::METRICS.teams_owned(self.held.len());
+        }
+        let message = self.refusal_message(&refusal, took_over);
+        Ok(TeamRefused {
+            team: Id(refusal.team),
+            writes,
+            message,
+            took_over,
+        })
+    }
+}
+
+impl Store for PostgresStore {
+    fn load(&mut self) -> Result<Snapshot, StoreError> {
+        self.read_teams(None)
+    }
+
+    fn load_team(&mut self, team: &Id) -> Result<Snapshot, StoreError> {
+        self.read_teams(Some(std::slice::from_ref(&team.0)))
+    }
+
+    fn commit(&mut self, batch: &[&[Mutation]]) -> Result<Committed, StoreError> {
         if self.client.is_closed() {
             // The server went away and came back: a fresh connection, same statements.
             let fresh = PostgresStore::reconnect(&self.config)?;
             self.client = fresh.0;
             self.tables = fresh.1;
         }
-        let mut tx = self.client.transaction().map_err(io)?;
-        let teams = Self::write(&self.tables, &mut tx, batch)?;
-        let fenced = Self::fence(&self.node, &self.held, &mut tx, &teams)?;
-        match fenced {
-            Ok(taken) => {
-                tx.commit().map_err(io)?;
-                if !taken.is_empty() {
-                    for (team, _) in &taken {
-                        self.leases.set(team, self.me());
+        // Each refused team's writes are left out and the rest written again, until a
+        // transaction goes through or nothing is left: one team this node lost does
+        // not cost the other teams' writes in the batch.
+        let mut committed = Committed::default();
+        let mut left_out = vec![false; batch.len()];
+        while left_out.iter().any(|out| !out) {
+            match self.try_commit(batch, &left_out)? {
+                Ok(taken) => {
+                    committed.taken = taken.into_iter().map(|(t, w)| (Id(t), w)).collect();
+                    break;
+                }
+                Err(refused) => {
+                    if refused.iter().all(|(_, writes)| writes.is_empty()) {
+                        // Cannot happen (a refused team comes from a write), but never spin.
+                        return Err(StoreError::Io("a refused team touched no write".into()));
                     }
-                    self.held.extend(taken);
-                    crate::metrics::METRICS.teams_owned(self.held.len());
+                    for (refusal, writes) in refused {
+                        for &i in &writes {
+                            left_out[i] = true;
+                        }
+                        let refused = self.refuse(refusal, writes)?;
+                        committed.refused.push(refused);
+                    }
                 }
-                Ok(())
-            }
-            Err(refusal) => {
-                tx.rollback().map_err(io)?;
-                let took_over = refusal.expired && self.take_over(&refusal.team)?;
-                crate::metrics::METRICS.lease_refusal();
-                if took_over {
-                    crate::metrics::METRICS.lease_takeover();
-                    tracing::warn!(team = %refusal.team, "took over the lease of a team whose owner stopped renewing it");
-                } else {
-                    tracing::warn!(team = %refusal.team, owner = ?refusal.owner, "refused a write to a team another node owns");
-                }
-                let message = self.refusal_message(&refusal, took_over);
-                if took_over {
-                    self.leases.set(&refusal.team, self.me());
-                }
-                Err(StoreError::NotOwner(message))
             }
         }
+        Ok(committed)
     }
 
     fn close(mut self: Box<Self>) -> Result<(), StoreError> {
