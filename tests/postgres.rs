@@ -671,3 +671,38 @@ async fn a_team_this_node_lost_fails_only_its_own_writes_in_a_batch() {
     assert!(dropped, "the writer tells memory to let go of team A");
     drop(writer);
 }
+
+#[tokio::test]
+async fn a_node_loads_a_team_only_when_it_takes_the_team_on() {
+    let Some(url) = schema().await else { return };
+    let mut a = Node::start(&url, "a", 10);
+    let c = client();
+    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
+    let resp = c
+        .post(a.url("/api/v1/usr/signup"))
+        .json(&signup)
+        .send()
+        .await;
+    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    let created = c
+        .post(a.url("/api/v1/prj"))
+        .json(&json!({"name": "kept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    // A stops cleanly, letting go of the team at once.
+    a.signal("-TERM");
+    assert!(a.child.wait().unwrap().success());
+
+    // B starts with nothing of the team in memory, and loads it on the first request.
+    let b = Node::start(&url, "b", 10);
+    assert_eq!(gauge(&b, "kronuz_teams_loaded").await, 0.0);
+    let (status, list) = body(c.get(b.url("/api/v1/prj/list")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(common::names(&list), ["kept"]);
+    assert_eq!(gauge(&b, "kronuz_teams_loaded").await, 1.0);
+    assert_eq!(gauge(&b, "kronuz_team_loads_total").await, 1.0);
+    let lease = sql(&url, "SELECT node_id FROM leases").await;
+    assert_eq!(lease[0].get::<_, String>(0), "b");
+}
