@@ -11,7 +11,8 @@
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
 //!   and the writer thread that group-commits. With `--database-url`,
 //!   [`store::postgres`] instead: several nodes on one PostgreSQL, each team leased to
-//!   one node, every commit fenced by the lease's epoch in its own transaction.
+//!   one node, which loads it when it takes the lease and forgets it when it loses it,
+//!   every commit fenced by the lease's epoch in its own transaction.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app. The auth step takes a session cookie or a personal access token
 //!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
