@@ -144,6 +144,8 @@ fn apply_restore(db: &mut Db, lp: &mut Loop, storage_lost: &AtomicBool, restore:
             lp.epoch = epoch;
             tracing::warn!(epoch, "reverting memory to the last committed state");
             db.reload(snapshot);
+            // Every team resumes its streams from the log just read.
+            lp.events.seed(db.live_events());
             storage_lost.store(false, Ordering::SeqCst);
         }
         Restore::Unreadable { epoch } => {
@@ -161,11 +163,16 @@ fn apply_restore(db: &mut Db, lp: &mut Loop, storage_lost: &AtomicBool, restore:
             lp.epoch = epoch;
             tracing::info!(team = %team, "loaded a team this node took over");
             db.load_team(&team, snapshot);
+            // A screen that followed the team here resumes from the log just read.
+            lp.events
+                .seed(db.live_events_of(&team).into_iter().collect());
         }
         Restore::Taken { team, snapshot } => {
             if !db.has_team(&team) {
                 tracing::info!(team = %team, "loaded a team this node took");
                 db.load_team(&team, snapshot);
+                lp.events
+                    .seed(db.live_events_of(&team).into_iter().collect());
             }
         }
         Restore::Dropped { team } => {

@@ -43,8 +43,10 @@
 //!   take its teams at once and the same `--node-id` can start again at once.
 //!
 //! # Limits (what the design leaves to the layer above)
-//! - A node knows the accounts of the teams it holds only: a sign-up on one node does
-//!   not see an email already used in a team another node holds.
+//! - A node knows the accounts of the teams it holds only. Requests are routed by the
+//!   team their credential names, looked up here by `cluster` (a sign-up with a used
+//!   email reaches that account's owner), but the email is unique per node, not in
+//!   PostgreSQL: two sign-ups of one new email on two nodes at once are not kept apart.
 //! - A team is read by the writer thread: while a large team loads (about a second for
 //!   100,000 allocations), the node's other commits wait.
 
@@ -94,24 +96,26 @@ const MIGRATIONS: &[&str] = &[
          team_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, epoch BIGINT NOT NULL,
          expires_at TIMESTAMPTZ NOT NULL);
      CREATE INDEX leases_by_node ON leases (node_id);",
-    // 2: a node loads one team at a time: each table by team, sessions by person.
-    "CREATE INDEX users_by_team ON users (team_id);
-     CREATE INDEX invites_by_team ON invites (team_id);
-     CREATE INDEX projects_by_team ON projects (team_id);
-     CREATE INDEX people_by_team ON people (team_id);
-     CREATE INDEX clients_by_team ON clients (team_id);
-     CREATE INDEX allocations_by_team ON allocations (team_id);
-     CREATE INDEX timeoff_by_team ON timeoff (team_id);
-     CREATE INDEX actuals_by_team ON actuals (team_id);
-     CREATE INDEX activity_by_team ON activity (team_id);
-     CREATE INDEX tasks_by_team ON tasks (team_id);
-     CREATE INDEX calendar_feeds_by_team ON calendar_feeds (team_id);
-     CREATE INDEX scenarios_by_team ON scenarios (team_id);
-     CREATE INDEX api_tokens_by_team ON api_tokens (team_id);
-     CREATE INDEX webhooks_by_team ON webhooks (team_id);
-     CREATE INDEX webhook_deliveries_by_team ON webhook_deliveries (team_id);
-     CREATE INDEX teams_by_team ON teams (team_id);
-     CREATE INDEX sessions_by_user ON sessions ((body::jsonb ->> 'user_id'));",
+    // 2: the secret nodes sign forwarded requests with (one row, made by the first node).
+    "CREATE TABLE cluster_secret (id INT PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);",
+    // 3: a node loads one team at a time: each table by team, sessions by person.
+    "CREATE INDEX IF NOT EXISTS users_by_team ON users (team_id);
+     CREATE INDEX IF NOT EXISTS invites_by_team ON invites (team_id);
+     CREATE INDEX IF NOT EXISTS projects_by_team ON projects (team_id);
+     CREATE INDEX IF NOT EXISTS people_by_team ON people (team_id);
+     CREATE INDEX IF NOT EXISTS clients_by_team ON clients (team_id);
+     CREATE INDEX IF NOT EXISTS allocations_by_team ON allocations (team_id);
+     CREATE INDEX IF NOT EXISTS timeoff_by_team ON timeoff (team_id);
+     CREATE INDEX IF NOT EXISTS actuals_by_team ON actuals (team_id);
+     CREATE INDEX IF NOT EXISTS activity_by_team ON activity (team_id);
+     CREATE INDEX IF NOT EXISTS tasks_by_team ON tasks (team_id);
+     CREATE INDEX IF NOT EXISTS calendar_feeds_by_team ON calendar_feeds (team_id);
+     CREATE INDEX IF NOT EXISTS scenarios_by_team ON scenarios (team_id);
+     CREATE INDEX IF NOT EXISTS api_tokens_by_team ON api_tokens (team_id);
+     CREATE INDEX IF NOT EXISTS webhooks_by_team ON webhooks (team_id);
+     CREATE INDEX IF NOT EXISTS webhook_deliveries_by_team ON webhook_deliveries (team_id);
+     CREATE INDEX IF NOT EXISTS teams_by_team ON teams (team_id);
+     CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions ((body::jsonb ->> 'user_id'));",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.

@@ -56,6 +56,13 @@ pub(super) fn bounds(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Vec<Group
                 best = Some(f);
             }
         }
+        if prep.assignees[j] > 1 {
+            // Shared by several people it may finish earlier than on one calendar.
+            best = match (best, share::earliest_finish(prep, j, start as usize)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         ef[j] = best;
     }
 
