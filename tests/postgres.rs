@@ -173,6 +173,35 @@ async fn a_database_from_a_newer_kronuz_is_refused_and_left_alone() {
 }
 
 #[tokio::test]
+async fn a_database_at_schema_2_gets_the_team_indexes_and_keeps_the_nodes_secret() {
+    let Some(url) = schema().await else { return };
+    let node = Node::start(&url, "a", 10);
+    drop(node);
+    let secret: String = sql(&url, "SELECT secret FROM cluster_secret").await[0].get(0);
+    // As a database written at schema 2 has it: the nodes' secret, no team indexes.
+    let indexes = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() \
+                   AND (indexname LIKE '%\\_by\\_team' OR indexname = 'sessions_by_user')";
+    let names: Vec<String> = sql(&url, indexes).await.iter().map(|r| r.get(0)).collect();
+    assert_eq!(names.len(), 17, "{names:?}");
+    sql(&url, &format!("DROP INDEX {}", names.join(", "))).await;
+    sql(&url, "UPDATE kronuz_schema SET version = 2").await;
+
+    let b = Node::start(&url, "b", 10);
+    let status = client()
+        .get(b.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::OK);
+    let version: i32 = sql(&url, "SELECT version FROM kronuz_schema").await[0].get(0);
+    assert_eq!(version, 3);
+    assert_eq!(sql(&url, indexes).await.len(), 17);
+    let kept: String = sql(&url, "SELECT secret FROM cluster_secret").await[0].get(0);
+    assert_eq!(kept, secret);
+}
+
+#[tokio::test]
 async fn a_second_node_with_a_live_node_id_is_refused_and_another_id_starts() {
     let Some(url) = schema().await else { return };
     let _a = Node::start(&url, "a", 10);
