@@ -3,10 +3,12 @@
 # PostgreSQL, three nodes on one PostgreSQL (each load generator on its own node and its
 # own team, so each node writes the team it owns; reads spread over the three).
 # PostgreSQL is a throw-away cluster (scripts/postgres) on a unix socket, fsync off:
-# the figures compare kronuz's paths, not disks.
+# the figures compare kronuz's paths, not disks. Then the failover of a team of 1,000
+# people and 100,000 allocations (scripts/bench-failover.sh, its own cluster).
 # Environment (optional): BENCH_DURATION=2s BENCH_CONNECTIONS=64 BENCH_SKIP_BUILD=1
 #   BENCH_WRITE_TEAMS (teams each write load spreads over; by default enough for the
-#   duration) BENCH_BIN_DIR (where kronuz and kronuz-loadgen are; target/release).
+#   duration) BENCH_BIN_DIR (where kronuz and kronuz-loadgen are; target/release)
+#   BENCH_FAILOVER=0 (skip the failover).
 # A team holds at most 50,000 projects (domain::limits::PROJECTS_PER_TEAM); past that a
 # write is refused with 422 "Limit reached". At 15,000 writes/s one team gets there in
 # about 3 s, which is why long runs with one team saw 422s: the write loads spread over
@@ -91,3 +93,8 @@ start 18203 --database-url "$URL" --node-id b --advertise-url http://127.0.0.1:1
 start 18204 --database-url "$URL" --node-id c --advertise-url http://127.0.0.1:18204
 load "postgres-3-nodes-write" write 18202 18203 18204
 load "postgres-3-nodes-read" read 18202 18203 18204
+
+if [ "${BENCH_FAILOVER:-1}" = 1 ]; then
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    BENCH_SKIP_BUILD=1 KRONUZ_BIN="$(cd "$(dirname "$KRONUZ_BIN")" && pwd)/kronuz" "$ROOT/scripts/bench-failover.sh"
+fi

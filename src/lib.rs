@@ -11,7 +11,8 @@
 //! - [`store`]: durability. SQLite (WAL, `synchronous=FULL`) behind the `Store` trait,
 //!   and the writer thread that group-commits. With `--database-url`,
 //!   [`store::postgres`] instead: several nodes on one PostgreSQL, each team leased to
-//!   one node, every commit fenced by the lease's epoch in its own transaction.
+//!   one node, which loads it when it takes the lease and forgets it when it loses it,
+//!   every commit fenced by the lease's epoch in its own transaction.
 //! - [`http`]: the router, middleware, the auth extractor, one file per resource, and the
 //!   embedded web app. The auth step takes a session cookie or a personal access token
 //!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
@@ -153,8 +154,9 @@ pub async fn serve(
             Opening::Postgres(url, node) => {
                 let node_id = node.node_id.clone();
                 let store = PostgresStore::open(&url, node)?;
-                let cluster = cluster::Cluster::open(node_id, store.leases(), &url)?;
-                (Box::new(store), Some(cluster))
+                let leases = store.leases();
+                let cluster = cluster::Cluster::open(node_id, leases.clone(), &url)?;
+                (Box::new(store), Some((cluster, leases)))
             }
         };
         let snapshot = store.load()?;
@@ -171,8 +173,14 @@ pub async fn serve(
         throttle: LoginThrottle::default(),
     };
     let (restore_tx, restore_rx) = tokio::sync::mpsc::unbounded_channel();
+    let cluster = cluster.map(|(cluster, leases)| {
+        // The heartbeat tells memory to let go of a team another node took.
+        leases.on_lost(restore_tx.clone());
+        cluster
+    });
     let writer = store::writer::spawn(store, settings.commit_mode, restore_tx)?;
     let db_state = Db::new(snapshot, policy);
+    metrics::METRICS.teams_loaded(db_state.team_count());
     let events = events::Events::spawn(db_state.last_seq());
     events.seed(db_state.live_events());
     let (db, actor) = match settings.state_backend {

@@ -17,6 +17,9 @@ pub struct Metrics {
     events_published: AtomicU64,
     event_subscribers: AtomicU64,
     teams_owned: AtomicU64,
+    teams_loaded: AtomicU64,
+    team_loads: AtomicU64,
+    team_load_ns: AtomicU64,
     lease_renewals: AtomicU64,
     lease_takeovers: AtomicU64,
     lease_refusals: AtomicU64,
@@ -33,6 +36,9 @@ pub static METRICS: Metrics = Metrics {
     events_published: AtomicU64::new(0),
     event_subscribers: AtomicU64::new(0),
     teams_owned: AtomicU64::new(0),
+    teams_loaded: AtomicU64::new(0),
+    team_loads: AtomicU64::new(0),
+    team_load_ns: AtomicU64::new(0),
     lease_renewals: AtomicU64::new(0),
     lease_takeovers: AtomicU64::new(0),
     lease_refusals: AtomicU64::new(0),
@@ -77,6 +83,21 @@ impl Metrics {
         self.teams_owned.store(teams as u64, Relaxed);
     }
 
+    /// How many teams' schedules memory holds.
+    pub fn teams_loaded(&self, teams: usize) {
+        self.teams_loaded.store(teams as u64, Relaxed);
+    }
+
+    /// Time spent loading one team on its own (with PostgreSQL, when a node takes it
+    /// on): reading it from the store (`started`, counts one load) or putting it in
+    /// memory.
+    pub fn team_load(&self, took: Duration, started: bool) {
+        if started {
+            self.team_loads.fetch_add(1, Relaxed);
+        }
+        self.team_load_ns.fetch_add(took.as_nanos() as u64, Relaxed);
+    }
+
     /// With PostgreSQL: `leases` team leases renewed by one heartbeat.
     pub fn lease_renewals(&self, leases: u64) {
         self.lease_renewals.fetch_add(leases, Relaxed);
@@ -87,7 +108,7 @@ impl Metrics {
         self.lease_takeovers.fetch_add(1, Relaxed);
     }
 
-    /// With PostgreSQL: a batch refused because another node owns a team it touched.
+    /// With PostgreSQL: a team's writes left out of a commit because another node owns it.
     pub fn lease_refusal(&self) {
         self.lease_refusals.fetch_add(1, Relaxed);
     }
@@ -156,6 +177,24 @@ impl Metrics {
                 self.teams_owned.load(Relaxed) as f64,
             ),
             (
+                "kronuz_teams_loaded",
+                "gauge",
+                "Teams whose schedule this node holds in memory.",
+                self.teams_loaded.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_team_loads_total",
+                "counter",
+                "Teams loaded one at a time, as this node took them on (PostgreSQL).",
+                self.team_loads.load(Relaxed) as f64,
+            ),
+            (
+                "kronuz_team_load_seconds_total",
+                "counter",
+                "Time spent on those loads: reading the team and building it in memory.",
+                secs(&self.team_load_ns),
+            ),
+            (
                 "kronuz_lease_renewals_total",
                 "counter",
                 "Team leases renewed by this node's heartbeat.",
@@ -170,7 +209,7 @@ impl Metrics {
             (
                 "kronuz_lease_refusals_total",
                 "counter",
-                "Commits refused because another node owns a team they touched.",
+                "Teams whose writes a commit left out because another node owns them.",
                 self.lease_refusals.load(Relaxed) as f64,
             ),
             (

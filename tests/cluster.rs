@@ -503,3 +503,48 @@ async fn a_subscriber_on_another_node_sees_every_write_once_in_order_across_the_
     let owner: String = sql(&url, "SELECT node_id FROM leases").await[0].get(0);
     assert_ne!(owner, "a");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_behind_on_the_killed_owner_resumes_on_the_node_that_loaded_the_team() {
+    let Some(url) = schema().await else { return };
+    let a = Node::start(&url, "a", 2, &[]);
+    let b = Node::start(&url, "b", 2, &[]);
+    let ann = signup_ann(&a).await;
+    let mut on_owner = Events::open(&ann, a.url("/api/v1/events")).await;
+    assert_eq!(on_owner.next().await.event, "hello");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let before: Vec<String> = (1..=3).map(|i| format!("before {i}")).collect();
+    write_all(&ann, &a, &before, deadline).await;
+    // The screen saw only the first change before A died.
+    let first = on_owner.next().await;
+    assert_eq!(first.data["changes"][0]["record"]["name"], "before 1");
+    let seen = first.id.unwrap();
+    drop(on_owner);
+    let mut a = a;
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+    // B holds none of the team until it takes the lease and loads it from PostgreSQL.
+    write_all(&ann, &b, &["after".to_string()], deadline).await;
+
+    let resumed = ann
+        .get(b.url("/api/v1/events"))
+        .header("last-event-id", seen.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resumed.status(), StatusCode::OK);
+    let mut resumed = Events {
+        resp: resumed,
+        buf: String::new(),
+    };
+    assert_eq!(resumed.next().await.event, "hello");
+    let mut ids = vec![seen];
+    for name in ["before 2", "before 3", "after"] {
+        let e = resumed.next().await;
+        assert_eq!(e.event, "change", "{e:?}");
+        assert_eq!(e.data["changes"][0]["record"]["name"], name, "{e:?}");
+        ids.push(e.id.unwrap());
+    }
+    // B's ids go on after the largest one A stored.
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+}

@@ -173,6 +173,35 @@ async fn a_database_from_a_newer_kronuz_is_refused_and_left_alone() {
 }
 
 #[tokio::test]
+async fn a_database_at_schema_2_gets_the_team_indexes_and_keeps_the_nodes_secret() {
+    let Some(url) = schema().await else { return };
+    let node = Node::start(&url, "a", 10);
+    drop(node);
+    let secret: String = sql(&url, "SELECT secret FROM cluster_secret").await[0].get(0);
+    // As a database written at schema 2 has it: the nodes' secret, no team indexes.
+    let indexes = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() \
+                   AND (indexname LIKE '%\\_by\\_team' OR indexname = 'sessions_by_user')";
+    let names: Vec<String> = sql(&url, indexes).await.iter().map(|r| r.get(0)).collect();
+    assert_eq!(names.len(), 17, "{names:?}");
+    sql(&url, &format!("DROP INDEX {}", names.join(", "))).await;
+    sql(&url, "UPDATE kronuz_schema SET version = 2").await;
+
+    let b = Node::start(&url, "b", 10);
+    let status = client()
+        .get(b.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::OK);
+    let version: i32 = sql(&url, "SELECT version FROM kronuz_schema").await[0].get(0);
+    assert_eq!(version, 3);
+    assert_eq!(sql(&url, indexes).await.len(), 17);
+    let kept: String = sql(&url, "SELECT secret FROM cluster_secret").await[0].get(0);
+    assert_eq!(kept, secret);
+}
+
+#[tokio::test]
 async fn a_second_node_with_a_live_node_id_is_refused_and_another_id_starts() {
     let Some(url) = schema().await else { return };
     let _a = Node::start(&url, "a", 10);
@@ -270,6 +299,12 @@ async fn a_paused_owner_past_its_lease_never_commits_after_another_node_took_ove
     // A wakes up with the write it accepted while paused: refused, never committed.
     a.signal("-CONT");
     let (status, answer) = in_flight.await.unwrap();
+    // And A lets go of the team it lost: its memory no longer holds it.
+    let deadline = Instant::now() + Duration::from_secs(lease + 5);
+    while gauge(&a, "kronuz_teams_loaded").await != 0.0 {
+        assert!(Instant::now() < deadline, "A still holds the team it lost");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
     assert!(
         answer["error"].as_str().unwrap().contains(&format!(
@@ -303,6 +338,19 @@ async fn a_paused_owner_past_its_lease_never_commits_after_another_node_took_ove
         ),
         ("b".to_string(), 2)
     );
+}
+
+/// One of a node's `/metrics` values.
+async fn gauge(node: &Node, name: &str) -> f64 {
+    let text = reqwest::get(node.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
 }
 
 /// Every project as stored in PostgreSQL (JSON).
@@ -520,4 +568,170 @@ async fn killing_the_owner_ten_times_loses_no_acknowledged_write_and_writes_resu
         epoch >= 11,
         "the lease's epochs, round by round: {epochs:?}"
     );
+}
+
+/// A team record named `name`, as a write for the store.
+fn team_write(id: &str, name: &str) -> Vec<kronuz::store::Mutation> {
+    let team: kronuz::domain::Team =
+        serde_json::from_value(json!({"id": id, "name": name, "created_at": 0})).unwrap();
+    vec![kronuz::store::Mutation::Put(kronuz::store::Record::Team(
+        team,
+    ))]
+}
+
+/// Hands `mutations` to the writer; the receiver says how the write ended.
+async fn queue_write(
+    writer: &tokio::sync::mpsc::Sender<kronuz::store::writer::WriterMsg>,
+    mutations: Vec<kronuz::store::Mutation>,
+) -> tokio::sync::oneshot::Receiver<Result<(), kronuz::store::writer::Refused>> {
+    use kronuz::store::writer::{WriteJob, WriterMsg};
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job = WriteJob {
+        epoch: 0,
+        mutations,
+        done: Some(Box::new(move |outcome| {
+            let _ = tx.send(outcome);
+        })),
+    };
+    assert!(writer.send(WriterMsg::Job(job)).await.is_ok());
+    rx
+}
+
+#[tokio::test]
+async fn a_team_this_node_lost_fails_only_its_own_writes_in_a_batch() {
+    use kronuz::store::writer::{CommitMode, Refused, Restore};
+    let Some(url) = schema().await else { return };
+    let node = kronuz::store::postgres::NodeSettings {
+        node_id: "a".into(),
+        advertise_url: None,
+        lease: Duration::from_secs(30),
+    };
+    let opening = url.clone();
+    let store = tokio::task::spawn_blocking(move || {
+        kronuz::store::postgres::PostgresStore::open(&opening, node).unwrap()
+    })
+    .await
+    .unwrap();
+    let (restore_tx, mut restores) = tokio::sync::mpsc::unbounded_channel();
+    let writer =
+        kronuz::store::writer::spawn(Box::new(store), CommitMode::Group, restore_tx).unwrap();
+
+    // Two new teams: this node takes both leases with their first writes.
+    let first = [
+        queue_write(&writer, team_write("team-a", "A")).await,
+        queue_write(&writer, team_write("team-b", "B")).await,
+    ];
+    for done in first {
+        assert_eq!(done.await.unwrap(), Ok(()));
+    }
+
+    // Another node takes team A's lease (this node stalled, say).
+    sql(
+        &url,
+        "UPDATE leases SET node_id = 'b', epoch = epoch + 1, \
+         expires_at = clock_timestamp() + interval '1 hour' WHERE team_id = 'team-a'",
+    )
+    .await;
+
+    // Hold team B's lease row, so the writer waits inside its next commit while writes
+    // to both teams queue up behind it and go into one batch.
+    let (locked_tx, locked) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let holder_url = url.clone();
+    let holder = std::thread::spawn(move || {
+        let mut db = postgres::Client::connect(&holder_url, postgres::NoTls).unwrap();
+        let mut tx = db.transaction().unwrap();
+        tx.query(
+            "SELECT 1 FROM leases WHERE team_id = 'team-b' FOR UPDATE",
+            &[],
+        )
+        .unwrap();
+        locked_tx.send(()).unwrap();
+        released.recv().unwrap();
+        tx.commit().unwrap();
+    });
+    locked.recv().unwrap();
+    let waiting = queue_write(&writer, team_write("team-b", "B1")).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let blocked = sql(
+            &url,
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE application_name = 'kronuz' AND wait_event_type = 'Lock'",
+        )
+        .await;
+        if blocked[0].get::<_, i64>(0) > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the writer never reached the lock"
+        );
+        tokio::task::yield_now().await;
+    }
+    let to_a = queue_write(&writer, team_write("team-a", "A2")).await;
+    let to_b = queue_write(&writer, team_write("team-b", "B2")).await;
+    release.send(()).unwrap();
+    holder.join().unwrap();
+
+    assert_eq!(waiting.await.unwrap(), Ok(()));
+    match to_a.await.unwrap() {
+        Err(Refused::NotOwner(message)) => {
+            assert!(message.contains("another kronuz server (b)"), "{message}")
+        }
+        other => panic!("the write to the lost team was not refused: {other:?}"),
+    }
+    assert_eq!(
+        to_b.await.unwrap(),
+        Ok(()),
+        "the other team's write in the same batch commits"
+    );
+    let names: Vec<String> = sql(&url, "SELECT body::jsonb ->> 'name' FROM teams ORDER BY id")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["A", "B2"]);
+    // Memory lets go of the lost team.
+    let mut dropped = false;
+    while let Ok(restore) = restores.try_recv() {
+        dropped |= matches!(restore, Restore::Dropped { team } if team.0 == "team-a");
+    }
+    assert!(dropped, "the writer tells memory to let go of team A");
+    drop(writer);
+}
+
+#[tokio::test]
+async fn a_node_loads_a_team_only_when_it_takes_the_team_on() {
+    let Some(url) = schema().await else { return };
+    let mut a = Node::start(&url, "a", 10);
+    let c = client();
+    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
+    let resp = c
+        .post(a.url("/api/v1/usr/signup"))
+        .json(&signup)
+        .send()
+        .await;
+    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    let created = c
+        .post(a.url("/api/v1/prj"))
+        .json(&json!({"name": "kept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    // A stops cleanly, letting go of the team at once.
+    a.signal("-TERM");
+    assert!(a.child.wait().unwrap().success());
+
+    // B starts with nothing of the team in memory, and loads it on the first request.
+    let b = Node::start(&url, "b", 10);
+    assert_eq!(gauge(&b, "kronuz_teams_loaded").await, 0.0);
+    let (status, list) = body(c.get(b.url("/api/v1/prj/list")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(common::names(&list), ["kept"]);
+    assert_eq!(gauge(&b, "kronuz_teams_loaded").await, 1.0);
+    assert_eq!(gauge(&b, "kronuz_team_loads_total").await, 1.0);
+    let lease = sql(&url, "SELECT node_id FROM leases").await;
+    assert_eq!(lease[0].get::<_, String>(0), "b");
 }

@@ -116,20 +116,7 @@ pub(super) async fn run(
         let m = tokio::select! {
             biased;
             Some(restore) = restores.recv() => {
-                lp.epoch = restore.epoch;
-                match restore.snapshot {
-                    Some(snapshot) => {
-                        tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
-                        db.reload(snapshot);
-                        // A team taken over resumes its streams from the log just read.
-                        lp.events.seed(db.live_events());
-                        storage_lost.store(false, Ordering::SeqCst);
-                    }
-                    None => {
-                        tracing::error!("memory may hold writes the disk refused; refusing every request until the committed state is read back");
-                        storage_lost.store(true, Ordering::SeqCst);
-                    }
-                }
+                apply_restore(&mut db, &mut lp, &storage_lost, restore);
                 continue;
             }
             m = rx.recv() => match m { Some(m) => m, None => break },
@@ -148,6 +135,54 @@ pub(super) async fn run(
         }
     }
     tracing::debug!("database actor stopped");
+}
+
+/// Puts what the writer says the store holds in memory (see [`Restore`]).
+fn apply_restore(db: &mut Db, lp: &mut Loop, storage_lost: &AtomicBool, restore: Restore) {
+    match restore {
+        Restore::All { epoch, snapshot } => {
+            lp.epoch = epoch;
+            tracing::warn!(epoch, "reverting memory to the last committed state");
+            db.reload(snapshot);
+            // Every team resumes its streams from the log just read.
+            lp.events.seed(db.live_events());
+            storage_lost.store(false, Ordering::SeqCst);
+        }
+        Restore::Unreadable { epoch } => {
+            lp.epoch = epoch;
+            tracing::error!(
+                "memory may hold writes the disk refused; refusing every request until the committed state is read back"
+            );
+            storage_lost.store(true, Ordering::SeqCst);
+        }
+        Restore::Team {
+            epoch,
+            team,
+            snapshot,
+        } => {
+            lp.epoch = epoch;
+            tracing::info!(team = %team, "loaded a team this node took over");
+            db.load_team(&team, snapshot);
+            // A screen that followed the team here resumes from the log just read.
+            lp.events
+                .seed(db.live_events_of(&team).into_iter().collect());
+        }
+        Restore::Taken { team, snapshot } => {
+            if !db.has_team(&team) {
+                tracing::info!(team = %team, "loaded a team this node took");
+                db.load_team(&team, snapshot);
+                lp.events
+                    .seed(db.live_events_of(&team).into_iter().collect());
+            }
+        }
+        Restore::Dropped { team } => {
+            if db.has_team(&team) {
+                tracing::info!(team = %team, "let go of a team another node holds now");
+                db.forget_team(&team);
+            }
+        }
+    }
+    crate::metrics::METRICS.teams_loaded(db.team_count());
 }
 
 /// Answers the messages that only read; hands any other back.

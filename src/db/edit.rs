@@ -255,24 +255,31 @@ impl Db {
     /// the store, so committed), oldest first, with whether that is all of them: what
     /// the events hub resumes streams from after a start or a reload.
     pub fn live_events(&self) -> Vec<crate::events::TeamEvents> {
-        let kept = crate::events::RING;
-        self.activity
-            .iter()
-            .filter(|(space, _)| self.schedules.contains_key(*space))
-            .map(|(team, log)| {
-                let live: Vec<_> = log.iter().filter(|a| a.scenario.is_none()).collect();
-                let from = live.len().saturating_sub(kept);
-                crate::events::TeamEvents {
-                    team_id: team.clone(),
-                    // Shared entries: the hub makes the events, off this loop.
-                    entries: live[from..]
-                        .iter()
-                        .map(|a| ((*a).clone(), self.user_name(&a.user_id)))
-                        .collect(),
-                    complete: from == 0 && log.len() < crate::domain::activity::ACTIVITY_KEPT,
-                }
-            })
+        self.schedules
+            .keys()
+            .filter_map(|team| self.live_events_of(team))
             .collect()
+    }
+
+    /// As [`Db::live_events`], for one team (none when memory does not hold it): what
+    /// the hub resumes that team's streams from once this node has loaded it.
+    pub fn live_events_of(&self, team: &Id) -> Option<crate::events::TeamEvents> {
+        if !self.schedules.contains_key(team) {
+            return None;
+        }
+        let kept = crate::events::RING;
+        let log = self.activity.get(team)?;
+        let live: Vec<_> = log.iter().filter(|a| a.scenario.is_none()).collect();
+        let from = live.len().saturating_sub(kept);
+        Some(crate::events::TeamEvents {
+            team_id: team.clone(),
+            // Shared entries: the hub makes the events, off this loop.
+            entries: live[from..]
+                .iter()
+                .map(|a| ((*a).clone(), self.user_name(&a.user_id)))
+                .collect(),
+            complete: from == 0 && log.len() < crate::domain::activity::ACTIVITY_KEPT,
+        })
     }
 
     /// The live event an applied edit makes once committed.

@@ -21,6 +21,7 @@ mod passwords;
 mod records;
 mod scenarios;
 pub mod state;
+mod teams;
 mod throttle;
 mod timeoff;
 mod tokens;

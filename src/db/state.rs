@@ -54,11 +54,11 @@ pub struct Db {
     pub(super) policy: Policy,
     pub(super) users: HashMap<Id, User>,
     /// Each team's members' ids.
-    members: HashMap<Id, std::collections::BTreeSet<Id>>,
-    users_by_email: HashMap<String, Id>,
-    sessions: HashMap<String, Session>,
+    pub(super) members: HashMap<Id, std::collections::BTreeSet<Id>>,
+    pub(super) users_by_email: HashMap<String, Id>,
+    pub(super) sessions: HashMap<String, Session>,
     /// When each session's `last_seen_at` was last written to disk.
-    sessions_persisted: HashMap<String, Timestamp>,
+    pub(super) sessions_persisted: HashMap<String, Timestamp>,
     /// Login and sign-up attempts, for throttling (kept across reloads).
     pub(super) attempts: super::throttle::Attempts,
     /// Password resets started by an owner, by the hash of their token. Kept in memory
@@ -133,7 +133,8 @@ impl Db {
         self.attempts = attempts;
     }
 
-    fn load(&mut self, snapshot: Snapshot) {
+    /// Adds what `snapshot` holds to memory (all of it at start, or one team).
+    pub(super) fn load(&mut self, snapshot: Snapshot) {
         let mut activities = Vec::new();
         let mut scenarios = Vec::new();
         for record in snapshot.records {

@@ -1,9 +1,11 @@
 //! Durability. The actor keeps the state in memory; this module makes it survive.
 //!
-//! - [`Store`] is the small interface a backend implements: load everything at start,
-//!   commit a batch of [`Mutation`]s atomically, close. SQLite ([`sqlite::SqliteStore`])
-//!   is the embedded default; [`postgres::PostgresStore`] implements the same trait for
-//!   several nodes on one database, and adds team leases that fence each commit.
+//! - [`Store`] is the small interface a backend implements: load what this node serves
+//!   at start, load one team when the node takes it on, commit a batch of [`Mutation`]s
+//!   atomically, close. SQLite ([`sqlite::SqliteStore`]) is the embedded default and
+//!   serves every team; [`postgres::PostgresStore`] implements the same trait for several
+//!   nodes on one database, and adds team leases that fence each commit: its node loads
+//!   only the teams it holds.
 //! - Each record is kept as one JSON document per row, in one table per kind, so adding
 //!   a field to a domain type needs no migration (serde defaults fill it on load).
 //! - [`writer`] is the single writer: its own OS thread that drains whatever is queued,
@@ -206,12 +208,74 @@ pub struct ScenarioRow {
     pub touched: bool,
 }
 
-/// Everything in the store, as loaded at start or after a failed commit.
+/// Everything in the store, as loaded at start or after a failed commit, or one team.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub records: Vec<Record>,
     /// The rows of every open scenario.
     pub scenario_rows: Vec<ScenarioRow>,
+}
+
+impl Snapshot {
+    /// Only what belongs to `team`: its records, its members' sessions and its open
+    /// scenarios' rows.
+    pub fn only_team(self, team: &Id) -> Snapshot {
+        let members: std::collections::HashSet<&Id> = self
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                Record::User(u) if &u.team_id == team => Some(&u.id),
+                _ => None,
+            })
+            .collect();
+        let scenarios: std::collections::HashSet<&Id> = self
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Scenario(s) if &s.team_id == team => Some(&s.id),
+                _ => None,
+            })
+            .collect();
+        let keep = |r: &Record| match r {
+            Record::Session(s) => members.contains(&s.user_id),
+            other => other.team_id() == Some(team),
+        };
+        let records: Vec<Record> = self.records.iter().filter(|r| keep(r)).cloned().collect();
+        let scenario_rows = self
+            .scenario_rows
+            .iter()
+            .filter(|row| scenarios.contains(&row.scenario_id))
+            .cloned()
+            .collect();
+        Snapshot {
+            records,
+            scenario_rows,
+        }
+    }
+}
+
+/// What a commit did with a batch of writes (one slice of mutations per write): every
+/// write went in, except those of the teams in `refused`.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// Teams this node does not hold: their writes were left out, the rest committed.
+    pub refused: Vec<TeamRefused>,
+    /// Teams whose lease this commit took because nobody had one (a new team, or one
+    /// never leased), with the writes that touched them: loaded if memory lacks them.
+    pub taken: Vec<(Id, Vec<usize>)>,
+}
+
+/// A team whose writes a commit left out.
+#[derive(Debug)]
+pub struct TeamRefused {
+    pub team: Id,
+    /// The writes of the batch left out for it, by index.
+    pub writes: Vec<usize>,
+    /// For the people whose changes they were.
+    pub message: String,
+    /// This node took the lease over (its owner let it expire): the team is reloaded
+    /// from the store. Otherwise another live node holds it, and this node forgets it.
+    pub took_over: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -229,19 +293,21 @@ pub enum StoreError {
     /// schema, a node id already in use): it cannot start until an operator acts.
     #[error("{0}")]
     Config(String),
-    /// Another node holds (or just lost to this one) the lease of a team the batch
-    /// touched: nothing was written. The message is for the person whose change it was.
-    #[error("{0}")]
-    NotOwner(String),
 }
 
 /// A durable backend. Called only from the writer thread (and at start), never from the
 /// actor loop or an async task.
 pub trait Store: Send + 'static {
-    /// Reads every record.
+    /// Reads every record this node serves: all of them with SQLite; with PostgreSQL,
+    /// the teams whose leases this node holds.
     fn load(&mut self) -> Result<Snapshot, StoreError>;
-    /// Writes all of `batch` in one transaction and commits it durably, or nothing.
-    fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError>;
+    /// Reads one team's records, its members' sessions and its open scenarios' rows (see
+    /// [`Snapshot::only_team`]), when the node takes the team on.
+    fn load_team(&mut self, team: &Id) -> Result<Snapshot, StoreError>;
+    /// Writes `batch` (each element one write's mutations) in one transaction and commits
+    /// it durably, except the writes of teams this node does not hold, which are left
+    /// out and named in the answer; on an error, nothing is written.
+    fn commit(&mut self, batch: &[&[Mutation]]) -> Result<Committed, StoreError>;
     /// Flushes and closes.
     fn close(self: Box<Self>) -> Result<(), StoreError>;
 }

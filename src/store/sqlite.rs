@@ -1,6 +1,9 @@
 //! The embedded backend: one SQLite file in WAL mode with `synchronous=FULL`.
 
-use super::{Kind, Mutation, RecentActivity, Record, ScenarioRow, Snapshot, Store, StoreError};
+use super::{
+    Committed, Kind, Mutation, RecentActivity, Record, ScenarioRow, Snapshot, Store, StoreError,
+};
+use crate::domain::Id;
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -218,9 +221,15 @@ impl Store for SqliteStore {
         })
     }
 
-    fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError> {
+    fn load_team(&mut self, team: &Id) -> Result<Snapshot, StoreError> {
+        // One node serves every team from memory, so this is only for completeness:
+        // reading everything and keeping one team is plenty.
+        Ok(self.load()?.only_team(team))
+    }
+
+    fn commit(&mut self, batch: &[&[Mutation]]) -> Result<Committed, StoreError> {
         let tx = self.conn.transaction().map_err(classify)?;
-        for mutation in batch {
+        for mutation in batch.iter().flat_map(|write| write.iter()) {
             match mutation {
                 Mutation::Put(record) => {
                     let sql = format!(
@@ -268,7 +277,9 @@ impl Store for SqliteStore {
             }
         }
         // Dropping `tx` on an error above rolls it back.
-        tx.commit().map_err(classify)
+        tx.commit().map_err(classify)?;
+        // One node owns everything: no team is ever refused.
+        Ok(Committed::default())
     }
 
     fn close(self: Box<Self>) -> Result<(), StoreError> {

@@ -2,17 +2,29 @@
 //! that renews the node and its team leases, and the view of who owns which team.
 
 use super::{NodeSettings, connect, io, secs};
+use crate::domain::Id;
 use crate::store::StoreError;
+use crate::store::writer::Restore;
 use postgres::{Client, Config};
 use std::collections::HashMap;
 use std::sync::mpsc as std_mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// Who holds each team's lease, as of this node's last heartbeat (or its own takeover):
-/// what the HTTP layer routes by. Only live leases are listed.
+/// what the HTTP layer routes by. Only live leases are listed; another node's counts as
+/// live until it runs out by this node's clock, so a dead owner's team is claimed as
+/// soon as its lease expires rather than at the next heartbeat. This node's own stay
+/// listed until the heartbeat says otherwise: whether it still holds one is for the
+/// fence of its next commit to say, not for a clock it may have been stopped past.
 #[derive(Debug, Default)]
 pub struct LeaseView {
-    owners: std::sync::RwLock<HashMap<String, LeaseOwner>>,
+    owners: std::sync::RwLock<HashMap<String, (LeaseOwner, Instant)>>,
+    node_id: String,
+    /// How long a lease lasts: how long one this node learns of by itself is trusted.
+    lease: Duration,
+    /// Where to say that another node took one of this node's teams, so memory lets go.
+    lost: std::sync::Mutex<Option<UnboundedSender<Restore>>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,19 +34,46 @@ pub struct LeaseOwner {
 }
 
 impl LeaseView {
+    pub fn new(node_id: &str, lease: Duration) -> LeaseView {
+        LeaseView {
+            node_id: node_id.to_string(),
+            lease,
+            ..LeaseView::default()
+        }
+    }
+
     /// The live owner of `team`, if any.
     pub fn owner(&self, team: &str) -> Option<LeaseOwner> {
         let owners = self.owners.read().unwrap_or_else(|e| e.into_inner());
-        owners.get(team).cloned()
+        owners
+            .get(team)
+            .filter(|(owner, until)| owner.node_id == self.node_id || *until > Instant::now())
+            .map(|(owner, _)| owner.clone())
     }
 
-    /// Records that `owner` now holds `team` (after this node claimed it).
+    /// Records that `owner` now holds `team` (after this node claimed it, or learnt it).
     pub fn set(&self, team: &str, owner: LeaseOwner) {
         let mut owners = self.owners.write().unwrap_or_else(|e| e.into_inner());
-        owners.insert(team.to_string(), owner);
+        owners.insert(team.to_string(), (owner, Instant::now() + self.lease));
     }
 
-    fn replace(&self, fresh: HashMap<String, LeaseOwner>) {
+    /// From now on, each team the heartbeat finds another node took from this one is
+    /// sent to `restores` as [`Restore::Dropped`].
+    pub fn on_lost(&self, restores: UnboundedSender<Restore>) {
+        *self.lost.lock().unwrap_or_else(|e| e.into_inner()) = Some(restores);
+    }
+
+    /// The teams `node_id` holds, as far as this view knows.
+    fn held_by(&self, node_id: &str) -> Vec<String> {
+        let owners = self.owners.read().unwrap_or_else(|e| e.into_inner());
+        owners
+            .iter()
+            .filter(|(_, (owner, _))| owner.node_id == node_id)
+            .map(|(team, _)| team.clone())
+            .collect()
+    }
+
+    fn replace(&self, fresh: HashMap<String, (LeaseOwner, Instant)>) {
         *self.owners.write().unwrap_or_else(|e| e.into_inner()) = fresh;
     }
 }
@@ -152,16 +191,34 @@ fn renew(
         &[&node.node_id, &secs(node.lease)],
     )?;
     crate::metrics::METRICS.lease_renewals(renewed);
-    refresh_view(client, leases)
+    // This node renews every lease with its id, so one it held before and not now was
+    // taken by another node (after this one stalled past its lease): let go of it.
+    let held_before = leases.held_by(&node.node_id);
+    refresh_view(client, leases)?;
+    let lost = leases.lost.lock().unwrap_or_else(|e| e.into_inner());
+    for team in held_before {
+        let still = leases
+            .owner(&team)
+            .is_some_and(|owner| owner.node_id == node.node_id);
+        if !still {
+            tracing::warn!(team = %team, "another node took this team's lease");
+            if let Some(restores) = lost.as_ref() {
+                let _ = restores.send(Restore::Dropped { team: Id(team) });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads who holds each live lease into `leases`.
 pub(super) fn refresh_view(client: &mut Client, leases: &LeaseView) -> Result<(), postgres::Error> {
     let live = client.query(
-        "SELECT l.team_id, l.node_id, n.advertise_url FROM leases l \
+        "SELECT l.team_id, l.node_id, n.advertise_url, \
+         extract(epoch FROM l.expires_at - clock_timestamp())::float8 FROM leases l \
          LEFT JOIN nodes n ON n.node_id = l.node_id WHERE l.expires_at > clock_timestamp()",
         &[],
     )?;
+    let now = Instant::now();
     leases.replace(
         live.into_iter()
             .map(|r| {
@@ -169,7 +226,8 @@ pub(super) fn refresh_view(client: &mut Client, leases: &LeaseView) -> Result<()
                     node_id: r.get(1),
                     advertise_url: r.get(2),
                 };
-                (r.get(0), owner)
+                let left = Duration::try_from_secs_f64(r.get(3)).unwrap_or_default();
+                (r.get(0), (owner, now + left))
             })
             .collect(),
     );

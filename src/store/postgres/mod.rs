@@ -19,37 +19,49 @@
 //!   and its leases every third of `--lease-secs`. The store remembers, from the
 //!   snapshot it loaded, the epoch of each lease this node holds.
 //! - Fencing. Every commit, in the same transaction as its writes, locks the lease row
-//!   of each team the batch touched (`SELECT ... FOR UPDATE`) and goes on only if this
-//!   node holds it at the epoch it remembers; it extends the lease as it goes. A team
-//!   with no lease row yet was never written under a lease (a new team), so the commit
-//!   takes it at epoch 1. Anything else rolls the transaction back and the batch is
-//!   refused ([`StoreError::NotOwner`]): a paused or partitioned former owner can never
-//!   write after losing the lease, because the new owner bumped the epoch.
+//!   of each team the batch touched (`SELECT ... FOR UPDATE`, in team order) and goes on
+//!   only if this node holds it at the epoch it remembers; it extends the lease as it
+//!   goes. A team with no lease row yet was never written under a lease (a new team),
+//!   so the commit takes it at epoch 1. A team this node does not hold is left out: the
+//!   transaction is rolled back and written again without the writes that touched it,
+//!   so the batch's other teams commit and only that team's writes are refused
+//!   ([`TeamRefused`]). A paused or partitioned former owner can never write after
+//!   losing the lease, because the new owner bumped the epoch.
 //! - Takeover. When a refused team's lease has expired (or was held by an earlier run
-//!   of this node id), this node takes it (epoch + 1, in its own transaction) before
-//!   refusing; the writer then reloads the committed state, as after any failed commit,
-//!   so the team's schedule in memory is the one in PostgreSQL at the new epoch, and the
-//!   person is asked to try again. A team held by another live node stays refused.
+//!   of this node id), this node takes it (epoch + 1, in its own transaction); the
+//!   writer then loads that team ([`Store::load_team`], which reads the epoch back), so
+//!   its schedule in memory is the one in PostgreSQL at the new epoch, and the person is
+//!   asked to try again. A team held by another live node stays refused, and memory
+//!   lets go of it.
+//! - Loading. A node loads only the teams it holds: at start those whose leases carry
+//!   its node id (an earlier run's, fenced by the bumped epoch), then each team as it
+//!   takes it (a claim on the first request, or a takeover), and it forgets a team when
+//!   a commit or the heartbeat finds another node took it. A team's rows are found by
+//!   the `team_id` column (indexed), sessions by their person's team.
 //! - Sessions belong to a login, not to a team's schedule: they are written unfenced.
 //! - A clean stop lets go of the node's leases and its node row, so another node can
 //!   take its teams at once and the same `--node-id` can start again at once.
 //!
 //! # Limits (what the design leaves to the layer above)
-//! - Every node loads every team at start and after a refused commit; a node answers
-//!   reads from its own memory, so a team served by another node may be read stale. The
-//!   next step is forwarding each request to the lease holder's `advertise_url`.
-//! - One refused team fails the writer's whole batch (other teams' writes in it are
-//!   answered "not saved" too and can be retried).
+//! - A node knows the accounts of the teams it holds only. Requests are routed by the
+//!   team their credential names, looked up here by `cluster` (a sign-up with a used
+//!   email reaches that account's owner), but the email is unique per node, not in
+//!   PostgreSQL: two sign-ups of one new email on two nodes at once are not kept apart.
+//! - A team is read by the writer thread: while a large team loads (about a second for
+//!   100,000 allocations), the node's other commits wait.
 
+mod commit;
 mod leases;
+mod load;
 
 pub use leases::{LeaseOwner, LeaseView};
 
-use super::{Kind, Mutation, RecentActivity, Record, ScenarioRow, Snapshot, Store, StoreError};
+use super::{Committed, Kind, Mutation, Snapshot, Store, StoreError};
+use crate::domain::Id;
 use leases::{Renewer, refresh_view, register};
 use postgres::error::SqlState;
-use postgres::{Client, Config, IsolationLevel, NoTls, Statement, Transaction};
-use std::collections::{BTreeSet, HashMap};
+use postgres::{Client, Config, NoTls, Statement};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// Schema versions, applied in order; `kronuz_schema.version` records how many ran.
@@ -86,6 +98,24 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX leases_by_node ON leases (node_id);",
     // 2: the secret nodes sign forwarded requests with (one row, made by the first node).
     "CREATE TABLE cluster_secret (id INT PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);",
+    // 3: a node loads one team at a time: each table by team, sessions by person.
+    "CREATE INDEX IF NOT EXISTS users_by_team ON users (team_id);
+     CREATE INDEX IF NOT EXISTS invites_by_team ON invites (team_id);
+     CREATE INDEX IF NOT EXISTS projects_by_team ON projects (team_id);
+     CREATE INDEX IF NOT EXISTS people_by_team ON people (team_id);
+     CREATE INDEX IF NOT EXISTS clients_by_team ON clients (team_id);
+     CREATE INDEX IF NOT EXISTS allocations_by_team ON allocations (team_id);
+     CREATE INDEX IF NOT EXISTS timeoff_by_team ON timeoff (team_id);
+     CREATE INDEX IF NOT EXISTS actuals_by_team ON actuals (team_id);
+     CREATE INDEX IF NOT EXISTS activity_by_team ON activity (team_id);
+     CREATE INDEX IF NOT EXISTS tasks_by_team ON tasks (team_id);
+     CREATE INDEX IF NOT EXISTS calendar_feeds_by_team ON calendar_feeds (team_id);
+     CREATE INDEX IF NOT EXISTS scenarios_by_team ON scenarios (team_id);
+     CREATE INDEX IF NOT EXISTS api_tokens_by_team ON api_tokens (team_id);
+     CREATE INDEX IF NOT EXISTS webhooks_by_team ON webhooks (team_id);
+     CREATE INDEX IF NOT EXISTS webhook_deliveries_by_team ON webhook_deliveries (team_id);
+     CREATE INDEX IF NOT EXISTS teams_by_team ON teams (team_id);
+     CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions ((body::jsonb ->> 'user_id'));",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.
@@ -196,7 +226,7 @@ impl PostgresStore {
         let instance = hex::encode(buf);
         register(&mut client, &node, &instance)?;
         let tables = prepare_tables(&mut client)?;
-        let leases = std::sync::Arc::new(LeaseView::default());
+        let leases = std::sync::Arc::new(LeaseView::new(&node.node_id, node.lease));
         refresh_view(&mut client, &leases).map_err(io)?;
         let renewer = Renewer::spawn(
             config.clone(),
@@ -220,225 +250,6 @@ impl PostgresStore {
     pub fn leases(&self) -> std::sync::Arc<LeaseView> {
         self.leases.clone()
     }
-
-    /// Writes `batch` in `tx`; the teams it touched (fenced ones only).
-    fn write(
-        tables: &HashMap<Kind, TableStatements>,
-        tx: &mut Transaction<'_>,
-        batch: &[&Mutation],
-    ) -> Result<BTreeSet<String>, StoreError> {
-        let mut teams = BTreeSet::new();
-        for mutation in batch {
-            match mutation {
-                Mutation::Put(record) => {
-                    let team = record.team_id().map(|t| t.as_str());
-                    let body = record.to_json()?;
-                    tx.execute(&tables[&record.kind()].put, &[&record.id(), &team, &body])
-                        .map_err(io)?;
-                    if let Some(team) = team {
-                        teams.insert(team.to_string());
-                    }
-                }
-                Mutation::Delete(kind, id) => {
-                    let rows = tx
-                        .query(&tables[kind].delete, &[&id.as_str()])
-                        .map_err(io)?;
-                    for row in rows {
-                        if let Some(team) = row.get::<_, Option<String>>(0) {
-                            teams.insert(team);
-                        }
-                    }
-                }
-                Mutation::ScenarioRow(row) => {
-                    let json = |r: &Option<Record>| r.as_ref().map(Record::to_json).transpose();
-                    let (value, base) = (json(&row.value)?, json(&row.base)?);
-                    tx.execute(
-                        "INSERT INTO scenario_records (scenario_id, kind, id, value, base, touched) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (scenario_id, kind, id) \
-                         DO UPDATE SET value = EXCLUDED.value, base = EXCLUDED.base, \
-                         touched = EXCLUDED.touched",
-                        &[
-                            &row.scenario_id.as_str(),
-                            &row.kind.table(),
-                            &row.id.as_str(),
-                            &value,
-                            &base,
-                            &row.touched,
-                        ],
-                    )
-                    .map_err(io)?;
-                    let team = row
-                        .value
-                        .as_ref()
-                        .or(row.base.as_ref())
-                        .and_then(Record::team_id)
-                        .map(|t| t.0.clone());
-                    match team {
-                        Some(team) => {
-                            teams.insert(team);
-                        }
-                        None => teams.extend(scenario_team(tx, row.scenario_id.as_str())?),
-                    }
-                }
-                Mutation::Claim(team) => {
-                    teams.insert(team.0.clone());
-                }
-                Mutation::ClearScenario(id) => {
-                    tx.execute(
-                        "DELETE FROM scenario_records WHERE scenario_id = $1",
-                        &[&id.as_str()],
-                    )
-                    .map_err(io)?;
-                    teams.extend(scenario_team(tx, id.as_str())?);
-                }
-            }
-        }
-        Ok(teams)
-    }
-
-    /// Checks, holding each lease row locked until the commit, that this node owns every
-    /// team in `teams` at the epoch it remembers, and extends those leases. New teams
-    /// (no lease row) are taken at epoch 1. Returns the leases taken, or the refusal.
-    fn fence(
-        node: &NodeSettings,
-        held: &HashMap<String, i64>,
-        tx: &mut Transaction<'_>,
-        teams: &BTreeSet<String>,
-    ) -> Result<Result<Vec<(String, i64)>, Refusal>, StoreError> {
-        let lease = secs(node.lease);
-        let mut taken = Vec::new();
-        for team in teams {
-            let row = tx
-                .query_opt(
-                    "SELECT node_id, epoch, expires_at < clock_timestamp() FROM leases \
-                     WHERE team_id = $1 FOR UPDATE",
-                    &[team],
-                )
-                .map_err(io)?;
-            match row {
-                None => {
-                    let inserted = tx
-                        .execute(
-                            "INSERT INTO leases (team_id, node_id, epoch, expires_at) \
-                             VALUES ($1, $2, 1, clock_timestamp() + make_interval(secs => $3)) \
-                             ON CONFLICT (team_id) DO NOTHING",
-                            &[team, &node.node_id, &lease],
-                        )
-                        .map_err(io)?;
-                    if inserted == 0 {
-                        // Another node created it at the same moment: it is theirs.
-                        return Ok(Err(Refusal {
-                            team: team.clone(),
-                            owner: None,
-                            expired: false,
-                        }));
-                    }
-                    taken.push((team.clone(), 1));
-                }
-                Some(row) => {
-                    let (owner, epoch, expired): (String, i64, bool) =
-                        (row.get(0), row.get(1), row.get(2));
-                    let ours = owner == node.node_id && held.get(team) == Some(&epoch);
-                    if !ours {
-                        return Ok(Err(Refusal {
-                            team: team.clone(),
-                            // An earlier run of this node id is dead (the node row says
-                            // so), so its lease is ours to take, like an expired one.
-                            expired: expired || owner == node.node_id,
-                            owner: Some(owner),
-                        }));
-                    }
-                    tx.execute(
-                        "UPDATE leases SET expires_at = clock_timestamp() + make_interval(secs => $2) \
-                         WHERE team_id = $1",
-                        &[team, &lease],
-                    )
-                    .map_err(io)?;
-                }
-            }
-        }
-        Ok(Ok(taken))
-    }
-
-    fn me(&self) -> LeaseOwner {
-        LeaseOwner {
-            node_id: self.node.node_id.clone(),
-            advertise_url: self.node.advertise_url.clone(),
-        }
-    }
-
-    /// Takes the lease of a team whose owner let it expire (epoch + 1). Whether it did.
-    fn take_over(&mut self, team: &str) -> Result<bool, StoreError> {
-        let row = self
-            .client
-            .query_opt(
-                "UPDATE leases SET node_id = $2, epoch = epoch + 1, \
-                 expires_at = clock_timestamp() + make_interval(secs => $3) \
-                 WHERE team_id = $1 AND (node_id = $2 OR expires_at < clock_timestamp()) \
-                 RETURNING epoch",
-                &[&team, &self.node.node_id, &secs(self.node.lease)],
-            )
-            .map_err(io)?;
-        // The epoch counts once the writer reloads the team (`load` reads it back).
-        Ok(row.is_some())
-    }
-
-    /// The person-readable refusal for a change to a team this node does not own.
-    fn refusal_message(&mut self, refusal: &Refusal, took_over: bool) -> String {
-        if took_over {
-            return "This team's schedule has just moved to this server; the change was not \
-                    saved, please try again"
-                .into();
-        }
-        let url: Option<String> = refusal.owner.as_ref().and_then(|node| {
-            self.client
-                .query_opt(
-                    "SELECT advertise_url FROM nodes WHERE node_id = $1",
-                    &[node],
-                )
-                .ok()
-                .flatten()
-                .and_then(|r| r.get::<_, Option<String>>(0))
-        });
-        if let Some(node) = &refusal.owner
-            && !refusal.expired
-        {
-            let owner = LeaseOwner {
-                node_id: node.clone(),
-                advertise_url: url.clone(),
-            };
-            self.leases.set(&refusal.team, owner);
-        }
-        match (&refusal.owner, url) {
-            (Some(node), Some(url)) => format!(
-                "This team's schedule is served by another kronuz server ({node}, {url}); \
-                 the change was not saved, send it there"
-            ),
-            (Some(node), None) => format!(
-                "This team's schedule is served by another kronuz server ({node}); the \
-                 change was not saved, send it there"
-            ),
-            (None, _) => "This team's schedule is being taken over by another kronuz server; \
-                          the change was not saved, please try again"
-                .into(),
-        }
-    }
-}
-
-/// Why a batch was refused: the first team this node does not own.
-struct Refusal {
-    team: String,
-    owner: Option<String>,
-    /// The owner's lease has run out (or belonged to an earlier run of this node).
-    expired: bool,
-}
-
-/// The team of a scenario, for scenario rows that carry no record.
-fn scenario_team(tx: &mut Transaction<'_>, scenario: &str) -> Result<Option<String>, StoreError> {
-    let row = tx
-        .query_opt("SELECT team_id FROM scenarios WHERE id = $1", &[&scenario])
-        .map_err(io)?;
-    Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
 }
 
 /// Runs the pending migrations under an advisory lock; refuses a newer schema.
@@ -477,108 +288,21 @@ fn migrate(client: &mut Client, place: &str) -> Result<(), StoreError> {
 
 impl Store for PostgresStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
-        // One consistent snapshot: the records and the epochs of the leases held in it.
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(io)?;
-        let mut records = Vec::new();
-        let mut recent = RecentActivity::default();
-        for &kind in Kind::ALL {
-            let rows = tx
-                .query(&format!("SELECT id, body FROM {}", kind.table()), &[])
-                .map_err(io)?;
-            for row in rows {
-                let id: &str = row.get(0);
-                let body: &str = row.get(1);
-                let record = Record::from_json(kind, body).map_err(|e| {
-                    StoreError::Corrupt(format!("{} row {id} cannot be read: {e}", kind.table()))
-                })?;
-                match record {
-                    Record::Activity(a) => recent.keep(a),
-                    other => records.push(other),
-                }
-            }
-        }
-        records.extend(recent.into_records());
-        let mut scenario_rows = Vec::new();
-        for row in tx
-            .query(
-                "SELECT scenario_id, kind, id, value, base, touched FROM scenario_records",
-                &[],
-            )
-            .map_err(io)?
-        {
-            let kind: &str = row.get(1);
-            scenario_rows.push(ScenarioRow::read(
-                row.get(0),
-                kind,
-                row.get(2),
-                row.get(3),
-                row.get(4),
-                row.get(5),
-            )?);
-        }
-        let held = tx
-            .query(
-                "SELECT team_id, epoch FROM leases WHERE node_id = $1",
-                &[&self.node.node_id],
-            )
-            .map_err(io)?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        tx.commit().map_err(io)?;
-        self.held = held;
-        crate::metrics::METRICS.teams_owned(self.held.len());
-        Ok(Snapshot {
-            records,
-            scenario_rows,
-        })
+        self.read_teams(None)
     }
 
-    fn commit(&mut self, batch: &[&Mutation]) -> Result<(), StoreError> {
+    fn load_team(&mut self, team: &Id) -> Result<Snapshot, StoreError> {
+        self.read_teams(Some(std::slice::from_ref(&team.0)))
+    }
+
+    fn commit(&mut self, batch: &[&[Mutation]]) -> Result<Committed, StoreError> {
         if self.client.is_closed() {
             // The server went away and came back: a fresh connection, same statements.
             let fresh = PostgresStore::reconnect(&self.config)?;
             self.client = fresh.0;
             self.tables = fresh.1;
         }
-        let mut tx = self.client.transaction().map_err(io)?;
-        let teams = Self::write(&self.tables, &mut tx, batch)?;
-        let fenced = Self::fence(&self.node, &self.held, &mut tx, &teams)?;
-        match fenced {
-            Ok(taken) => {
-                tx.commit().map_err(io)?;
-                if !taken.is_empty() {
-                    for (team, _) in &taken {
-                        self.leases.set(team, self.me());
-                    }
-                    self.held.extend(taken);
-                    crate::metrics::METRICS.teams_owned(self.held.len());
-                }
-                Ok(())
-            }
-            Err(refusal) => {
-                tx.rollback().map_err(io)?;
-                let took_over = refusal.expired && self.take_over(&refusal.team)?;
-                crate::metrics::METRICS.lease_refusal();
-                if took_over {
-                    crate::metrics::METRICS.lease_takeover();
-                    tracing::warn!(team = %refusal.team, "took over the lease of a team whose owner stopped renewing it");
-                } else {
-                    tracing::warn!(team = %refusal.team, owner = ?refusal.owner, "refused a write to a team another node owns");
-                }
-                let message = self.refusal_message(&refusal, took_over);
-                if took_over {
-                    self.leases.set(&refusal.team, self.me());
-                }
-                Err(StoreError::NotOwner(message))
-            }
-        }
+        self.commit_batch(batch)
     }
 
     fn close(mut self: Box<Self>) -> Result<(), StoreError> {
