@@ -98,7 +98,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX leases_by_node ON leases (node_id);",
     // 2: the secret nodes sign forwarded requests with (one row, made by the first node).
     "CREATE TABLE cluster_secret (id INT PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);",
-    // 3: a node loads one team at a time: each table by team, sessions by person.
+    // 3: a node loads one team at a time: each table by team, sessions by person;
+    // a credential's team (login email, token, feed, invitation) found by index.
     "CREATE INDEX IF NOT EXISTS users_by_team ON users (team_id);
      CREATE INDEX IF NOT EXISTS invites_by_team ON invites (team_id);
      CREATE INDEX IF NOT EXISTS projects_by_team ON projects (team_id);
@@ -115,7 +116,11 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX IF NOT EXISTS webhooks_by_team ON webhooks (team_id);
      CREATE INDEX IF NOT EXISTS webhook_deliveries_by_team ON webhook_deliveries (team_id);
      CREATE INDEX IF NOT EXISTS teams_by_team ON teams (team_id);
-     CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions ((body::jsonb ->> 'user_id'));",
+     CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions ((body::jsonb ->> 'user_id'));
+     CREATE INDEX IF NOT EXISTS users_by_email ON users (lower(body::jsonb ->> 'email'));
+     CREATE INDEX IF NOT EXISTS api_tokens_by_hash ON api_tokens ((body::jsonb ->> 'token_hash'));
+     CREATE INDEX IF NOT EXISTS calendar_feeds_by_hash ON calendar_feeds ((body::jsonb ->> 'token_hash'));
+     CREATE INDEX IF NOT EXISTS invites_by_hash ON invites ((body::jsonb ->> 'token_hash'));",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.
