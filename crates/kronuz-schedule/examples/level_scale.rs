@@ -3,6 +3,10 @@
 //! it stops improving) against the whole 2 s budget, and compares their plans.
 //! `cargo run --release -p kronuz-schedule --example level_scale`
 //!
+//! With `http` (and `full`): the problem of `cargo bench --bench planning` in 8 input
+//! orders, the default search (and 120 passes without the stop rule) with the CPU time
+//! of each, since on a shared machine the wall-clock time is mostly the others' work.
+//!
 //! With `replan`: how stable re-planning is. A 500-task plan (25 projects on 60
 //! people), then 50 random small changes, each to that plan: one task's effort, one
 //! person's day off, or one new task. After each, the share of the tasks the change
