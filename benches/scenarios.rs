@@ -58,6 +58,16 @@ fn cpu_now() -> Duration {
         .unwrap_or_default()
 }
 
+/// What happened to live just before a timed compare.
+#[derive(Clone, Copy, PartialEq)]
+enum Before {
+    Nothing,
+    BookingChanged,
+    PersonChanged,
+    /// Live's memo emptied: nothing derived from it is kept.
+    NothingKept,
+}
+
 const SCENARIOS: usize = 10;
 const CHANGES: usize = 100;
 const PROJECTS: usize = 50;
@@ -163,14 +173,44 @@ fn main() {
     let changed = bytes();
 
     let today = date("2026-06-01");
-    // `cold`: as if live had just changed (nothing derived from it kept yet).
-    let time_compare = |db: &Db, id: &Id, cold: bool| {
+    // Live edits made between compares: bookings outside every scenario's changes (so
+    // merging later meets no conflict), and people's weekly hours.
+    let live = db.schedule(&owner.team_id).expect("the team");
+    let in_year: std::collections::HashSet<Id> =
+        (0..CHANGES).map(|k| Id(format!("a{}", k * 997))).collect();
+    let autumn: Vec<Id> = live
+        .allocations
+        .values()
+        .filter(|a| a.start >= date("2026-10-01") && !in_year.contains(&a.id))
+        .map(|a| a.id.clone())
+        .take(100)
+        .collect();
+    let someone: Vec<Id> = live.people.keys().take(100).cloned().collect();
+    drop(live);
+    let mut live_edits = 0usize;
+    let mut time_compare = |db: &mut Db, id: &Id, before: Before| {
         let (mut times, mut cpu) = (Vec::new(), Vec::new());
         let mut span = String::new();
         for _ in 0..5 {
+            let n = live_edits;
+            live_edits += 1;
+            let edit = match before {
+                Before::Nothing | Before::NothingKept => None,
+                Before::BookingChanged => Some(Edit::PatchAllocation(
+                    autumn[n % autumn.len()].clone(),
+                    serde_json::json!({"hours_per_day": 2.0 + (n % 5) as f64}),
+                )),
+                Before::PersonChanged => Some(Edit::PatchPerson(
+                    someone[n % someone.len()].clone(),
+                    serde_json::json!({"weekly_hours": [8, 8, 8, 8, 4 + n % 4, 0, 0]}),
+                )),
+            };
+            if let Some(edit) = edit {
+                db.edit(&owner, edit, 3).expect("a live edit");
+            }
             let (started, cpu_started) = (Instant::now(), cpu_now());
             let mut view = db.fork_view(&owner, id).expect("fork view");
-            if cold {
+            if before == Before::NothingKept {
                 view.live.memo = Default::default();
             }
             let c = compare(&view.live, &view.fork, &view.differences, today);
@@ -181,10 +221,26 @@ fn main() {
         }
         (median(times), median(cpu), span)
     };
-    let (compare_year, compare_year_cpu, year_span) = time_compare(&db, &ids[0], false);
-    let (compare_quarter, compare_quarter_cpu, quarter_span) = time_compare(&db, &ids[1], false);
-    let (cold_year, cold_year_cpu, _) = time_compare(&db, &ids[0], true);
-    let (cold_quarter, cold_quarter_cpu, _) = time_compare(&db, &ids[1], true);
+    let mut line = |what: &str, before: Before| {
+        let mut out = format!("  compare, {what}:\n");
+        for (id, name) in [(&ids[0], "year"), (&ids[1], "quarter")] {
+            let (wall, cpu, span) = time_compare(&mut db, id, before);
+            out += &format!("    {name} ({span}): {wall:?} (CPU {cpu:.1?})\n");
+        }
+        out
+    };
+    let compares = [
+        line("live unchanged since the last compare", Before::Nothing),
+        line("first after a live booking changed", Before::BookingChanged),
+        line(
+            "first after a live person's weekly hours changed",
+            Before::PersonChanged,
+        ),
+        line(
+            "nothing derived from live kept (as after a restart)",
+            Before::NothingKept,
+        ),
+    ];
 
     let (mut merges, mut merges_cpu) = (Vec::new(), Vec::new());
     for id in &ids[1..6] {
@@ -223,11 +279,11 @@ fn main() {
         median(edits)
     );
     println!(
-        "  compare, {CHANGES} changes over {year_span}: {compare_year:?} (CPU {compare_year_cpu:.1?}); live just changed: {cold_year:?} (CPU {cold_year_cpu:.1?})"
+        "  compare, {CHANGES} changed allocations, median of 5 (year: spread over 2026; quarter: from March)"
     );
-    println!(
-        "  compare, {CHANGES} changes over {quarter_span}: {compare_quarter:?} (CPU {compare_quarter_cpu:.1?}); live just changed: {cold_quarter:?} (CPU {cold_quarter_cpu:.1?})"
-    );
+    for c in &compares {
+        print!("{c}");
+    }
     println!(
         "  merge ({CHANGES} changes, one activity entry, 9 other scenarios open): {:?} (CPU {:.1?})",
         median(merges),

@@ -1,13 +1,21 @@
 //! Several nodes on one PostgreSQL: which node answers for a team, and how to reach it.
 //!
-//! The HTTP layer (`http::forward`) asks [`Cluster::route`] for each API request that
-//! names a person (the `usrid` cookie, or the email of a login): it finds that person's
-//! team (a person never changes team, so the answer is cached), then the team's lease
-//! in the [`LeaseView`] the heartbeat keeps current. A team leased to another live node
-//! is forwarded there; a team nobody holds is claimed first (taking it over and
-//! reloading it from PostgreSQL if its owner stopped), then served here.
+//! The HTTP layer (`http::forward`) asks [`Cluster::route`] for each request that
+//! names a team one way or another: the `usrid` cookie, the email of a login, an API
+//! token, a calendar feed's token, an invitation or a password-reset link. It finds
+//! that team (a credential never changes team, so the answer is cached), then the
+//! team's lease in the [`LeaseView`] the heartbeat keeps current. A team leased to
+//! another live node is forwarded there; a team nobody holds is claimed first (taking
+//! it over and reloading it from PostgreSQL if its owner stopped), then served here.
+//!
+//! Nodes trust each other through a secret kept in the database (`cluster_secret`,
+//! made by the first node): a forwarded request is signed with it ([`Cluster::sign`]),
+//! so only a node can say which client a request came from.
 
+use crate::store::StoreError;
 use crate::store::postgres::{LeaseOwner, LeaseView};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -28,27 +36,107 @@ pub struct Cluster {
     config: postgres::Config,
     /// A connection for looking people up, opened on first use.
     directory: Mutex<Option<postgres::Client>>,
-    /// Person id to team id: fixed for the life of an account.
+    /// Person id (or a credential's hash) to team id: fixed for the life of an account.
     teams: Mutex<HashMap<String, String>>,
     /// The client that forwards requests (no redirects followed: they pass through).
     pub http: reqwest::Client,
+    /// What nodes sign forwarded requests with; only nodes can read it.
+    secret: String,
+}
+
+/// A credential that names a team, as found in a request.
+#[derive(Debug)]
+pub enum TeamKey {
+    /// The `usrid` cookie.
+    User(String),
+    /// The email a login names.
+    Email(String),
+    /// The hash of an API token (`Authorization: Bearer`).
+    ApiToken(String),
+    /// The hash of a calendar feed's token (`/ical/<token>.ics`).
+    Feed(String),
+    /// The hash of an invitation's token (a sign-up that joins a team).
+    Invite(String),
+    /// A team named outright (a password-reset link carries its team).
+    Team(String),
 }
 
 impl Cluster {
-    pub fn new(node_id: String, leases: Arc<LeaseView>, url: &str) -> Option<Arc<Cluster>> {
-        let config = url.parse().ok()?;
+    /// Connects to the database at `url` and reads the nodes' secret (making it if
+    /// this is the first node). Blocks: call it off the runtime.
+    pub fn open(
+        node_id: String,
+        leases: Arc<LeaseView>,
+        url: &str,
+    ) -> Result<Arc<Cluster>, StoreError> {
+        let config: postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Config(format!("the database URL is not valid: {e}")))?;
+        let io = |e: postgres::Error| StoreError::Io(format!("reading the nodes' secret: {e}"));
+        let mut client = config.connect(postgres::NoTls).map_err(io)?;
+        let mut fresh = [0u8; 32];
+        crate::domain::fill_random(&mut fresh);
+        client
+            .execute(
+                "INSERT INTO cluster_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+                &[&hex::encode(fresh)],
+            )
+            .map_err(io)?;
+        let secret: String = client
+            .query_one("SELECT secret FROM cluster_secret WHERE id = 1", &[])
+            .map_err(io)?
+            .get(0);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(2))
             .build()
-            .ok()?;
-        Some(Arc::new(Cluster {
+            .map_err(|e| StoreError::Io(format!("cannot make the forwarding client: {e}")))?;
+        Ok(Arc::new(Cluster {
             node_id,
             leases,
             config,
-            directory: Mutex::new(None),
+            directory: Mutex::new(Some(client)),
             teams: Mutex::new(HashMap::new()),
             http,
+            secret,
         }))
+    }
+
+    /// The signature a node puts on a request it forwards on behalf of `client` (its
+    /// address): only a node, which can read the secret, can make it.
+    pub fn sign(&self, node_id: &str, client: &str, method: &str, path: &str) -> String {
+        hex::encode(
+            self.mac(&[node_id, client, method, path])
+                .finalize()
+                .into_bytes(),
+        )
+    }
+
+    fn mac(&self, parts: &[&str]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.secret.as_bytes())
+            .expect("HMAC takes a key of any length");
+        for part in parts {
+            mac.update(part.as_bytes());
+            mac.update(b"\n");
+        }
+        mac
+    }
+
+    /// Whether `signature` is a node's for these values (compared in constant time).
+    pub fn verify(
+        &self,
+        node_id: &str,
+        client: &str,
+        method: &str,
+        path: &str,
+        signature: &str,
+    ) -> bool {
+        let Ok(given) = hex::decode(signature) else {
+            return false;
+        };
+        self.mac(&[node_id, client, method, path])
+            .verify_slice(&given)
+            .is_ok()
     }
 
     /// Where a request for `team` goes.
@@ -60,28 +148,45 @@ impl Cluster {
         }
     }
 
-    /// The team of the person with this id, if there is one.
-    pub async fn team_of_user(self: &Arc<Self>, user_id: &str) -> Option<String> {
-        if let Some(team) = self.cached(user_id) {
+    /// The team `key` belongs to, if there is one.
+    pub async fn team_of(self: &Arc<Self>, key: TeamKey) -> Option<String> {
+        let (sql, param, cache): (&'static str, String, Option<String>) = match key {
+            TeamKey::Team(team) => return Some(team),
+            TeamKey::User(id) => (
+                "SELECT team_id FROM users WHERE id = $1",
+                id.clone(),
+                Some(id),
+            ),
+            // An email can be given up and taken by another account: never cached.
+            TeamKey::Email(email) => (
+                "SELECT team_id FROM users WHERE lower(body::jsonb ->> 'email') = lower($1)",
+                email.trim().to_string(),
+                None,
+            ),
+            TeamKey::ApiToken(hash) => (
+                "SELECT team_id FROM api_tokens WHERE body::jsonb ->> 'token_hash' = $1",
+                hash.clone(),
+                Some(format!("token:{hash}")),
+            ),
+            TeamKey::Feed(hash) => (
+                "SELECT team_id FROM calendar_feeds WHERE body::jsonb ->> 'token_hash' = $1",
+                hash.clone(),
+                Some(format!("feed:{hash}")),
+            ),
+            TeamKey::Invite(hash) => (
+                "SELECT team_id FROM invites WHERE body::jsonb ->> 'token_hash' = $1",
+                hash.clone(),
+                Some(format!("invite:{hash}")),
+            ),
+        };
+        if let Some(team) = cache.as_deref().and_then(|k| self.cached(k)) {
             return Some(team);
         }
-        let team = self
-            .lookup(
-                "SELECT team_id FROM users WHERE id = $1",
-                user_id.to_string(),
-            )
-            .await?;
-        self.remember(user_id, &team);
+        let team = self.lookup(sql, param).await?;
+        if let Some(key) = cache {
+            self.remember(&key, &team);
+        }
         Some(team)
-    }
-
-    /// The team of the person who logs in with this email, if there is one.
-    pub async fn team_of_email(self: &Arc<Self>, email: &str) -> Option<String> {
-        self.lookup(
-            "SELECT team_id FROM users WHERE lower(body::jsonb ->> 'email') = lower($1)",
-            email.trim().to_string(),
-        )
-        .await
     }
 
     fn cached(&self, user_id: &str) -> Option<String> {

@@ -10,6 +10,12 @@
 //!   longer reaches back that far) and a receiver for what comes next, so nothing falls
 //!   between the two.
 //! - `GET /api/v1/events` (in `http::events`) streams them as server-sent events.
+//! - At start and after every reload (a failed commit, or a team taken over from
+//!   another node) the hub is seeded from the activity log just read from the store
+//!   ([`Events::seed`]): a stream that reconnects with `Last-Event-ID`, to this node or
+//!   after its team moved here, gets exactly what it missed. Ids are activity `seq`s,
+//!   which only grow within a team, also across nodes (a node that takes a team over
+//!   continues after the largest `seq` it loaded).
 //!
 //! Memory is bounded: [`RING`] events per team, and a subscriber that falls more than
 //! [`LAG`] events behind is told to reload instead of being buffered for.
@@ -125,8 +131,18 @@ pub struct Subscription {
     pub live: broadcast::Receiver<Arc<Frame>>,
 }
 
+/// One team's recent events read back from the store, for [`Events::seed`].
+pub struct TeamEvents {
+    pub team_id: Id,
+    /// The live activity entries, oldest first, each with its author's name.
+    pub entries: Vec<(Arc<Activity>, String)>,
+    /// These are all of the team's events (nothing older was left out).
+    pub complete: bool,
+}
+
 enum HubMsg {
     Publish(Arc<Frame>),
+    Seed(Vec<TeamEvents>),
     Subscribe {
         team_id: Id,
         since: Option<u64>,
@@ -155,6 +171,11 @@ impl Events {
         crate::metrics::METRICS.event_published();
         let _ = self.0.send(HubMsg::Publish(Arc::new(Frame::of(&event))));
         self.1.notify_one();
+    }
+
+    /// Puts each team's committed events, as the store holds them, in its ring.
+    pub fn seed(&self, teams: Vec<TeamEvents>) {
+        let _ = self.0.send(HubMsg::Seed(teams));
     }
 
     /// Resolves after the next committed change (or at once if one came since the
@@ -212,6 +233,11 @@ impl Hub {
         while let Some(msg) = rx.recv().await {
             match msg {
                 HubMsg::Publish(event) => self.publish(event),
+                HubMsg::Seed(teams) => {
+                    for team in teams {
+                        self.seed(team);
+                    }
+                }
                 HubMsg::Subscribe {
                     team_id,
                     since,
@@ -233,6 +259,35 @@ impl Hub {
         log.ring.push_back(event.clone());
         // No subscriber is not an error: the event stays in the ring for reconnects.
         let _ = log.live.send(event);
+    }
+
+    /// Replaces a team's ring with its events as stored, keeping any newer ones
+    /// published meanwhile; ids below the oldest kept may be missing unless `complete`.
+    fn seed(&mut self, team: TeamEvents) {
+        let log = self.team(&team.team_id);
+        let mut ring: VecDeque<Arc<Frame>> = team
+            .entries
+            .into_iter()
+            .map(|(entry, name)| Arc::new(Frame::of(&Event::from_entry(&entry, name))))
+            .collect();
+        let newest = ring.back().map(|f| f.id);
+        ring.extend(
+            log.ring
+                .iter()
+                .filter(|f| newest.is_none_or(|n| f.id > n))
+                .cloned(),
+        );
+        let mut complete = team.complete;
+        while ring.len() > RING {
+            ring.pop_front();
+            complete = false;
+        }
+        log.floor = match ring.front() {
+            _ if complete => 0,
+            Some(oldest) => oldest.id.saturating_sub(1),
+            None => log.floor,
+        };
+        log.ring = ring;
     }
 
     fn subscribe(&mut self, team_id: &Id, since: Option<u64>) -> Subscription {
@@ -320,6 +375,63 @@ mod tests {
         );
         assert!(matches!(
             hub.subscribe(&"A".into(), Some(1_000_000)).backlog,
+            Backlog::Reload
+        ));
+    }
+
+    fn stored(team: &str, ids: &[u64], complete: bool) -> TeamEvents {
+        let entries = ids
+            .iter()
+            .map(|&seq| {
+                let entry = Activity {
+                    id: Id(format!("a{seq}")),
+                    team_id: team.into(),
+                    seq,
+                    user_id: "u".into(),
+                    at: 0,
+                    summary: String::new(),
+                    changes: vec![],
+                    undo_of: None,
+                    undone_by: None,
+                    action: Default::default(),
+                    scenario: None,
+                };
+                (Arc::new(entry), "Ann".to_string())
+            })
+            .collect();
+        TeamEvents {
+            team_id: team.into(),
+            entries,
+            complete,
+        }
+    }
+
+    #[test]
+    fn a_team_taken_over_resumes_from_the_log_read_back_and_keeps_newer_events() {
+        // This node started at 100 and saw nothing of A, which another node wrote.
+        let mut hub = Hub::new(100);
+        assert!(matches!(
+            hub.subscribe(&"A".into(), Some(40)).backlog,
+            Backlog::Reload
+        ));
+        hub.publish(event("A", 130));
+        hub.seed(stored("A", &[20, 40, 120], true));
+        assert_eq!(
+            replayed(hub.subscribe(&"A".into(), Some(40)).backlog),
+            [120, 130]
+        );
+        assert_eq!(
+            replayed(hub.subscribe(&"A".into(), Some(0)).backlog),
+            [20, 40, 120, 130]
+        );
+        // A log read back in part: what lies before its oldest event may be missing.
+        hub.seed(stored("B", &[50, 60], false));
+        assert_eq!(
+            replayed(hub.subscribe(&"B".into(), Some(49)).backlog),
+            [50, 60]
+        );
+        assert!(matches!(
+            hub.subscribe(&"B".into(), Some(30)).backlog,
             Backlog::Reload
         ));
     }

@@ -17,6 +17,9 @@
 //!   (`Authorization: Bearer`, `http::tokens`, kept as `domain::token::ApiToken` and
 //!   checked in `db::tokens`); a bearer request acts with its owner's role, narrowed by
 //!   the token's scope, and is exempt from the cross-site rule that guards cookies.
+//!   With several nodes, `http::forward` passes each request to its team's owner
+//!   (signed with the nodes' secret, carrying the client's address) and
+//!   `http::follow` keeps a live-events stream on the team's owner across failovers.
 //! - [`import`]: data in. CSV files of people, clients, projects, allocations and time
 //!   off, planned as a dry run against a schedule snapshot (rows to create, update or
 //!   leave, errors by row and column) and applied as one `Edit::Batch`: all rows or none,
@@ -144,17 +147,18 @@ pub async fn serve(
         ),
         (None, None) => unreachable!("the data directory is locked without a database URL"),
     };
-    let (store, leases, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
-        let (mut store, leases): (Box<dyn Store>, _) = match opening {
+    let (store, cluster, snapshot, dummy_hash) = tokio::task::spawn_blocking(move || {
+        let (mut store, cluster): (Box<dyn Store>, _) = match opening {
             Opening::Sqlite(path, options) => (Box::new(SqliteStore::open(&path, &options)?), None),
             Opening::Postgres(url, node) => {
+                let node_id = node.node_id.clone();
                 let store = PostgresStore::open(&url, node)?;
-                let leases = store.leases();
-                (Box::new(store), Some(leases))
+                let cluster = cluster::Cluster::open(node_id, store.leases(), &url)?;
+                (Box::new(store), Some(cluster))
             }
         };
         let snapshot = store.load()?;
-        Ok::<_, StoreError>((store, leases, snapshot, http::dummy_hash()))
+        Ok::<_, StoreError>((store, cluster, snapshot, http::dummy_hash()))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
@@ -170,6 +174,7 @@ pub async fn serve(
     let writer = store::writer::spawn(store, settings.commit_mode, restore_tx)?;
     let db_state = Db::new(snapshot, policy);
     let events = events::Events::spawn(db_state.last_seq());
+    events.seed(db_state.live_events());
     let (db, actor) = match settings.state_backend {
         db::StateBackend::Actor => {
             let (db, actor) = db_state.spawn(writer, restore_rx, events.clone());
@@ -190,10 +195,6 @@ pub async fn serve(
         events.clone(),
         settings.webhooks_allow_private,
     ));
-    let cluster = match (leases, &settings.database_url) {
-        (Some(leases), Some(url)) => cluster::Cluster::new(settings.node().node_id, leases, url),
-        _ => None,
-    };
     let mut state = http::AppState::new(db.clone(), events, settings, dummy_hash);
     state.cluster = cluster;
     let app = http::app(state);

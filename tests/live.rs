@@ -198,12 +198,16 @@ async fn events_come_in_commit_order_for_the_own_team_only_and_resume_from_last_
         "Added client Live again"
     );
 
-    // After a restart the server cannot know what a client saw before it: reload.
+    // After a restart the stream resumes from the activity log read back from disk.
     drop(resumed);
     let s = s.restart().await;
-    let mut after_restart = Events::open(&ann, &s, Some(ids[0])).await;
+    let mut after_restart = Events::open(&ann, &s, Some(ids[2])).await;
     after_restart.hello().await;
-    assert_eq!(after_restart.next().await.event, "reload");
+    assert_eq!(after_restart.change().await.id, deleted.id);
+    assert_eq!(
+        after_restart.change().await.data["summary"],
+        "Added client Live again"
+    );
     // An id the server never sent is not resumed from either.
     let mut made_up = Events::open(&ann, &s, Some(u64::MAX)).await;
     made_up.hello().await;

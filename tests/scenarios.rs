@@ -642,3 +642,90 @@ async fn a_team_keeps_at_most_twenty_open_scenarios_and_the_twenty_first_is_a_40
     assert_eq!(status, StatusCode::NO_CONTENT);
     fork(&ann.c, &s, "Plan 20").await;
 }
+
+#[tokio::test]
+async fn a_compare_after_live_changes_shows_live_as_it_is_now() {
+    let s = TestServer::fresh().await;
+    let t = team(&s, "ann@x.io").await;
+    // Cleo is booked on live; the scenario never touches her.
+    let cleo = id(&created(
+        &t.c,
+        &s,
+        "/api/v1/people",
+        None,
+        json!({"name": "Cleo Park"}),
+    )
+    .await);
+    let hers = id(&created(&t.c, &s, "/api/v1/allocations", None, json!({"project_id": t.project, "person_id": cleo, "start": "2026-03-09", "end": "2026-03-13", "hours_per_day": 6})).await);
+    let sc = fork(&t.c, &s, "Ben full time").await;
+    let (status, _) = call(
+        &t.c,
+        &s,
+        Method::PATCH,
+        &format!("/api/v1/allocations/{}", t.booking),
+        Some(&sc),
+        Some(json!({"hours_per_day": 8})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // March's scheduled hours, team and project, live and scenario.
+    let march = |cmp: &Value| {
+        let total = cmp["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["month"] == "2026-03")
+            .unwrap()
+            .clone();
+        let project = cmp["projects_effect"][0].clone();
+        [
+            total["live"]["scheduled_hours"].as_f64().unwrap(),
+            total["scenario"]["scheduled_hours"].as_f64().unwrap(),
+            project["live"]["scheduled_hours"].as_f64().unwrap(),
+            project["scenario"]["scheduled_hours"].as_f64().unwrap(),
+        ]
+    };
+    let compare = || async {
+        let (status, cmp) = call(
+            &t.c,
+            &s,
+            Method::GET,
+            &format!("/api/v1/scenarios/{sc}/compare"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{cmp}");
+        march(&cmp)
+    };
+    // Ben 20 h live, 40 in the scenario; Cleo 30.
+    assert_eq!(compare().await, [50.0, 70.0, 50.0, 70.0]);
+    assert_eq!(compare().await, [50.0, 70.0, 50.0, 70.0], "asked again");
+
+    // Live books Cleo less: both sides follow, as the scenario did not touch her.
+    let (status, _) = call(
+        &t.c,
+        &s,
+        Method::PATCH,
+        &format!("/api/v1/allocations/{hers}"),
+        None,
+        Some(json!({"hours_per_day": 2})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(compare().await, [30.0, 50.0, 30.0, 50.0]);
+
+    // Then Cleo stops working Mondays on live: her booking loses Monday 9 March.
+    let (status, _) = call(
+        &t.c,
+        &s,
+        Method::PATCH,
+        &format!("/api/v1/people/{cleo}"),
+        None,
+        Some(json!({"weekly_hours": [0, 8, 8, 8, 8, 0, 0]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(compare().await, [28.0, 48.0, 28.0, 48.0]);
+}

@@ -18,8 +18,13 @@ export function taskForm(t = {}) {
     earliest_start: t.earliest_start || '',
     deadline: t.deadline || '',
     priority: t.priority ?? '',
+    assignees_max: String(t.assignees_max ?? 1),
+    pinned: !!t.pinned,
   };
 }
+
+/** Most people who may share one task (the server's limit). */
+export const MAX_ASSIGNEES = 10;
 
 /** The request for the task form `tf` ({projectId, id, form}), or {error}. */
 export function taskRequest(tf) {
@@ -46,24 +51,48 @@ export function taskRequest(tf) {
     if (!Number.isFinite(p)) return { error: 'Priority must be a number.' };
     body.priority = p;
   }
+  const people = trimOrNull(f.assignees_max) == null ? 1 : Number(f.assignees_max);
+  if (!(Number.isInteger(people) && people >= 1 && people <= MAX_ASSIGNEES)) return { error: `People at once must be a whole number from 1 to ${MAX_ASSIGNEES}.` };
+  body.assignees_max = people;
+  body.pinned = !!f.pinned;
   // a new task sends only what is set; an edit also clears what was emptied
-  if (!editing) for (const k of Object.keys(body)) if (body[k] == null) delete body[k];
+  if (!editing) {
+    for (const k of Object.keys(body)) if (body[k] == null) delete body[k];
+    if (body.assignees_max === 1) delete body.assignees_max;
+    if (!body.pinned) delete body.pinned;
+  }
   const base = `/prj/${encodeURIComponent(tf.projectId)}/tasks`;
   return editing
     ? http('PATCH', `${base}/${encodeURIComponent(tf.id)}`, body, 'TaskSaved', 'TaskErr', { projectId: tf.projectId })
     : http('POST', base, body, 'TaskSaved', 'TaskErr', { projectId: tf.projectId });
 }
 
+/** The request that pins or unpins a task: its planned bookings stay where they are. */
+export function taskPinRequest(projectId, t, pinned) {
+  return http('PATCH', `/prj/${encodeURIComponent(projectId)}/tasks/${encodeURIComponent(t.id)}`, { pinned }, 'TaskPinned', 'TaskErr', { projectId });
+}
+
+/** "with Eve (40h)": who else works on a shared task, from a proposal's task outcome. */
+export function sharedWith(outcome, personId) {
+  const others = ((outcome && outcome.parts) || []).filter((p) => p.person_id !== personId);
+  return others.length ? 'with ' + others.map((p) => `${p.name || 'someone'} (${Number(p.hours)}h)`).join(', ') : '';
+}
+
 /** The proposal's new allocations as ghost records: ids prefixed, task name attached. */
 export function ghostAllocations(proposal) {
   if (!proposal) return [];
-  const names = new Map((proposal.tasks || []).map((t) => [t.task_id, t.name]));
-  return (proposal.allocations || []).map((a) => ({
-    ...a,
-    id: 'ghost:' + a.id,
-    ghost: true,
-    task_name: names.get(a.task_id) || a.note || 'Planned work',
-  }));
+  const tasks = new Map((proposal.tasks || []).map((t) => [t.task_id, t]));
+  return (proposal.allocations || []).map((a) => {
+    const t = tasks.get(a.task_id);
+    return {
+      ...a,
+      id: 'ghost:' + a.id,
+      ghost: true,
+      task_name: (t && t.name) || a.note || 'Planned work',
+      // a task shared by several people: whom this part works with
+      shared_with: t && (t.parts || []).length > 1 ? sharedWith(t, a.person_id) : '',
+    };
+  });
 }
 
 /** [first start, last end] of the proposal's allocations, or null. */
@@ -122,8 +151,10 @@ export function planSummary(proposal, projects = []) {
   const unscheduled = typeof proposal.unscheduled === 'number' ? proposal.unscheduled
     : Array.isArray(proposal.unscheduled) ? proposal.unscheduled.length : unscheduledTasks.length;
   const overbooked = overbookedPeople(proposal);
+  // tasks split between several people: [{task_id, name, parts: [{name, hours, start, finish}]}]
+  const shared = tasks.filter((t) => (t.parts || []).length > 1).map((t) => ({ task_id: t.task_id, name: t.name, pinned: !!t.pinned, parts: t.parts }));
   return {
-    finish, late, unscheduled, unscheduledTasks, overbooked,
+    finish, late, unscheduled, unscheduledTasks, overbooked, shared,
     tentative: proposal.tentative || 'blocks',
     onTime: !late.length && !unscheduled && !unscheduledTasks.length && !overbooked.length,
     count: (proposal.allocations || []).length, removed: (proposal.removed || []).length,

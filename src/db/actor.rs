@@ -121,6 +121,8 @@ pub(super) async fn run(
                     Some(snapshot) => {
                         tracing::warn!(epoch = restore.epoch, "reverting memory to the last committed state");
                         db.reload(snapshot);
+                        // A team taken over resumes its streams from the log just read.
+                        lp.events.seed(db.live_events());
                         storage_lost.store(false, Ordering::SeqCst);
                     }
                     None => {

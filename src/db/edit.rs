@@ -3,7 +3,9 @@
 //! history and turned into store mutations the same way.
 
 use super::describe::describe;
-use super::records::{apply_change, check_result, dependents, get_record, kind_name, not_found};
+use super::records::{
+    apply_change, check_result, dependents, get_record, kind_name, not_found, touched,
+};
 use super::state::{Applied, Db};
 use crate::domain::activity::{Action, Activity, Change};
 use crate::domain::project::patch_project;
@@ -197,7 +199,9 @@ impl Db {
         }
         check_result(&scratch, &changes).map_err(refused)?;
         scratch.version += 1;
-        scratch.memo = Default::default();
+        // Figures derived from the version before are kept with what this change
+        // touched, so the next reader counts again only what it reaches.
+        scratch.memo = scratch.memo.after(&touched(&changes));
         self.set_schedule(&space, scratch);
         let record = changes.first().and_then(|c| c.after.clone());
         let mut mutations = self.edit_mutations(auth, &changes);
@@ -237,6 +241,30 @@ impl Db {
         }
         let entry = self.remember_activity(entry);
         Ok((Edited { record, entry }, mutations))
+    }
+
+    /// Each team's recent live events as the activity log holds them (read back from
+    /// the store, so committed), oldest first, with whether that is all of them: what
+    /// the events hub resumes streams from after a start or a reload.
+    pub fn live_events(&self) -> Vec<crate::events::TeamEvents> {
+        let kept = crate::events::RING;
+        self.activity
+            .iter()
+            .filter(|(space, _)| self.schedules.contains_key(*space))
+            .map(|(team, log)| {
+                let live: Vec<_> = log.iter().filter(|a| a.scenario.is_none()).collect();
+                let from = live.len().saturating_sub(kept);
+                crate::events::TeamEvents {
+                    team_id: team.clone(),
+                    // Shared entries: the hub makes the events, off this loop.
+                    entries: live[from..]
+                        .iter()
+                        .map(|a| ((*a).clone(), self.user_name(&a.user_id)))
+                        .collect(),
+                    complete: from == 0 && log.len() < crate::domain::activity::ACTIVITY_KEPT,
+                }
+            })
+            .collect()
     }
 
     /// The live event an applied edit makes once committed.

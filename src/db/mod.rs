@@ -27,6 +27,10 @@ mod tokens;
 pub mod undo;
 mod webhooks;
 
+/// For the reports' tests, which make live edits by hand.
+#[cfg(test)]
+pub(crate) use records::touched;
+
 use crate::domain::activity::Activity;
 use crate::domain::scenario::{OnConflict, Scenario};
 use crate::domain::token::ApiToken;

@@ -241,3 +241,36 @@ pub(super) fn apply_change(s: &mut Schedule, change: &Change) -> Result<()> {
 fn unreachable_change_err() -> AppError {
     AppError::Internal("a change with neither before nor after".into())
 }
+
+/// What `changes` touched, for bringing figures derived from the schedule before them
+/// up to date (see [`crate::domain::memo::Touched`]).
+pub(crate) fn touched(changes: &[Change]) -> crate::domain::memo::Touched {
+    let mut t = crate::domain::memo::Touched::default();
+    let records = changes
+        .iter()
+        .flat_map(|c| [c.before.as_ref(), c.after.as_ref()])
+        .flatten();
+    for r in records {
+        match r {
+            Record::Allocation(a) => {
+                t.booked.extend(a.person_id.iter().cloned());
+                t.projects.insert(a.project_id.clone());
+            }
+            Record::Person(p) => {
+                t.capacity_of.insert(p.id.clone());
+            }
+            Record::TimeOff(x) => match &x.person_id {
+                Some(p) => {
+                    t.capacity_of.insert(p.clone());
+                }
+                None => t.everyone = true,
+            },
+            Record::Project(p) => {
+                t.projects.insert(p.id.clone());
+            }
+            Record::Client(_) | Record::Actual(_) | Record::Task(_) => {}
+            _ => t.everyone = true,
+        }
+    }
+    t
+}

@@ -21,6 +21,9 @@ pub const TASKS_PER_PROJECT: usize = 10_000;
 pub const TASKS_PER_TEAM: usize = 100_000;
 /// What one task waits for.
 pub const DEPENDENCIES_PER_TASK: usize = 200;
+/// People who may share one task at once: a team larger than this on one piece of
+/// work is a project of its own, better split into tasks.
+pub const ASSIGNEES_PER_TASK: u32 = 10;
 /// Allocations of one person: ten a week for forty years.
 pub const ALLOCATIONS_PER_PERSON: usize = 20_000;
 /// Allocations across a team, placeholders included.

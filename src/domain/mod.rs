@@ -7,6 +7,7 @@ pub mod activity;
 pub mod booked;
 pub mod calendar;
 pub mod limits;
+pub mod memo;
 pub mod money;
 pub mod project;
 pub mod sample;

@@ -32,63 +32,7 @@ pub struct Schedule {
     pub memo: Memo,
 }
 
-/// Derived values of one version of a schedule, shared by all its clones. A change makes
-/// a new version with an empty memo (see `Db::edit`).
-#[derive(Clone, Debug, Default)]
-pub struct Memo {
-    /// `GET /api/v1/prj/list`'s JSON body: read far more often than projects change.
-    pub project_list: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
-    /// The same for members: without the money fields.
-    pub project_list_for_members: std::sync::Arc<std::sync::OnceLock<bytes::Bytes>>,
-    /// Figures the reports derive from this version, by key (see [`Memo::derived`]).
-    derived: std::sync::Arc<std::sync::Mutex<Derived>>,
-}
-
-/// The most derived values one version keeps; the oldest goes first.
-const DERIVED_KEPT: usize = 8;
-
-/// Type-erased derived values: the domain holds them without knowing the reports' types.
-#[derive(Default)]
-struct Derived(Vec<(String, std::sync::Arc<dyn std::any::Any + Send + Sync>)>);
-
-impl std::fmt::Debug for Derived {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|(k, _)| k))
-            .finish()
-    }
-}
-
-impl Memo {
-    /// The value derived under `key` from this version, made by `make` on first use.
-    /// `make` runs outside the lock (two first callers may both compute; one result
-    /// is kept), so a slow computation never holds up another reader.
-    pub fn derived<T: std::any::Any + Send + Sync>(
-        &self,
-        key: &str,
-        make: impl FnOnce() -> T,
-    ) -> std::sync::Arc<T> {
-        let find = |d: &Derived| {
-            d.0.iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
-        };
-        if let Some(v) = self.derived.lock().ok().and_then(|d| find(&d)) {
-            return v;
-        }
-        let made = std::sync::Arc::new(make());
-        if let Ok(mut d) = self.derived.lock() {
-            if let Some(v) = find(&d) {
-                return v;
-            }
-            if d.0.len() >= DERIVED_KEPT {
-                d.0.remove(0);
-            }
-            d.0.push((key.to_string(), made.clone()));
-        }
-        made
-    }
-}
+pub use super::memo::{Memo, Touched};
 
 impl Schedule {
     pub fn new(team: Team) -> Schedule {

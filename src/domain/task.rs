@@ -37,6 +37,12 @@ pub struct Task {
     /// plans the other tasks around them.
     #[serde(default)]
     pub pinned: bool,
+    /// How many qualified people the planner may put on the task at once (1 to 10): it
+    /// splits the effort between them when that finishes the task earlier, each
+    /// person's part an allocation of its own.
+    #[serde(default = "one")]
+    #[schema(minimum = 1, maximum = 10)]
+    pub assignees_max: u32,
     /// Bumped by every change to this record; sent as its `ETag`, checked by `If-Match`.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -45,6 +51,10 @@ pub struct Task {
 
 fn yes() -> bool {
     true
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -76,6 +86,9 @@ pub struct TaskInput {
     /// Keep the task's planned allocations where they are in later plans.
     #[serde(default)]
     pub pinned: bool,
+    /// How many people may work on the task at once (1 to 10; 1 by default).
+    #[serde(default = "one")]
+    pub assignees_max: u32,
 }
 
 impl Task {
@@ -92,6 +105,13 @@ impl Task {
             return Err(AppError::invalid(
                 "effort_hours",
                 "must be more than 0 and at most 100000",
+            ));
+        }
+        let most = super::limits::ASSIGNEES_PER_TASK;
+        if !(1..=most).contains(&input.assignees_max) {
+            return Err(AppError::invalid(
+                "assignees_max",
+                format!("must be between 1 and {most} people"),
             ));
         }
         let depends_on = super::distinct(
@@ -134,6 +154,7 @@ impl Task {
                 .map(|h| check_range("max_hours_per_day", h, 0.1, 24.0))
                 .transpose()?,
             pinned: input.pinned,
+            assignees_max: input.assignees_max,
         })
     }
 
@@ -151,6 +172,7 @@ impl Task {
             may_split: self.may_split,
             max_hours_per_day: self.max_hours_per_day,
             pinned: self.pinned,
+            assignees_max: self.assignees_max,
         }
     }
 }
@@ -308,6 +330,7 @@ mod tests {
             may_split: true,
             max_hours_per_day: None,
             pinned: false,
+            assignees_max: 1,
         }
     }
 

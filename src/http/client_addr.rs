@@ -2,6 +2,8 @@
 //! connection, unless that peer is a reverse proxy named by `--trusted-proxy`; then it
 //! is the nearest address in `Forwarded` / `X-Forwarded-For` that is not itself such a
 //! proxy. Headers from anyone else are ignored: a client cannot pick its own address.
+//! A request another kronuz node forwarded carries the client's address in a header
+//! signed with the nodes' secret (`http::forward`); only then is that header believed.
 
 use super::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -76,17 +78,23 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ci| canonical(ci.0.ip()))
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        Ok(ClientAddr(client_address(
-            peer,
-            &parts.headers,
-            &state.settings.trusted_proxy,
-        )))
+        Ok(ClientAddr(of_request(parts, state)))
     }
+}
+
+/// The client's address: the one the forwarding node vouched for, when another node
+/// passed the request on (its signature checked in `forward::verify_peer`), else as
+/// this node sees it.
+pub fn of_request(parts: &Parts, state: &AppState) -> IpAddr {
+    if let Some(peer) = parts.extensions.get::<super::forward::FromPeer>() {
+        return canonical(peer.client);
+    }
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| canonical(ci.0.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    client_address(peer, &parts.headers, &state.settings.trusted_proxy)
 }
 
 /// The client behind `peer`: walks the forwarding chain from the nearest hop back while

@@ -11,6 +11,7 @@ mod edits;
 mod events;
 mod export;
 mod extract;
+mod follow;
 pub mod forward;
 mod idempotency;
 mod import;
@@ -126,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent_writes))
         .layer(middleware::from_fn_with_state(state.clone(), forward::to_owner))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), forward::verify_peer))
         .layer(middleware::from_fn(refuse_large_headers))
         .layer(middleware::from_fn(move |req, next| with_timeout(timeout, req, next)))
         .layer(middleware::from_fn_with_state(state.clone(), shed_load))
@@ -172,7 +174,9 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
     // A bearer token is never sent by a browser on its own: such a request is
     // authenticated by the token alone (cookies are not looked at), so it cannot be forged.
     let bearer = auth::bearer(req.headers()).is_some();
-    if !safe && !bearer {
+    // A request another node forwarded was checked there, where the browser's Host was.
+    let from_peer = req.extensions().get::<forward::FromPeer>().is_some();
+    if !safe && !bearer && !from_peer {
         let headers = req.headers();
         let cross_site = headers
             .get("sec-fetch-site")

@@ -227,6 +227,11 @@ fn field_rules() -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
                     json!({"description": "Higher goes first; kept within -1000 to 1000."}),
                 ),
                 ("max_hours_per_day", hours(0.1, 24.0)),
+                (
+                    "assignees_max",
+                    json!({"minimum": 1, "maximum": crate::domain::limits::ASSIGNEES_PER_TASK,
+                        "description": "How many people may work on the task at once; the planner splits it between them when that finishes it earlier."}),
+                ),
             ],
         ),
         ("SignupBody", vec![("email", email()), ("name", text(200))]),

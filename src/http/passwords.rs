@@ -99,7 +99,9 @@ async fn start_reset(
     auth: AuthUser,
     Path(user_id): Path<String>,
 ) -> Result<(StatusCode, Json<ResetLink>)> {
-    let token = new_token();
+    // The link names its team, so that any node can pass it to the team's owner,
+    // which holds the reset in memory.
+    let token = format!("{}.{}", auth.team_id, new_token());
     let expires_at = state
         .db
         .start_reset(auth, Id(user_id), token_hash(&token))

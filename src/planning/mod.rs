@@ -15,11 +15,15 @@
 //!   names the pinned task when it makes another late.
 //! - A re-plan starts from the earlier plan: each task's earlier person and first day
 //!   go to the engine, which gives them back when the change does not push the task.
-//! - Each task's booked days become allocations: a run of days with equal hours, where
+//! - A task with `assignees_max` above 1 may be shared: the engine splits its effort
+//!   between up to that many people when that finishes it earlier, and each person's
+//!   part becomes allocations of their own.
+//! - Each part's booked days become allocations: a run of days with equal hours, where
 //!   the days skipped inside the run are days the person has no capacity (weekends,
 //!   days off), becomes one allocation, since an allocation books nothing on those.
 
 mod outcome;
+mod proposal;
 
 use crate::domain::activity::Change;
 use crate::domain::booked::{Days, round_hours};
@@ -29,8 +33,8 @@ use crate::store::Record;
 use crate::{AppError, Result};
 use chrono::{Duration, NaiveDate};
 use kronuz_schedule::level::{self, Plan, Problem};
-use outcome::{bound_reason, describe, overbooked, runs};
-use serde::{Deserialize, Serialize};
+use outcome::{bound_reason, describe, overbooked, parts, runs};
+pub use proposal::{PlanOverbooked, ProjectBound, Proposal, TaskOutcome, TaskPart, Tentative};
 use std::collections::{HashMap, HashSet};
 
 pub const HORIZON_DAYS: u32 = 366;
@@ -44,95 +48,6 @@ pub struct Planned {
     pub proposal: Proposal,
     /// Time spent in the engine's search, of the whole planning.
     pub engine: std::time::Duration,
-}
-
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct TaskOutcome {
-    pub task_id: String,
-    pub name: String,
-    pub project_id: String,
-    pub person_id: Option<String>,
-    pub start: Option<NaiveDate>,
-    pub finish: Option<NaiveDate>,
-    pub deadline: Option<NaiveDate>,
-    pub late_by_days: u32,
-    /// Why the task is late or could not be placed, for a person.
-    pub reason: Option<String>,
-    /// The task is pinned: its allocations stay as they are.
-    pub pinned: bool,
-}
-
-/// How far a project's planned finish is from the earliest finish any plan could reach.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct ProjectBound {
-    pub project_id: String,
-    /// No plan finishes the project's tasks before this day: the longest dependency
-    /// chain on the people's calendars, or the work only some people can do spread
-    /// over all of them, whichever ends later.
-    pub earliest_finish: NaiveDate,
-    /// The planned finish (None while a task is unscheduled).
-    pub finish: Option<NaiveDate>,
-    /// Working days from `earliest_finish` to `finish` (None while a task is
-    /// unscheduled); 0 when the plan cannot be beaten.
-    pub days_above_earliest: Option<u32>,
-    /// What sets the earliest finish, for a person.
-    pub reason: String,
-}
-
-/// How a plan treats existing tentative bookings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Tentative {
-    /// They count as taken: the plan books only what is left (the default).
-    #[default]
-    Blocks,
-    /// The plan books over them; the proposal then says whom it overbooks, and when.
-    Ignore,
-}
-
-/// A day on which the plan would leave a person booked beyond capacity.
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct PlanOverbooked {
-    pub person_id: String,
-    pub name: String,
-    pub date: NaiveDate,
-    pub capacity_hours: f64,
-    /// Confirmed, tentative and proposed hours that day.
-    pub booked_hours: f64,
-    /// Of which tentative.
-    pub tentative_hours: f64,
-    /// Of which proposed by this plan.
-    pub planned_hours: f64,
-    /// `booked_hours - capacity_hours`.
-    pub over_hours: f64,
-}
-
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct Proposal {
-    /// Pass this to `POST /api/v1/schedule/apply`.
-    pub proposal_id: String,
-    /// Allocations the plan would create.
-    pub allocations: Vec<Allocation>,
-    /// Ids of the planner's earlier allocations it would replace.
-    pub removed: Vec<String>,
-    pub tasks: Vec<TaskOutcome>,
-    /// Finish date per project id.
-    pub finish_by_project: HashMap<String, Option<NaiveDate>>,
-    pub unscheduled: usize,
-    pub late: usize,
-    /// How existing tentative bookings were treated.
-    pub tentative: Tentative,
-    /// Every day the plan books someone who would then be over capacity, by person
-    /// name then date. Empty with `"tentative": "blocks"` unless they already were.
-    pub overbooked: Vec<PlanOverbooked>,
-    /// The sum of `over_hours` over `overbooked`.
-    pub overbooked_hours: f64,
-    /// Per project, how far its finish is from the earliest possible.
-    pub bounds: Vec<ProjectBound>,
-    /// Tasks given another person or first day than in the earlier plan.
-    pub moved: usize,
-    /// Schedule-generation passes the search made.
-    pub passes: u32,
 }
 
 /// How long the planner searches.
@@ -355,6 +270,7 @@ pub fn plan(
                     max_hours_per_day: t.max_hours_per_day,
                     pinned: pinned_of(t),
                     previous: previous_of(t),
+                    assignees_max: t.assignees_max,
                 }
             })
             .collect(),
@@ -396,12 +312,13 @@ pub fn plan(
         .collect();
     for (task, tp) in tasks.iter().zip(&result.tasks) {
         let pinned = pinned_tasks.contains(&task.id);
-        if let Some(person) = tp.person_id.as_ref().filter(|_| !pinned) {
+        for part in tp.parts.iter().filter(|_| !pinned) {
+            let person = &part.person_id;
             let capacity = capacity_of
                 .get(person.as_str())
                 .copied()
                 .unwrap_or_default();
-            for (start, end, hours) in runs(&tp.bookings, capacity) {
+            for (start, end, hours) in runs(&part.bookings, capacity) {
                 let a = Allocation {
                     version: 0,
                     id: Id::random(),
@@ -449,6 +366,7 @@ pub fn plan(
                     _ => describe(r, &name_of, s),
                 }),
             pinned,
+            parts: parts(tp, s, day),
         });
     }
     let overbooked = overbooked(s, &grid, &days, &allocations);

@@ -1,10 +1,11 @@
 //! What a plan says back: the days it overbooks someone, the engine's reasons and
 //! bounds in the schedule's words, and booked days grouped into allocations.
 
-use super::PlanOverbooked;
+use super::{PlanOverbooked, TaskPart};
 use crate::domain::booked::{Days, round_hours};
 use crate::domain::calendar::DayGrid;
 use crate::domain::{Allocation, Id, Schedule};
+use chrono::NaiveDate;
 use kronuz_schedule::level;
 use std::collections::{BTreeMap, HashMap};
 
@@ -117,6 +118,37 @@ pub(super) fn runs(bookings: &[(u32, f64)], capacity: &[f64]) -> Vec<(u32, u32, 
         }
         out.push((d, d, h));
     }
+    out
+}
+
+/// The engine's parts of a task in the schedule's words: who, from when to when, how
+/// many hours (days with no hours, such as pinned work done before the plan, left out),
+/// first start first, then by person id, so a pinned task reads as it was planned.
+pub(super) fn parts(
+    tp: &level::TaskPlan,
+    s: &Schedule,
+    day: impl Fn(u32) -> NaiveDate,
+) -> Vec<TaskPart> {
+    let mut out: Vec<TaskPart> = tp
+        .parts
+        .iter()
+        .filter_map(|p| {
+            let worked: Vec<&(u32, f64)> = p.bookings.iter().filter(|b| b.1 > 0.0).collect();
+            let (first, last) = (worked.first()?, worked.last()?);
+            Some(TaskPart {
+                person_id: p.person_id.clone(),
+                name: s
+                    .people
+                    .get(&Id(p.person_id.clone()))
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                start: day(first.0),
+                finish: day(last.0),
+                hours: round_hours(worked.iter().map(|b| b.1).sum()),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.start, &a.person_id).cmp(&(b.start, &b.person_id)));
     out
 }
 

@@ -1,7 +1,7 @@
 // A project's page: its summary, its tasks, and the project dialog.
 
 import { http, asList, ifMatch } from '../api.js';
-import { taskForm, taskRequest } from '../plan.js';
+import { taskForm, taskRequest, taskPinRequest } from '../plan.js';
 import { set, toast, canEdit, unauthorized, replaceIn, strOrNull } from '../model.js';
 import { loadTasks } from '../load.js';
 
@@ -89,6 +89,21 @@ export function update(m, msg) {
       const m2 = set(m, { taskForm: null, tasks: t && t.id ? { ...m.tasks, [msg.projectId]: replaceIn(list, t) } : m.tasks });
       const [m3, fx] = toast(m2, msg.status === 201 ? 'Task added' : 'Task saved', 'info');
       return [m3, [...fx, loadTasks(msg.projectId)]];
+    }
+    case 'TaskPin': {
+      if (!canEdit(m)) return [m, []];
+      const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
+      const t = list.find((x) => x.id === msg.id);
+      if (!t) return [m, []];
+      return [m, [ifMatch(taskPinRequest(msg.projectId, t, !!msg.pinned), 'task', t)]];
+    }
+    case 'TaskPinned': {
+      const t = msg.data;
+      const list = Array.isArray(m.tasks[msg.projectId]) ? m.tasks[msg.projectId] : [];
+      // an open form on the same task keeps its fields but takes the new version and pin
+      const tf = m.taskForm && t && m.taskForm.id === t.id ? set(m.taskForm, { base: t, form: set(m.taskForm.form, { pinned: !!t.pinned }) }) : m.taskForm;
+      const m2 = set(m, { taskForm: tf, tasks: t && t.id ? { ...m.tasks, [msg.projectId]: replaceIn(list, t) } : m.tasks });
+      return toast(m2, t && t.pinned ? `${t.name} pinned: plans keep its bookings` : `${(t && t.name) || 'Task'} unpinned`, 'info');
     }
     case 'TaskErr': {
       const r = unauthorized(m, msg.status);

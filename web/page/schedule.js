@@ -87,6 +87,8 @@ function editAllocDialog(a) {
     form: {
       person_id: a.person_id || '', placeholder_role: a.placeholder_role || '', project_id: a.project_id,
       start: a.start, end: a.end, hours_per_day: String(a.hours_per_day), tentative: !!a.tentative, note: a.note || '',
+      // a planned booking (of a task) can be pinned: later plans keep it where it is
+      task_id: a.task_id || '', pinned: !!a.pinned,
       // for splitting it (the middle day) and repeating it weekly
       split_at: a.start < a.end ? fromDay(toDay(a.start) + Math.ceil((toDay(a.end) - toDay(a.start)) / 2)) : '', repeat_weeks: '4',
     },
@@ -104,6 +106,7 @@ export const forms = {
       if (!isDate(f.start) || !isDate(f.end)) return { error: 'Dates must be YYYY-MM-DD.' };
       if (f.end < f.start) return { error: 'The end date is before the start date.' };
       const body = { project_id: f.project_id, start: f.start, end: f.end, hours_per_day: h, tentative: !!f.tentative, note: f.note || '' };
+      if (d.id && f.task_id) body.pinned = !!f.pinned;
       if (f.person_id) { body.person_id = f.person_id; if (d.id) body.placeholder_role = null; }
       else if (String(f.placeholder_role || '').trim()) { body.placeholder_role = String(f.placeholder_role).trim(); if (d.id) body.person_id = null; }
       else return { error: f.newPlaceholder ? 'Name the placeholder role, e.g. Senior developer.' : 'Choose a person or a placeholder role.' };

@@ -226,3 +226,58 @@ test('a preview asks to keep tentative bookings free, and can plan over them', (
   assert.equal(fx[0].body.tentative, 'ignore');
   assert.equal(m.plan.tentative, 'ignore');
 });
+
+test('task form: people at once and pinned are sent, out of range refused', () => {
+  const base = { projectId: 'x', form: { ...taskForm(), name: 'Build', effort_hours: '80' } };
+  assert.equal(taskForm().assignees_max, '1');
+  assert.equal(taskForm({ assignees_max: 3, pinned: true }).pinned, true);
+  // a new task leaves the defaults out
+  assert.equal(taskRequest(base).body.assignees_max, undefined);
+  assert.equal(taskRequest(base).body.pinned, undefined);
+  const shared = taskRequest({ ...base, form: { ...base.form, assignees_max: '3', pinned: true } });
+  assert.equal(shared.body.assignees_max, 3);
+  assert.equal(shared.body.pinned, true);
+  for (const bad of ['0', '11', '1.5', 'two']) {
+    assert.match(taskRequest({ ...base, form: { ...base.form, assignees_max: bad } }).error, /People at once/, bad);
+  }
+  // an edit always says both, so unpinning and going back to one person stick
+  const t = { id: 't1', name: 'Build', effort_hours: 80, assignees_max: 3, pinned: true, skills: [], depends_on: [] };
+  const edit = taskRequest({ projectId: 'x', id: 't1', form: { ...taskForm(t), assignees_max: '1', pinned: false } });
+  assert.equal(edit.body.assignees_max, 1);
+  assert.equal(edit.body.pinned, false);
+});
+
+test('the pin toggle PATCHes only pinned, with the version seen, and updates the list', () => {
+  let m = loggedIn();
+  let fx;
+  [m, fx] = run(m, { type: 'TasksLoaded', projectId: 'x', data: [{ id: 't1', name: 'Design', effort_hours: 16, version: 4 }] },
+    { type: 'TaskPin', projectId: 'x', id: 't1', pinned: true });
+  assert.equal(fx[0].method, 'PATCH');
+  assert.equal(fx[0].path, '/api/v1/prj/x/tasks/t1');
+  assert.deepEqual(fx[0].body, { pinned: true });
+  assert.equal(fx[0].headers['If-Match'], '"4"');
+  [m] = update(m, { type: 'TaskPinned', status: 200, projectId: 'x', data: { id: 't1', name: 'Design', effort_hours: 16, version: 5, pinned: true } });
+  assert.equal(m.tasks.x[0].pinned, true);
+  assert.match(m.toasts.at(-1).text, /Design pinned/);
+});
+
+test('a shared task: its parts in the banner, each ghost names whom it works with', () => {
+  const proposal = {
+    ...PROPOSAL,
+    allocations: [
+      { id: 'a', project_id: 'x', person_id: 'p1', start: '2025-01-08', end: '2025-01-10', hours_per_day: 8, task_id: 't2' },
+      { id: 'b', project_id: 'x', person_id: 'p2', start: '2025-01-08', end: '2025-01-10', hours_per_day: 8, task_id: 't2' },
+    ],
+    tasks: [{ ...PROPOSAL.tasks[1], parts: [
+      { person_id: 'p1', name: 'Dee', start: '2025-01-08', finish: '2025-01-10', hours: 24 },
+      { person_id: 'p2', name: 'Dev', start: '2025-01-08', finish: '2025-01-10', hours: 24 },
+    ] }],
+  };
+  const ghosts = ghostAllocations(proposal);
+  assert.equal(ghosts[0].shared_with, 'with Dev (24h)');
+  assert.equal(ghosts[1].shared_with, 'with Dee (24h)');
+  const s = planSummary(proposal);
+  assert.deepEqual(s.shared.map((t) => [t.name, t.parts.length]), [['Build', 2]]);
+  assert.deepEqual(planSummary(PROPOSAL).shared, [], 'one person each: nothing shared');
+  assert.equal(ghostAllocations(PROPOSAL)[0].shared_with, '');
+});

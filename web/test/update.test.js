@@ -421,3 +421,11 @@ test('report filters go to the server, and an answer to an older filter is dropp
   [m] = update(m, { type: util1.ok, data: { people: ['developers'] }, ...util1.ctx });
   assert.deepEqual(m.reports.util, { people: ['everyone'] }, 'the late answer for the old filter is dropped');
 });
+
+test('a planned booking can be pinned from its dialog; others send no pin', () => {
+  const planned = { kind: 'alloc', id: 'a1', form: { project_id: 'x', person_id: 'p1', start: '2025-01-06', end: '2025-01-07', hours_per_day: '8', tentative: false, note: '', task_id: 't1', pinned: true } };
+  assert.equal(dialogRequest(planned).method, 'PATCH');
+  assert.equal(dialogRequest(planned).body.pinned, true);
+  assert.equal(dialogRequest({ ...planned, form: { ...planned.form, pinned: false } }).body.pinned, false);
+  assert.equal(dialogRequest({ ...planned, form: { ...planned.form, task_id: '' } }).body.pinned, undefined);
+});

@@ -54,7 +54,7 @@ export function renderGhost(a, lane, origin, dayW, projects, density) {
   const color = projectColor(p);
   const w = (e - s + 1) * dayW;
   const hours = `${fmtNum(Number(a.hours_per_day), 2)}h/d`;
-  const label = `Proposed: ${a.task_name} (${p ? p.name : 'project'}), ${hours}, ${spanLabel(a.start, a.end)}`;
+  const label = `Proposed: ${a.task_name} (${p ? p.name : 'project'}), ${hours}, ${spanLabel(a.start, a.end)}${a.shared_with ? `, shared ${a.shared_with}` : ''}`;
   const bg = mix(color, 0.16);
   return h('div', {
     key: 'ghost:' + a.id,
@@ -63,6 +63,7 @@ export function renderGhost(a, lane, origin, dayW, projects, density) {
     'data-ghost': '',
     'data-task-id': a.task_id || null,
     'data-person-id': a.person_id || null,
+    'data-shared': a.shared_with ? '' : null,
     'data-start': a.start,
     'data-end': a.end,
     role: 'gridcell',

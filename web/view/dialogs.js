@@ -112,6 +112,7 @@ export function dialogView(m, dispatch) {
           field('Hours per day', 'hours_per_day', f.hours_per_day, inp('hours_per_day'), { type: 'number', attrs: { min: '0.25', max: '24', step: '0.25' } }),
           overbookWarning(m, layout, d),
           field('Tentative', 'tentative', f.tentative, inp('tentative'), { type: 'checkbox' }),
+          d.id && f.task_id ? field('Pinned: plans keep it where it is', 'pinned', f.pinned, inp('pinned'), { type: 'checkbox', attrs: { 'data-testid': 'allocation-pinned' } }) : null,
           field('Start', 'start', f.start, inp('start'), { type: 'date' }),
           field('End', 'end', f.end, inp('end'), { type: 'date' }),
           field('Note', 'note', f.note, inp('note'), { type: 'textarea', wide: true }),

@@ -3,7 +3,7 @@
 import { h } from '../vdom.js';
 import { canEdit } from '../update.js';
 import { longLabel } from '../dates.js';
-import { planSummary } from '../plan.js';
+import { planSummary, MAX_ASSIGNEES } from '../plan.js';
 import { button, field, fmtNum, empty } from './ui.js';
 
 function who(t, people) {
@@ -11,7 +11,20 @@ function who(t, people) {
   if (t.person_id) parts.push(h('span', { class: 'task-person' }, (people.get(t.person_id) || { name: 'Unknown person' }).name));
   if (t.role) parts.push(h('span', { class: 'tag role' }, t.role));
   for (const s of t.skills || []) parts.push(h('span', { class: 'tag' }, s));
+  if (Number(t.assignees_max) > 1) parts.push(h('span', { class: 'tag shared', 'data-testid': 'task-shared', title: 'Planning may split it between this many people' }, `up to ${t.assignees_max} people`));
   return parts.length ? parts : h('span', { class: 'muted' }, 'Anyone');
+}
+
+/** Pinned tasks keep their planned bookings in later plans: a toggle for editors, a tag for the rest. */
+function pinToggle(t, editable, projectId, dispatch) {
+  const pinned = !!t.pinned;
+  if (!editable) return pinned ? h('span', { class: 'tag pin', 'data-testid': 'task-pinned' }, 'Pinned') : null;
+  // one name whatever the state ("Pin Launch"); aria-pressed and the colour say whether it is on
+  return button([pinned ? '📌 Pin' : 'Pin', h('span', { class: 'sr-only' }, ` ${t.name}`)], () => dispatch({ type: 'TaskPin', projectId, id: t.id, pinned: !pinned }), 'small ghost pin' + (pinned ? ' on' : ''), {
+    'aria-pressed': pinned ? 'true' : 'false',
+    'data-testid': 'task-pin',
+    title: pinned ? 'Pinned: plans keep its bookings where they are. Click to let plans move it.' : 'Keep its planned bookings where they are in later plans',
+  });
 }
 
 function taskFormView(m, dispatch, tasks) {
@@ -43,7 +56,9 @@ function taskFormView(m, dispatch, tasks) {
         : h('div', { class: 'hint', id: depId }, 'No other tasks yet.'),
       others.length ? h('div', { class: 'hint' }, 'Ctrl+click to choose several') : null),
     field('Earliest start', 'earliest_start', f.earliest_start, inp('earliest_start'), { idPrefix: 'task-', type: 'date' }),
-    field('Deadline', 'deadline', f.deadline, inp('deadline'), { idPrefix: 'task-', type: 'date' })),
+    field('Deadline', 'deadline', f.deadline, inp('deadline'), { idPrefix: 'task-', type: 'date' }),
+    field('People at once', 'assignees_max', f.assignees_max, inp('assignees_max'), { idPrefix: 'task-', type: 'number', attrs: { min: '1', max: String(MAX_ASSIGNEES), step: '1' }, hint: 'Planning splits the work between up to this many people when that finishes it sooner' }),
+    field('Pinned: plans keep its bookings where they are', 'pinned', f.pinned, inp('pinned'), { idPrefix: 'task-', type: 'checkbox' })),
   tf.error ? h('div', { class: 'form-error', role: 'alert', 'data-testid': 'task-error' }, tf.error) : null,
   h('div', { class: 'task-form-foot' },
     button('Cancel', () => dispatch({ type: 'TaskFormClose' }), 'ghost'),
@@ -80,6 +95,7 @@ export function tasksSection(m, dispatch, projectId) {
           h('td', {}, (t.depends_on || []).length ? (t.depends_on || []).map((d) => h('span', { class: 'tag dep' }, names.get(d) || 'unknown')) : h('span', { class: 'muted' }, '—')),
           h('td', { class: 'nowrap' }, t.earliest_start ? `from ${longLabel(t.earliest_start)} ` : '', t.deadline ? h('span', { class: 'deadline' }, `due ${longLabel(t.deadline)}`) : (t.earliest_start ? null : h('span', { class: 'muted' }, '—'))),
           h('td', { class: 'right nowrap' },
+            pinToggle(t, editable, projectId, dispatch),
             editable ? button('Edit', () => dispatch({ type: 'TaskFormOpen', projectId, id: t.id }), 'small ghost', { 'aria-label': `Edit ${t.name}` }) : null,
             editable ? button('Delete', () => dispatch({ type: 'TaskDelete', projectId, id: t.id }), 'small ghost danger-text', { 'aria-label': `Delete ${t.name}` }) : null))))));
 }
@@ -107,6 +123,10 @@ export function planBanner(m, dispatch) {
         s.overbooked.map((o) => h('li', { key: 'o' + o.person_id, class: 'late', 'data-testid': 'plan-overbooked' },
           h('strong', {}, o.name), ` overbooked by ${fmtNum(o.hours)}h on ${o.dates.map(longLabel).join(', ')}`,
           h('span', { class: 'muted' }, s.tentative === 'ignore' ? ' — planned over tentative bookings' : ''))),
+        s.shared.map((t) => h('li', { key: 's' + t.task_id, 'data-testid': 'plan-shared', 'data-task-id': t.task_id },
+          h('strong', {}, t.name), ` shared by ${t.parts.length} people: `,
+          t.parts.map((p) => `${p.name || 'someone'} ${fmtNum(Number(p.hours))}h (${longLabel(p.start)} – ${longLabel(p.finish)})`).join(', '),
+          t.pinned ? h('span', { class: 'muted' }, ' — pinned') : null)),
         s.onTime ? h('li', { class: 'ok', 'data-testid': 'plan-ok' }, 'Everything on time, nobody overbooked') : null,
         h('li', { class: 'muted', 'data-testid': 'plan-tentative' }, s.tentative === 'ignore'
           ? 'Tentative bookings were planned over. '

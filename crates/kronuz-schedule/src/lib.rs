@@ -38,7 +38,9 @@
 //!   a serial SGS over tasks in priority order that gives each task to the
 //!   qualified person who finishes it first, then random-key sampling and
 //!   forward passes in the order of the best schedule's starts, until 16
-//!   passes in a row find nothing better. Pinned tasks keep their bookings, a
+//!   passes in a row find nothing better. A task may be shared by several
+//!   people in parallel when that finishes it earlier (the fewest who do, each
+//!   with their own part). Pinned tasks keep their bookings, a
 //!   re-plan starts from the earlier plan, and each plan carries a lower bound
 //!   on every group's finish (longest chain on the calendars, scarce work).
 //!

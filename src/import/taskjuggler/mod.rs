@@ -479,6 +479,7 @@ pub fn plan_tjp(text: &str, s: &Schedule, now: Timestamp) -> Result<Plan> {
             may_split: true,
             max_hours_per_day: None,
             pinned: false,
+            assignees_max: 1,
         };
         let project = project_ids.get(&t.top).cloned().unwrap_or_else(Id::random);
         let task = Task::from_input(task_ids[&t.path].clone(), team.clone(), project, input)

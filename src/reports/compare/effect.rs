@@ -1,9 +1,12 @@
 //! What a scenario does to the figures, counted only where it differs from live.
 //!
-//! Live's side (every person's sums per month over the span, every project's booked
-//! hours and finish) is kept in the live schedule's memo: live changes far less often
-//! than people compare, and every scenario of the team compares against the same
-//! version. The scenario's side reuses live's figures for everyone and everything its
+//! Live's side (every person's sums per month over the span, the compared projects'
+//! booked hours and finish) is kept in the live schedule's memo: live changes far less
+//! often than people compare, and every scenario of the team compares against the same
+//! version. After a live change, the next version's memo is brought up to date from the
+//! one before: only the people and projects the change reached are counted again, so
+//! the first comparison after an edit costs what the edit reached, not the team. The
+//! scenario's side reuses live's figures for everyone and everything its
 //! changes cannot reach, and counts the rest with the reports' own definitions: the
 //! people whose bookings, record or own days off it changed, and the bookings whose
 //! hours those changes can move. A team-wide day off reaches everyone: then the
@@ -12,18 +15,19 @@
 use super::{Difference, MonthFigures, PersonDelta};
 use crate::domain::booked::{self, Hours};
 use crate::domain::calendar::DayGrid;
+use crate::domain::memo::Touched;
 use crate::domain::{Allocation, Id, Schedule};
 use crate::reports::utilisation::{Figures, Interval, PersonSums, Sums, people_sums, periods};
 use crate::store::{Kind, Record};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Live's people over one span: their sums per month in report order, and the totals.
-struct LiveMonths {
-    people: Vec<PersonSums>,
+pub(super) struct LiveMonths {
+    pub(super) people: Vec<PersonSums>,
     index: HashMap<Id, usize>,
-    totals: Vec<Sums>,
+    pub(super) totals: Vec<Sums>,
 }
 
 fn totals<'a>(rows: impl IntoIterator<Item = &'a PersonSums>, months: usize) -> Vec<Sums> {
@@ -38,22 +42,74 @@ fn totals<'a>(rows: impl IntoIterator<Item = &'a PersonSums>, months: usize) -> 
     out
 }
 
-fn live_months(live: &Schedule, from: NaiveDate, to: NaiveDate, months: usize) -> Arc<LiveMonths> {
-    live.memo
-        .derived(&format!("compare:months:{from}:{to}"), || {
-            let people = people_sums(live, from, to, Interval::Month, None);
-            let index = people
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.person_id.clone(), i))
-                .collect();
-            let totals = totals(&people, months);
-            LiveMonths {
-                people,
-                index,
-                totals,
+impl LiveMonths {
+    pub(super) fn new(people: Vec<PersonSums>, months: usize) -> LiveMonths {
+        let index = people
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.person_id.clone(), i))
+            .collect();
+        let totals = totals(&people, months);
+        LiveMonths {
+            people,
+            index,
+            totals,
+        }
+    }
+
+    /// This version's from an earlier version's: the people a change since reached
+    /// counted again, everyone else's sums as they were (a person's sums depend only on
+    /// their record, their days off, their bookings and the team's days off), in this
+    /// version's report order; the totals added again in that order.
+    fn updated(
+        &self,
+        since: &Touched,
+        live: &Schedule,
+        from: NaiveDate,
+        to: NaiveDate,
+        months: usize,
+    ) -> LiveMonths {
+        let listed = crate::reports::people(live, false);
+        let again: HashSet<&Id> = listed
+            .iter()
+            .map(|p| &p.id)
+            .filter(|id| since.person(id) || !self.index.contains_key(*id))
+            .collect();
+        let counted = people_sums(live, from, to, Interval::Month, Some(&again));
+        let mut counted = counted.into_iter().peekable();
+        // Both lists are in report order: take the counted ones as they come.
+        let people = listed
+            .iter()
+            .filter_map(|p| {
+                if counted.peek().is_some_and(|c| c.person_id == p.id) {
+                    counted.next()
+                } else {
+                    self.index.get(&p.id).map(|&i| self.people[i].clone())
+                }
+            })
+            .collect();
+        LiveMonths::new(people, months)
+    }
+}
+
+pub(super) fn live_months(
+    live: &Schedule,
+    from: NaiveDate,
+    to: NaiveDate,
+    months: usize,
+) -> Arc<LiveMonths> {
+    let whole = || LiveMonths::new(people_sums(live, from, to, Interval::Month, None), months);
+    live.memo.updated(
+        &format!("compare:months:{from}:{to}"),
+        whole,
+        |earlier: &LiveMonths, since| {
+            if since.everyone {
+                whole()
+            } else {
+                earlier.updated(since, live, from, to, months)
             }
-        })
+        },
+    )
 }
 
 /// The people whose utilisation the scenario's changes can move; `None`: everyone's
@@ -180,26 +236,92 @@ pub(super) fn utilisation_effect(
     (people, team)
 }
 
-/// Live's projects: every project's booked hours and the last day any of its
-/// allocations books.
-struct LiveProjects {
-    hours: HashMap<Id, Hours>,
-    finish: HashMap<Id, NaiveDate>,
+/// Live's projects: the booked hours and the last day any allocation books of each
+/// project a comparison asked for, filled in as they are asked for (a scenario touching
+/// two projects of fifty does not count the other forty-eight).
+#[derive(Default)]
+pub(super) struct LiveProjects {
+    known: Mutex<HashMap<Id, (Hours, Option<NaiveDate>)>>,
 }
 
-fn live_projects(live: &Schedule) -> Arc<LiveProjects> {
-    live.memo.derived("compare:projects", || {
-        let all: BTreeSet<Id> = live.projects.keys().cloned().collect();
-        let mut finish: HashMap<Id, NaiveDate> = HashMap::new();
-        for a in live.allocations.values() {
-            let end = finish.entry(a.project_id.clone()).or_insert(a.end);
-            *end = (*end).max(a.end);
+impl LiveProjects {
+    /// This version's from an earlier version's: the projects a change since reached
+    /// (their bookings changed, or the capacity of someone who books them) are
+    /// forgotten, to be counted again when asked for; the rest are as they were.
+    fn updated(&self, since: &Touched, live: &Schedule) -> LiveProjects {
+        if since.everyone {
+            return LiveProjects::default();
+        }
+        let mut known = self.known.lock().map(|k| k.clone()).unwrap_or_default();
+        known.retain(|p, _| !since.projects.contains(p));
+        if !since.capacity_of.is_empty() {
+            // Whoever's capacity changed kept their bookings (a changed booking is in
+            // `projects` already): the projects they book on live are those reached.
+            for a in live.allocations.values() {
+                if a.person_id
+                    .as_ref()
+                    .is_some_and(|p| since.capacity_of.contains(p))
+                {
+                    known.remove(&a.project_id);
+                }
+            }
         }
         LiveProjects {
-            hours: booked::projects_hours(live, &all),
-            finish,
+            known: Mutex::new(known),
         }
-    })
+    }
+
+    /// The hours and finish of `projects`, counting those not known yet (all of them
+    /// together, as `booked::projects_hours` counts a set: each project's sum is the
+    /// same whatever else is counted with it).
+    pub(super) fn of(
+        &self,
+        live: &Schedule,
+        projects: &BTreeSet<Id>,
+    ) -> (HashMap<Id, Hours>, HashMap<Id, NaiveDate>) {
+        let mut known = match self.known.lock() {
+            Ok(k) => k,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let missing: BTreeSet<Id> = projects
+            .iter()
+            .filter(|p| !known.contains_key(*p))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            let mut finish: HashMap<&Id, NaiveDate> = HashMap::new();
+            for a in live.allocations.values() {
+                if let Some(p) = missing.get(&a.project_id) {
+                    let end = finish.entry(p).or_insert(a.end);
+                    *end = (*end).max(a.end);
+                }
+            }
+            let hours = booked::projects_hours(live, &missing);
+            for p in &missing {
+                let h = hours.get(p).copied().unwrap_or_default();
+                known.insert(p.clone(), (h, finish.get(p).copied()));
+            }
+        }
+        let mut hours = HashMap::new();
+        let mut finish = HashMap::new();
+        for p in projects {
+            if let Some((h, f)) = known.get(p) {
+                hours.insert(p.clone(), *h);
+                if let Some(f) = f {
+                    finish.insert(p.clone(), *f);
+                }
+            }
+        }
+        (hours, finish)
+    }
+}
+
+pub(super) fn live_projects(live: &Schedule) -> Arc<LiveProjects> {
+    live.memo.updated(
+        "compare:projects",
+        LiveProjects::default,
+        |earlier, since| earlier.updated(since, live),
+    )
 }
 
 /// Counts single allocations' booked hours on one side: one grid over their span and
@@ -279,15 +401,7 @@ pub(super) fn projects_effect(
     differences: &[Difference],
     projects: &BTreeSet<Id>,
 ) -> ProjectSides {
-    let before = live_projects(live);
-    fn pick<V: Copy>(m: &HashMap<Id, V>, projects: &BTreeSet<Id>) -> HashMap<Id, V> {
-        projects
-            .iter()
-            .filter_map(|p| m.get(p).map(|v| (p.clone(), *v)))
-            .collect()
-    }
-    let live_hours = pick(&before.hours, projects);
-    let live_finish = pick(&before.finish, projects);
+    let (live_hours, live_finish) = live_projects(live).of(live, projects);
 
     // Each booking to count again, by id: as live has it and as the scenario has it.
     let mut recount: BTreeMap<&Id, (Option<&Allocation>, Option<&Allocation>)> = BTreeMap::new();

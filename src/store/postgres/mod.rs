@@ -84,6 +84,8 @@ const MIGRATIONS: &[&str] = &[
          team_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, epoch BIGINT NOT NULL,
          expires_at TIMESTAMPTZ NOT NULL);
      CREATE INDEX leases_by_node ON leases (node_id);",
+    // 2: the secret nodes sign forwarded requests with (one row, made by the first node).
+    "CREATE TABLE cluster_secret (id INT PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.

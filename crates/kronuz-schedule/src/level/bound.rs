@@ -63,6 +63,13 @@ pub(super) fn alone(prep: &Prepared) -> Alone {
                 best = Some(f);
             }
         }
+        if prep.assignees[j] > 1 {
+            // Shared by several people it may finish earlier than on one calendar.
+            best = match (best, share::earliest_finish(prep, j, start as usize)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         ef[j] = best;
     }
     Alone { es, ef, bound_by }

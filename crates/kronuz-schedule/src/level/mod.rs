@@ -12,10 +12,12 @@
 //!   deadline`;
 //! * a predecessor `(p, lag)` means the task starts no earlier than day
 //!   `finish_day(p) + 1 + lag`;
-//! * each task is done by one person. With `may_split`, it may skip days on
-//!   which that person is busy; without, it runs on consecutive working days
-//!   of the person (days without capacity, such as weekends and days off,
-//!   are not gaps) and books hours on each of them.
+//! * each task is done by one person, or, with `assignees_max` above 1, by up
+//!   to that many people in parallel when that finishes it earlier (each
+//!   person's part is reported apart, see `share.rs`). With `may_split`, a
+//!   part may skip days on which its person is busy; without, it runs on
+//!   consecutive working days of the person (days without capacity, such as
+//!   weekends and days off, are not gaps) and books hours on each of them.
 //!
 //! Method: a serial schedule-generation scheme over tasks taken in priority
 //! order (a task inherits the highest priority of its successors; within a
@@ -28,6 +30,9 @@
 //! predecessors, go at their earliest start, so they get people first), biased
 //! random sampling on the latest finish, a forward pass in the best plan's
 //! start order (with random tie-breaks and swaps), and sampling again.
+//! When tasks may be shared, the second pass repeats the first with none
+//! shared and later passes share all, none or a random half of them, since
+//! sharing one task can make the tasks after it wait.
 //! Plans compare by unscheduled tasks, then (on a re-plan) tasks moved from
 //! their earlier person and start, then total days late, then finish of the
 //! last task, then the sum of finish days: a re-plan keeps what it can and
@@ -45,6 +50,7 @@ mod bound;
 mod prepare;
 mod report;
 mod sgs;
+mod share;
 
 use prepare::{Prepared, prepare};
 use report::{CHAIN_SHOWN, report};
@@ -114,6 +120,10 @@ pub struct Task {
     /// it, and between plans with as many tasks unscheduled, the one that moves
     /// fewer tasks wins (before fewer days late or an earlier finish).
     pub previous: Option<(String, u32)>,
+    /// How many qualified people may work on the task in parallel (at least 1).
+    /// Above 1, the planner splits the effort across several people when that
+    /// finishes the task earlier than its best single person would.
+    pub assignees_max: u32,
 }
 
 impl Default for Task {
@@ -134,6 +144,7 @@ impl Default for Task {
             max_hours_per_day: None,
             pinned: Vec::new(),
             previous: None,
+            assignees_max: 1,
         }
     }
 }
@@ -235,10 +246,15 @@ impl fmt::Display for Reason {
 pub struct TaskPlan {
     /// The task's id.
     pub task_id: String,
-    /// The person doing it (None when unscheduled).
+    /// The person doing it, or the first of the people sharing it (the part
+    /// that starts first); None when unscheduled.
     pub person_id: Option<String>,
-    /// (day, hours) booked, by increasing day; sums to the effort.
+    /// (day, hours) booked, by increasing day, every part's hours of a day
+    /// added up; sums to the effort.
     pub bookings: Vec<(u32, f64)>,
+    /// Each person's part, first start first: one part for a task done by one
+    /// person, several for a shared one. Empty when unscheduled.
+    pub parts: Vec<Part>,
     /// First booked day (None when unscheduled).
     pub start_day: Option<u32>,
     /// Last booked day (None when unscheduled).
@@ -247,6 +263,15 @@ pub struct TaskPlan {
     pub late_by_days: u32,
     /// Why the task is late or unscheduled.
     pub reason: Option<Reason>,
+}
+
+/// One person's part of a task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The person.
+    pub person_id: String,
+    /// (day, hours) this person books, by increasing day.
+    pub bookings: Vec<(u32, f64)>,
 }
 
 /// The proposal: one plan per task in input order, and totals.
@@ -354,6 +379,11 @@ pub enum LevelError {
     },
     /// The horizon is 0 or larger than [`MAX_HORIZON_DAYS`].
     InvalidHorizon(u32),
+    /// `assignees_max` is 0.
+    InvalidAssignees {
+        /// The task.
+        task: String,
+    },
     /// A pinned booking is outside the horizon or not a number of hours.
     InvalidPinned {
         /// The task.
@@ -388,6 +418,12 @@ impl fmt::Display for LevelError {
             ),
             LevelError::InvalidCalendar { person, message } => {
                 write!(f, "person '{person}': {message}")
+            }
+            LevelError::InvalidAssignees { task } => {
+                write!(
+                    f,
+                    "task '{task}' has assignees_max 0; it must be at least 1"
+                )
             }
             LevelError::InvalidPinned { task, message } => {
                 write!(f, "task '{task}' has a pinned booking of {message}")
@@ -425,6 +461,14 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
     prep.order(&key, &mut order);
     let mut best = prep.generate(&order, &mut free);
     let (mut passes, mut stalled) = (1u32, 0u32);
+    // The same order with no task shared: sharing may have made later tasks wait.
+    if opts.max_iterations > 1 && prep.assignees.iter().any(|&k| k > 1) {
+        let cand = prep.generate_sharing(&order, &mut free, Some(&vec![false; n]));
+        passes += 1;
+        if cand.score < best.score {
+            best = cand;
+        }
+    }
     for it in 1..opts.max_iterations.max(1) {
         if n <= 1 {
             break;
@@ -476,7 +520,10 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
             }
             prep.order(&key, &mut order);
         }
-        let cand = prep.generate(&order, &mut free);
+        // Sharing a task finishes it earlier but takes people from the tasks after it:
+        // the search also tries plans where some or none of the tasks are shared.
+        let shared = share::mask(&prep, &mut rng);
+        let cand = prep.generate_sharing(&order, &mut free, shared.as_deref());
         passes += 1;
         if cand.score < best.score {
             best = cand;

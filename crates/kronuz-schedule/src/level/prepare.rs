@@ -31,6 +31,8 @@ pub(super) struct Prepared {
     /// Per pinned task: its first person, first and last day, and bookings in
     /// minutes (every person's); already taken out of `base`.
     pub(super) pinned: Vec<Option<Pinned>>,
+    /// Per task, how many people may share it (1: done by one person).
+    pub(super) assignees: Vec<u32>,
     /// Per task, where an earlier plan put it: (person, start day).
     pub(super) previous: Vec<Option<(usize, u32)>>,
     /// Days on which anyone has capacity.
@@ -55,6 +57,8 @@ pub(super) struct Pinned {
     pub(super) bookings: Vec<(u32, u32)>,
     /// (person, day) of every booking.
     pub(super) days: Vec<(usize, u32)>,
+    /// Each person's bookings in minutes, in the order given.
+    pub(super) parts: Vec<share::Part>,
 }
 
 pub(super) fn minutes_floor(h: f64) -> u32 {
@@ -127,6 +131,9 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
                 effort: t.effort_hours,
             });
         }
+        if t.assignees_max == 0 {
+            return Err(LevelError::InvalidAssignees { task: t.id.clone() });
+        }
         effort.push(minutes_ceil(t.effort_hours).max(1));
         max_per_day.push(match t.max_hours_per_day {
             None => u32::MAX,
@@ -191,6 +198,7 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
         let mut bookings: Vec<(u32, u32)> = Vec::new();
         let mut days_of = Vec::new();
         let mut first_person = None;
+        let mut parts: Vec<share::Part> = Vec::new();
         for (pid, days) in &t.pinned {
             let Some(&p) = person_ix.get(pid.as_str()) else {
                 return Err(LevelError::UnknownPerson {
@@ -199,6 +207,7 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
                 });
             };
             first_person.get_or_insert(p);
+            let mut part = Vec::with_capacity(days.len());
             for &(d, hours) in days {
                 if d as usize >= h || !hours.is_finite() || hours < 0.0 {
                     return Err(LevelError::InvalidPinned {
@@ -211,7 +220,10 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
                 *cell = cell.saturating_sub(m);
                 bookings.push((d, m));
                 days_of.push((p, d));
+                part.push((d, m));
             }
+            part.sort_unstable();
+            parts.push((p, part));
         }
         bookings.sort_unstable();
         let (Some(person), Some(&(start, _)), Some(&(finish, _))) =
@@ -226,6 +238,7 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
             finish,
             bookings,
             days: days_of,
+            parts,
         }));
     }
     let mut class_ix: HashMap<&[usize], usize> = HashMap::new();
@@ -297,6 +310,7 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
         prio,
         lf,
         pinned,
+        assignees: pb.tasks.iter().map(|t| t.assignees_max).collect(),
         previous,
         working,
         calendars,

@@ -16,6 +16,7 @@ pub(super) fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
             task_id: t.id.clone(),
             person_id: None,
             bookings: Vec::new(),
+            parts: Vec::new(),
             start_day: None,
             finish_day: None,
             late_by_days: 0,
@@ -31,9 +32,21 @@ pub(super) fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
                 fin = Some(finish);
                 finish_day = finish_day.max(Some(finish));
                 plan.person_id = Some(pb.people[person].id.clone());
-                plan.bookings = sch.bookings[j]
+                let hours = |b: &[(u32, u32)]| -> Vec<(u32, f64)> {
+                    b.iter().map(|&(d, m)| (d, m as f64 / UNIT)).collect()
+                };
+                let parts: Vec<share::Part> = match &prep.pinned[j] {
+                    Some(pin) => pin.parts.clone(),
+                    None if !sch.parts[j].is_empty() => sch.parts[j].clone(),
+                    None => vec![(person, sch.bookings[j].clone())],
+                };
+                plan.bookings = hours(&share::merged(&parts));
+                plan.parts = parts
                     .iter()
-                    .map(|&(d, m)| (d, m as f64 / UNIT))
+                    .map(|(p, b)| Part {
+                        person_id: pb.people[*p].id.clone(),
+                        bookings: hours(b),
+                    })
                     .collect();
                 plan.start_day = Some(start);
                 plan.finish_day = Some(finish);

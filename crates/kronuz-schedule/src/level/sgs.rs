@@ -25,6 +25,8 @@ pub(super) struct Schedule {
     pub(super) bookings: Vec<Vec<(u32, u32)>>,
     /// Start day allowed by predecessors (and earliest start).
     pub(super) es: Vec<u32>,
+    /// Per task shared by several people, each one's part (empty otherwise).
+    pub(super) parts: Vec<Vec<share::Part>>,
     /// Unscheduled tasks, tasks moved from their earlier plan, days late, last
     /// finish, sum of finishes: smaller is better, in that order. A re-plan does
     /// not reshuffle tasks the change did not push.
@@ -146,9 +148,53 @@ pub(super) fn place(
     None
 }
 
+/// What a pass has booked so far, to take a person's new bookings out of.
+struct Taken<'a> {
+    free: &'a mut [u32],
+    skip: &'a mut FreeDays,
+    first_free: &'a mut [usize],
+    by_first_free: &'a mut [BTreeSet<(usize, usize)>],
+}
+
+impl Taken<'_> {
+    /// Books `b` (day, minutes) for person `p`.
+    fn book(&mut self, prep: &Prepared, p: usize, b: &[(u32, u32)]) {
+        let h = prep.h;
+        for &(d, m) in b {
+            self.free[p * h + d as usize] -= m;
+            if self.free[p * h + d as usize] == 0 {
+                self.skip.row(p)[d as usize] = d + 1;
+            }
+        }
+        let old = self.first_free[p];
+        let mut ff = old;
+        while ff < h && self.free[p * h + ff] == 0 {
+            ff += 1;
+        }
+        if ff != old {
+            self.first_free[p] = ff;
+            for &c in &prep.classes_of[p] {
+                self.by_first_free[c].remove(&(old, p));
+                self.by_first_free[c].insert((ff, p));
+            }
+        }
+    }
+}
+
 impl Prepared {
     /// Serial SGS over `order` (precedence feasible).
     pub(super) fn generate(&self, order: &[usize], free: &mut Vec<u32>) -> Schedule {
+        self.generate_sharing(order, free, None)
+    }
+
+    /// [`Prepared::generate`], where only the tasks `shared` marks (all when `None`) may
+    /// be shared by several people.
+    pub(super) fn generate_sharing(
+        &self,
+        order: &[usize],
+        free: &mut Vec<u32>,
+        shared: Option<&[bool]>,
+    ) -> Schedule {
         let n = order.len();
         let h = self.h;
         free.clear();
@@ -170,6 +216,7 @@ impl Prepared {
             status: vec![Status::NoQualified; n],
             bookings: vec![Vec::new(); n],
             es: vec![0; n],
+            parts: vec![Vec::new(); n],
             score: (0, 0, 0, 0, 0),
         };
         for &j in order {
@@ -261,6 +308,37 @@ impl Prepared {
                     }
                 }
             }
+            // Shared by several people when that finishes earlier than one person.
+            if self.assignees[j] > 1
+                && shared.is_none_or(|s| s[j])
+                && es < h as u64
+                && let Some(parts) = share::share(
+                    self,
+                    j,
+                    free,
+                    es as usize,
+                    best.map_or(self.end[j], |b| b.0 as usize),
+                )
+            {
+                let mut taken = Taken {
+                    free,
+                    skip: &mut skip,
+                    first_free: &mut first_free,
+                    by_first_free: &mut by_first_free,
+                };
+                for (p, b) in &parts {
+                    taken.book(self, *p, b);
+                }
+                let b = share::merged(&parts);
+                sch.status[j] = Status::Placed {
+                    person: parts[0].0,
+                    start: b.first().map_or(0, |x| x.0),
+                    finish: b.last().map_or(0, |x| x.0),
+                };
+                sch.bookings[j] = b;
+                sch.parts[j] = parts;
+                continue;
+            }
             let Some((f, s, _, p)) = best else {
                 sch.status[j] = Status::Horizon;
                 continue;
@@ -278,24 +356,13 @@ impl Prepared {
                 self.may_split[j],
                 Some(&mut b),
             );
-            for &(d, m) in &b {
-                free[p * h + d as usize] -= m;
-                if free[p * h + d as usize] == 0 {
-                    skip.row(p)[d as usize] = d + 1;
-                }
-            }
-            let old = first_free[p];
-            let mut ff = old;
-            while ff < h && free[p * h + ff] == 0 {
-                ff += 1;
-            }
-            if ff != old {
-                first_free[p] = ff;
-                for &c in &self.classes_of[p] {
-                    by_first_free[c].remove(&(old, p));
-                    by_first_free[c].insert((ff, p));
-                }
-            }
+            let mut taken = Taken {
+                free,
+                skip: &mut skip,
+                first_free: &mut first_free,
+                by_first_free: &mut by_first_free,
+            };
+            taken.book(self, p, &b);
             sch.bookings[j] = b;
             sch.status[j] = Status::Placed {
                 person: p,
