@@ -3,13 +3,22 @@
 //! projects at the default settings (the search stops once it stops improving) against
 //! the whole 2 s budget (`"full_search": true`), with the plans compared.
 //!
-//!     cargo build --release --bin kronuz && cargo bench --bench planning
+//!     cargo bench --bench planning
 //!
-//! Starts `target/release/kronuz` (or `KRONUZ_BIN`) on a temp data dir on loopback,
-//! fills it (about 2,600 requests), then times `KRONUZ_BENCH_RUNS` (default 5) previews
-//! of each kind and prints the medians, the passes the search made and the plans'
-//! scores: unscheduled tasks, days late, last finish, sum of finishes (smaller is better,
-//! in that order, as the planner compares plans).
+//! Starts the release `kronuz` that cargo builds for the bench (or `KRONUZ_BIN`) on a
+//! temp data dir on loopback, fills it (about 2,600 requests), then times
+//! `KRONUZ_BENCH_RUNS` (default 5) previews of each kind, one after the other, each
+//! bounded by a 30 s timeout, and stops the server. Per kind it prints a row of the
+//! table in BENCHMARKS.md: the median and fastest time at the client (request,
+//! planning, storing the proposal, the JSON answer), the server's CPU time for the
+//! request (all its threads, from /proc: on a shared machine the wall-clock time says
+//! as much about the other processes), the server's own split of the time
+//! (`Server-Timing`), the passes the search made and the plan's score: unscheduled
+//! tasks, days late, last finish, sum of finishes (smaller is better, in that order,
+//! as the planner compares plans).
+//!
+//! The store keys tasks and people by random ids, so each fill hands them to the
+//! planner in another order, and plans (not their quality) differ from fill to fill.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -68,9 +77,36 @@ fn score(proposal: &Value) -> (u64, u64, String, u64) {
     )
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
+fn median<T: Ord + Copy>(mut xs: Vec<T>) -> T {
     xs.sort();
     xs[xs.len() / 2]
+}
+
+/// CPU time of every thread of process `pid` so far (from the scheduler's statistics).
+fn cpu_time(pid: u32) -> Duration {
+    let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Duration::ZERO;
+    };
+    threads
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse().ok())
+        .map(Duration::from_nanos)
+        .sum()
+}
+
+/// One step of the `Server-Timing` header, in microseconds (to sort them).
+fn step(timing: &str, name: &str) -> u64 {
+    timing
+        .split(',')
+        .filter_map(|part| part.trim().split_once(";dur="))
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, d)| d.parse::<f64>().ok())
+        .map_or(0, |ms| (ms * 1000.0) as u64)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn main() {
@@ -79,8 +115,10 @@ fn main() {
         let runs = env_usize("KRONUZ_BENCH_RUNS", 5);
         let server = start(&[]).await;
         let base = server.base.clone();
+        let pid = server.child.id();
         let http = reqwest::Client::builder()
             .cookie_store(true)
+            .timeout(Duration::from_secs(30))
             .build()
             .expect("a client");
         let signup = http
@@ -134,18 +172,28 @@ fn main() {
             }
             projects.push(project);
         }
-        println!("2,000 tasks in 100 projects on 500 people, one preview of all projects");
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "2,000 tasks in 100 projects on 500 people, one preview of all projects, {runs} runs each; load average {}",
+            load.split_whitespace().next().unwrap_or("?")
+        );
+        println!();
+        println!(
+            "| preview | median (min) at the client | server CPU per request, median | server: plan (engine), store, JSON | passes | unscheduled, days late, last finish, sum of finishes | projects at their bound |"
+        );
+        println!("|---|---:|---:|---|---:|---|---:|");
         for (name, extra) in [
-            ("default (stops when stalled)", json!({})),
-            ("whole 2 s budget", json!({"full_search": true, "time_limit_ms": 2000})),
+            ("default: stops after 12 passes without a better plan", json!({})),
+            ("`\"full_search\": true`, 2 s", json!({"full_search": true, "time_limit_ms": 2000})),
         ] {
-            let mut times = Vec::new();
+            let (mut times, mut cpu, mut steps) = (Vec::new(), Vec::new(), Vec::new());
             let mut last = Value::Null;
             for _ in 0..runs {
                 let mut body = json!({"project_ids": projects, "from": "2026-03-02"});
                 for (k, v) in extra.as_object().expect("an object") {
                     body[k] = v.clone();
                 }
+                let cpu_before = cpu_time(pid);
                 let started = Instant::now();
                 let resp = http
                     .post(format!("{base}/api/v1/schedule/preview"))
@@ -154,9 +202,19 @@ fn main() {
                     .await
                     .expect("a preview");
                 let status = resp.status();
+                let timing = resp
+                    .headers()
+                    .get("server-timing")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
                 let bytes = resp.bytes().await.expect("a body");
                 times.push(started.elapsed());
+                cpu.push(cpu_time(pid).saturating_sub(cpu_before));
                 assert!(status.is_success(), "{status}");
+                steps.push(
+                    ["plan", "engine", "store", "json"].map(|s| step(&timing, s)),
+                );
                 last = serde_json::from_slice(&bytes).expect("json");
             }
             let above: Vec<u64> = last["bounds"]
@@ -165,13 +223,24 @@ fn main() {
                 .iter()
                 .filter_map(|b| b["days_above_earliest"].as_u64())
                 .collect();
+            let part = |i: usize| {
+                ms(Duration::from_micros(median(
+                    steps.iter().map(|s| s[i]).collect::<Vec<_>>(),
+                )))
+            };
+            let (unscheduled, late, finish, sum) = score(&last);
             println!(
-                "  {name:<30} median {:>8.1?} (min {:.1?}), {} passes, score {:?}; {} projects at their bound, mean {:.1} working days above",
-                median(times.clone()),
-                times.iter().min().expect("a run"),
+                "| {name} | {} ({}) | {} | {} ({}), {}, {} | {} | {unscheduled}, {late}, {finish}, {sum} | {} of {} (mean {:.1} working days above) |",
+                ms(median(times.clone())),
+                ms(*times.iter().min().expect("a run")),
+                ms(median(cpu)),
+                part(0),
+                part(1),
+                part(2),
+                part(3),
                 last["passes"],
-                score(&last),
                 above.iter().filter(|&&d| d == 0).count(),
+                above.len(),
                 above.iter().sum::<u64>() as f64 / above.len().max(1) as f64,
             );
         }

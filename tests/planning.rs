@@ -467,3 +467,49 @@ fn outcome_reason(proposal: &Value, name: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+#[tokio::test]
+async fn a_preview_says_how_long_each_step_took() {
+    let s = TestServer::fresh().await;
+    let (c, _) = signup(&s, "ann@x.io").await;
+    created(
+        &c,
+        &s,
+        "/api/v1/people",
+        json!({"name": "Dee", "role": "Designer"}),
+    )
+    .await;
+    let p = created(&c, &s, "/api/v1/prj", json!({"name": "Site"})).await;
+    let tasks = format!("/api/v1/prj/{}/tasks", id(&p));
+    created(
+        &c,
+        &s,
+        &tasks,
+        json!({"name": "Design", "effort_hours": 16, "role": "Designer"}),
+    )
+    .await;
+    let resp = c
+        .post(s.url("/api/v1/schedule/preview"))
+        .json(&json!({"project_ids": [id(&p)], "from": "2026-03-02"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let timing = resp
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    for step in ["load", "plan", "engine", "store", "json"] {
+        let dur = timing
+            .split(',')
+            .filter_map(|part| part.trim().split_once(";dur="))
+            .find(|(name, _)| *name == step)
+            .and_then(|(_, ms)| ms.parse::<f64>().ok());
+        assert!(dur.is_some_and(|ms| ms >= 0.0), "{step} in {timing:?}");
+    }
+    let proposal: Value = resp.json().await.unwrap();
+    assert_eq!(proposal["tasks"][0]["start"], "2026-03-02", "{proposal}");
+    s.stop().await;
+}

@@ -46,6 +46,8 @@ type DayHours = Vec<(u32, f64)>;
 pub struct Planned {
     pub changes: Vec<Change>,
     pub proposal: Proposal,
+    /// Time spent in the engine's search, of the whole planning.
+    pub engine: std::time::Duration,
 }
 
 /// How long the planner searches.
@@ -283,8 +285,10 @@ pub fn plan(
             level::Options::default().stall_iterations
         },
     };
+    let searched = std::time::Instant::now();
     let result: Plan = level::level(&problem, &options)
         .map_err(|e| AppError::Invalid(format!("Cannot plan: {e}")))?;
+    let engine = searched.elapsed();
 
     let name_of = |id: &str| {
         s.tasks
@@ -301,15 +305,18 @@ pub fn plan(
         .collect();
     let mut allocations = Vec::new();
     let mut outcomes = Vec::new();
+    let capacity_of: HashMap<&str, &[f64]> = problem
+        .people
+        .iter()
+        .map(|p| (p.id.as_str(), p.capacity.as_slice()))
+        .collect();
     for (task, tp) in tasks.iter().zip(&result.tasks) {
         let pinned = pinned_tasks.contains(&task.id);
         for part in tp.parts.iter().filter(|_| !pinned) {
             let person = &part.person_id;
-            let capacity = &problem
-                .people
-                .iter()
-                .find(|p| &p.id == person)
-                .map(|p| p.capacity.clone())
+            let capacity = capacity_of
+                .get(person.as_str())
+                .copied()
                 .unwrap_or_default();
             for (start, end, hours) in runs(&part.bookings, capacity) {
                 let a = Allocation {
@@ -397,7 +404,11 @@ pub fn plan(
         moved: result.moved,
         passes: result.passes,
     };
-    Ok(Planned { changes, proposal })
+    Ok(Planned {
+        changes,
+        proposal,
+        engine,
+    })
 }
 
 fn project_end(s: &Schedule, task: &crate::domain::task::Task) -> Option<NaiveDate> {

@@ -4,15 +4,22 @@
 
 use super::*;
 
-/// Per group, in order of first appearance: the bound, what sets it, and how many
-/// working days the schedule's finish is above it.
-pub(super) fn bounds(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Vec<GroupBound> {
-    let n = pb.tasks.len();
+/// Each task alone on the calendars (the fixed bookings and pinned work taken out),
+/// after its predecessors' earliest finish: no plan starts or finishes it earlier.
+pub(super) struct Alone {
+    pub(super) es: Vec<u32>,
+    /// None when the task cannot be placed even alone (or a predecessor cannot).
+    pub(super) ef: Vec<Option<u32>>,
+    /// The predecessor that sets the earliest start, if any.
+    pub(super) bound_by: Vec<Option<usize>>,
+}
+
+/// [`Alone`] for every task, in a precedence order.
+pub(super) fn alone(prep: &Prepared) -> Alone {
+    let n = prep.effort.len();
     let h = prep.h;
     let mut order = Vec::with_capacity(n);
     prep.order(&vec![0; n], &mut order);
-    // Earliest start and finish of each task alone on the calendars (the fixed
-    // bookings and pinned work taken out), after its predecessors' earliest finish.
     let mut es = vec![0u32; n];
     let mut ef: Vec<Option<u32>> = vec![None; n];
     let mut bound_by: Vec<Option<usize>> = vec![None; n];
@@ -39,7 +46,7 @@ pub(super) fn bounds(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Vec<Group
         }
         es[j] = start as u32;
         let mut best: Option<u32> = None;
-        for &p in &prep.qualified[j] {
+        for &p in &prep.calendars[prep.class_of[j]] {
             let row = p * h..(p + 1) * h;
             let end = best.map_or(h, |b| b as usize);
             if let Some((_, f)) = place(
@@ -65,7 +72,19 @@ pub(super) fn bounds(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Vec<Group
         }
         ef[j] = best;
     }
+    Alone { es, ef, bound_by }
+}
 
+/// Per group, in order of first appearance: the bound, what sets it, and how many
+/// working days the schedule's finish is above it.
+pub(super) fn bounds(
+    pb: &Problem,
+    prep: &Prepared,
+    alone: &Alone,
+    sch: &Schedule,
+) -> Vec<GroupBound> {
+    let h = prep.h;
+    let Alone { es, ef, bound_by } = alone;
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
     for (j, t) in pb.tasks.iter().enumerate() {
         if let Some(g) = &t.group {

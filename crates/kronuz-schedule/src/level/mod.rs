@@ -24,9 +24,12 @@
 //! priority, by latest finish from a backward pass over deadlines, then by
 //! input order), which gives each task to the qualified person who finishes
 //! it first. Further iterations, within `max_iterations` and the time
-//! budget, vary the order inside each priority class by regret-based
-//! biased random sampling on the latest finish and by forward passes in the
-//! start order of the best plan found (with random tie-breaks and swaps).
+//! budget, vary the order inside each priority class, in rounds of four
+//! passes: a repair of the best plan found (its start order, except that the
+//! tasks late beyond what their dependency chain forces, and their
+//! predecessors, go at their earliest start, so they get people first), biased
+//! random sampling on the latest finish, a forward pass in the best plan's
+//! start order (with random tie-breaks and swaps), and sampling again.
 //! When tasks may be shared, the second pass repeats the first with none
 //! shared and later passes share all, none or a random half of them, since
 //! sharing one task can make the tasks after it wait.
@@ -158,12 +161,12 @@ pub struct Problem {
 }
 
 /// Passes in a row without a better plan after which the search stops by
-/// default: 8 of each kind (sampling, forward pass in the best plan's order).
-/// On the product's plans (hundreds to thousands of tasks) the search finds its
-/// improvements within its first few dozen passes, most a few passes apart,
-/// and they are small (a day late less, a task a day earlier); waiting longer
-/// for the rare later one costs as much per pass as the first.
-pub const DEFAULT_STALL_ITERATIONS: u32 = 16;
+/// default: three rounds of its four passes (repair, sampling, forward pass,
+/// sampling). On the product's plans (hundreds to thousands of tasks) the repair
+/// passes find the improvements within the first few passes; waiting longer for
+/// the rare later one, a day late less found by chance, costs as much per pass as
+/// the first.
+pub const DEFAULT_STALL_ITERATIONS: u32 = 12;
 
 /// Search options.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -440,6 +443,7 @@ impl std::error::Error for LevelError {}
 /// reported in the plan with a [`Reason`] instead.
 pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
     let prep = prepare(pb)?;
+    let alone = bound::alone(&prep);
     let n = pb.tasks.len();
     let deadline = opts.time_limit.map(|d| Instant::now() + d);
     let mut rng = Rng::new(opts.seed);
@@ -475,14 +479,29 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
         if opts.stall_iterations.is_some_and(|s| stalled >= s) {
             break;
         }
-        if it % 2 == 1 {
-            // Forward pass in the best plan's start order, random ties, swaps.
+        let start_in_best = |j: usize| match best.status[j] {
+            Status::Placed { start, .. } => start as i64,
+            _ => prep.lf[j].max(0),
+        };
+        // In rounds of four: repair, sampling, forward pass, sampling.
+        if it % 4 == 1 {
+            // Repair: the best plan's start order, except that the tasks it makes
+            // late through people being busy, and their predecessors, go at their
+            // earliest start.
+            let urgent = urgent(&prep, &alone, &best);
             for (j, k) in key.iter_mut().enumerate() {
-                let s = match best.status[j] {
-                    Status::Placed { start, .. } => start as i64,
-                    _ => prep.lf[j].max(0),
+                let s = if urgent[j] {
+                    alone.es[j] as i64
+                } else {
+                    start_in_best(j)
                 };
                 *k = s * scale + rng.below(scale as usize) as i64;
+            }
+            prep.order(&key, &mut order);
+        } else if it % 4 == 3 {
+            // Forward pass in the best plan's start order, random ties, swaps.
+            for (j, k) in key.iter_mut().enumerate() {
+                *k = start_in_best(j) * scale + rng.below(scale as usize) as i64;
             }
             prep.order(&key, &mut order);
             for i in 0..n.saturating_sub(1) {
@@ -515,6 +534,29 @@ pub fn level(pb: &Problem, opts: &Options) -> Result<Plan, LevelError> {
     }
     let mut plan = report(pb, &prep, &best);
     plan.passes = passes;
-    plan.bounds = bound::bounds(pb, &prep, &best);
+    plan.bounds = bound::bounds(pb, &prep, &alone, &best);
     Ok(plan)
+}
+
+/// Tasks later than their deadline and than their finish alone on the calendars,
+/// and all their predecessors: where the plan loses days to people being busy.
+fn urgent(prep: &Prepared, alone: &bound::Alone, best: &Schedule) -> Vec<bool> {
+    let n = prep.effort.len();
+    let mut mark = vec![false; n];
+    let mut stack = Vec::new();
+    for j in 0..n {
+        if let (Status::Placed { finish, .. }, Some(dl)) = (best.status[j], prep.deadline[j])
+            && finish > dl
+            && alone.ef[j].is_some_and(|ef| finish > ef)
+        {
+            stack.push(j);
+        }
+    }
+    while let Some(j) = stack.pop() {
+        if !mark[j] {
+            mark[j] = true;
+            stack.extend(prep.preds[j].iter().map(|&(p, _)| p));
+        }
+    }
+    mark
 }

@@ -43,6 +43,10 @@ pub(super) struct Prepared {
     pub(super) classes: Vec<Vec<usize>>,
     /// Per person, the classes they belong to.
     pub(super) classes_of: Vec<Vec<usize>>,
+    /// Per class, one person of each distinct calendar (free minutes per day before
+    /// levelling) among its people: no one of the class finishes a task earlier than
+    /// it would alone on the fastest of these.
+    pub(super) calendars: Vec<Vec<usize>>,
 }
 
 pub(super) struct Pinned {
@@ -285,6 +289,7 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
             lf[p] = lf[p].min(ls - 1 - lag as i64);
         }
     }
+    let calendars = calendars(&base, h, &classes);
     Ok(Prepared {
         h,
         base,
@@ -308,10 +313,33 @@ pub(super) fn prepare(pb: &Problem) -> Result<Prepared, LevelError> {
         assignees: pb.tasks.iter().map(|t| t.assignees_max).collect(),
         previous,
         working,
+        calendars,
         class_of,
         classes,
         classes_of,
     })
+}
+
+/// Per class, one person of each distinct row of `base`.
+fn calendars(base: &[u32], h: usize, classes: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut calendar_ix: HashMap<&[u32], usize> = HashMap::new();
+    let calendar: Vec<usize> = base
+        .chunks(h.max(1))
+        .map(|row| {
+            let next = calendar_ix.len();
+            *calendar_ix.entry(row).or_insert(next)
+        })
+        .collect();
+    classes
+        .iter()
+        .map(|q| {
+            let mut seen = std::collections::HashSet::new();
+            q.iter()
+                .copied()
+                .filter(|&p| seen.insert(calendar[p]))
+                .collect()
+        })
+        .collect()
 }
 
 /// Kahn's algorithm; on a cycle, names it.

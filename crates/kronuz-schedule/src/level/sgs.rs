@@ -278,9 +278,24 @@ impl Prepared {
                 {
                     best = Some((f, s, self.demand[pp], pp));
                 } else {
-                    for &(ff, p) in &by_first_free[self.class_of[j]] {
+                    let class = self.class_of[j];
+                    // The start and finish of the task alone on the fastest calendar
+                    // of the class: once a person reaches both, the others can only
+                    // tie, and only those who win a tie (less sought-after) are tried.
+                    let floor = self.alone_from(class, j, es as usize);
+                    for &(ff, p) in &by_first_free[class] {
                         if best.is_some_and(|b| ff > b.0 as usize) {
                             break;
+                        }
+                        if let (Some(b), Some((fs, ffin))) = (best, floor)
+                            && (b.0, b.1) == (ffin, fs)
+                        {
+                            if ff > fs as usize {
+                                break;
+                            }
+                            if (self.demand[p], p) > (b.2, b.3) {
+                                continue;
+                            }
                         }
                         // A person who cannot finish by the best finish so far is
                         // cut short: the row ends the day after it.
@@ -380,6 +395,34 @@ impl Prepared {
         }
         sch.score = (unsched, moved, late, last, sum);
         sch
+    }
+
+    /// The earliest (start, finish) of task `j` from day `es` alone on the calendars
+    /// of its class, when it has few (none of its people can do better).
+    fn alone_from(&self, class: usize, j: usize, es: usize) -> Option<(u32, u32)> {
+        let calendars = &self.calendars[class];
+        if calendars.len() > 4 {
+            return None;
+        }
+        let h = self.h;
+        let end = self.end[j].min(h);
+        calendars
+            .iter()
+            .filter_map(|&p| {
+                let row = p * h..(p + 1) * h;
+                place(
+                    &self.base[row.clone()],
+                    &self.base[row],
+                    None,
+                    es,
+                    end,
+                    self.effort[j],
+                    self.max_per_day[j],
+                    self.may_split[j],
+                    None,
+                )
+            })
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)))
     }
 
     /// A precedence-feasible order: among the eligible tasks, the highest
