@@ -7,92 +7,12 @@
 
 mod common;
 
-use common::{body, client, fresh_postgres_schema, names};
+use common::events::Events;
+use common::nodes::{Node, schema, sql};
+use common::{body, client, names};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A `kronuz serve` process on one database, and the address it listens on.
-struct Node {
-    child: Child,
-    addr: String,
-}
-
-impl Node {
-    /// Starts a node with `extra` arguments and waits for its "ready" log line.
-    fn start(url: &str, node_id: &str, lease_secs: u64, extra: &[&str]) -> Node {
-        // The other nodes must know the address before it listens: a free port, chosen here.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kronuz"))
-            .env_remove("KRONUZ_LISTEN")
-            .env_remove("KRONUZ_DATA_DIR")
-            .env_remove("KRONUZ_DATABASE_URL")
-            .env_remove("KRONUZ_NODE_ID")
-            .env_remove("KRONUZ_TRUSTED_PROXY")
-            .env("KRONUZ_LOG", "info")
-            .args(["serve", "--listen", &listen, "--database-url", url])
-            .args(["--node-id", node_id])
-            .args(["--lease-secs", &lease_secs.to_string()])
-            .args(["--advertise-url", &format!("http://{listen}")])
-            .args(extra)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the node exited before it was ready")
-                .unwrap();
-            if line.contains("kronuz is ready") {
-                let at = line.find("address=").unwrap() + "address=".len();
-                break line[at..].split_whitespace().next().unwrap().to_string();
-            }
-        };
-        // Keep draining the log so the node never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Node { child, addr }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A fresh schema on the test cluster, or `None` (the test is skipped) without one.
-async fn schema() -> Option<String> {
-    let url = fresh_postgres_schema().await;
-    if url.is_none() {
-        eprintln!("skipped: KRONUZ_TEST_DATABASE_URL is not set");
-    }
-    url
-}
-
-/// Runs SQL on the test cluster (in the schema `url` names).
-async fn sql(url: &str, statement: &str) -> Vec<postgres::Row> {
-    let (url, statement) = (url.to_string(), statement.to_string());
-    tokio::task::spawn_blocking(move || {
-        let mut db = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        db.query(&statement, &[]).unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 async fn post_json(c: &Client, url: String, value: Value) -> (StatusCode, Value) {
     body(c.post(url).json(&value).send().await.unwrap()).await
@@ -110,9 +30,9 @@ async fn signup_ann(node: &Node) -> Client {
 async fn tokens_feeds_invitations_reset_links_and_browsers_reach_the_owner_from_any_node() {
     let Some(url) = schema().await else { return };
     // B and C start before the team exists: they know nothing of it but what they ask.
-    let a = Node::start(&url, "a", 10, &[]);
-    let b = Node::start(&url, "b", 10, &[]);
-    let c = Node::start(&url, "c", 10, &[]);
+    let a = Node::start(&url, "a", 10);
+    let b = Node::start(&url, "b", 10);
+    let c = Node::start(&url, "c", 10);
     let ann = signup_ann(&a).await;
 
     // An API token made on A works on B and C, for reads and writes.
@@ -277,8 +197,8 @@ async fn signup_as_taken(
 async fn the_owner_throttles_the_client_a_node_forwarded_for_and_no_strangers_claim() {
     let Some(url) = schema().await else { return };
     let balancer = ["--trusted-proxy", "127.0.0.2"];
-    let a = Node::start(&url, "a", 10, &balancer);
-    let b = Node::start(&url, "b", 10, &balancer);
+    let a = Node::start_with(&url, "a", 10, &balancer);
+    let b = Node::start_with(&url, "b", 10, &balancer);
     let ann = signup_ann(&a).await;
     let (status, invite) = post_json(
         &ann,
@@ -321,61 +241,6 @@ async fn the_owner_throttles_the_client_a_node_forwarded_for_and_no_strangers_cl
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
-/// A server-sent-events reader over a real streaming response.
-struct Events {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-#[derive(Debug)]
-struct Received {
-    event: String,
-    id: Option<u64>,
-    data: Value,
-}
-
-impl Events {
-    async fn open(c: &Client, url: String) -> Events {
-        let resp = c.get(url).send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        Events {
-            resp,
-            buf: String::new(),
-        }
-    }
-
-    /// The next event (keep-alive comments skipped); fails after 30 s without one or
-    /// when the stream ends.
-    async fn next(&mut self) -> Received {
-        loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let (mut event, mut id, mut data) = (String::from("message"), None, String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("event:") {
-                        event = v.trim().to_string();
-                    } else if let Some(v) = line.strip_prefix("id:") {
-                        id = v.trim().parse().ok();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                if data.is_empty() && id.is_none() && event == "message" {
-                    continue; // a comment
-                }
-                let data = serde_json::from_str(&data).unwrap_or(Value::String(data));
-                return Received { event, id, data };
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(30), self.resp.chunk())
-                .await
-                .expect("no event within 30 s")
-                .unwrap()
-                .expect("the stream ended");
-            self.buf.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-}
-
 /// Creates projects named `names` through `node`, each until acknowledged (a write
 /// refused while the team moves is not acknowledged, so it is simply sent again).
 async fn write_all(c: &Client, node: &Node, names: &[String], deadline: Instant) {
@@ -399,9 +264,9 @@ async fn write_all(c: &Client, node: &Node, names: &[String], deadline: Instant)
 async fn a_subscriber_on_another_node_sees_every_write_once_in_order_across_the_owners_kill() {
     let Some(url) = schema().await else { return };
     let lease = 2;
-    let a = Node::start(&url, "a", lease, &[]);
-    let b = Node::start(&url, "b", lease, &[]);
-    let c = Node::start(&url, "c", lease, &[]);
+    let a = Node::start(&url, "a", lease);
+    let b = Node::start(&url, "b", lease);
+    let c = Node::start(&url, "c", lease);
     let ann = reqwest::Client::builder()
         .cookie_store(true)
         .timeout(Duration::from_secs(3))
@@ -415,11 +280,11 @@ async fn a_subscriber_on_another_node_sees_every_write_once_in_order_across_the_
     let login = json!({"email": "ann@x.io", "password": "correct horse"});
     let (status, _) = post_json(&max, b.url("/api/v1/usr/login"), login).await;
     assert_eq!(status, StatusCode::OK);
-    let mut events = Events::open(&max, b.url("/api/v1/events")).await;
+    let mut events = Events::open(&max, b.url("/api/v1/events"), None).await;
     let hello = events.next().await;
     assert_eq!(hello.event, "hello", "{hello:?}");
     // Ann's own screen watches on A, the owner, and loses its connection with A.
-    let mut on_owner = Events::open(&ann, a.url("/api/v1/events")).await;
+    let mut on_owner = Events::open(&ann, a.url("/api/v1/events"), None).await;
     assert_eq!(on_owner.next().await.event, "hello");
 
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -472,17 +337,7 @@ async fn a_subscriber_on_another_node_sees_every_write_once_in_order_across_the_
     // Ann's screen reconnects as EventSource does, with Last-Event-ID, to another
     // node, and gets exactly what it missed.
     drop(on_owner);
-    let resumed = ann
-        .get(c.url("/api/v1/events"))
-        .header("last-event-id", last_on_owner.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resumed.status(), StatusCode::OK);
-    let mut resumed = Events {
-        resp: resumed,
-        buf: String::new(),
-    };
+    let mut resumed = Events::open(&ann, c.url("/api/v1/events"), Some(last_on_owner)).await;
     assert_eq!(resumed.next().await.event, "hello");
     for name in &after {
         let e = resumed.next().await;
@@ -507,10 +362,10 @@ async fn a_subscriber_on_another_node_sees_every_write_once_in_order_across_the_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_behind_on_the_killed_owner_resumes_on_the_node_that_loaded_the_team() {
     let Some(url) = schema().await else { return };
-    let a = Node::start(&url, "a", 2, &[]);
-    let b = Node::start(&url, "b", 2, &[]);
+    let a = Node::start(&url, "a", 2);
+    let b = Node::start(&url, "b", 2);
     let ann = signup_ann(&a).await;
-    let mut on_owner = Events::open(&ann, a.url("/api/v1/events")).await;
+    let mut on_owner = Events::open(&ann, a.url("/api/v1/events"), None).await;
     assert_eq!(on_owner.next().await.event, "hello");
     let deadline = Instant::now() + Duration::from_secs(60);
     let before: Vec<String> = (1..=3).map(|i| format!("before {i}")).collect();
@@ -526,17 +381,7 @@ async fn a_screen_behind_on_the_killed_owner_resumes_on_the_node_that_loaded_the
     // B holds none of the team until it takes the lease and loads it from PostgreSQL.
     write_all(&ann, &b, &["after".to_string()], deadline).await;
 
-    let resumed = ann
-        .get(b.url("/api/v1/events"))
-        .header("last-event-id", seen.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resumed.status(), StatusCode::OK);
-    let mut resumed = Events {
-        resp: resumed,
-        buf: String::new(),
-    };
+    let mut resumed = Events::open(&ann, b.url("/api/v1/events"), Some(seen)).await;
     assert_eq!(resumed.next().await.event, "hello");
     let mut ids = vec![seen];
     for name in ["before 2", "before 3", "after"] {

@@ -3,86 +3,11 @@
 
 mod common;
 
+use common::events::Events;
 use common::*;
 use kronuz::config::Settings;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::time::Duration;
-
-/// A server-sent-events reader over a real streaming response.
-struct Events {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-#[derive(Debug)]
-struct Received {
-    event: String,
-    id: Option<u64>,
-    data: Value,
-}
-
-impl Events {
-    async fn open(c: &Client, s: &TestServer, last_event_id: Option<u64>) -> Events {
-        let mut req = c.get(s.url("/api/v1/events"));
-        if let Some(id) = last_event_id {
-            req = req.header("Last-Event-ID", id.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        assert_eq!(
-            resp.headers()["content-type"].to_str().unwrap(),
-            "text/event-stream"
-        );
-        Events {
-            resp,
-            buf: String::new(),
-        }
-    }
-
-    /// The next event (keep-alive comments skipped); fails after 10 s without one.
-    async fn next(&mut self) -> Received {
-        loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let (mut event, mut id, mut data) = (String::from("message"), None, String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("event:") {
-                        event = v.trim().to_string();
-                    } else if let Some(v) = line.strip_prefix("id:") {
-                        id = v.trim().parse().ok();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                if data.is_empty() && id.is_none() && event == "message" {
-                    continue; // a comment
-                }
-                let data = serde_json::from_str(&data).unwrap_or(Value::String(data));
-                return Received { event, id, data };
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(10), self.resp.chunk())
-                .await
-                .expect("no event within 10 s")
-                .unwrap()
-                .expect("the stream ended");
-            self.buf.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// The next `change` event.
-    async fn change(&mut self) -> Received {
-        let e = self.next().await;
-        assert_eq!(e.event, "change", "{e:?}");
-        e
-    }
-
-    async fn hello(&mut self) -> u64 {
-        let e = self.next().await;
-        assert_eq!(e.event, "hello", "{e:?}");
-        e.data["last_id"].as_u64().unwrap()
-    }
-}
 
 /// A PATCH naming the version it was made against.
 async fn patch_if(
@@ -147,8 +72,8 @@ async fn events_come_in_commit_order_for_the_own_team_only_and_resume_from_last_
     let s = TestServer::fresh().await;
     let (ann, max) = team_of_two(&s).await;
     let (other, _) = signup(&s, "zoe@y.io").await;
-    let mut ann_events = Events::open(&ann, &s, None).await;
-    let mut other_events = Events::open(&other, &s, None).await;
+    let mut ann_events = Events::open(&ann, s.url("/api/v1/events"), None).await;
+    let mut other_events = Events::open(&other, s.url("/api/v1/events"), None).await;
     let start = ann_events.hello().await;
     other_events.hello().await;
 
@@ -187,7 +112,7 @@ async fn events_come_in_commit_order_for_the_own_team_only_and_resume_from_last_
 
     // Reconnecting after the first event replays exactly what came after it.
     drop(ann_events);
-    let mut resumed = Events::open(&ann, &s, Some(ids[0])).await;
+    let mut resumed = Events::open(&ann, s.url("/api/v1/events"), Some(ids[0])).await;
     resumed.hello().await;
     assert_eq!(resumed.change().await.id, Some(ids[1]));
     assert_eq!(resumed.change().await.id, Some(ids[2]));
@@ -201,7 +126,7 @@ async fn events_come_in_commit_order_for_the_own_team_only_and_resume_from_last_
     // After a restart the stream resumes from the activity log read back from disk.
     drop(resumed);
     let s = s.restart().await;
-    let mut after_restart = Events::open(&ann, &s, Some(ids[2])).await;
+    let mut after_restart = Events::open(&ann, s.url("/api/v1/events"), Some(ids[2])).await;
     after_restart.hello().await;
     assert_eq!(after_restart.change().await.id, deleted.id);
     assert_eq!(
@@ -209,7 +134,7 @@ async fn events_come_in_commit_order_for_the_own_team_only_and_resume_from_last_
         "Added client Live again"
     );
     // An id the server never sent is not resumed from either.
-    let mut made_up = Events::open(&ann, &s, Some(u64::MAX)).await;
+    let mut made_up = Events::open(&ann, s.url("/api/v1/events"), Some(u64::MAX)).await;
     made_up.hello().await;
     assert_eq!(made_up.next().await.event, "reload");
     s.stop().await;
@@ -219,7 +144,7 @@ async fn events_come_in_commit_order_for_the_own_team_only_and_resume_from_last_
 async fn nothing_is_sent_for_a_refused_write() {
     let s = TestServer::fresh().await;
     let (ann, _) = signup(&s, "ann@x.io").await;
-    let mut events = Events::open(&ann, &s, None).await;
+    let mut events = Events::open(&ann, s.url("/api/v1/events"), None).await;
     events.hello().await;
     // Invalid, forbidden by a stale If-Match, unknown: none of these changes anything.
     let (status, _) = post(&ann, &s, "/api/v1/clients", json!({"name": ""})).await;
@@ -250,13 +175,16 @@ async fn a_write_the_disk_refuses_is_never_sent() {
     let mut settings: Settings = s.stop().await;
     settings.max_db_pages = Some(1); // SQLite clamps it to the current page count
     let s = TestServer::start_exactly(settings).await;
-    let mut events = Events::open(&c, &s, None).await;
+    let mut events = Events::open(&c, s.url("/api/v1/events"), None).await;
     events.hello().await;
     let acked = fill_until_refused(&c, &s).await.0.len();
     assert!(acked > 0);
     // A stream opened now learns the newest event id the server holds: the last
     // acknowledged write's, not the refused one's.
-    let newest = Events::open(&c, &s, None).await.hello().await;
+    let newest = Events::open(&c, s.url("/api/v1/events"), None)
+        .await
+        .hello()
+        .await;
     let mut seen = 0;
     loop {
         let e = events.change().await;

@@ -5,83 +5,11 @@
 
 mod common;
 
-use common::{body, client, fresh_postgres_schema, test_database_url};
+use common::nodes::{Node, kronuz, schema, sql};
+use common::{body, client, test_database_url};
 use reqwest::StatusCode;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn kronuz() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kronuz"));
-    cmd.env_remove("KRONUZ_LISTEN")
-        .env_remove("KRONUZ_DATA_DIR")
-        .env_remove("KRONUZ_DATABASE_URL")
-        .env_remove("KRONUZ_NODE_ID")
-        .env("KRONUZ_LOG", "info");
-    cmd
-}
-
-/// A `kronuz serve` process on one database, and the address it listens on.
-struct Node {
-    child: Child,
-    addr: String,
-}
-
-impl Node {
-    /// Starts a node and waits for its "ready" log line.
-    fn start(url: &str, node_id: &str, lease_secs: u64) -> Node {
-        // The other nodes must know the address before it listens: a free port, chosen here.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = kronuz()
-            .args(["serve", "--listen", &listen, "--database-url", url])
-            .args(["--node-id", node_id])
-            .args(["--lease-secs", &lease_secs.to_string()])
-            .args(["--advertise-url", &format!("http://{listen}")])
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the node exited before it was ready")
-                .unwrap();
-            if line.contains("kronuz is ready") {
-                let at = line.find("address=").unwrap() + "address=".len();
-                break line[at..].split_whitespace().next().unwrap().to_string();
-            }
-        };
-        // Keep draining the log so the node never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Node { child, addr }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
-    fn signal(&self, sig: &str) {
-        let ok = Command::new("kill")
-            .args([sig, &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Runs `kronuz serve` expecting it to refuse to start: its exit code and the one line
 /// it printed for the operator.
@@ -106,26 +34,6 @@ fn with_password(url: &str, password: &str) -> String {
     let (userinfo, tail) = rest.split_once('@').unwrap();
     let user = userinfo.split(':').next().unwrap();
     format!("{scheme}://{user}:{password}@{tail}")
-}
-
-/// A fresh schema on the test cluster, or `None` (the test is skipped) without one.
-async fn schema() -> Option<String> {
-    let url = fresh_postgres_schema().await;
-    if url.is_none() {
-        eprintln!("skipped: KRONUZ_TEST_DATABASE_URL is not set");
-    }
-    url
-}
-
-/// Runs SQL on the test cluster (in the schema `url` names).
-async fn sql(url: &str, statement: &str) -> Vec<postgres::Row> {
-    let (url, statement) = (url.to_string(), statement.to_string());
-    tokio::task::spawn_blocking(move || {
-        let mut db = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        db.query(&statement, &[]).unwrap()
-    })
-    .await
-    .unwrap()
 }
 
 #[test]

@@ -5,6 +5,9 @@
 //! own: the same suite, run a second time against the other backend.
 #![allow(dead_code)]
 
+pub mod events;
+pub mod nodes;
+
 use kronuz::config::Settings;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
