@@ -7,10 +7,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 async fn fetch_status(server: &TestServer, url: &str) -> StatusCode {
     reqwest::get(server.url(url)).await.unwrap().status()
 }

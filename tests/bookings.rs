@@ -13,10 +13,6 @@ async fn create(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) ->
     v
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 /// A team with one person booked Monday 2 to Friday 6 March 2026, 6 h a day.
 async fn booked(s: &TestServer, email: &str) -> (reqwest::Client, Value) {
     let (c, _) = signup(s, email).await;

@@ -8,7 +8,7 @@
 mod common;
 
 use common::events::Events;
-use common::nodes::{Node, schema, sql};
+use common::nodes::{Node, schema, sign_up_ann, sql};
 use common::{body, client, names};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -20,9 +20,7 @@ async fn post_json(c: &Client, url: String, value: Value) -> (StatusCode, Value)
 
 async fn signup_ann(node: &Node) -> Client {
     let c = client();
-    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
-    let (status, user) = post_json(&c, node.url("/api/v1/usr/signup"), signup).await;
-    assert_eq!(status, StatusCode::CREATED, "{user}");
+    sign_up_ann(&c, node).await;
     c
 }
 

@@ -8,10 +8,6 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 /// Every id replaced by the order in which it first appears.
 fn without_ids(doc: &Value) -> Value {
     fn walk(v: &Value, key: &str, seen: &mut HashMap<String, usize>) -> Value {

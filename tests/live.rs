@@ -34,10 +34,6 @@ async fn delete_if(c: &Client, s: &TestServer, path: &str, tag: &str) -> reqwest
         .unwrap()
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 async fn create(c: &Client, s: &TestServer, path: &str, body: Value) -> Value {
     let (status, v) = post(c, s, path, body).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");

@@ -6,16 +6,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
-async fn created(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -> Value {
-    let (status, v) = post(c, s, path, body.clone()).await;
-    assert_eq!(status, StatusCode::CREATED, "{path} {body} -> {v}");
-    v
-}
-
 #[tokio::test]
 async fn a_dependency_cycle_is_refused_naming_it() {
     let s = TestServer::fresh().await;

@@ -9,28 +9,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
-async fn created(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -> Value {
-    let (status, v) = post(c, s, path, body.clone()).await;
-    assert_eq!(status, StatusCode::CREATED, "{path} {body} -> {v}");
-    v
-}
-
-async fn preview(c: &reqwest::Client, s: &TestServer, project: &str) -> Value {
-    let (status, proposal) = post(
-        c,
-        s,
-        "/api/v1/schedule/preview",
-        json!({"project_ids": [project], "from": "2026-03-02"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{proposal}");
-    proposal
-}
-
 fn outcome<'a>(proposal: &'a Value, name: &str) -> &'a Value {
     proposal["tasks"]
         .as_array()

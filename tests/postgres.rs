@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::nodes::{Node, kronuz, schema, sql};
+use common::nodes::{Node, kronuz, schema, sign_up_ann, sql};
 use common::{body, client, test_database_url};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -132,13 +132,7 @@ async fn a_paused_owner_past_its_lease_never_commits_after_another_node_took_ove
     let lease = 2;
     let a = Node::start(&url, "a", lease);
     let c = client();
-    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
-    let resp = c
-        .post(a.url("/api/v1/usr/signup"))
-        .json(&signup)
-        .send()
-        .await;
-    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    sign_up_ann(&c, &a).await;
     let created = c
         .post(a.url("/api/v1/prj"))
         .json(&json!({"name": "before"}))
@@ -277,13 +271,7 @@ async fn any_node_answers_for_any_team_by_forwarding_to_its_owner() {
     let b = Node::start(&url, "b", 10);
     // Ann signs up on A: her team is A's. Everything she does through B reaches A.
     let c = client();
-    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
-    let resp = c
-        .post(a.url("/api/v1/usr/signup"))
-        .json(&signup)
-        .send()
-        .await;
-    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    sign_up_ann(&c, &a).await;
     let (status, _) = body(
         c.post(b.url("/api/v1/prj"))
             .json(&json!({"name": "through b"}))
@@ -348,13 +336,7 @@ async fn killing_the_owner_ten_times_loses_no_acknowledged_write_and_writes_resu
         .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
-    let resp = c
-        .post(first.url("/api/v1/usr/signup"))
-        .json(&signup)
-        .send()
-        .await;
-    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    sign_up_ann(&c, &first).await;
     let mut nodes = std::collections::HashMap::new();
     nodes.insert("n0".to_string(), first);
     for id in ["n1", "n2"] {
@@ -614,13 +596,7 @@ async fn a_node_loads_a_team_only_when_it_takes_the_team_on() {
     let Some(url) = schema().await else { return };
     let mut a = Node::start(&url, "a", 10);
     let c = client();
-    let signup = json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
-    let resp = c
-        .post(a.url("/api/v1/usr/signup"))
-        .json(&signup)
-        .send()
-        .await;
-    assert_eq!(resp.unwrap().status(), StatusCode::CREATED);
+    sign_up_ann(&c, &a).await;
     let created = c
         .post(a.url("/api/v1/prj"))
         .json(&json!({"name": "kept"}))

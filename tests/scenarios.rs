@@ -38,10 +38,6 @@ async fn created(
     v
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 async fn fork(c: &Client, s: &TestServer, name: &str) -> String {
     id(&created(c, s, "/api/v1/scenarios", None, json!({"name": name})).await)
 }

@@ -13,10 +13,6 @@ async fn create(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) ->
     v
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn people_have_sensible_defaults_validate_every_field_and_archive_on_delete() {
     let s = TestServer::fresh().await;

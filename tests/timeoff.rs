@@ -8,10 +8,6 @@ use common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 async fn put(c: &Client, s: &TestServer, path: &str, payload: Value) -> (StatusCode, Value) {
     body(c.put(s.url(path)).json(&payload).send().await.unwrap()).await
 }

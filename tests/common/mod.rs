@@ -253,3 +253,28 @@ pub async fn fill_until_refused(c: &Client, server: &TestServer) -> (Vec<String>
     }
     panic!("the capped database never filled up");
 }
+
+/// A record's `id`.
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// POSTs `body` to `path`, expecting 201: the record made.
+pub async fn created(c: &Client, s: &TestServer, path: &str, body: Value) -> Value {
+    let (status, v) = post(c, s, path, body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{path} {body} -> {v}");
+    v
+}
+
+/// The planner's preview for one project from Monday 2 March 2026.
+pub async fn preview(c: &Client, s: &TestServer, project: &str) -> Value {
+    let (status, proposal) = post(
+        c,
+        s,
+        "/api/v1/schedule/preview",
+        json!({"project_ids": [project], "from": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{proposal}");
+    proposal
+}

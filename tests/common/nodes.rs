@@ -105,3 +105,16 @@ pub async fn sql(url: &str, statement: &str) -> Vec<postgres::Row> {
     .await
     .unwrap()
 }
+
+/// Ann signs up on `node` with the client `c`, opening a team of her own.
+pub async fn sign_up_ann(c: &reqwest::Client, node: &Node) {
+    let signup =
+        serde_json::json!({"email": "ann@x.io", "password": "correct horse", "name": "Ann"});
+    let resp = c
+        .post(node.url("/api/v1/usr/signup"))
+        .json(&signup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), reqwest::StatusCode::CREATED);
+}
