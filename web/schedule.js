@@ -6,6 +6,9 @@ import { layoutLanes, allocSpan, rangeStats, indexTimeOff } from './capacity.js'
 import { diff, forEach } from './store.js';
 import { freeRange, projectMatches } from './find.js';
 
+/** The skills a filter asks for (the one-skill filter of older links included). */
+export const skillsOf = (f) => [...new Set([...(f.skills || []), ...(f.skill ? [f.skill] : [])])];
+
 export const ZOOMS = {
   day: { dayW: 56, unit: 1, label: 'Day' },
   week: { dayW: 24, unit: 1, label: 'Week' },
@@ -156,7 +159,7 @@ export function buildRows(data, sched) {
   // a project's or client's name finds the people booked on it
   const onProjects = q ? projectMatches(data, q) : null;
   const bookedOn = (allocs) => !!onProjects && onProjects.size > 0 && allocs.some((a) => onProjects.has(a.project_id));
-  const skills = [...new Set([...(filter.skills || []), ...(filter.skill ? [filter.skill] : [])])];
+  const skills = skillsOf(filter);
   const off = span || sort === 'available' || sort === 'booked' ? indexTimeOff(data.timeoff) : null;
   const minFree = span ? Math.max(0.01, Number(filter.free.min) || 0) : 0;
   const projectFilter = filter.project || '';

@@ -4,7 +4,7 @@
 
 import { http, ifMatch } from '../api.js';
 import { toDay, fromDay, startOfWeekDay, isDate } from '../dates.js';
-import { buildRows, applyDrag, allocDiff, dayWidth, rowAtY, rowKeyOfAlloc, SIDEBAR, HEADER, ZOOMS, DENSITIES } from '../schedule.js';
+import { buildRows, skillsOf, applyDrag, allocDiff, dayWidth, rowAtY, rowKeyOfAlloc, SIDEBAR, HEADER, ZOOMS, DENSITIES } from '../schedule.js';
 import { allocSpan, newBookingHours } from '../capacity.js';
 import { set, setSched, toast, canEdit, unauthorized, withAlloc, withoutAlloc, allocById } from '../model.js';
 import { extendAllocs, routeEffects } from '../load.js';
@@ -193,7 +193,15 @@ export function update(m, msg) {
     case 'AgendaRow':
       return [setSched(m, { agendaRow: msg.row }), []];
     case 'FilterSet':
-      return [setSched(m, { filter: set(m.sched.filter, { [msg.field]: msg.value }), scrollTop: 0 }), [{ type: 'scroll', top: 0, left: m.sched.scrollLeft }]];
+      return [setSched(m, { filter: set(m.sched.filter, { [msg.field]: msg.value, ...('skill' in msg ? { skill: msg.skill } : {}) }), scrollTop: 0 }), [{ type: 'scroll', top: 0, left: m.sched.scrollLeft }]];
+    // a skill added or removed against the filter as it is now, not as the picker last
+    // drew it: two picks between two renders keep both
+    case 'SkillAdd':
+    case 'SkillRemove': {
+      const chosen = skillsOf(m.sched.filter);
+      const skills = msg.type === 'SkillAdd' ? (chosen.includes(msg.value) ? chosen : [...chosen, msg.value]) : chosen.filter((x) => x !== msg.value);
+      return update(m, { type: 'FilterSet', field: 'skills', value: skills, skill: '' });
+    }
     case 'ClearFilters':
       return [setSched(m, { filter: { q: '', role: '', skill: '', project: '', client: '' } }), []];
     case 'SortSet':

@@ -247,6 +247,15 @@ test('filters narrow the rows', () => {
   assert.deepEqual(keys(m), ['p:p2', 'p:p1'], 'Bob is free: most available first');
 });
 
+test('two skills picked before the picker is drawn again are both kept; removing one keeps the other', () => {
+  let m = loggedIn();
+  [m] = run(m, { type: 'FilterSet', field: 'skill', value: 'Go' }, { type: 'SkillAdd', value: 'Rust' }, { type: 'SkillAdd', value: 'SQL' }, { type: 'SkillAdd', value: 'Rust' });
+  assert.deepEqual(m.sched.filter.skills, ['Go', 'Rust', 'SQL'], 'an older link\'s one skill, then both picks, once each');
+  assert.equal(m.sched.filter.skill, '');
+  [m] = update(m, { type: 'SkillRemove', value: 'Rust' });
+  assert.deepEqual(m.sched.filter.skills, ['Go', 'SQL']);
+});
+
 test('search finds people by the projects and clients they are booked on; skills combine; who is free over any window', () => {
   let m = loggedIn();
   const keys = (mm) => buildRows(mm.data, mm.sched).rows.map((r) => r.key);

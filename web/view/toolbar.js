@@ -2,7 +2,7 @@
 // sort, planning the filtered project, undo, moving through time, zoom and
 // density.
 import { h, memo } from '../vdom.js';
-import { ZOOMS, DENSITIES } from '../schedule.js';
+import { ZOOMS, DENSITIES, skillsOf } from '../schedule.js';
 import { canEdit } from '../update.js';
 import { button, field } from './ui.js';
 import { freeRange, projectMatches } from '../find.js';
@@ -28,19 +28,16 @@ function searchHint(m, f) {
 /** Skills: each one chosen narrows to people with all of them (a chip removes it). */
 function skillPicker(f, skills, dispatch) {
   const chosen = skillsOf(f);
-  const put = (list) => { dispatch({ type: 'FilterSet', field: 'skills', value: list }); if (f.skill) dispatch({ type: 'FilterSet', field: 'skill', value: '' }); };
   return h('div', { class: 'field skills-field' },
     h('label', { for: 'f-skill' }, 'Skills'),
     h('div', { class: 'chips' },
-      h('select', { id: 'f-skill', name: 'f-skill', value: '', 'data-testid': 'skill-add', on: { change: (e) => { if (e.target.value) put([...chosen, e.target.value]); e.target.value = ''; } } },
+      h('select', { id: 'f-skill', name: 'f-skill', value: '', 'data-testid': 'skill-add', on: { change: (e) => { if (e.target.value) dispatch({ type: 'SkillAdd', value: e.target.value }); e.target.value = ''; } } },
         h('option', { value: '', selected: true }, chosen.length ? 'Add a skill…' : 'Any skill'),
         skills.filter((x) => !chosen.includes(x)).map((x) => h('option', { value: x }, x))),
       chosen.map((x) => h('span', { class: 'chip', key: x, 'data-testid': 'skill-chip' }, x,
-        h('button', { type: 'button', 'aria-label': `Remove skill ${x}`, on: { click: () => put(chosen.filter((y) => y !== x)) } }, '×')))));
+        h('button', { type: 'button', 'aria-label': `Remove skill ${x}`, on: { click: () => dispatch({ type: 'SkillRemove', value: x }) } }, '×')))));
 }
 
-/** The skills a filter asks for (the one-skill filter of older links included). */
-export const skillsOf = (f) => [...new Set([...(f.skills || []), ...(f.skill ? [f.skill] : [])])];
 
 /** Who is free: anyone, or people with free hours in a window (next week, next month, dates). */
 function freePicker(m, f, dispatch) {
