@@ -4,18 +4,14 @@
 // repeated weekly (each one change that one undo reverts), and copied with Alt+drag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, hasRoute, eventually } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, hasRoute, eventually, pageApi } from './harness.js';
 
 let server, browser, page, person, project, booking;
 const errors = [];
 let missing = null;
 const mon = nextMonday();
 
-const api = (method, path, body) => page.evaluate(async ([method, path, body]) => {
-  const r = await fetch('/api/v1' + path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  const text = await r.text();
-  return text ? JSON.parse(text) : null;
-}, [method, path, body]);
+const api = (method, path, body) => pageApi(page, method, path, body);
 const bookingsOf = async (id) => (await api('GET', `/allocations?person_id=${id}`)).map((a) => [a.start, a.end, a.hours_per_day]).sort((a, b) => (a[0] + a[1]).localeCompare(b[0] + b[1]));
 
 before(async () => {

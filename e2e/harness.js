@@ -195,3 +195,12 @@ export async function addProject(page, name) {
   await page.locator(`[data-testid="project-card"][data-project-id="${project.id}"]`).waitFor();
   return project;
 }
+
+/** Calls the API from `page`, with its login's cookies: the JSON answered, or null. */
+export function pageApi(page, method, path, body) {
+  return page.evaluate(async ([method, path, body]) => {
+    const r = await fetch('/api/v1' + path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const text = await r.text();
+    return text ? JSON.parse(text) : null;
+  }, [method, path, body]);
+}

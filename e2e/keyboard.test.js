@@ -5,18 +5,14 @@
 // Alt+arrows its start; Enter saves and Escape cancels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, hasRoute, eventually } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, hasRoute, eventually, pageApi } from './harness.js';
 
 let server, browser, page, ada, ben, project;
 const errors = [];
 let missing = null;
 const mon = nextMonday();
 
-const api = (method, path, body) => page.evaluate(async ([method, path, body]) => {
-  const r = await fetch('/api/v1' + path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  const text = await r.text();
-  return text ? JSON.parse(text) : null;
-}, [method, path, body]);
+const api = (method, path, body) => pageApi(page, method, path, body);
 
 before(async () => {
   server = await startServer();

@@ -142,20 +142,7 @@ pub fn is_private(ip: IpAddr) -> bool {
 /// Checks a webhook URL: http(s), a host, and (unless `allow_private`) no address of
 /// the host on a private network. The message is for a person.
 pub async fn check_url(url: &str, allow_private: bool) -> Result<(), String> {
-    let parsed =
-        reqwest::Url::parse(url).map_err(|_| "must be an http or https URL".to_string())?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("must be an http or https URL".into());
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("must not carry a user name or password".into());
-    }
-    let host = parsed
-        .host_str()
-        .ok_or_else(|| "must name a host".to_string())?
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
+    let (parsed, host) = http_host(url)?;
     if allow_private {
         return Ok(());
     }
@@ -176,10 +163,9 @@ pub async fn check_url(url: &str, allow_private: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks a webhook URL without resolving it: http(s), no credentials, and a host
-/// given as an address not on a private network (unless `allow_private`). A host name
-/// passes here; [`CheckedResolver`] checks what it resolves to.
-fn check_literal(url: &str, allow_private: bool) -> Result<(), String> {
+/// The URL and its host (an IPv6 address without its brackets), if it is http(s)
+/// with a host and no credentials. The message is for a person.
+fn http_host(url: &str) -> Result<(reqwest::Url, String), String> {
     let parsed =
         reqwest::Url::parse(url).map_err(|_| "must be an http or https URL".to_string())?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -192,7 +178,16 @@ fn check_literal(url: &str, allow_private: bool) -> Result<(), String> {
         .host_str()
         .ok_or_else(|| "must name a host".to_string())?
         .trim_start_matches('[')
-        .trim_end_matches(']');
+        .trim_end_matches(']')
+        .to_string();
+    Ok((parsed, host))
+}
+
+/// Checks a webhook URL without resolving it: http(s), no credentials, and a host
+/// given as an address not on a private network (unless `allow_private`). A host name
+/// passes here; [`CheckedResolver`] checks what it resolves to.
+fn check_literal(url: &str, allow_private: bool) -> Result<(), String> {
+    let (_, host) = http_host(url)?;
     let Ok(ip) = host.parse::<IpAddr>() else {
         return Ok(());
     };

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::nodes::{Node, kronuz, schema, sign_up_ann, sql};
+use common::nodes::{Node, create_project, kronuz, schema, sign_up_ann, sql};
 use common::{body, client, test_database_url};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -133,13 +133,7 @@ async fn a_paused_owner_past_its_lease_never_commits_after_another_node_took_ove
     let a = Node::start(&url, "a", lease);
     let c = client();
     sign_up_ann(&c, &a).await;
-    let created = c
-        .post(a.url("/api/v1/prj"))
-        .json(&json!({"name": "before"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
+    create_project(&c, &a, "before").await;
     // B starts after the account exists, so it knows the session.
     let b = Node::start(&url, "b", lease);
 
@@ -597,13 +591,7 @@ async fn a_node_loads_a_team_only_when_it_takes_the_team_on() {
     let mut a = Node::start(&url, "a", 10);
     let c = client();
     sign_up_ann(&c, &a).await;
-    let created = c
-        .post(a.url("/api/v1/prj"))
-        .json(&json!({"name": "kept"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
+    create_project(&c, &a, "kept").await;
     // A stops cleanly, letting go of the team at once.
     a.signal("-TERM");
     assert!(a.child.wait().unwrap().success());

@@ -118,3 +118,14 @@ pub async fn sign_up_ann(c: &reqwest::Client, node: &Node) {
         .unwrap();
     assert_eq!(resp.status(), reqwest::StatusCode::CREATED);
 }
+
+/// Creates a project named `name` through `node`, expecting it acknowledged.
+pub async fn create_project(c: &reqwest::Client, node: &Node, name: &str) {
+    let resp = c
+        .post(node.url("/api/v1/prj"))
+        .json(&serde_json::json!({ "name": name }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), reqwest::StatusCode::CREATED);
+}

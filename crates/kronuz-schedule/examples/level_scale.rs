@@ -303,6 +303,18 @@ fn downstream(pb: &Problem, seeds: &[String]) -> std::collections::HashSet<Strin
     reached
 }
 
+/// `problem` with each task's person and start as `plan` left them, for a re-plan to
+/// start from.
+fn as_planned(problem: &Problem, plan: &Plan) -> Problem {
+    let mut pb = problem.clone();
+    for (t, tp) in pb.tasks.iter_mut().zip(&plan.tasks) {
+        if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
+            t.previous = Some((p.clone(), s));
+        }
+    }
+    pb
+}
+
 fn replan() {
     let base = problem(25, 60);
     let opts = Options {
@@ -313,12 +325,7 @@ fn replan() {
     let first = level::level(&base, &opts).expect("a valid problem");
     // The plan people applied and re-planned once: the first re-plan of a plan whose
     // search stopped early may still make deadlines by moving tasks.
-    let mut settled = base.clone();
-    for (t, tp) in settled.tasks.iter_mut().zip(&first.tasks) {
-        if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
-            t.previous = Some((p.clone(), s));
-        }
-    }
+    let settled = as_planned(&base, &first);
     let plan = level::level(&settled, &opts).expect("a valid problem");
     println!(
         "  first re-plan without a change: {} of {} tasks moved; score {:?} -> {:?}",
@@ -327,12 +334,7 @@ fn replan() {
         score(&first),
         score(&plan)
     );
-    let mut same = base.clone();
-    for (t, tp) in same.tasks.iter_mut().zip(&plan.tasks) {
-        if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
-            t.previous = Some((p.clone(), s));
-        }
-    }
+    let same = as_planned(&base, &plan);
     let again = level::level(&same, &opts).expect("a valid problem");
     println!(
         "  second re-plan without a change: {} tasks moved; score {:?}",
@@ -379,12 +381,7 @@ fn replan() {
         };
         let reached = downstream(&pb, &seeds);
         let scratch = level::level(&pb, &opts).expect("a valid problem");
-        for (t, tp) in pb.tasks.iter_mut().zip(&plan.tasks) {
-            if let (Some(p), Some(s)) = (&tp.person_id, tp.start_day) {
-                t.previous = Some((p.clone(), s));
-            }
-        }
-        let kept = level::level(&pb, &opts).expect("a valid problem");
+        let kept = level::level(&as_planned(&pb, &plan), &opts).expect("a valid problem");
         let share = |after: &Plan| {
             let (mut moved, mut total) = (0usize, 0usize);
             for (before, now) in plan.tasks.iter().zip(&after.tasks) {
