@@ -2,7 +2,7 @@
 
 mod support;
 
-use kronuz_schedule::level::{LevelError, Options, Part, Problem, TaskPlan, level};
+use kronuz_schedule::level::{LevelError, Options, Part, Problem, Reason, TaskPlan, level};
 use proptest::prelude::*;
 use support::*;
 
@@ -264,4 +264,93 @@ proptest! {
         validate(&pb, &plan);
         prop_assert_eq!(plan, level(&pb, &opts).unwrap());
     }
+}
+
+#[test]
+fn a_shared_task_late_for_pinned_work_names_it_even_when_another_part_starts_first() {
+    // Bob is pinned to a launch on days 0..=2; Ann starts the build on day 0 and Bob
+    // joins on day 3, so Bob's part is the one that ends last.
+    let mut pb = Problem {
+        horizon_days: 20,
+        people: vec![person("ann", 8.0, 20, &[]), person("bob", 8.0, 20, &[])],
+        tasks: vec![task("launch", 24.0), shared("build", 48.0, 2)],
+    };
+    pb.tasks[0].pinned = vec![("bob".into(), vec![(0, 8.0), (1, 8.0), (2, 8.0)])];
+    pb.tasks[1].deadline = Some(2);
+    let plan = run(&pb);
+    let build = get(&plan, "build");
+    assert_eq!(build.person_id.as_deref(), Some("ann"), "{build:?}");
+    assert!(build.late_by_days > 0, "{build:?}");
+    assert_eq!(
+        build.reason,
+        Some(Reason::Pinned {
+            task: "launch".into()
+        }),
+        "{build:?}"
+    );
+}
+
+#[test]
+fn a_shared_task_late_for_its_predecessor_says_so_when_sharing_would_have_made_it() {
+    // On an empty calendar two people finish the 32 h by day 1, in time; one person
+    // alone would need until day 3. The predecessor keeps Ann until day 1.
+    let mut pb = Problem {
+        horizon_days: 20,
+        people: vec![person("ann", 8.0, 20, &[]), person("bob", 8.0, 20, &[])],
+        tasks: vec![
+            task("design", 16.0),
+            after(shared("build", 32.0, 2), "design", 0),
+        ],
+    };
+    pb.tasks[0].person_id = Some("ann".into());
+    pb.tasks[1].deadline = Some(2);
+    let plan = run(&pb);
+    let build = get(&plan, "build");
+    assert_eq!(build.parts.len(), 2, "{build:?}");
+    assert_eq!(build.finish_day, Some(3), "{build:?}");
+    assert_eq!(
+        build.reason,
+        Some(Reason::Predecessor {
+            chain: vec!["design".into()]
+        }),
+        "{build:?}"
+    );
+}
+
+#[test]
+fn a_shared_task_late_names_the_busy_person_of_its_last_part_and_nobody_without_a_part() {
+    // Bob is busy with his own task on days 0..=2 and Carl is pinned to a launch on the
+    // same days, but Carl gets no part: the build waits for Bob, who ends it.
+    let mut pb = Problem {
+        horizon_days: 20,
+        people: vec![
+            person("ann", 8.0, 20, &["site"]),
+            person("bob", 8.0, 20, &["site"]),
+            person("carl", 8.0, 20, &["site"]),
+        ],
+        tasks: vec![
+            task("bobs", 24.0),
+            task("launch", 40.0),
+            shared("build", 40.0, 2),
+        ],
+    };
+    pb.tasks[0].person_id = Some("bob".into());
+    pb.tasks[0].priority = 5;
+    pb.tasks[1].pinned = vec![("carl".into(), (0..5).map(|d| (d, 8.0)).collect())];
+    pb.tasks[2].skills = vec!["site".into()];
+    pb.tasks[2].deadline = Some(2);
+    let plan = run(&pb);
+    let build = get(&plan, "build");
+    assert!(
+        build.parts.iter().all(|p| p.person_id != "carl"),
+        "{build:?}"
+    );
+    assert_eq!(build.finish_day, Some(3), "{build:?}");
+    assert_eq!(
+        build.reason,
+        Some(Reason::Bottleneck {
+            person_or_skill: "bob".into()
+        }),
+        "{build:?}"
+    );
 }

@@ -200,7 +200,9 @@ pub enum Reason {
     /// The task waited for a person (its fixed or only qualified person, by
     /// id) or for any person with the required role and skills (described
     /// as `role R, skills a, b`), or that capacity is too small for the
-    /// deadline even without other work.
+    /// deadline even without other work. For a task shared by several people,
+    /// the person whose part ends last when other work held them (or the next
+    /// such part's person), never someone without a part.
     Bottleneck {
         /// A person id or a description of the role and skills.
         person_or_skill: String,
@@ -218,7 +220,8 @@ pub enum Reason {
     /// The task does not fit before the end of the horizon.
     HorizonTooShort,
     /// A pinned task (by id) held it back: it is a predecessor on the chain
-    /// that set the start, or it holds the person the task waited for.
+    /// that set the start, or it holds the person the task waited for (for a
+    /// shared task, one of the people with a part, the part that ends last first).
     Pinned {
         /// The pinned task.
         task: String,

@@ -55,7 +55,7 @@ pub(super) fn report(pb: &Problem, prep: &Prepared, sch: &Schedule) -> Plan {
                 {
                     late += 1;
                     plan.late_by_days = finish - dl;
-                    plan.reason = Some(late_reason(pb, prep, sch, j, person, dl));
+                    plan.reason = Some(late_reason(pb, prep, sch, j, &parts, dl));
                 }
             }
             Status::NoQualified => {
@@ -145,12 +145,15 @@ fn chain_ix(prep: &Prepared, sch: &Schedule, j: usize) -> Vec<usize> {
     out
 }
 
+/// Why task `j`, placed as `parts`, finishes after `deadline`. A shared task is told
+/// from its parts: what held the person whose part ends last (then the others), and
+/// never someone who has no part in it.
 fn late_reason(
     pb: &Problem,
     prep: &Prepared,
     sch: &Schedule,
     j: usize,
-    person: usize,
+    parts: &[share::Part],
     deadline: u32,
 ) -> Reason {
     if prep.pinned[j].is_some() {
@@ -159,10 +162,10 @@ fn late_reason(
         };
     }
     let h = prep.h;
-    let qualified = &prep.qualified[j];
-    // Finish on an empty calendar (only the fixed bookings) from a day.
+    // Finish on an empty calendar (only the fixed bookings) from a day, shared by
+    // several people when the task may be.
     let alone = |from: u32| -> Option<u32> {
-        qualified
+        let one = prep.qualified[j]
             .iter()
             .filter_map(|&p| {
                 let row = p * h..(p + 1) * h;
@@ -179,27 +182,40 @@ fn late_reason(
                 )
                 .map(|(_, f)| f)
             })
-            .min()
+            .min();
+        let shared = (prep.assignees[j] > 1)
+            .then(|| share::earliest_finish(prep, j, from as usize))
+            .flatten();
+        match (one, shared) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     };
     // the one person who could do it, or who could: the task's role and skills
     let resource = || super::bound::resource(pb, prep, j);
-    // A pinned task holding the person on the days the task waited.
+    // Each part's person and the last day of the part, the part that ends last first:
+    // the days from the task's earliest start to then are the days that person held it.
+    let mut held: Vec<(usize, u32)> = parts
+        .iter()
+        .filter_map(|(p, b)| b.last().map(|&(d, _)| (*p, d)))
+        .collect();
+    held.sort_by_key(|&(_, last)| std::cmp::Reverse(last));
+    let window = |last: u32| sch.es[j]..=last;
+    // A pinned task holding one of the task's people on the days the task waited.
     let pinned_holding = || {
-        let Status::Placed { finish, .. } = sch.status[j] else {
-            return None;
-        };
-        let window = sch.es[j]..=finish;
-        (0..pb.tasks.len())
-            .find(|&k| {
-                prep.pinned[k].as_ref().is_some_and(|pin| {
-                    pin.days
-                        .iter()
-                        .any(|&(p, d)| p == person && window.contains(&d))
+        held.iter().find_map(|&(person, last)| {
+            (0..pb.tasks.len())
+                .find(|&k| {
+                    prep.pinned[k].as_ref().is_some_and(|pin| {
+                        pin.days
+                            .iter()
+                            .any(|&(p, d)| p == person && window(last).contains(&d))
+                    })
                 })
-            })
-            .map(|k| Reason::Pinned {
-                task: pb.tasks[k].id.clone(),
-            })
+                .map(|k| Reason::Pinned {
+                    task: pb.tasks[k].id.clone(),
+                })
+        })
     };
     let own = alone(prep.earliest[j]);
     if own.is_none_or(|f| f > deadline) {
@@ -226,7 +242,43 @@ fn late_reason(
     if let Some(r) = pinned_holding() {
         return r;
     }
+    if parts.len() > 1
+        && let Some(&(person, _)) = held
+            .iter()
+            .find(|&&(p, last)| busy(prep, sch, j, p, window(last)))
+    {
+        // Shared, the task waited for the person of the part that ends last and was
+        // held by other work (or the next such part).
+        return Reason::Bottleneck {
+            person_or_skill: pb.people[person].id.clone(),
+        };
+    }
     Reason::Bottleneck {
         person_or_skill: resource(),
     }
+}
+
+/// Does another task than `j` book `person` on a day of `days`?
+fn busy(
+    prep: &Prepared,
+    sch: &Schedule,
+    j: usize,
+    person: usize,
+    days: std::ops::RangeInclusive<u32>,
+) -> bool {
+    (0..sch.status.len()).any(|k| {
+        if k == j || prep.pinned[k].is_some() {
+            return false;
+        }
+        let Status::Placed { person: p, .. } = sch.status[k] else {
+            return false;
+        };
+        if sch.parts[k].is_empty() {
+            p == person && sch.bookings[k].iter().any(|b| days.contains(&b.0))
+        } else {
+            sch.parts[k]
+                .iter()
+                .any(|(q, b)| *q == person && b.iter().any(|x| days.contains(&x.0)))
+        }
+    })
 }
