@@ -38,13 +38,13 @@ fn a_shared_task_is_split_across_people_and_finishes_earlier() {
     pb.tasks[0].assignees_max = 2;
     let plan = run(&pb);
     let build = get(&plan, "build");
-    // 40 h on two 8 h days a day: 16 h on days 0 and 1, 8 h on day 2.
+    // 40 h for two people with 8 h a day: 20 h each, 8 h on days 0 and 1, 4 h on day 2.
     assert_eq!((build.start_day, build.finish_day), (Some(0), Some(2)));
     assert_eq!(build.parts.len(), 2);
     let total: f64 = build.parts.iter().map(hours).sum();
     assert!((total - 40.0).abs() < 1e-9, "{build:?}");
     for p in &build.parts {
-        assert!(p.bookings.iter().all(|&(_, h)| h <= 8.0), "{p:?}");
+        assert_eq!(p.bookings, vec![(0, 8.0), (1, 8.0), (2, 4.0)], "{build:?}");
     }
     // The bound knows the task can be shared: day 2 is the earliest possible.
     assert_eq!(plan.bounds[0].earliest_finish_day, 2);
@@ -95,9 +95,9 @@ fn successors_start_after_the_last_part_ends() {
     };
     let plan = run(&pb);
     let a = get(&plan, "a");
-    // Ann 8 h on days 0 and 1, Bob 4 h on day 0: Bob's part ends first.
-    assert_eq!(part(a, "ann").bookings, vec![(0, 8.0), (1, 8.0)]);
-    assert_eq!(part(a, "bob").bookings, vec![(0, 4.0)]);
+    // Bob has 8 h by day 1, all of which he gives; Ann takes the other 12 h.
+    assert_eq!(part(a, "ann").bookings, vec![(0, 8.0), (1, 4.0)]);
+    assert_eq!(part(a, "bob").bookings, vec![(0, 4.0), (1, 4.0)]);
     assert_eq!(a.finish_day, Some(1));
     assert_eq!(get(&plan, "b").start_day, Some(2));
 }
@@ -353,4 +353,135 @@ fn a_shared_task_late_names_the_busy_person_of_its_last_part_and_nobody_without_
         }),
         "{build:?}"
     );
+}
+
+#[test]
+fn equal_people_get_equal_parts_and_no_sliver() {
+    // 17 h for people with 8 h a day: taken greedily, one would get 16 h and the other
+    // a 1 h sliver; balanced, each gets 8.5 h and it still ends on day 1.
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![person("ann", 8.0, 10, &[]), person("bob", 8.0, 10, &[])],
+        tasks: vec![shared("move", 17.0, 2)],
+    };
+    let plan = run(&pb);
+    let mv = get(&plan, "move");
+    assert_eq!(mv.finish_day, Some(1));
+    assert_eq!(mv.parts.len(), 2, "{mv:?}");
+    assert!(
+        mv.parts.iter().all(|p| (hours(p) - 8.5).abs() < 1e-9),
+        "{mv:?}"
+    );
+    // Three people on 50 h: 16 h 40 min each, the last day cut to what is left.
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![
+            person("ann", 8.0, 10, &[]),
+            person("bob", 8.0, 10, &[]),
+            person("cat", 8.0, 10, &[]),
+        ],
+        tasks: vec![shared("big", 50.0, 3)],
+    };
+    let plan = run(&pb);
+    let big = get(&plan, "big");
+    assert_eq!(big.finish_day, Some(2));
+    assert_eq!(big.parts.len(), 3, "{big:?}");
+    let sizes: Vec<f64> = big.parts.iter().map(hours).collect();
+    let (lo, hi) = sizes
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &x| (l.min(x), h.max(x)));
+    assert!(hi - lo < 1.0, "{sizes:?}");
+    assert!((sizes.iter().sum::<f64>() - 50.0).abs() < 1e-9, "{sizes:?}");
+}
+
+#[test]
+fn a_person_with_less_free_time_gives_all_of_it_and_the_others_share_the_rest() {
+    // By day 2 Ann has 24 h, Bob 24 h and Cat only 6 h (2 h a day): 50 h of work is
+    // Cat's 6 h and 22 h each for Ann and Bob.
+    let pb = Problem {
+        horizon_days: 10,
+        people: vec![
+            person("ann", 8.0, 10, &[]),
+            person("bob", 8.0, 10, &[]),
+            person("cat", 2.0, 10, &[]),
+        ],
+        tasks: vec![shared("big", 50.0, 3)],
+    };
+    let plan = run(&pb);
+    let big = get(&plan, "big");
+    assert_eq!(big.finish_day, Some(2), "{big:?}");
+    assert!((hours(part(big, "cat")) - 6.0).abs() < 1e-9, "{big:?}");
+    assert!((hours(part(big, "ann")) - 22.0).abs() < 1e-9, "{big:?}");
+    assert!((hours(part(big, "bob")) - 22.0).abs() < 1e-9, "{big:?}");
+}
+
+/// Minutes of person `p`'s free time task `t` may take on day `d` (on the calendars
+/// alone: a lone task has nobody to share them with).
+fn free_minutes(pb: &Problem, t: &kronuz_schedule::level::Task, p: usize, d: usize) -> u64 {
+    let person = &pb.people[p];
+    let cap = (person.capacity[d] * 60.0 + 1e-6).floor() as u64;
+    let booked = (person.booked.get(d).copied().unwrap_or(0.0) * 60.0 - 1e-6).ceil() as u64;
+    let free = cap.saturating_sub(booked);
+    match t.max_hours_per_day {
+        Some(m) => free.min((m * 60.0 + 1e-6).floor() as u64),
+        None => free,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A lone task that may pause: it ends on the first day by which the `k` people
+    /// with the most free time have its effort (never later than the greedy split
+    /// did, which ended there too), its parts add up to the effort to the minute, no
+    /// part takes more than its person has by then, and the parts are even: one
+    /// smaller than another by over a minute is all its person had.
+    #[test]
+    fn a_shared_task_ends_as_early_as_its_people_allow_in_even_parts(seed in any::<u64>(),
+            np in 2usize..6, h in 1u32..40, k in 2u32..5) {
+        let mut pb = lone_task(seed, np, h, k);
+        let t = &mut pb.tasks[0];
+        t.may_split = true;
+        t.latest_finish = None;
+        t.person_id = None;
+        let t = pb.tasks[0].clone();
+        let plan = level(&pb, &Options::default()).unwrap();
+        validate(&pb, &plan);
+        let tp = &plan.tasks[0];
+        let qualified: Vec<usize> = (0..pb.people.len())
+            .filter(|&p| {
+                let person = &pb.people[p];
+                t.role.as_ref().is_none_or(|r| *r == person.role)
+                    && t.skills.iter().all(|s| person.skills.contains(s))
+            })
+            .collect();
+        let effort = (t.effort_hours * 60.0 - 1e-6).ceil() as u64;
+        // The earliest day the k most available people have the effort between them.
+        let mut avail = vec![0u64; pb.people.len()];
+        let mut expected = None;
+        for d in t.earliest_start as usize..h as usize {
+            for &p in &qualified {
+                avail[p] += free_minutes(&pb, &t, p, d);
+            }
+            let mut top: Vec<u64> = qualified.iter().map(|&p| avail[p]).collect();
+            top.sort_unstable_by(|a, b| b.cmp(a));
+            if top.iter().take(k as usize).sum::<u64>() >= effort {
+                expected = Some(d as u32);
+                break;
+            }
+        }
+        prop_assert_eq!(tp.finish_day, expected, "{:?}", tp);
+        let Some(finish) = expected else { return Ok(()); };
+        let ix = |id: &str| pb.people.iter().position(|p| p.id == id).unwrap();
+        let minutes = |b: &[(u32, f64)]| b.iter().map(|x| (x.1 * 60.0).round() as u64).sum::<u64>();
+        let given: Vec<(usize, u64)> = tp.parts.iter().map(|p| (ix(&p.person_id), minutes(&p.bookings))).collect();
+        prop_assert_eq!(given.iter().map(|g| g.1).sum::<u64>(), effort, "{:?}", tp);
+        // Free minutes through the finish, from the task's earliest start.
+        let by_finish = |p: usize| (t.earliest_start..=finish).map(|d| free_minutes(&pb, &t, p, d as usize)).sum::<u64>();
+        let largest = given.iter().map(|g| g.1).max().unwrap_or(0);
+        for &(p, m) in &given {
+            prop_assert!(m <= by_finish(p), "{:?}", tp);
+            prop_assert!(m + 1 >= largest || m == by_finish(p), "uneven: {:?}", tp);
+        }
+    }
 }

@@ -7,8 +7,10 @@
 //! those of the person's last run of days without a busy working day. The task can
 //! finish by `F` when the `assignees_max` people who can give the most have its effort
 //! between them, so the earliest such `F` is found in one scan over the days, and on
-//! that day the fewest people who have the effort take it, the most available first,
-//! each from the first day they can give.
+//! that day the fewest people who have the effort take it (the most available), and
+//! split it as evenly as their free minutes allow: an even share each, or all that one
+//! has when that is less. Each part books from the first day its person can give, so
+//! every part ends as early as it can and the task on the earliest day.
 
 use super::prepare::Prepared;
 use crate::rng::Rng;
@@ -64,7 +66,8 @@ pub(super) fn share(
         }
     }
     let finish = finish?;
-    // The fewest people: the most available first, then the less sought-after.
+    // The fewest people who have the effort by then, the most available first, then
+    // the less sought-after.
     let mut chosen: Vec<usize> = (0..people.len()).filter(|&i| avail[i] > 0).collect();
     chosen.sort_by_key(|&i| {
         (
@@ -73,15 +76,19 @@ pub(super) fn share(
             people[i],
         )
     });
-    let mut rem = effort;
-    let mut parts = Vec::new();
-    for i in chosen {
-        if rem == 0 {
-            break;
-        }
+    let mut have = 0u64;
+    let needed = chosen
+        .iter()
+        .position(|&i| {
+            have += avail[i];
+            have >= effort
+        })
+        .map_or(chosen.len(), |x| x + 1);
+    chosen.truncate(needed);
+    let mut parts = Vec::with_capacity(needed);
+    for (i, minutes) in even(&chosen, &avail, effort) {
         let p = people[i];
-        let mut left = avail[i].min(rem);
-        rem -= left;
+        let mut left = minutes;
         let mut bookings = Vec::new();
         for d in from[i]..=finish {
             if left == 0 {
@@ -97,6 +104,27 @@ pub(super) fn share(
     }
     parts.sort_by_key(|(p, b)| (b.first().map(|x| x.0), *p));
     Some(parts)
+}
+
+/// The effort split as evenly as the people's free minutes allow: each of `chosen`
+/// (whose `avail` minutes add up to at least `effort`) gets the same share, except
+/// that one who has less gets all they have and the others share the rest. Parts are
+/// equal to the minute but for those, so no one is left a sliver of what another
+/// could have taken; the minutes add up to `effort` exactly.
+fn even(chosen: &[usize], avail: &[u64], effort: u64) -> Vec<(usize, u64)> {
+    let mut by_avail = chosen.to_vec();
+    by_avail.sort_by_key(|&i| avail[i]);
+    let mut rem = effort;
+    let mut out = Vec::with_capacity(chosen.len());
+    for (n, &i) in by_avail.iter().enumerate() {
+        // The least available first: each takes at most an even share of what is left.
+        let left = (by_avail.len() - n) as u64;
+        let give = avail[i].min(rem.div_ceil(left));
+        rem -= give;
+        out.push((i, give));
+    }
+    out.retain(|&(_, m)| m > 0);
+    out
 }
 
 /// Which tasks a search pass may share (`None`: every one that may be): a third of
