@@ -1,8 +1,8 @@
 // Pinned work and shared tasks in the web app: a task planned and accepted is pinned
 // from the project's tasks, its effort changes, and the next preview leaves it with
 // its person and days; a task shared by two people shows its parts in the banner; a
-// planned booking is pinned from its dialog. axe finds no critical or serious
-// violation on the states it passes through.
+// planned booking is pinned from its dialog, and a member who opens it reads that it
+// is pinned. axe finds no critical or serious violation on the states it passes through.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -136,6 +136,25 @@ test('pin a task, preview again: it keeps its person and days; a shared task sho
   assert.equal(sr.status(), 200, await sr.text());
   assert.equal((await sr.json()).pinned, true);
   await dlg.waitFor({ state: 'detached' });
+
+  // a member opens the same booking: read-only, and it says it is pinned
+  const invite = await api(page, 'POST', '/team/invites', { email: 'mo@example.com', role: 'member' });
+  const member = await newPage(browser, errors);
+  await member.goto(`${server.base}/signup?invite=${encodeURIComponent(invite.token)}`);
+  await member.getByLabel('Name').fill('Mo Member');
+  await member.getByLabel('Email').fill('mo@example.com');
+  await member.getByLabel('Password').fill('correct horse battery');
+  await member.getByRole('button', { name: /Sign up|Join/ }).click();
+  await member.getByTestId('nav-schedule').click();
+  await member.locator(`[data-testid="allocation"][data-allocation-id="${briefAlloc.id}"]`).first().click();
+  const view = member.getByTestId('allocation-dialog');
+  await view.getByTestId('allocation-readonly').waitFor();
+  assert.match(await view.getByTestId('allocation-pinned-note').innerText(), /Plans keep it where it is/);
+  assert.equal(await view.locator('input, select, textarea').count(), 0, 'nothing that looks editable');
+  assert.deepEqual(await blocking(member, '[role="dialog"]'), [], 'a pinned booking as a member sees it');
+  await view.getByText('Close', { exact: true }).click();
+  await view.waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
+  await member.context().close();
   await page.context().close();
 });

@@ -52,3 +52,14 @@ test('members change only their own requests, until approved', () => {
   assert.equal(mayChangeTimeOff(member, { person_id: null }), false);
   assert.equal(mayChangeTimeOff(m('manager'), { person_id: 'ben', status: 'approved' }), true);
 });
+
+test('a member reading a planned booking is told when it is pinned, and only then', async () => {
+  const { allocReadOnly } = await import('../view/timeoff.js');
+  const text = (n) => (n.tag === '#text' ? n.text : n.children.map(text).join(' '));
+  const m = { data: { projects: [{ id: 'p', name: 'Site' }], people: [ann] } };
+  const read = (a) => text(allocReadOnly(m, { base: a }, () => {}, (title, body) => body));
+  const planned = { ...alloc('a', '2026-03-02', '2026-03-03'), task_id: 't', note: 'Build' };
+  assert.match(read({ ...planned, pinned: true }), /Pinned .*Plans keep it where it is/);
+  assert.doesNotMatch(read(planned), /Pinned|Plans keep/);
+  assert.doesNotMatch(read(alloc('b', '2026-03-02', '2026-03-03')), /Pinned|Plans keep/);
+});

@@ -114,6 +114,8 @@ export function allocReadOnly(m, d, dispatch, modal) {
     h('dt', {}, 'Who'), h('dd', {}, person || `${a.placeholder_role || 'Unstaffed'} (placeholder)`),
     h('dt', {}, 'When'), h('dd', {}, a.start ? spanLabel(a.start, a.end) : '—'),
     h('dt', {}, 'Hours a day'), h('dd', {}, `${fmtNum(Number(a.hours_per_day), 2)}h${a.tentative ? ', tentative' : ''}`),
+    // what planners tick as "Pinned" on a planned booking, said in words
+    a.task_id && a.pinned ? [h('dt', {}, 'Pinned'), h('dd', { 'data-testid': 'allocation-pinned-note' }, 'Plans keep it where it is: planning automatically will not move it')] : null,
     a.note ? [h('dt', {}, 'Note'), h('dd', {}, a.note)] : null), dispatch, { testid: 'allocation-dialog', closeLabel: 'Close' });
 }
 
