@@ -113,6 +113,13 @@ async fn a_shared_task_is_one_allocation_per_person_and_finishes_earlier() {
     );
     let total: f64 = parts.iter().map(|p| p["hours"].as_f64().unwrap()).sum();
     assert!((total - 80.0).abs() < 0.01, "{b}");
+    // Equally free, they take equal parts.
+    assert!(
+        parts
+            .iter()
+            .all(|p| (p["hours"].as_f64().unwrap() - 40.0).abs() < 0.01),
+        "{b}"
+    );
     // Each part is an allocation of its own within the person's 8 h a day.
     let allocs: Vec<&Value> = shared["allocations"]
         .as_array()
@@ -180,6 +187,38 @@ async fn a_shared_task_is_one_allocation_per_person_and_finishes_earlier() {
             .iter()
             .all(|a| a["task_id"] != json!(build))
     );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_late_shared_task_says_whose_other_work_held_its_last_part() {
+    let s = TestServer::fresh().await;
+    let (c, project, build, people) = two_designers_and_a_build(&s, 2).await;
+    let tasks = format!("/api/v1/prj/{project}/tasks");
+    // Eve supports the launch Monday to Wednesday first; the build is due on Friday,
+    // which Dee and Eve together would make on free calendars.
+    created(
+        &c,
+        &s,
+        &tasks,
+        json!({"name": "Support", "effort_hours": 24, "person_id": people[1], "priority": 5}),
+    )
+    .await;
+    let (status, _) = patch(
+        &c,
+        &s,
+        &format!("{tasks}/{build}"),
+        json!({"deadline": "2026-03-06"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let proposal = preview(&c, &s, &project).await;
+    let b = outcome(&proposal, "Build");
+    assert_eq!(b["parts"].as_array().unwrap().len(), 2, "{b}");
+    assert!(b["late_by_days"].as_u64().unwrap() > 0, "{b}");
+    // Dee starts first, but the build waits for Eve: the reason names her and why.
+    assert_eq!(b["person_id"], json!(people[0]), "{b}");
+    assert_eq!(b["reason"], "waiting for Eve, busy with Support", "{b}");
     s.stop().await;
 }
 

@@ -71,6 +71,13 @@ pub(super) fn describe(
                 .map_or(person_or_skill.clone(), |p| p.name.clone());
             format!("waiting for {who}")
         }
+        level::Reason::Busy { person, task } => {
+            let who = s
+                .people
+                .get(&Id(person.clone()))
+                .map_or(person.clone(), |p| p.name.clone());
+            format!("waiting for {who}, busy with {}", task_name(task))
+        }
         other => other.to_string(),
     }
 }

@@ -318,9 +318,9 @@ fn a_shared_task_late_for_its_predecessor_says_so_when_sharing_would_have_made_i
 }
 
 #[test]
-fn a_shared_task_late_names_the_busy_person_of_its_last_part_and_nobody_without_a_part() {
+fn a_shared_task_late_names_the_busy_person_of_its_last_part_and_what_held_them() {
     // Bob is busy with his own task on days 0..=2 and Carl is pinned to a launch on the
-    // same days, but Carl gets no part: the build waits for Bob, who ends it.
+    // same days, but Carl gets no part: the build waits for Bob, busy with his task.
     let mut pb = Problem {
         horizon_days: 20,
         people: vec![
@@ -348,8 +348,9 @@ fn a_shared_task_late_names_the_busy_person_of_its_last_part_and_nobody_without_
     assert_eq!(build.finish_day, Some(3), "{build:?}");
     assert_eq!(
         build.reason,
-        Some(Reason::Bottleneck {
-            person_or_skill: "bob".into()
+        Some(Reason::Busy {
+            person: "bob".into(),
+            task: "bobs".into()
         }),
         "{build:?}"
     );

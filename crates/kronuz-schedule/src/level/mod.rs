@@ -200,9 +200,7 @@ pub enum Reason {
     /// The task waited for a person (its fixed or only qualified person, by
     /// id) or for any person with the required role and skills (described
     /// as `role R, skills a, b`), or that capacity is too small for the
-    /// deadline even without other work. For a task shared by several people,
-    /// the person whose part ends last when other work held them (or the next
-    /// such part's person), never someone without a part.
+    /// deadline even without other work.
     Bottleneck {
         /// A person id or a description of the role and skills.
         person_or_skill: String,
@@ -214,6 +212,15 @@ pub enum Reason {
     Predecessor {
         /// Task ids, first to last.
         chain: Vec<String>,
+    },
+    /// A task shared by several people waited for one of them, busy with another
+    /// task of the plan: the person whose part ends last (or the next part's, when
+    /// nothing else held that one), never someone without a part.
+    Busy {
+        /// The person.
+        person: String,
+        /// The task that kept them busy on the days the shared task waited.
+        task: String,
     },
     /// Nobody has the required role and skills.
     NoQualifiedPerson,
@@ -237,6 +244,7 @@ impl fmt::Display for Reason {
             Reason::Predecessor { chain } => {
                 write!(f, "waiting for predecessors {}", chain.join(" -> "))
             }
+            Reason::Busy { person, task } => write!(f, "waiting for {person}, busy with {task}"),
             Reason::NoQualifiedPerson => f.write_str("nobody has the required role and skills"),
             Reason::HorizonTooShort => f.write_str("does not fit in the planning horizon"),
             Reason::Pinned { task } => write!(f, "held back by pinned task {task}"),

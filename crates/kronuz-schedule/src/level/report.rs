@@ -242,43 +242,60 @@ fn late_reason(
     if let Some(r) = pinned_holding() {
         return r;
     }
-    if parts.len() > 1
-        && let Some(&(person, _)) = held
+    if parts.len() > 1 {
+        // Shared, the task waited for the person of the part that ends last, held by
+        // other work (or the next such part's person).
+        let busy = held
             .iter()
-            .find(|&&(p, last)| busy(prep, sch, j, p, window(last)))
-    {
-        // Shared, the task waited for the person of the part that ends last and was
-        // held by other work (or the next such part).
-        return Reason::Bottleneck {
-            person_or_skill: pb.people[person].id.clone(),
-        };
+            .find_map(|&(p, last)| busy_with(prep, sch, j, p, window(last)).map(|k| (p, k)));
+        if let Some((person, k)) = busy {
+            return Reason::Busy {
+                person: pb.people[person].id.clone(),
+                task: pb.tasks[k].id.clone(),
+            };
+        }
     }
     Reason::Bottleneck {
         person_or_skill: resource(),
     }
 }
 
-/// Does another task than `j` book `person` on a day of `days`?
-fn busy(
+/// The task other than `j` (and not pinned) that books `person` for the most minutes
+/// on the days `days`, if any: what kept them busy.
+fn busy_with(
     prep: &Prepared,
     sch: &Schedule,
     j: usize,
     person: usize,
     days: std::ops::RangeInclusive<u32>,
-) -> bool {
-    (0..sch.status.len()).any(|k| {
-        if k == j || prep.pinned[k].is_some() {
-            return false;
-        }
-        let Status::Placed { person: p, .. } = sch.status[k] else {
-            return false;
-        };
-        if sch.parts[k].is_empty() {
-            p == person && sch.bookings[k].iter().any(|b| days.contains(&b.0))
-        } else {
-            sch.parts[k]
-                .iter()
-                .any(|(q, b)| *q == person && b.iter().any(|x| days.contains(&x.0)))
-        }
-    })
+) -> Option<usize> {
+    let minutes = |b: &[(u32, u32)]| -> u64 {
+        b.iter()
+            .filter(|x| days.contains(&x.0))
+            .map(|x| x.1 as u64)
+            .sum()
+    };
+    (0..sch.status.len())
+        .filter(|&k| k != j && prep.pinned[k].is_none())
+        .filter_map(|k| {
+            let Status::Placed { person: p, .. } = sch.status[k] else {
+                return None;
+            };
+            let m = if sch.parts[k].is_empty() {
+                if p == person {
+                    minutes(&sch.bookings[k])
+                } else {
+                    0
+                }
+            } else {
+                sch.parts[k]
+                    .iter()
+                    .filter(|(q, _)| *q == person)
+                    .map(|(_, b)| minutes(b))
+                    .sum()
+            };
+            (m > 0).then_some((m, std::cmp::Reverse(k)))
+        })
+        .max()
+        .map(|(_, std::cmp::Reverse(k))| k)
 }
