@@ -41,7 +41,63 @@ pub struct Cluster {
     /// The client that forwards requests (no redirects followed: they pass through).
     pub http: reqwest::Client,
     /// What nodes sign forwarded requests with; only nodes can read it.
-    secret: String,
+    key: NodeKey,
+}
+
+/// How long a node's signature holds: a forwarded request reaches its owner within a
+/// second or two, so a copy replayed later (by someone who captured traffic between
+/// nodes) is refused. Nodes' clocks must agree within this.
+pub const SIGNATURE_TTL_SECS: u64 = 60;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The nodes' shared secret, and the signatures made with it: `<unix seconds>.<hex
+/// HMAC-SHA256>` over node, client address, method, path and the time itself.
+struct NodeKey(String);
+
+impl NodeKey {
+    fn mac(&self, parts: &[&str]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_bytes())
+            .expect("HMAC takes a key of any length");
+        for part in parts {
+            mac.update(part.as_bytes());
+            mac.update(b"\n");
+        }
+        mac
+    }
+
+    fn sign(&self, node_id: &str, client: &str, method: &str, path: &str, at: u64) -> String {
+        let at = at.to_string();
+        let mac = self.mac(&[node_id, client, method, path, &at]);
+        format!("{at}.{}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    fn verify(
+        &self,
+        node_id: &str,
+        client: &str,
+        method: &str,
+        path: &str,
+        signature: &str,
+        now: u64,
+    ) -> bool {
+        let Some((at, hex_mac)) = signature.split_once('.') else {
+            return false;
+        };
+        let (Ok(when), Ok(given)) = (at.parse::<u64>(), hex::decode(hex_mac)) else {
+            return false;
+        };
+        if when.abs_diff(now) > SIGNATURE_TTL_SECS {
+            return false;
+        }
+        self.mac(&[node_id, client, method, path, at])
+            .verify_slice(&given)
+            .is_ok()
+    }
 }
 
 /// A credential that names a team, as found in a request.
@@ -98,31 +154,18 @@ impl Cluster {
             directory: Mutex::new(Some(client)),
             teams: Mutex::new(HashMap::new()),
             http,
-            secret,
+            key: NodeKey(secret),
         }))
     }
 
     /// The signature a node puts on a request it forwards on behalf of `client` (its
     /// address): only a node, which can read the secret, can make it.
     pub fn sign(&self, node_id: &str, client: &str, method: &str, path: &str) -> String {
-        hex::encode(
-            self.mac(&[node_id, client, method, path])
-                .finalize()
-                .into_bytes(),
-        )
+        self.key.sign(node_id, client, method, path, unix_now())
     }
 
-    fn mac(&self, parts: &[&str]) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.secret.as_bytes())
-            .expect("HMAC takes a key of any length");
-        for part in parts {
-            mac.update(part.as_bytes());
-            mac.update(b"\n");
-        }
-        mac
-    }
-
-    /// Whether `signature` is a node's for these values (compared in constant time).
+    /// Whether `signature` is a node's for these values, made within the last
+    /// [`SIGNATURE_TTL_SECS`] (compared in constant time).
     pub fn verify(
         &self,
         node_id: &str,
@@ -131,12 +174,8 @@ impl Cluster {
         path: &str,
         signature: &str,
     ) -> bool {
-        let Ok(given) = hex::decode(signature) else {
-            return false;
-        };
-        self.mac(&[node_id, client, method, path])
-            .verify_slice(&given)
-            .is_ok()
+        self.key
+            .verify(node_id, client, method, path, signature, unix_now())
     }
 
     /// Where a request for `team` goes.
@@ -250,5 +289,33 @@ impl Drop for Cluster {
                 .name("kronuz-directory-close".into())
                 .spawn(move || drop(client));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodeKey;
+
+    const NOW: u64 = 1_800_000_000;
+
+    #[test]
+    fn a_signature_holds_for_its_values_within_its_time() {
+        let key = NodeKey("secret".into());
+        let sig = key.sign("a", "203.0.113.7", "POST", "/api/v1/usr/login", NOW);
+        let ok =
+            |sig: &str, now| key.verify("a", "203.0.113.7", "POST", "/api/v1/usr/login", sig, now);
+        assert!(ok(&sig, NOW));
+        assert!(ok(&sig, NOW + 60));
+        assert!(!ok(&sig, NOW + 61), "a copy replayed later is refused");
+        assert!(!ok(&sig, NOW - 61), "a time far ahead is refused");
+        // another value, another time, another secret, or no time at all
+        assert!(!key.verify("a", "203.0.113.8", "POST", "/api/v1/usr/login", &sig, NOW));
+        assert!(!key.verify("a", "203.0.113.7", "GET", "/api/v1/usr/login", &sig, NOW));
+        let (_, mac) = sig.split_once('.').unwrap();
+        assert!(!ok(&format!("{}.{mac}", NOW + 1), NOW));
+        assert!(!ok(mac, NOW));
+        let other =
+            NodeKey("other".into()).sign("a", "203.0.113.7", "POST", "/api/v1/usr/login", NOW);
+        assert!(!ok(&other, NOW));
     }
 }

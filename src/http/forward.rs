@@ -28,7 +28,8 @@ use std::net::IpAddr;
 pub const FORWARDED_FROM: &str = "kronuz-forwarded-from";
 /// The address of the client a forwarded request came from.
 pub const CLIENT_ADDR: &str = "kronuz-client-addr";
-/// The forwarding node's signature over the two headers above, the method and the path.
+/// The forwarding node's signature over the two headers above, the method, the path
+/// and the time it was made (`<unix seconds>.<hex>`; refused a minute later).
 pub const SIGNATURE: &str = "kronuz-node-signature";
 
 const LOGIN: &str = "/api/v1/usr/login";
