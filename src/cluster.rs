@@ -34,8 +34,9 @@ pub struct Cluster {
     pub node_id: String,
     leases: Arc<LeaseView>,
     config: postgres::Config,
-    /// A connection for looking people up, opened on first use.
-    directory: Mutex<Option<postgres::Client>>,
+    /// A few connections for looking people up, each opened on first use: many
+    /// first logins at once do not queue behind one lookup.
+    directory: Vec<Mutex<Option<postgres::Client>>>,
     /// Person id (or a credential's hash) to team id: fixed for the life of an account.
     teams: Mutex<HashMap<String, String>>,
     /// The client that forwards requests (no redirects followed: they pass through).
@@ -48,6 +49,10 @@ pub struct Cluster {
 /// second or two, so a copy replayed later (by someone who captured traffic between
 /// nodes) is refused. Nodes' clocks must agree within this.
 pub const SIGNATURE_TTL_SECS: u64 = 60;
+
+/// Connections kept for credential lookups (blocking threads; PostgreSQL's default
+/// allows 100 per server, shared by every node).
+const DIRECTORY_CONNECTIONS: usize = 4;
 
 fn unix_now() -> u64 {
     std::time::SystemTime::now()
@@ -151,7 +156,11 @@ impl Cluster {
             node_id,
             leases,
             config,
-            directory: Mutex::new(Some(client)),
+            directory: std::iter::once(Some(client))
+                .chain(std::iter::repeat_with(|| None))
+                .take(DIRECTORY_CONNECTIONS)
+                .map(Mutex::new)
+                .collect(),
             teams: Mutex::new(HashMap::new()),
             http,
             key: NodeKey(secret),
@@ -242,10 +251,18 @@ impl Cluster {
     }
 
     /// One `team_id` by one text parameter, on a blocking thread (the client is sync).
+    /// A directory connection nobody is using, or the first one to wait for.
+    fn free_directory(&self) -> std::sync::MutexGuard<'_, Option<postgres::Client>> {
+        self.directory
+            .iter()
+            .find_map(|slot| slot.try_lock().ok())
+            .unwrap_or_else(|| self.directory[0].lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     async fn lookup(self: &Arc<Self>, sql: &'static str, param: String) -> Option<String> {
         let cluster = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut directory = cluster.directory.lock().unwrap_or_else(|e| e.into_inner());
+            let mut directory = cluster.free_directory();
             if directory.as_ref().is_none_or(|c| c.is_closed()) {
                 *directory = cluster
                     .config
@@ -283,11 +300,15 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         // The sync client closes by blocking on its own runtime, which must not happen
         // on an async worker: close it on a thread of its own.
-        let directory = self.directory.get_mut().unwrap_or_else(|e| e.into_inner());
-        if let Some(client) = directory.take() {
+        let clients: Vec<_> = self
+            .directory
+            .iter_mut()
+            .filter_map(|slot| slot.get_mut().unwrap_or_else(|e| e.into_inner()).take())
+            .collect();
+        if !clients.is_empty() {
             let _ = std::thread::Builder::new()
                 .name("kronuz-directory-close".into())
-                .spawn(move || drop(client));
+                .spawn(move || drop(clients));
         }
     }
 }
