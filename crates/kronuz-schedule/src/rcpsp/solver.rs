@@ -2,6 +2,8 @@
 //! algorithm whose children are decoded in either direction and justified
 //! in the other (forward-backward improvement).
 
+mod polish;
+
 use std::time::{Duration, Instant};
 
 use super::Instance;
@@ -169,10 +171,13 @@ impl Indiv {
 /// backward child decoded by the backward serial SGS and left-justified
 /// (two schedules each); ranking selection with clones pushed to the end.
 /// Halfway through the budget the population restarts around the best
-/// schedule (shift moves on its list), and whenever every individual has
-/// the same makespan it restarts from biased random sampling, keeping the
-/// best. Stops at `max_schedules`, at the time limit, or on reaching a
-/// lower bound.
+/// schedule (shift moves on its list). Whenever every individual has the
+/// same makespan, a local search walks around the best (shift moves,
+/// neighbours kept when no longer), then the population restarts: from
+/// biased random sampling, keeping the best, while the budget left would
+/// pay for another run as long as the last one; around the best after that.
+/// Stops at `max_schedules`, at the time limit, or on reaching a lower
+/// bound.
 pub fn solve(inst: &Instance, opts: &Options) -> Solution {
     let n = inst.n;
     let mut eng = Engine::new(inst);
@@ -352,6 +357,8 @@ impl Ga<'_> {
         let mut peak = Peak::default();
         let mut child = Vec::with_capacity(n);
         let mut phase_two = false;
+        // Schedules used when the current population was made.
+        let mut since = self.budget.used;
         loop {
             let halfway =
                 !phase_two && self.budget.used as f64 >= PHASE_TWO * self.budget.max as f64;
@@ -359,7 +366,22 @@ impl Ga<'_> {
             let converged = pop.iter().map(|x| x.ms).max() == best;
             if halfway || converged {
                 phase_two |= halfway;
-                if !self.restart(&mut pop, POP_SIZE, !halfway, lft, rng) {
+                let mut fresh = false;
+                if !halfway {
+                    // Converged: walk around the best first, then restart.
+                    let Some(i) = (0..pop.len()).min_by_key(|&i| pop[i].ms) else {
+                        return;
+                    };
+                    let start = pop[i].clone();
+                    let Some(x) = self.polish(&start, rng) else {
+                        return;
+                    };
+                    pop[i] = x;
+                    let left = self.budget.max - self.budget.used;
+                    fresh = polish::restart_fresh(left, self.budget.used - since);
+                }
+                since = self.budget.used;
+                if !self.restart(&mut pop, POP_SIZE, fresh, lft, rng) {
                     return;
                 }
             }
