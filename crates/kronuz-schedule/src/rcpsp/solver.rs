@@ -178,7 +178,8 @@ impl Indiv {
 /// (two schedules each); ranking selection with clones pushed to the end.
 /// Halfway through the budget the population restarts around the best
 /// schedule (shift moves on its list). Whenever every individual has the
-/// same makespan, a local search walks around the best (shift moves,
+/// same makespan, or the best has not improved for 0.35 generations per
+/// job, a local search walks around the best (shift moves,
 /// neighbours kept when no longer), then the population restarts: from
 /// biased random sampling on one of four rules, keeping the best, while the
 /// budget left would pay for another run as long as the last one; around
@@ -366,14 +367,25 @@ impl Ga<'_> {
         let mut peak = Peak::default();
         let mut child = Vec::with_capacity(n);
         let mut phase_two = false;
+        // Generations since the population's best improved or it restarted.
+        let mut stall = 0usize;
+        let mut stall_best = u32::MAX;
         // Schedules used when the current population was made.
         let mut since = self.budget.used;
         loop {
             let halfway =
                 !phase_two && self.budget.used as f64 >= PHASE_TWO * self.budget.max as f64;
             let best = pop.iter().map(|x| x.ms).min();
-            let converged = pop.iter().map(|x| x.ms).max() == best;
+            if let Some(b) = best
+                && b < stall_best
+            {
+                (stall_best, stall) = (b, 0);
+            }
+            // Converged: every individual has the same makespan, or the best
+            // has not improved for long (see `polish::stalled`).
+            let converged = pop.iter().map(|x| x.ms).max() == best || polish::stalled(stall, n);
             if halfway || converged {
+                stall = 0;
                 phase_two |= halfway;
                 let mut fresh = false;
                 if !halfway {
@@ -443,6 +455,7 @@ impl Ga<'_> {
             kept.extend(clones);
             pop = kept;
             pop.truncate(POP_SIZE);
+            stall += 1;
         }
     }
 }
