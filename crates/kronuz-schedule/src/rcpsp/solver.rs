@@ -179,13 +179,12 @@ impl Indiv {
 /// Halfway through the budget the population restarts around the best
 /// schedule (shift moves on its list). Whenever every individual has the
 /// same makespan, or the best has not improved for 0.35 generations per
-/// job, a local search walks around the best (shift moves,
-/// neighbours kept when no longer), then the population restarts: from
-/// biased random sampling on one of four rules, keeping the best, while the
-/// budget left would pay for another run as long as the last one; around
-/// the best after that.
-/// Stops at `max_schedules`, at the time limit, or on reaching a lower
-/// bound.
+/// job, a local search walks around the best (shift moves, neighbours kept
+/// when no longer), then the population restarts: from biased random
+/// sampling on one of four rules, keeping the best, while the budget left
+/// would pay for another run as long as the last one; around the best after
+/// that. Stops at `max_schedules`, at the time limit, or on reaching a
+/// lower bound.
 pub fn solve(inst: &Instance, opts: &Options) -> Solution {
     let n = inst.n;
     let mut eng = Engine::new(inst);
@@ -300,7 +299,8 @@ impl Ga<'_> {
 
     /// A new population of `size`: the best individual, then, if `fresh`,
     /// lists by biased random sampling on a random one of `fresh_rules`,
-    /// else lists made by shift moves on the best list. Returns false when out of budget or done.
+    /// else lists made by shift moves on the best list. Returns false when
+    /// out of budget or done.
     fn restart(
         &mut self,
         pop: &mut Vec<Indiv>,
