@@ -33,7 +33,11 @@
 //!     replaced by the justified start order (so double justification goes
 //!     on across generations); a peak crossover keeps the mother's busiest
 //!     window (after Valls et al. and Debels & Vanhoucke); the population
-//!     restarts around the best schedule halfway and afresh on convergence.
+//!     restarts around the best schedule halfway; on convergence (equal
+//!     makespans, or no better schedule for 0.35 generations per job) a
+//!     local search walks around the best, then the population restarts
+//!     afresh while another run as long fits in the budget, else around
+//!     the best.
 //!
 //!   Every SGS pass, each justification pass included, counts as one
 //!   schedule against the budget, as in Kolisch & Hartmann's comparisons.
