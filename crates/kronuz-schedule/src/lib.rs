@@ -33,7 +33,13 @@
 //!     replaced by the justified start order (so double justification goes
 //!     on across generations); a peak crossover keeps the mother's busiest
 //!     window (after Valls et al. and Debels & Vanhoucke); the population
-//!     restarts around the best schedule halfway and afresh on convergence.
+//!     restarts around the best schedule halfway and afresh on convergence;
+//!   - optionally (`Options::decompose`, off by default because it did not
+//!     pay on PSPLIB at 5,000 schedules), Debels & Vanhoucke's decomposition
+//!     ("A decomposition-based genetic algorithm for the resource-constrained
+//!     project-scheduling problem", OR 2007): near the end of the budget, a
+//!     time window of the best schedule is re-solved as a sub-project with
+//!     its own small GA and put back.
 //!
 //!   Every SGS pass, each justification pass included, counts as one
 //!   schedule against the budget, as in Kolisch & Hartmann's comparisons.
