@@ -101,6 +101,7 @@ fn psplib(args: kronuz::config::PsplibArgs) -> ExitCode {
         args.schedules,
         args.time_limit_ms,
         args.seed,
+        args.decompose,
     ) {
         Ok(json) => {
             println!("{json}");

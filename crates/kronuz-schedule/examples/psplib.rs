@@ -1,5 +1,5 @@
 //! Development twin of `kronuz psplib`:
-//! `cargo run --release -p kronuz-schedule --example psplib -- FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S]`
+//! `cargo run --release -p kronuz-schedule --example psplib -- FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose]`
 
 use std::process::ExitCode;
 
@@ -7,6 +7,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut file = None;
     let (mut schedules, mut time_limit, mut seed) = (None, None, 0u64);
+    let mut decompose = false;
     while let Some(a) = args.next() {
         let mut num = |name: &str| -> Result<u64, String> {
             args.next()
@@ -18,6 +19,10 @@ fn main() -> ExitCode {
             "--schedules" => num("--schedules").map(|v| schedules = Some(v)),
             "--time-limit-ms" => num("--time-limit-ms").map(|v| time_limit = Some(v)),
             "--seed" => num("--seed").map(|v| seed = v),
+            "--decompose" => {
+                decompose = true;
+                Ok(())
+            }
             _ if file.is_none() && !a.starts_with("--") => {
                 file = Some(a);
                 Ok(())
@@ -30,7 +35,9 @@ fn main() -> ExitCode {
         }
     }
     let Some(file) = file else {
-        eprintln!("usage: psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S]");
+        eprintln!(
+            "usage: psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose]"
+        );
         return ExitCode::from(2);
     };
     let text = match std::fs::read_to_string(&file) {
@@ -40,7 +47,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match kronuz_schedule::rcpsp::psplib_command(&text, schedules, time_limit, seed) {
+    match kronuz_schedule::rcpsp::psplib_command(&text, schedules, time_limit, seed, decompose) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS

@@ -38,6 +38,12 @@
 //!     local search walks around the best, then the population restarts
 //!     afresh while another run as long fits in the budget, else around
 //!     the best.
+//!   - optionally (`Options::decompose`, off by default because it did not
+//!     pay on PSPLIB at 5,000 schedules), Debels & Vanhoucke's decomposition
+//!     ("A decomposition-based genetic algorithm for the resource-constrained
+//!     project-scheduling problem", OR 2007): near the end of the budget, a
+//!     time window of the best schedule is re-solved as a sub-project with
+//!     its own small GA and put back.
 //!
 //!   Every SGS pass, each justification pass included, counts as one
 //!   schedule against the budget, as in Kolisch & Hartmann's comparisons.

@@ -2,6 +2,7 @@
 //! an instance model, a PSPLIB `.sm` parser, a feasibility checker and a
 //! heuristic solver (see the crate documentation for the method).
 
+mod decompose;
 mod ops;
 mod parse;
 mod sgs;
@@ -436,8 +437,8 @@ pub fn makespan(inst: &Instance, starts: &[u32]) -> u32 {
 /// is given to [`psplib_command`].
 pub const DEFAULT_SCHEDULES: u64 = 5000;
 
-/// The `kronuz psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S]`
-/// command: parses the file's text, solves it and returns one JSON line
+/// The `kronuz psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S]
+/// [--decompose]` command: parses the file's text, solves it and returns one JSON line
 /// `{"makespan": M, "starts": [s1, ..., sn]}` (no trailing newline), with one
 /// start per job in the file's order, source and sink included.
 ///
@@ -449,6 +450,7 @@ pub fn psplib_command(
     schedules: Option<u64>,
     time_limit_ms: Option<u64>,
     seed: u64,
+    decompose: bool,
 ) -> Result<String, ParseError> {
     let inst = parse_sm(file_text)?;
     let max_schedules = match (schedules, time_limit_ms) {
@@ -460,6 +462,7 @@ pub fn psplib_command(
         max_schedules,
         time_limit: time_limit_ms.map(std::time::Duration::from_millis),
         seed,
+        decompose,
     };
     let sol = solve(&inst, &opts);
     let mut out = String::with_capacity(32 + 6 * sol.starts.len());

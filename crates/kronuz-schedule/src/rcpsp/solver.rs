@@ -6,9 +6,10 @@ mod polish;
 
 use std::time::{Duration, Instant};
 
-use super::Instance;
+use super::decompose::{SubProject, pick_window};
 use super::ops::{Parent, Peak, crossover, mutate, shift};
 use super::sgs::{Dir, Engine, Rule, activity_list, priorities};
+use super::{Instance, makespan};
 
 use crate::rng::Rng;
 
@@ -24,6 +25,11 @@ pub struct Options {
     /// Seed of the pseudo-random generator: equal seeds, equal results
     /// (when no time limit cuts the search short).
     pub seed: u64,
+    /// Re-solve windows of the best schedule as sub-projects in the last
+    /// part of the budget (Debels & Vanhoucke's decomposition). Off by
+    /// default: on PSPLIB at 5,000 schedules it costs more schedules than
+    /// it saves (see BENCHMARKS.md).
+    pub decompose: bool,
 }
 
 impl Default for Options {
@@ -32,6 +38,7 @@ impl Default for Options {
             max_schedules: super::DEFAULT_SCHEDULES,
             time_limit: None,
             seed: 0,
+            decompose: false,
         }
     }
 }
@@ -67,6 +74,14 @@ const PHASE_TWO_MOVES: f64 = 0.15;
 /// of seeds 0 to 5: 0.0625% with LFT and 1.0, 0.0553% so).
 const FRESH_ALPHA: f64 = 0.5;
 const FRESH_RULES: [Rule; 4] = [Rule::Lft, Rule::Lst, Rule::Mts, Rule::Grpw];
+/// With `Options::decompose`: share of the budget after which each
+/// generation re-solves a window of the best schedule (the GA rarely finds a
+/// better schedule in the last fifth of the budget on j120).
+const DECOMPOSE_FROM: f64 = 0.8;
+/// Jobs in a decomposition window, as a share of the project's jobs.
+const DECOMPOSE_WINDOW: f64 = 0.25;
+/// Schedules (passes over the window) for each sub-project's GA.
+const DECOMPOSE_SCHEDULES: u64 = 100;
 
 struct Budget {
     used: u64,
@@ -91,6 +106,11 @@ impl Budget {
         let got = want.min(self.max - self.used);
         self.used += got;
         got
+    }
+
+    /// Returns `n` schedules taken but not generated.
+    fn give_back(&mut self, n: u64) {
+        self.used -= n;
     }
 
     fn left(&self) -> bool {
@@ -184,7 +204,9 @@ impl Indiv {
 /// sampling on one of four rules, keeping the best, while the budget left
 /// would pay for another run as long as the last one; around the best after
 /// that. Stops at `max_schedules`, at the time limit, or on reaching a
-/// lower bound.
+/// lower bound. With `decompose`, each generation in the last part of the
+/// budget also re-solves a window of the best schedule as a sub-project
+/// (see `decompose.rs`).
 pub fn solve(inst: &Instance, opts: &Options) -> Solution {
     let n = inst.n;
     let mut eng = Engine::new(inst);
@@ -223,6 +245,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Solution {
         scratch: Vec::with_capacity(n),
         keys: Vec::with_capacity(n),
         lb,
+        decompose: opts.decompose,
     };
     ga.run(inst, list, &lft, &mut rng);
     Solution {
@@ -239,6 +262,7 @@ struct Ga<'a> {
     scratch: Vec<u32>,
     keys: Vec<u64>,
     lb: u32,
+    decompose: bool,
 }
 
 impl Ga<'_> {
@@ -337,6 +361,48 @@ impl Ga<'_> {
             }
         }
         pop.push(best);
+        true
+    }
+
+    /// Re-solves a window of the best individual as a sub-project: left-
+    /// justifies it (one schedule), cuts a window of about a quarter of the
+    /// jobs, solves the sub-project with its own GA, puts the result back
+    /// and justifies the whole (two schedules). The result, never longer,
+    /// takes the place of the worst individual unless it is a clone. False
+    /// when out of budget.
+    fn decompose(&mut self, pop: &mut [Indiv], rng: &mut Rng) -> bool {
+        let inst = self.eng.inst;
+        let Some(best) = pop.iter().min_by_key(|x| x.ms) else {
+            return true;
+        };
+        if self.budget.take(1) == 0 {
+            return false;
+        }
+        let mut st = best.st.clone();
+        let ms = self.eng.serial(Dir::Forward, &best.fwd, &mut st);
+        let size = ((inst.n as f64 * DECOMPOSE_WINDOW).round() as usize).max(2);
+        let window = pick_window(inst, &st, size, rng, &mut self.scratch);
+        let Some(mut sub) = SubProject::cut(inst, &st, ms, window, &self.eng.rank) else {
+            return true;
+        };
+        let granted = self.budget.take(DECOMPOSE_SCHEDULES);
+        if granted == 0 {
+            return false;
+        }
+        let (sub_st, used) = sub.solve(granted, rng);
+        self.budget.give_back(granted - used);
+        sub.put_back(&sub_st, &mut st);
+        let mut ms = makespan(inst, &st);
+        self.best.offer(ms, &st);
+        let passes = self.budget.take(2) as u32;
+        (ms, _) = self.eng.justify(&mut st, ms, passes, &mut self.scratch);
+        self.best.offer(ms, &st);
+        let x = Indiv::new(&self.eng, &st, ms, &mut self.keys);
+        if !pop.iter().any(|y| y.ms == x.ms && y.st == x.st)
+            && let Some(worst) = pop.iter_mut().max_by_key(|y| y.ms)
+        {
+            *worst = x;
+        }
         true
     }
 
@@ -456,6 +522,12 @@ impl Ga<'_> {
             pop = kept;
             pop.truncate(POP_SIZE);
             stall += 1;
+            if self.decompose
+                && self.budget.used as f64 >= DECOMPOSE_FROM * self.budget.max as f64
+                && (!self.decompose(&mut pop, rng) || self.done())
+            {
+                return;
+            }
         }
     }
 }

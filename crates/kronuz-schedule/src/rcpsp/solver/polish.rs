@@ -92,6 +92,7 @@ mod tests {
             scratch: Vec::new(),
             keys: Vec::new(),
             lb: 0,
+            decompose: false,
         }
     }
 
