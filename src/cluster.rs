@@ -50,6 +50,9 @@ pub struct Cluster {
 /// nodes) is refused. Nodes' clocks must agree within this.
 pub const SIGNATURE_TTL_SECS: u64 = 60;
 
+/// How long a sign-up's hold on an email lasts if its node never lets go.
+pub const EMAIL_CLAIM_SECS: u64 = 30;
+
 /// Connections kept for credential lookups (blocking threads; PostgreSQL's default
 /// allows 100 per server, shared by every node).
 const DIRECTORY_CONNECTIONS: usize = 4;
@@ -260,6 +263,20 @@ impl Cluster {
     }
 
     async fn lookup(self: &Arc<Self>, sql: &'static str, param: String) -> Option<String> {
+        self.on_directory(move |client| {
+            let row = client.query_opt(sql, &[&param])?;
+            Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+        })
+        .await
+        .flatten()
+    }
+
+    /// Runs `query` on a directory connection, off the runtime; `None` when the
+    /// database cannot be reached (logged).
+    async fn on_directory<T: Send + 'static>(
+        self: &Arc<Self>,
+        query: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error> + Send + 'static,
+    ) -> Option<T> {
         let cluster = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut directory = cluster.free_directory();
@@ -267,21 +284,44 @@ impl Cluster {
                 *directory = cluster
                     .config
                     .connect(postgres::NoTls)
-                    .map_err(|e| tracing::warn!(error = %e, "cannot look up a team"))
+                    .map_err(|e| tracing::warn!(error = %e, "cannot reach the directory"))
                     .ok();
             }
-            let client = directory.as_mut()?;
-            match client.query_opt(sql, &[&param]) {
-                Ok(row) => row.and_then(|r| r.get::<_, Option<String>>(0)),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot look up a team");
-                    None
-                }
-            }
+            query(directory.as_mut()?)
+                .map_err(|e| tracing::warn!(error = %e, "cannot read the directory"))
+                .ok()
         })
         .await
         .ok()
         .flatten()
+    }
+
+    /// Holds `email` for a sign-up this node is about to serve: false when another
+    /// sign-up somewhere holds it (a claim left by a node that stopped lapses after
+    /// [`EMAIL_CLAIM_SECS`]); `None` when the database cannot be reached.
+    pub async fn claim_email(self: &Arc<Self>, email: &str) -> Option<bool> {
+        let (email, node) = (email.trim().to_lowercase(), self.node_id.clone());
+        self.on_directory(move |client| {
+            let claimed = client.query_opt(
+                "INSERT INTO email_claims (email, node_id, claimed_at) VALUES ($1, $2, now())
+                 ON CONFLICT (email) DO UPDATE SET node_id = $2, claimed_at = now()
+                 WHERE email_claims.claimed_at < now() - make_interval(secs => $3)
+                 RETURNING email",
+                &[&email, &node, &(EMAIL_CLAIM_SECS as f64)],
+            )?;
+            Ok(claimed.is_some())
+        })
+        .await
+    }
+
+    /// Lets go of `email` once its sign-up is answered: its account, if made, is in
+    /// the database by then (acknowledged means written), where a sign-up looks first.
+    pub async fn release_email(self: &Arc<Self>, email: &str) {
+        let email = email.trim().to_lowercase();
+        self.on_directory(move |client| {
+            client.execute("DELETE FROM email_claims WHERE email = $1", &[&email])
+        })
+        .await;
     }
 
     /// This node now holds `team` (after a claim that went through).

@@ -391,3 +391,90 @@ async fn a_screen_behind_on_the_killed_owner_resumes_on_the_node_that_loaded_the
     // B's ids go on after the largest one A stored.
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
 }
+
+/// A sign-up of `email` on `node` from the loopback address `from`, answered.
+async fn sign_up_from(
+    node: &Node,
+    from: [u8; 4],
+    email: &str,
+    password: &str,
+) -> (StatusCode, Value) {
+    let from = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(from))
+        .build()
+        .unwrap();
+    let signup = json!({"email": email, "password": password, "name": "Dee"});
+    post_json(&from, node.url("/api/v1/usr/signup"), signup).await
+}
+
+async fn sign_up(node: &Node, email: &str, password: &str) -> (StatusCode, Value) {
+    sign_up_from(node, [127, 0, 0, 1], email, password).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_email_makes_one_account_across_nodes_even_signing_up_on_two_at_once() {
+    let Some(url) = schema().await else { return };
+    let a = Node::start(&url, "a", 10);
+    let b = Node::start(&url, "b", 10);
+    // A sign-up being served on some node holds its email: another is told to wait.
+    sql(
+        &url,
+        "INSERT INTO email_claims VALUES ('dee@x.io', 'c', now())",
+    )
+    .await;
+    let (status, answer) = sign_up(&b, "Dee@x.io", "correct horse").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("being made"),
+        "{answer}"
+    );
+    // A node that stopped before letting go holds it only for a while.
+    sql(
+        &url,
+        "UPDATE email_claims SET claimed_at = now() - interval '1 minute'",
+    )
+    .await;
+    let (status, answer) = sign_up(&b, "dee@x.io", "correct horse").await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    // A refused sign-up lets go at once: fixed and sent again, it goes through.
+    let (status, _) = sign_up(&a, "eve@x.io", "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, answer) = sign_up(&b, "eve@x.io", "correct horse").await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+
+    // The same new emails on both nodes at the same moment: one account each (each
+    // pair from an address of its own, which the sign-up throttle counts apart).
+    let emails: Vec<(u8, String)> = (1..=12).map(|i| (i, format!("twin{i}@x.io"))).collect();
+    let races = emails.iter().map(|(i, email)| async {
+        let (on_a, on_b) = tokio::join!(
+            sign_up_from(&a, [127, 0, 1, *i], email, "correct horse"),
+            sign_up_from(&b, [127, 0, 1, *i], email, "correct horse")
+        );
+        [on_a.0, on_b.0]
+    });
+    for answers in futures_util::future::join_all(races).await {
+        let made = answers
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(made, 1, "{answers:?}");
+        assert!(
+            answers
+                .iter()
+                .all(|s| s.is_success() || *s == StatusCode::CONFLICT),
+            "{answers:?}"
+        );
+    }
+    let accounts = sql(
+        &url,
+        "SELECT lower(body::jsonb ->> 'email') AS e, count(*) FROM users GROUP BY e HAVING count(*) > 1",
+    )
+    .await;
+    assert!(
+        accounts.is_empty(),
+        "{} emails have two accounts",
+        accounts.len()
+    );
+    let left = sql(&url, "SELECT email FROM email_claims").await;
+    assert!(left.is_empty(), "{} claims left", left.len());
+}

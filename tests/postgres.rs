@@ -81,7 +81,8 @@ async fn a_database_from_a_newer_kronuz_is_refused_and_left_alone() {
 }
 
 #[tokio::test]
-async fn a_database_at_schema_2_gets_the_team_indexes_and_keeps_the_nodes_secret() {
+async fn a_database_at_schema_2_gets_the_team_indexes_and_email_claims_and_keeps_the_nodes_secret()
+{
     let Some(url) = schema().await else { return };
     let node = Node::start(&url, "a", 10);
     drop(node);
@@ -92,6 +93,7 @@ async fn a_database_at_schema_2_gets_the_team_indexes_and_keeps_the_nodes_secret
     let names: Vec<String> = sql(&url, indexes).await.iter().map(|r| r.get(0)).collect();
     assert_eq!(names.len(), 17, "{names:?}");
     sql(&url, &format!("DROP INDEX {}", names.join(", "))).await;
+    sql(&url, "DROP TABLE email_claims").await;
     sql(&url, "UPDATE kronuz_schema SET version = 2").await;
 
     let b = Node::start(&url, "b", 10);
@@ -103,8 +105,9 @@ async fn a_database_at_schema_2_gets_the_team_indexes_and_keeps_the_nodes_secret
         .status();
     assert_eq!(status, StatusCode::OK);
     let version: i32 = sql(&url, "SELECT version FROM kronuz_schema").await[0].get(0);
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     assert_eq!(sql(&url, indexes).await.len(), 17);
+    assert!(sql(&url, "SELECT * FROM email_claims").await.is_empty());
     let kept: String = sql(&url, "SELECT secret FROM cluster_secret").await[0].get(0);
     assert_eq!(kept, secret);
 }

@@ -93,13 +93,47 @@ pub(super) async fn to_owner(State(state): State<AppState>, req: Request, next: 
     let Ok((key, body)) = team_key(&state, &parts, body).await else {
         return AppError::PayloadTooLarge.into_response();
     };
+    // A sign-up without an invitation makes a new team here unless its email has an
+    // account. The email is held in the database first and looked up after, so that
+    // the same email signing up on another node at the same moment is told to wait
+    // and one that just finished there is found.
+    let new_account = match (&key, parts.uri.path()) {
+        (Some(TeamKey::Email(email)), SIGNUP) => Some(email.clone()),
+        _ => None,
+    };
+    if let Some(email) = &new_account {
+        match cluster.claim_email(email).await {
+            Some(true) => {}
+            Some(false) => {
+                return AppError::Conflict(
+                    "An account with this email is being made right now; log in in a moment, or try again"
+                        .into(),
+                )
+                .into_response();
+            }
+            None => {
+                return AppError::Unavailable(
+                    "Accounts cannot be made right now (the database cannot be reached); try again shortly"
+                        .into(),
+                )
+                .into_response();
+            }
+        }
+    }
     let team = match key {
         Some(key) => cluster.team_of(key).await,
         None => None,
     };
     let Some(team) = team else {
-        return next.run(Request::from_parts(parts, body)).await;
+        let answer = next.run(Request::from_parts(parts, body)).await;
+        if let Some(email) = &new_account {
+            cluster.release_email(email).await;
+        }
+        return answer;
     };
+    if let Some(email) = &new_account {
+        cluster.release_email(email).await;
+    }
     match route_claiming(&state, &cluster, &team).await {
         Route::Here | Route::Claim => next.run(Request::from_parts(parts, body)).await,
         Route::Forward(owner) if from_peer => AppError::Unavailable(format!(

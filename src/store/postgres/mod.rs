@@ -121,6 +121,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX IF NOT EXISTS api_tokens_by_hash ON api_tokens ((body::jsonb ->> 'token_hash'));
      CREATE INDEX IF NOT EXISTS calendar_feeds_by_hash ON calendar_feeds ((body::jsonb ->> 'token_hash'));
      CREATE INDEX IF NOT EXISTS invites_by_hash ON invites ((body::jsonb ->> 'token_hash'));",
+    // 4: an email a sign-up on some node is making an account for, held until that
+    // node has answered (so two nodes never make two accounts of one email).
+    "CREATE TABLE IF NOT EXISTS email_claims (
+         email TEXT PRIMARY KEY, node_id TEXT NOT NULL, claimed_at TIMESTAMPTZ NOT NULL);",
 ];
 
 /// The schema version this kronuz writes: how many migrations it knows.
