@@ -216,4 +216,8 @@ pub struct PsplibArgs {
     /// of the budget (off by default: it did not pay on PSPLIB at 5,000 schedules).
     #[arg(long)]
     pub decompose: bool,
+    /// Restart around the best with peak-crossover children of the best and
+    /// the old population (off by default: j120 shorter, j30 not, at 5,000).
+    #[arg(long)]
+    pub peak_restart: bool,
 }

@@ -102,6 +102,7 @@ fn psplib(args: kronuz::config::PsplibArgs) -> ExitCode {
         args.time_limit_ms,
         args.seed,
         args.decompose,
+        args.peak_restart,
     ) {
         Ok(json) => {
             println!("{json}");

@@ -1,5 +1,5 @@
 //! Development twin of `kronuz psplib`:
-//! `cargo run --release -p kronuz-schedule --example psplib -- FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose]`
+//! `cargo run --release -p kronuz-schedule --example psplib -- FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose] [--peak-restart]`
 
 use std::process::ExitCode;
 
@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut file = None;
     let (mut schedules, mut time_limit, mut seed) = (None, None, 0u64);
-    let mut decompose = false;
+    let (mut decompose, mut peak_restart) = (false, false);
     while let Some(a) = args.next() {
         let mut num = |name: &str| -> Result<u64, String> {
             args.next()
@@ -23,6 +23,10 @@ fn main() -> ExitCode {
                 decompose = true;
                 Ok(())
             }
+            "--peak-restart" => {
+                peak_restart = true;
+                Ok(())
+            }
             _ if file.is_none() && !a.starts_with("--") => {
                 file = Some(a);
                 Ok(())
@@ -36,7 +40,7 @@ fn main() -> ExitCode {
     }
     let Some(file) = file else {
         eprintln!(
-            "usage: psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose]"
+            "usage: psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose] [--peak-restart]"
         );
         return ExitCode::from(2);
     };
@@ -47,7 +51,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match kronuz_schedule::rcpsp::psplib_command(&text, schedules, time_limit, seed, decompose) {
+    match kronuz_schedule::rcpsp::psplib_command(
+        &text,
+        schedules,
+        time_limit,
+        seed,
+        decompose,
+        peak_restart,
+    ) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS

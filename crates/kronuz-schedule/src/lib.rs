@@ -44,6 +44,9 @@
 //!     project-scheduling problem", OR 2007): near the end of the budget, a
 //!     time window of the best schedule is re-solved as a sub-project with
 //!     its own small GA and put back.
+//!   - optionally (`Options::peak_restart`, off by default because j30 did
+//!     not gain), restarts around the best made of peak-crossover children
+//!     of the best and the old population instead of shift moves alone.
 //!
 //!   Every SGS pass, each justification pass included, counts as one
 //!   schedule against the budget, as in Kolisch & Hartmann's comparisons.

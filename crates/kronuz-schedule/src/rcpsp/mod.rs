@@ -438,7 +438,7 @@ pub fn makespan(inst: &Instance, starts: &[u32]) -> u32 {
 pub const DEFAULT_SCHEDULES: u64 = 5000;
 
 /// The `kronuz psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S]
-/// [--decompose]` command: parses the file's text, solves it and returns one JSON line
+/// [--decompose] [--peak-restart]` command: parses the file's text, solves it and returns one JSON line
 /// `{"makespan": M, "starts": [s1, ..., sn]}` (no trailing newline), with one
 /// start per job in the file's order, source and sink included.
 ///
@@ -451,6 +451,7 @@ pub fn psplib_command(
     time_limit_ms: Option<u64>,
     seed: u64,
     decompose: bool,
+    peak_restart: bool,
 ) -> Result<String, ParseError> {
     let inst = parse_sm(file_text)?;
     let max_schedules = match (schedules, time_limit_ms) {
@@ -463,6 +464,7 @@ pub fn psplib_command(
         time_limit: time_limit_ms.map(std::time::Duration::from_millis),
         seed,
         decompose,
+        peak_restart,
     };
     let sol = solve(&inst, &opts);
     let mut out = String::with_capacity(32 + 6 * sol.starts.len());

@@ -93,6 +93,7 @@ mod tests {
             keys: Vec::new(),
             lb: 0,
             decompose: false,
+            peak_restart: false,
         }
     }
 
@@ -114,6 +115,35 @@ mod tests {
             assert!(ga.best.makespan <= x.ms);
             // Two schedules per step, every one counted.
             assert_eq!(ga.budget.used - used, 2 * inst.n as u64);
+        }
+    }
+
+    #[test]
+    fn a_peak_restart_around_the_best_is_feasible_and_keeps_the_best() {
+        let mut rng = Rng::new(11);
+        for case in 0..100 {
+            let inst = random_instance(&mut rng, 2 + case % 30, 1 + case % 3);
+            let lft = priorities(&inst, Rule::Lft);
+            let mut ga = ga(&inst, u64::MAX);
+            ga.peak_restart = true;
+            let mut pop = Vec::new();
+            let mut list = Vec::new();
+            for _ in 0..8 {
+                activity_list(&inst, &lft, Some((&mut rng, 1.0)), &mut list);
+                pop.push(ga.forward(&list).unwrap());
+            }
+            let best = pop.iter().min_by_key(|x| x.ms).unwrap().st.clone();
+            let used = ga.budget.used;
+            assert!(ga.restart(&mut pop, 8, false, &[], &mut rng));
+            assert_eq!(pop.len(), 8);
+            // The best is kept (a neighbour may beat it); each of the 7
+            // neighbours costs two schedules.
+            assert!(pop.iter().any(|x| x.st == best), "case {case}");
+            assert_eq!(ga.budget.used - used, 14);
+            for x in &pop {
+                assert_eq!(check(&inst, &x.st), Ok(()), "case {case}");
+                assert_eq!(makespan(&inst, &x.st), x.ms);
+            }
         }
     }
 
