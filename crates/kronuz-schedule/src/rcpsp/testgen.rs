@@ -3,7 +3,17 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::Instance;
+use super::sgs::{Rule, activity_list, priorities};
 use crate::rng::Rng;
+
+/// A random precedence-feasible job list: biased random sampling on the
+/// latest-finish-time rule, as the genetic algorithm's first population draws.
+pub(crate) fn random_list(inst: &Instance, rng: &mut Rng) -> Vec<u32> {
+    let lft = priorities(inst, Rule::Lft);
+    let mut list = Vec::new();
+    activity_list(inst, &lft, Some((rng, 1.0)), &mut list);
+    list
+}
 
 /// A random instance with a source, a sink and `real` jobs between them.
 pub(crate) fn random_instance(rng: &mut Rng, real: usize, k: usize) -> Instance {

@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 
 use super::{SubProject, pick_window};
-use crate::rcpsp::sgs::{Dir, Engine, Rule, activity_list, priorities};
-use crate::rcpsp::testgen::random_instance;
+use crate::rcpsp::sgs::{Dir, Engine};
+use crate::rcpsp::testgen::{random_instance, random_list};
 use crate::rcpsp::{Instance, check, makespan};
 use crate::rng::Rng;
 
@@ -20,9 +20,7 @@ fn re_solve(
 ) -> Option<(Instance, u32, Vec<u32>, u64)> {
     let mut rng = Rng::new(seed);
     let inst = random_instance(&mut rng, real, k);
-    let lft = priorities(&inst, Rule::Lft);
-    let mut list = Vec::new();
-    activity_list(&inst, &lft, Some((&mut rng, 1.0)), &mut list);
+    let list = random_list(&inst, &mut rng);
     let eng = &mut Engine::new(&inst);
     let mut st = vec![0u32; inst.n];
     let ms = eng.serial(Dir::Forward, &list, &mut st);
@@ -66,9 +64,7 @@ fn the_windows_own_order_keeps_every_job_at_or_before_its_start() {
     let mut rng = Rng::new(11);
     for case in 0..200 {
         let inst = random_instance(&mut rng, 3 + case % 30, 1 + case % 3);
-        let lft = priorities(&inst, Rule::Lft);
-        let mut list = Vec::new();
-        activity_list(&inst, &lft, Some((&mut rng, 1.0)), &mut list);
+        let list = random_list(&inst, &mut rng);
         let mut eng = Engine::new(&inst);
         let mut st = vec![0u32; inst.n];
         let ms = eng.serial(Dir::Forward, &list, &mut st);

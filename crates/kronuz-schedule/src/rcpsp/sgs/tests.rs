@@ -1,7 +1,7 @@
 //! Double justification: never longer, always feasible.
 
 use super::{Dir, Engine, Rule, activity_list, priorities};
-use crate::rcpsp::testgen::random_instance;
+use crate::rcpsp::testgen::{random_instance, random_list};
 use crate::rcpsp::{check, makespan};
 use crate::rng::Rng;
 
@@ -11,9 +11,7 @@ fn justification_never_lengthens_and_stays_feasible() {
     let mut improved = 0;
     for case in 0..300 {
         let inst = random_instance(&mut rng, 3 + case % 40, 1 + case % 4);
-        let lft = priorities(&inst, Rule::Lft);
-        let mut list = Vec::new();
-        activity_list(&inst, &lft, Some((&mut rng, 1.0)), &mut list);
+        let list = random_list(&inst, &mut rng);
         let mut eng = Engine::new(&inst);
         let mut st = vec![0u32; inst.n];
         let ms = eng.serial(Dir::Forward, &list, &mut st);

@@ -71,7 +71,7 @@ mod tests {
     use super::*;
     use crate::rcpsp::sgs::{Engine, Rule, activity_list, priorities};
     use crate::rcpsp::solver::{Best, Budget};
-    use crate::rcpsp::testgen::random_instance;
+    use crate::rcpsp::testgen::{random_instance, random_list};
     use crate::rcpsp::{Instance, check, makespan};
 
     fn ga(inst: &Instance, max: u64) -> Ga<'_> {
@@ -102,9 +102,7 @@ mod tests {
         let mut rng = Rng::new(7);
         for case in 0..150 {
             let inst = random_instance(&mut rng, 2 + case % 30, 1 + case % 3);
-            let lft = priorities(&inst, Rule::Lft);
-            let mut list = Vec::new();
-            activity_list(&inst, &lft, Some((&mut rng, 1.0)), &mut list);
+            let list = random_list(&inst, &mut rng);
             let mut ga = ga(&inst, u64::MAX);
             let start = ga.forward(&list).unwrap();
             let used = ga.budget.used;
