@@ -436,6 +436,20 @@ async fn one_email_makes_one_account_across_nodes_even_signing_up_on_two_at_once
     .await;
     let (status, answer) = sign_up(&b, "dee@x.io", "correct horse").await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
+    // An email no address could have is refused as such, whatever its size (letters
+    // that do not compress, as a database would keep them).
+    let mut x = 88_172_645_463_325_252u64;
+    let letters: String = (0..20_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect();
+    let huge = format!("{letters}@x.io");
+    let (status, answer) = sign_up(&a, &huge, "correct horse").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
     // A refused sign-up lets go at once: fixed and sent again, it goes through.
     let (status, _) = sign_up(&a, "eve@x.io", "").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

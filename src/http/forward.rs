@@ -98,7 +98,8 @@ pub(super) async fn to_owner(State(state): State<AppState>, req: Request, next: 
     // the same email signing up on another node at the same moment is told to wait
     // and one that just finished there is found.
     let new_account = match (&key, parts.uri.path()) {
-        (Some(TeamKey::Email(email)), SIGNUP) => Some(email.clone()),
+        // An email that does not look like one is refused by the sign-up itself (422).
+        (Some(TeamKey::Email(email)), SIGNUP) => crate::domain::user::normalise_email(email).ok(),
         _ => None,
     };
     if let Some(email) = &new_account {
