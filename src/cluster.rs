@@ -63,36 +63,37 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// What a node vouches for when it forwards a request: which node it is, the client it
+/// served, and the request's method and path.
+pub struct Forwarded<'a> {
+    pub node_id: &'a str,
+    pub client: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+}
+
 /// The nodes' shared secret, and the signatures made with it: `<unix seconds>.<hex
-/// HMAC-SHA256>` over node, client address, method, path and the time itself.
+/// HMAC-SHA256>` over what is vouched for and the time itself.
 struct NodeKey(String);
 
 impl NodeKey {
-    fn mac(&self, parts: &[&str]) -> Hmac<Sha256> {
+    fn mac(&self, f: &Forwarded, at: &str) -> Hmac<Sha256> {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_bytes())
             .expect("HMAC takes a key of any length");
-        for part in parts {
+        for part in [f.node_id, f.client, f.method, f.path, at] {
             mac.update(part.as_bytes());
             mac.update(b"\n");
         }
         mac
     }
 
-    fn sign(&self, node_id: &str, client: &str, method: &str, path: &str, at: u64) -> String {
+    fn sign(&self, f: &Forwarded, at: u64) -> String {
         let at = at.to_string();
-        let mac = self.mac(&[node_id, client, method, path, &at]);
+        let mac = self.mac(f, &at);
         format!("{at}.{}", hex::encode(mac.finalize().into_bytes()))
     }
 
-    fn verify(
-        &self,
-        node_id: &str,
-        client: &str,
-        method: &str,
-        path: &str,
-        signature: &str,
-        now: u64,
-    ) -> bool {
+    fn verify(&self, f: &Forwarded, signature: &str, now: u64) -> bool {
         let Some((at, hex_mac)) = signature.split_once('.') else {
             return false;
         };
@@ -102,9 +103,7 @@ impl NodeKey {
         if when.abs_diff(now) > SIGNATURE_TTL_SECS {
             return false;
         }
-        self.mac(&[node_id, client, method, path, at])
-            .verify_slice(&given)
-            .is_ok()
+        self.mac(f, at).verify_slice(&given).is_ok()
     }
 }
 
@@ -170,24 +169,16 @@ impl Cluster {
         }))
     }
 
-    /// The signature a node puts on a request it forwards on behalf of `client` (its
-    /// address): only a node, which can read the secret, can make it.
-    pub fn sign(&self, node_id: &str, client: &str, method: &str, path: &str) -> String {
-        self.key.sign(node_id, client, method, path, unix_now())
+    /// The signature a node puts on a request it forwards: only a node, which can
+    /// read the secret, can make it.
+    pub fn sign(&self, f: &Forwarded) -> String {
+        self.key.sign(f, unix_now())
     }
 
-    /// Whether `signature` is a node's for these values, made within the last
+    /// Whether `signature` is a node's for `f`, made within the last
     /// [`SIGNATURE_TTL_SECS`] (compared in constant time).
-    pub fn verify(
-        &self,
-        node_id: &str,
-        client: &str,
-        method: &str,
-        path: &str,
-        signature: &str,
-    ) -> bool {
-        self.key
-            .verify(node_id, client, method, path, signature, unix_now())
+    pub fn verify(&self, f: &Forwarded, signature: &str) -> bool {
+        self.key.verify(f, signature, unix_now())
     }
 
     /// Where a request for `team` goes.
@@ -355,28 +346,35 @@ impl Drop for Cluster {
 
 #[cfg(test)]
 mod tests {
-    use super::NodeKey;
+    use super::{Forwarded, NodeKey};
 
     const NOW: u64 = 1_800_000_000;
+
+    fn login<'a>(client: &'a str, method: &'a str) -> Forwarded<'a> {
+        Forwarded {
+            node_id: "a",
+            client,
+            method,
+            path: "/api/v1/usr/login",
+        }
+    }
 
     #[test]
     fn a_signature_holds_for_its_values_within_its_time() {
         let key = NodeKey("secret".into());
-        let sig = key.sign("a", "203.0.113.7", "POST", "/api/v1/usr/login", NOW);
-        let ok =
-            |sig: &str, now| key.verify("a", "203.0.113.7", "POST", "/api/v1/usr/login", sig, now);
+        let sig = key.sign(&login("203.0.113.7", "POST"), NOW);
+        let ok = |sig: &str, now| key.verify(&login("203.0.113.7", "POST"), sig, now);
         assert!(ok(&sig, NOW));
         assert!(ok(&sig, NOW + 60));
         assert!(!ok(&sig, NOW + 61), "a copy replayed later is refused");
         assert!(!ok(&sig, NOW - 61), "a time far ahead is refused");
         // another value, another time, another secret, or no time at all
-        assert!(!key.verify("a", "203.0.113.8", "POST", "/api/v1/usr/login", &sig, NOW));
-        assert!(!key.verify("a", "203.0.113.7", "GET", "/api/v1/usr/login", &sig, NOW));
+        assert!(!key.verify(&login("203.0.113.8", "POST"), &sig, NOW));
+        assert!(!key.verify(&login("203.0.113.7", "GET"), &sig, NOW));
         let (_, mac) = sig.split_once('.').unwrap();
         assert!(!ok(&format!("{}.{mac}", NOW + 1), NOW));
         assert!(!ok(mac, NOW));
-        let other =
-            NodeKey("other".into()).sign("a", "203.0.113.7", "POST", "/api/v1/usr/login", NOW);
+        let other = NodeKey("other".into()).sign(&login("203.0.113.7", "POST"), NOW);
         assert!(!ok(&other, NOW));
     }
 }

@@ -15,7 +15,7 @@ use super::AppState;
 use super::auth::{bearer, token_hash};
 use super::extract::cookie;
 use crate::AppError;
-use crate::cluster::{Cluster, Route, TeamKey};
+use crate::cluster::{Cluster, Forwarded, Route, TeamKey};
 use crate::store::postgres::LeaseOwner;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -61,7 +61,13 @@ pub(super) async fn verify_peer(
         (&state.cluster, node, client, signature)
     {
         let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
-        let signed = cluster.verify(&node, &client, req.method().as_str(), path, &signature);
+        let vouched = Forwarded {
+            node_id: &node,
+            client: &client,
+            method: req.method().as_str(),
+            path,
+        };
+        let signed = cluster.verify(&vouched, &signature);
         match client.parse::<IpAddr>() {
             Ok(client) if signed => {
                 req.extensions_mut().insert(FromPeer {
@@ -265,7 +271,12 @@ pub(super) async fn forward(
     let mut headers = parts.headers.clone();
     strip_hop_by_hop(&mut headers);
     let client = client.to_string();
-    let signature = cluster.sign(&cluster.node_id, &client, parts.method.as_str(), path);
+    let signature = cluster.sign(&Forwarded {
+        node_id: &cluster.node_id,
+        client: &client,
+        method: parts.method.as_str(),
+        path,
+    });
     for (name, value) in [
         (FORWARDED_FROM, cluster.node_id.as_str()),
         (CLIENT_ADDR, client.as_str()),
