@@ -9,15 +9,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn outcome<'a>(proposal: &'a Value, name: &str) -> &'a Value {
-    proposal["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap_or_else(|| panic!("no task {name} in {proposal}"))
-}
-
 fn date(v: &Value) -> NaiveDate {
     v.as_str().unwrap().parse().unwrap()
 }

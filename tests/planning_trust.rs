@@ -19,15 +19,6 @@ async fn apply(c: &reqwest::Client, s: &TestServer, proposal: &Value) {
     assert_eq!(status, StatusCode::OK, "{applied}");
 }
 
-fn outcome<'a>(proposal: &'a Value, name: &str) -> &'a Value {
-    proposal["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap_or_else(|| panic!("no task {name} in {proposal}"))
-}
-
 /// Dee (a designer, 8 h a day) and a project with a 16 h launch and a 24 h brief.
 async fn dee_and_two_tasks(s: &TestServer) -> (reqwest::Client, String, String, String) {
     let (c, _) = signup(s, "ann@x.io").await;

@@ -266,6 +266,16 @@ pub async fn created(c: &Client, s: &TestServer, path: &str, body: Value) -> Val
     v
 }
 
+/// A task's outcome in a planner's proposal, by the task's name.
+pub fn outcome<'a>(proposal: &'a Value, name: &str) -> &'a Value {
+    proposal["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no task {name} in {proposal}"))
+}
+
 /// The planner's preview for one project from Monday 2 March 2026.
 pub async fn preview(c: &Client, s: &TestServer, project: &str) -> Value {
     let (status, proposal) = post(
