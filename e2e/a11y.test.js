@@ -5,12 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute, eventually } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, cellCentre, drag, hasRoute, eventually, axeBlocking, twoFrames } from './harness.js';
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const BLOCKING = new Set(['critical', 'serious']);
 // KRONUZ_E2E_A11Y_SHOTS=DIR saves a screenshot of each state checked, to look at
 const SHOTS = process.env.KRONUZ_E2E_A11Y_SHOTS || null;
 if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
@@ -48,15 +44,9 @@ const report = () => {
  * scripts) does not apply to.
  */
 async function check(page, where, within = null) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, where.replace(/[^a-z0-9]+/gi, '-') + '.png') });
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(([tags, within]) => window.axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ impact: n.impact, target: n.target.join(' '), summary: n.failureSummary })) }))), [TAGS, within]);
-  for (const v of violations) {
-    const nodes = v.nodes.filter((n) => BLOCKING.has(n.impact || v.impact));
-    if (nodes.length) found.push({ where, id: v.id, impact: v.impact, help: v.help, nodes });
-  }
+  for (const v of await axeBlocking(page, within)) found.push({ where, ...v });
 }
 
 /** Checks an open dialog on its own (the page under it is checked without it). */

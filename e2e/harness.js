@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -203,4 +204,30 @@ export function pageApi(page, method, path, body) {
     const text = await r.text();
     return text ? JSON.parse(text) : null;
   }, [method, path, body]);
+}
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const BLOCKING = new Set(['critical', 'serious']);
+
+/** Waits until the page has drawn two more frames. */
+export function twoFrames(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * Runs axe (WCAG 2.1 A and AA) on the page as it is now, or only on what `within`
+ * selects, once it has drawn: the violations with a critical or serious node, each with
+ * only those nodes (`{ id, impact, help, nodes: [{ impact, target, summary }] }`). The
+ * source goes in through evaluate, which the page's Content-Security-Policy (no inline
+ * scripts) does not apply to.
+ */
+export async function axeBlocking(page, within = null) {
+  await twoFrames(page);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(([tags, within]) => window.axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ impact: n.impact, target: n.target.join(' '), summary: n.failureSummary })) }))), [AXE_TAGS, within]);
+  return violations
+    .map((v) => ({ ...v, nodes: v.nodes.filter((n) => BLOCKING.has(n.impact || v.impact)) }))
+    .filter((v) => v.nodes.length);
 }

@@ -5,13 +5,8 @@
 // is pinned. axe finds no critical or serious violation on the states it passes through.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, newPage, signUp, hasRoute } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, hasRoute, axeBlocking } from './harness.js';
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const BLOCKING = new Set(['critical', 'serious']);
 
 let server, browser;
 const errors = [];
@@ -25,14 +20,7 @@ after(async () => { await browser?.close(); await server?.stop(); });
 
 /** The critical or serious axe violations on the page (or within a selector), as text. */
 async function blocking(page, within = null) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(([tags, within]) => window.axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ impact: n.impact, target: n.target.join(' ') })) }))), [TAGS, within]);
-  return violations
-    .map((v) => ({ ...v, nodes: v.nodes.filter((n) => BLOCKING.has(n.impact || v.impact)) }))
-    .filter((v) => v.nodes.length)
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(', ')}`);
+  return (await axeBlocking(page, within)).map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(', ')}`);
 }
 
 const api = (page, method, path, body) => page.evaluate(async ([method, path, body]) => {

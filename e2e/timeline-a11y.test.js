@@ -4,14 +4,9 @@
 // and AA, no critical or serious violation (as in a11y.test.js).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, signUp, hasRoute } from './harness.js';
+import { startServer, launchBrowser, signUp, hasRoute, axeBlocking } from './harness.js';
 import { seedFirm } from './timeline-fixture.js';
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const BLOCKING = new Set(['critical', 'serious']);
 
 let server, browser;
 const errors = [];
@@ -25,13 +20,8 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 
 async function check(page, where, within = null) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(([tags, within]) => window.axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ impact: n.impact, target: n.target.join(' '), summary: n.failureSummary })) }))), [TAGS, within]);
-  for (const v of violations) {
-    const nodes = v.nodes.filter((n) => BLOCKING.has(n.impact || v.impact));
-    if (nodes.length) found.push(`${where}: ${v.id} (${v.impact}): ${v.help}\n${nodes.slice(0, 5).map((n) => `    ${n.target}\n      ${n.summary}`).join('\n')}`);
+  for (const v of await axeBlocking(page, within)) {
+    found.push(`${where}: ${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target}\n      ${n.summary}`).join('\n')}`);
   }
 }
 

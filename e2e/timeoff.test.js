@@ -5,13 +5,9 @@
 // time off reached and opened by keyboard; axe on each of these screens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, cellCentre, drag, eventually, repoRoot } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, cellCentre, drag, eventually, repoRoot, axeBlocking } from './harness.js';
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let server, browser;
 const errors = [];
@@ -32,12 +28,8 @@ async function api(page, method, p, body, status = 200) {
 
 /** axe on what `within` selects (or the page): the serious and critical violations, as text. */
 async function axe(page, where, within = null) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(([tags, within]) => window.axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-    .then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' ' + n.failureSummary).join('\n    ')}`)), [TAGS, within]);
-  return found.map((f) => `${where}: ${f}`);
+  return (await axeBlocking(page, within))
+    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => n.target + ' ' + n.summary).join('\n    ')}`);
 }
 
 const block = (page, personId, status) => page.locator(`[data-testid="timeline-row"][data-person-id="${personId}"] [data-testid="timeoff-block"]${status ? `[data-status="${status}"]` : ''}`);
