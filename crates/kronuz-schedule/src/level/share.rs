@@ -54,13 +54,7 @@ pub(super) fn share(
                 avail[i] += f.min(cap) as u64;
             }
         }
-        top.clear();
-        top.extend_from_slice(&avail);
-        if k < top.len() {
-            top.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-            top.truncate(k);
-        }
-        if top.iter().sum::<u64>() >= effort {
+        if most_of(&avail, k, &mut top) >= effort {
             finish = Some(d);
             break;
         }
@@ -179,15 +173,20 @@ pub(super) fn earliest_finish(prep: &Prepared, j: usize, es: usize) -> Option<u3
         for (i, &p) in people.iter().enumerate() {
             avail[i] += prep.base[p * h + d].min(cap) as u64;
         }
-        top.clear();
-        top.extend_from_slice(&avail);
-        if k < top.len() {
-            top.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-            top.truncate(k);
-        }
-        if top.iter().sum::<u64>() >= effort {
+        if most_of(&avail, k, &mut top) >= effort {
             return Some(d as u32);
         }
     }
     None
+}
+
+/// The hours of the `k` people with the most free hours in `avail` (`top` is scratch).
+fn most_of(avail: &[u64], k: usize, top: &mut Vec<u64>) -> u64 {
+    top.clear();
+    top.extend_from_slice(avail);
+    if k < top.len() {
+        top.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+        top.truncate(k);
+    }
+    top.iter().sum()
 }
