@@ -5,7 +5,7 @@
 // Alt+arrows its start; Enter saves and Escape cancels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, hasRoute, eventually, pageApi } from './harness.js';
+import { startServer, launchBrowser, newPage, signUp, nextMonday, addDays, dayFromToday, hasRoute, eventually, expectAttr, pageApi } from './harness.js';
 
 let server, browser, page, ada, ben, project;
 const errors = [];
@@ -53,10 +53,10 @@ test('Shift+arrows select days on a row, Enter books them, and focus returns to 
   for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Shift+ArrowRight');
   await page.keyboard.press('Shift+ArrowRight');
+  // each key is drawn on the next frame: wait for the second Shift+Right's end
   const sel = page.getByTestId('selection');
-  await sel.waitFor();
+  await expectAttr(sel, 'data-end', addDays(mon, 2));
   assert.equal(await sel.getAttribute('data-start'), mon);
-  assert.equal(await sel.getAttribute('data-end'), addDays(mon, 2));
   await page.keyboard.press('Enter');
   const dlg = page.getByTestId('allocation-dialog');
   await dlg.waitFor();
