@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, signUp, hasRoute, eventually, repoRoot } from './harness.js';
+import { startServer, launchBrowser, signUp, hasRoute, eventually, expectAttr, repoRoot } from './harness.js';
 import { seedFirm } from './timeline-fixture.js';
 
 // KRONUZ_E2E_SCREENSHOTS=DIR saves the compact timeline as DIR/timeline-compact-60.png
@@ -56,9 +56,13 @@ test('compact density shows 25 people or more at 1440x900, and each login keeps 
   const comfortable = await rowsInView();
   assert.ok(comfortable < 25, `comfortable shows fewer (${comfortable})`);
   await page.getByTestId('density-compact').click();
-  await eventually(async () => (await rowsInView()) >= 25, 'at least 25 people in view in compact');
-  const compact = await rowsInView();
-  assert.ok(compact >= 25, `compact shows ${compact} people`);
+  await expectAttr(page.getByTestId('density-compact'), 'aria-pressed', 'true');
+  let compact = 0;
+  await eventually(async () => (compact = await rowsInView()) >= 25, 'at least 25 people in view in compact')
+    .catch(async (e) => {
+      const grid = await page.evaluate(() => { const g = document.querySelector('[data-testid="timeline-grid"]'); const b = g.getBoundingClientRect(); return { top: b.top, bottom: b.bottom, scrollTop: g.scrollTop }; });
+      throw new Error(`${e.message}: ${compact} whole rows in view, the grid at ${JSON.stringify(grid)}`);
+    });
   // bars stay readable: their text is at least 10 px
   const font = await page.locator('[data-testid="allocation"]').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(font >= 10, `bar text ${font}px`);
