@@ -222,7 +222,8 @@ pub struct PsplibArgs {
     #[arg(long)]
     pub no_peak_restart: bool,
     /// Keep the first individuals of equal makespan (parents first) instead
-    /// of the most spread out (to reproduce earlier figures: j120 longer).
+    /// of the most spread out, and count only exact copies as clones (to
+    /// reproduce earlier figures: j120 longer).
     #[arg(long)]
     pub no_spread: bool,
 }

@@ -36,13 +36,15 @@ pub struct Options {
     /// give these restarts more of the budget. On by default since it was
     /// paired with `spread`: alone it shortens j120 (seed 0 32.59% ->
     /// 32.53%) but not j30, whose seed 0 goes from 0.041% to 0.053%; with
-    /// `spread`, j120 32.40% and j30 0.041% (see BENCHMARKS.md).
+    /// `spread`, j120 32.32% and j30 0.028% (see BENCHMARKS.md).
     pub peak_restart: bool,
-    /// Among individuals of equal makespan that do not all fit in the next
-    /// generation, keep the most spread out (farthest apart by start times)
-    /// instead of the first ones (parents first). On by default: with
-    /// `peak_restart`, j120 at 5,000 schedules 32.53% -> 32.40% (seed 0),
-    /// j30 0.053% -> 0.041% (see BENCHMARKS.md).
+    /// Keep the schedules of equal makespan spread out: those that differ
+    /// from one kept before them in few start times count as clones (kept
+    /// last), and when those of the makespan at the cut do not all fit, the
+    /// farthest apart by start times are kept instead of the first ones
+    /// (parents first). On by default: with `peak_restart`, j120 at 5,000
+    /// schedules 32.53% -> 32.32% (seed 0), j30 0.053% -> 0.028% (see
+    /// BENCHMARKS.md).
     pub spread: bool,
 }
 
@@ -224,7 +226,8 @@ impl Indiv {
 /// a forward child is decoded by the serial SGS and right-justified, a
 /// backward child decoded by the backward serial SGS and left-justified
 /// (two schedules each); ranking selection with clones pushed to the end
-/// and, with `spread`, the most spread out kept among equal makespans.
+/// and, with `spread`, near clones too, and the most spread out kept
+/// among equal makespans.
 /// Halfway through the budget the population restarts around the best
 /// schedule (peak-crossover children of the best and the old population
 /// with `peak_restart`, else shift moves on its list). Whenever every
