@@ -216,8 +216,14 @@ pub struct PsplibArgs {
     /// of the budget (off by default: it did not pay on PSPLIB at 5,000 schedules).
     #[arg(long)]
     pub decompose: bool,
-    /// Restart around the best with peak-crossover children of the best and
-    /// the old population (off by default: j120 shorter, j30 not, at 5,000).
+    /// Restart around the best with shift moves of the best alone instead of
+    /// peak-crossover children of the best and the old population (to
+    /// reproduce earlier figures: j120 longer at 5,000 schedules).
     #[arg(long)]
-    pub peak_restart: bool,
+    pub no_peak_restart: bool,
+    /// Keep the first individuals of equal makespan (parents first) instead
+    /// of the most spread out, and count only exact copies as clones (to
+    /// reproduce earlier figures: j120 longer).
+    #[arg(long)]
+    pub no_spread: bool,
 }

@@ -96,14 +96,14 @@ fn psplib(args: kronuz::config::PsplibArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match kronuz_schedule::rcpsp::psplib_command(
-        &text,
-        args.schedules,
-        args.time_limit_ms,
-        args.seed,
-        args.decompose,
-        args.peak_restart,
-    ) {
+    let opts = kronuz_schedule::rcpsp::Options {
+        seed: args.seed,
+        decompose: args.decompose,
+        peak_restart: !args.no_peak_restart,
+        spread: !args.no_spread,
+        ..Default::default()
+    };
+    match kronuz_schedule::rcpsp::psplib_command(&text, args.schedules, args.time_limit_ms, opts) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS

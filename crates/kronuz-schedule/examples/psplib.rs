@@ -1,13 +1,13 @@
 //! Development twin of `kronuz psplib`:
-//! `cargo run --release -p kronuz-schedule --example psplib -- FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose] [--peak-restart]`
+//! `cargo run --release -p kronuz-schedule --example psplib -- FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose] [--no-peak-restart] [--no-spread]`
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut file = None;
-    let (mut schedules, mut time_limit, mut seed) = (None, None, 0u64);
-    let (mut decompose, mut peak_restart) = (false, false);
+    let (mut schedules, mut time_limit) = (None, None);
+    let mut opts = kronuz_schedule::rcpsp::Options::default();
     while let Some(a) = args.next() {
         let mut num = |name: &str| -> Result<u64, String> {
             args.next()
@@ -18,13 +18,17 @@ fn main() -> ExitCode {
         let r = match a.as_str() {
             "--schedules" => num("--schedules").map(|v| schedules = Some(v)),
             "--time-limit-ms" => num("--time-limit-ms").map(|v| time_limit = Some(v)),
-            "--seed" => num("--seed").map(|v| seed = v),
+            "--seed" => num("--seed").map(|v| opts.seed = v),
             "--decompose" => {
-                decompose = true;
+                opts.decompose = true;
                 Ok(())
             }
-            "--peak-restart" => {
-                peak_restart = true;
+            "--no-peak-restart" => {
+                opts.peak_restart = false;
+                Ok(())
+            }
+            "--no-spread" => {
+                opts.spread = false;
                 Ok(())
             }
             _ if file.is_none() && !a.starts_with("--") => {
@@ -40,7 +44,7 @@ fn main() -> ExitCode {
     }
     let Some(file) = file else {
         eprintln!(
-            "usage: psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose] [--peak-restart]"
+            "usage: psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S] [--decompose] [--no-peak-restart] [--no-spread]"
         );
         return ExitCode::from(2);
     };
@@ -51,14 +55,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match kronuz_schedule::rcpsp::psplib_command(
-        &text,
-        schedules,
-        time_limit,
-        seed,
-        decompose,
-        peak_restart,
-    ) {
+    match kronuz_schedule::rcpsp::psplib_command(&text, schedules, time_limit, opts) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS

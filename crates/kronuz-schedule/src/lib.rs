@@ -27,13 +27,18 @@
 //!     technique that pays", EJOR 2005);
 //!   - Hartmann's activity-list genetic algorithm ("A competitive genetic
 //!     algorithm for resource-constrained project scheduling", NRL 1998):
-//!     two-point crossover, swap mutation, ranking selection; a share of the
+//!     two-point crossover, swap mutation, ranking selection (schedules of
+//!     equal makespan that differ in few start times count as clones, and
+//!     among those of equal makespan that do not all fit, the most spread
+//!     out by start times are kept: `Options::spread`); a share of the
 //!     children is crossed on backward lists and decoded by the backward
 //!     SGS, every child is justified in the other direction and its list
 //!     replaced by the justified start order (so double justification goes
 //!     on across generations); a peak crossover keeps the mother's busiest
 //!     window (after Valls et al. and Debels & Vanhoucke); the population
-//!     restarts around the best schedule halfway; on convergence (equal
+//!     restarts around the best schedule halfway (peak-crossover children
+//!     of the best and the old population: `Options::peak_restart`); on
+//!     convergence (equal
 //!     makespans, or no better schedule for 0.35 generations per job) a
 //!     local search walks around the best, then the population restarts
 //!     afresh while another run as long fits in the budget, else around
@@ -44,9 +49,6 @@
 //!     project-scheduling problem", OR 2007): near the end of the budget, a
 //!     time window of the best schedule is re-solved as a sub-project with
 //!     its own small GA and put back.
-//!   - optionally (`Options::peak_restart`, off by default because j30 did
-//!     not gain), restarts around the best made of peak-crossover children
-//!     of the best and the old population instead of shift moves alone.
 //!
 //!   Every SGS pass, each justification pass included, counts as one
 //!   schedule against the budget, as in Kolisch & Hartmann's comparisons.

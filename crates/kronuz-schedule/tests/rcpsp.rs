@@ -116,10 +116,8 @@ fn simple_serial(inst: &Instance, order: &[usize]) -> u32 {
 fn opts(max_schedules: u64, seed: u64) -> Options {
     Options {
         max_schedules,
-        time_limit: None,
         seed,
-        decompose: false,
-        peak_restart: false,
+        ..Options::default()
     }
 }
 
@@ -199,7 +197,16 @@ fn search_improves_on_the_priority_rule() {
 
 #[test]
 fn json_command() {
-    let out = psplib_command(SMALL, Some(200), None, 7, false, false).unwrap();
+    let out = psplib_command(
+        SMALL,
+        Some(200),
+        None,
+        Options {
+            seed: 7,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     assert!(out.starts_with("{\"makespan\": 5, \"starts\": ["), "{out}");
     assert!(out.ends_with("]}"));
     assert!(!out.contains('\n'));
@@ -208,9 +215,18 @@ fn json_command() {
         .map(|s| s.parse().unwrap())
         .collect();
     check(&parse_sm(SMALL).unwrap(), &starts).unwrap();
-    let with_time = psplib_command(SMALL, None, Some(50), 7, false, false).unwrap();
+    let with_time = psplib_command(
+        SMALL,
+        None,
+        Some(50),
+        Options {
+            seed: 7,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     assert!(with_time.starts_with("{\"makespan\": 5,"));
-    assert!(psplib_command("nonsense", Some(1), None, 0, false, false).is_err());
+    assert!(psplib_command("nonsense", Some(1), None, Options::default()).is_err());
 }
 
 fn parse_err(text: &str) -> ParseError {
@@ -351,9 +367,10 @@ proptest! {
     #[test]
     fn every_schedule_is_feasible(seed in any::<u64>(), real in 1usize..25, k in 1usize..4,
                                   schedules in 1u64..400, solver_seed in any::<u64>(),
-                                  decompose in any::<bool>(), peak_restart in any::<bool>()) {
+                                  decompose in any::<bool>(), peak_restart in any::<bool>(),
+                                  spread in any::<bool>()) {
         let i = random_instance(seed, real, k);
-        let s = solve(&i, &Options { decompose, peak_restart, ..opts(schedules, solver_seed) });
+        let s = solve(&i, &Options { decompose, peak_restart, spread, ..opts(schedules, solver_seed) });
         prop_assert!(check(&i, &s.starts).is_ok(), "{:?}", check(&i, &s.starts));
         prop_assert_eq!(s.makespan, makespan(&i, &s.starts));
         prop_assert!(s.makespan >= i.lower_bound());

@@ -438,20 +438,19 @@ pub fn makespan(inst: &Instance, starts: &[u32]) -> u32 {
 pub const DEFAULT_SCHEDULES: u64 = 5000;
 
 /// The `kronuz psplib FILE.sm [--schedules N] [--time-limit-ms MS] [--seed S]
-/// [--decompose] [--peak-restart]` command: parses the file's text, solves it and returns one JSON line
+/// [--decompose] [--no-peak-restart] [--no-spread]` command: parses the
+/// file's text, solves it with `opts` and returns one JSON line
 /// `{"makespan": M, "starts": [s1, ..., sn]}` (no trailing newline), with one
 /// start per job in the file's order, source and sink included.
 ///
-/// With neither `schedules` nor `time_limit_ms`, [`DEFAULT_SCHEDULES`]
-/// schedules are generated; with only a time limit, the schedule count is
-/// unbounded.
+/// `schedules` and `time_limit_ms` replace the budget of `opts`: with
+/// neither, [`DEFAULT_SCHEDULES`] schedules are generated; with only a time
+/// limit, the schedule count is unbounded.
 pub fn psplib_command(
     file_text: &str,
     schedules: Option<u64>,
     time_limit_ms: Option<u64>,
-    seed: u64,
-    decompose: bool,
-    peak_restart: bool,
+    opts: Options,
 ) -> Result<String, ParseError> {
     let inst = parse_sm(file_text)?;
     let max_schedules = match (schedules, time_limit_ms) {
@@ -462,9 +461,7 @@ pub fn psplib_command(
     let opts = Options {
         max_schedules,
         time_limit: time_limit_ms.map(std::time::Duration::from_millis),
-        seed,
-        decompose,
-        peak_restart,
+        ..opts
     };
     let sol = solve(&inst, &opts);
     let mut out = String::with_capacity(32 + 6 * sol.starts.len());

@@ -3,6 +3,7 @@
 //! in the other (forward-backward improvement).
 
 mod polish;
+mod select;
 
 use std::time::{Duration, Instant};
 
@@ -32,10 +33,19 @@ pub struct Options {
     pub decompose: bool,
     /// Restart around the best with peak-crossover children of the best and
     /// the old population instead of shift moves of the best alone, and
-    /// give these restarts more of the budget. Off by default: on PSPLIB at
-    /// 5,000 schedules it shortens j120 (seed 0 32.59% -> 32.53%) but not
-    /// j30, whose seed 0 goes from 0.041% to 0.053% (see BENCHMARKS.md).
+    /// give these restarts more of the budget. On by default since it was
+    /// paired with `spread`: alone it shortens j120 (seed 0 32.59% ->
+    /// 32.53%) but not j30, whose seed 0 goes from 0.041% to 0.053%; with
+    /// `spread`, j120 32.32% and j30 0.028% (see BENCHMARKS.md).
     pub peak_restart: bool,
+    /// Keep the schedules of equal makespan spread out: those that differ
+    /// from one kept before them in few start times count as clones (kept
+    /// last), and when those of the makespan at the cut do not all fit, the
+    /// farthest apart by start times are kept instead of the first ones
+    /// (parents first). On by default: with `peak_restart`, j120 at 5,000
+    /// schedules 32.53% -> 32.32% (seed 0), j30 0.053% -> 0.028% (see
+    /// BENCHMARKS.md).
+    pub spread: bool,
 }
 
 impl Default for Options {
@@ -45,7 +55,8 @@ impl Default for Options {
             time_limit: None,
             seed: 0,
             decompose: false,
-            peak_restart: false,
+            peak_restart: true,
+            spread: true,
         }
     }
 }
@@ -214,15 +225,18 @@ impl Indiv {
 /// lists, or the peak crossover (Valls et al. 2008), then swap mutation;
 /// a forward child is decoded by the serial SGS and right-justified, a
 /// backward child decoded by the backward serial SGS and left-justified
-/// (two schedules each); ranking selection with clones pushed to the end.
+/// (two schedules each); ranking selection with clones pushed to the end
+/// and, with `spread`, near clones too, and the most spread out kept
+/// among equal makespans.
 /// Halfway through the budget the population restarts around the best
-/// schedule (shift moves on its list). Whenever every individual has the
-/// same makespan, or the best has not improved for 0.35 generations per
-/// job, a local search walks around the best (shift moves, neighbours kept
-/// when no longer), then the population restarts: from biased random
-/// sampling on one of four rules, keeping the best, while the budget left
-/// would pay for another run as long as the last one; around the best after
-/// that. Stops at `max_schedules`, at the time limit, or on reaching a
+/// schedule (peak-crossover children of the best and the old population
+/// with `peak_restart`, else shift moves on its list). Whenever every
+/// individual has the same makespan, or the best has not improved for 0.35
+/// generations per job, a local search walks around the best (shift moves,
+/// neighbours kept when no longer), then the population restarts: from
+/// biased random sampling on one of four rules, keeping the best, while the
+/// budget left would pay for another run as long as the last one (two with
+/// `peak_restart`); around the best after that. Stops at `max_schedules`, at the time limit, or on reaching a
 /// lower bound. With `decompose`, each generation in the last part of the
 /// budget also re-solves a window of the best schedule as a sub-project
 /// (see `decompose.rs`).
@@ -266,6 +280,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Solution {
         lb,
         decompose: opts.decompose,
         peak_restart: opts.peak_restart,
+        spread: opts.spread,
     };
     ga.run(inst, list, &lft, &mut rng);
     Solution {
@@ -316,6 +331,7 @@ struct Ga<'a> {
     lb: u32,
     decompose: bool,
     peak_restart: bool,
+    spread: bool,
 }
 
 impl Ga<'_> {
@@ -566,21 +582,8 @@ impl Ga<'_> {
                 }
             }
             pop.extend(children);
-            // Ranking selection: keep the best, stable on ties (parents first).
-            pop.sort_by_key(|x| x.ms);
-            // Clones go last, so the population keeps its diversity.
-            let mut kept: Vec<Indiv> = Vec::with_capacity(pop.len());
-            let mut clones = Vec::new();
-            for x in pop.drain(..) {
-                if kept.iter().any(|y| y.ms == x.ms && y.st == x.st) {
-                    clones.push(x);
-                } else {
-                    kept.push(x);
-                }
-            }
-            kept.extend(clones);
-            pop = kept;
-            pop.truncate(POP_SIZE);
+            // Ranking selection (see `select`).
+            select::select(&mut pop, POP_SIZE, self.spread);
             stall += 1;
             if self.decompose
                 && self.budget.used as f64 >= DECOMPOSE_FROM * self.budget.max as f64

@@ -94,6 +94,7 @@ mod tests {
             lb: 0,
             decompose: false,
             peak_restart: false,
+            spread: false,
         }
     }
 
