@@ -38,11 +38,10 @@
 //!     window (after Valls et al. and Debels & Vanhoucke); the population
 //!     restarts around the best schedule halfway (peak-crossover children
 //!     of the best and the old population: `Options::peak_restart`); on
-//!     convergence (equal
-//!     makespans, or no better schedule for 0.35 generations per job) a
-//!     local search walks around the best, then the population restarts
-//!     afresh while another run as long fits in the budget, else around
-//!     the best.
+//!     convergence (equal makespans, or no better schedule for 0.35
+//!     generations per job) a local search walks around the best, then the
+//!     population restarts afresh while another run as long fits in the
+//!     budget, else around the best.
 //!   - optionally (`Options::decompose`, off by default because it did not
 //!     pay on PSPLIB at 5,000 schedules), Debels & Vanhoucke's decomposition
 //!     ("A decomposition-based genetic algorithm for the resource-constrained

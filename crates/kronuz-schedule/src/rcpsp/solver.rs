@@ -236,10 +236,10 @@ impl Indiv {
 /// neighbours kept when no longer), then the population restarts: from
 /// biased random sampling on one of four rules, keeping the best, while the
 /// budget left would pay for another run as long as the last one (two with
-/// `peak_restart`); around the best after that. Stops at `max_schedules`, at the time limit, or on reaching a
-/// lower bound. With `decompose`, each generation in the last part of the
-/// budget also re-solves a window of the best schedule as a sub-project
-/// (see `decompose.rs`).
+/// `peak_restart`); around the best after that. Stops at `max_schedules`,
+/// at the time limit, or on reaching a lower bound. With `decompose`, each
+/// generation in the last part of the budget also re-solves a window of the
+/// best schedule as a sub-project (see `decompose.rs`).
 pub fn solve(inst: &Instance, opts: &Options) -> Solution {
     let n = inst.n;
     let mut eng = Engine::new(inst);
