@@ -2,17 +2,21 @@
 //! algorithm whose children are decoded in either direction and justified
 //! in the other (forward-backward improvement).
 
+mod budget;
+mod indiv;
 mod polish;
 mod select;
 
 use std::time::{Duration, Instant};
 
 use super::decompose::{SubProject, pick_window};
-use super::ops::{Parent, Peak, crossover, mutate, shift};
+use super::ops::{Peak, crossover, mutate, shift};
 use super::sgs::{Dir, Engine, Rule, activity_list, priorities};
 use super::{Instance, makespan};
 
 use crate::rng::Rng;
+use budget::{Best, Budget};
+use indiv::Indiv;
 
 /// Solver options.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,105 +116,6 @@ const DECOMPOSE_FROM: f64 = 0.8;
 const DECOMPOSE_WINDOW: f64 = 0.25;
 /// Schedules (passes over the window) for each sub-project's GA.
 const DECOMPOSE_SCHEDULES: u64 = 100;
-
-struct Budget {
-    used: u64,
-    max: u64,
-    deadline: Option<Instant>,
-    expired: bool,
-}
-
-impl Budget {
-    /// Takes up to `want` schedules; returns how many may be generated.
-    fn take(&mut self, want: u64) -> u64 {
-        if self.expired {
-            return 0;
-        }
-        if let Some(d) = self.deadline
-            && self.used % 16 + want >= 16
-            && Instant::now() >= d
-        {
-            self.expired = true;
-            return 0;
-        }
-        let got = want.min(self.max - self.used);
-        self.used += got;
-        got
-    }
-
-    /// Returns `n` schedules taken but not generated.
-    fn give_back(&mut self, n: u64) {
-        self.used -= n;
-    }
-
-    fn left(&self) -> bool {
-        !self.expired && self.used < self.max
-    }
-}
-
-struct Best {
-    makespan: u32,
-    starts: Vec<u32>,
-}
-
-impl Best {
-    fn offer(&mut self, ms: u32, st: &[u32]) {
-        if ms < self.makespan {
-            self.makespan = ms;
-            self.starts.copy_from_slice(st);
-        }
-    }
-}
-
-/// An individual: a schedule with its forward list (jobs by start) and its
-/// backward list (jobs by decreasing finish), either of which decodes to a
-/// schedule at least as short.
-#[derive(Clone)]
-struct Indiv {
-    st: Vec<u32>,
-    ms: u32,
-    fwd: Vec<u32>,
-    bwd: Vec<u32>,
-}
-
-impl Indiv {
-    /// The individual of schedule `st`; `keys` is scratch memory.
-    fn new(eng: &Engine<'_>, st: &[u32], ms: u32, keys: &mut Vec<u64>) -> Indiv {
-        let inst = eng.inst;
-        let n = inst.n;
-        let rank = &eng.rank;
-        let job = |key: &u64| inst.topo[(key & 0xFFFF_FFFF) as usize];
-        keys.clear();
-        keys.extend((0..n).map(|j| ((st[j] as u64) << 32) | rank[j] as u64));
-        keys.sort_unstable();
-        let fwd = keys.iter().map(job).collect();
-        // Decreasing finish, ties by decreasing topological rank.
-        keys.clear();
-        keys.extend((0..n).map(|j| {
-            let late = ms - (st[j] + inst.dur[j]);
-            ((late as u64) << 32) | (n - 1 - rank[j] as usize) as u64
-        }));
-        keys.sort_unstable();
-        let bwd = keys
-            .iter()
-            .map(|k| inst.topo[n - 1 - (k & 0xFFFF_FFFF) as usize])
-            .collect();
-        Indiv {
-            st: st.to_vec(),
-            ms,
-            fwd,
-            bwd,
-        }
-    }
-
-    fn parent(&self) -> Parent<'_> {
-        Parent {
-            list: &self.fwd,
-            st: &self.st,
-            ms: self.ms,
-        }
-    }
-}
 
 /// Solves an instance heuristically; always returns a feasible schedule.
 ///
